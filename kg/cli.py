@@ -1,0 +1,185 @@
+"""The ``kg`` command.  The only place that reads the environment and opens a Neo4j driver.
+
+Exit status: 0 success; 1 the build finished but some inputs were bad (named on stderr);
+2 nothing was done (bad arguments, missing model, unreachable server...).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from kg import __version__
+from kg.errors import KGError
+
+log = logging.getLogger("kg")
+
+EPILOG = """examples:
+  kg build seeds/ --out out/                 build the graph of the sample pages
+  kg build archive.jsonl --out out/ --neo4j bolt://127.0.0.1:7687
+  kg load out/ --neo4j bolt://127.0.0.1:7687 load a finished build into Neo4j
+  kg export out/ --format gexf --dest graph.gexf
+  kg evaluate --gold ../shared/eval/dev      score the model on hand-annotated pages
+"""
+
+
+def _neo4j_args(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--neo4j", metavar="URI", required=required, default=None,
+                        help="Neo4j Bolt URI, e.g. bolt://127.0.0.1:7687" + ("" if required else " (also load the build there)"))
+    parser.add_argument("--neo4j-user", default=None, help="user (default: $NEO4J_USER or neo4j)")
+    parser.add_argument("--neo4j-password", default=None, help="password (default: $NEO4J_PASSWORD)")
+    parser.add_argument("--neo4j-database", default=None, help="database name (default: the server's default)")
+    parser.add_argument("--batch-size", type=int, default=1000, help="rows per UNWIND batch (default 1000)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``kg`` (kept separate so docs and tests can inspect it)."""
+    parser = argparse.ArgumentParser(
+        prog="kg",
+        description="Turn Chinese news text into a knowledge graph of people, organisations and places.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"kg {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    b = sub.add_parser("build", help="build the graph from pages (files, folders, JSONL archives)",
+                       description="Read pages, find entities, link aliases, find relations, write the graph.")
+    b.add_argument("paths", nargs="+", metavar="PATH", help="text pages (.txt/.md), folders (recursive) or JSONL archives")
+    b.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (created if missing)")
+    b.add_argument("--model", default=None, help="spaCy model directory (default: models/ner or $KG_MODEL)")
+    b.add_argument("--home-region", default=None, metavar="NAME",
+                   help="official name of the home region, e.g. 内蒙古自治区 (default: inferred from the corpus)")
+    b.add_argument("--aliases", action="append", type=Path, default=[], metavar="FILE",
+                   help="extra alias table: alias<TAB>canonical[<TAB>PER|ORG|LOC] per line (repeatable)")
+    b.add_argument("--cooccur", choices=["sentence", "paragraph"], default="sentence", help="co-occurrence window (default sentence)")
+    b.add_argument("--max-evidence", type=int, default=5, metavar="N", help="evidence spans kept per relation (default 5)")
+    b.add_argument("--strict", action="store_true", help="stop at the first bad input file")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress bars and no summary")
+    _neo4j_args(b, required=False)
+
+    ld = sub.add_parser("load", help="load a finished build into Neo4j (idempotent)")
+    ld.add_argument("out_dir", type=Path, metavar="DIR", help="a kg build output directory")
+    _neo4j_args(ld, required=True)
+
+    ex = sub.add_parser("export", help="export a build in another format")
+    ex.add_argument("out_dir", type=Path, metavar="DIR", help="a kg build output directory")
+    ex.add_argument("--format", required=True, choices=["neo4j-admin", "gexf"], help="neo4j-admin CSVs or GEXF for Gephi")
+    ex.add_argument("--dest", type=Path, default=None, help="file (gexf) or folder (neo4j-admin); default inside DIR")
+
+    pl = sub.add_parser("plot", help="draw the top entities of a build as a PNG")
+    pl.add_argument("out_dir", type=Path, metavar="DIR", help="a kg build output directory")
+    pl.add_argument("--out", type=Path, default=Path("graph.png"), help="PNG to write (default graph.png)")
+    pl.add_argument("--top", type=int, default=40, help="number of entities drawn (default 40)")
+
+    ev = sub.add_parser("evaluate", help="score the NER model (MSRA test, gold pages), linking and roles")
+    ev.add_argument("--model", default=None, help="spaCy model directory (default: models/ner)")
+    ev.add_argument("--msra", type=Path, default=None, metavar="FILE", help="MSRA BIO test file")
+    ev.add_argument("--gold", type=Path, default=None, metavar="DIR", help="folder of gold JSON files (../shared/eval/dev format)")
+    ev.add_argument("--seeds", type=Path, default=Path("seeds"), metavar="DIR", help="where the gold files' pages are (default seeds/)")
+    ev.add_argument("--segmenter", type=Path, default=None, metavar="FILE", help="SIGHAN gold file to score the word segmenter on")
+
+    tr = sub.add_parser("train", help="train the segmenter or the NER model from the corpora")
+    tr.add_argument("what", choices=["segmenter", "ner", "all"])
+    tr.add_argument("--corpora", type=Path, default=None, metavar="DIR", help="corpora folder (default ../shared/corpora)")
+    return parser
+
+
+def _neo4j_credentials(args: argparse.Namespace) -> dict:
+    return {
+        "user": args.neo4j_user or os.environ.get("NEO4J_USER", "neo4j"),
+        "password": args.neo4j_password if args.neo4j_password is not None else os.environ.get("NEO4J_PASSWORD"),
+        "database": args.neo4j_database,
+        "batch_size": args.batch_size,
+    }
+
+
+def _load(out_dir: Path, args: argparse.Namespace) -> None:
+    from kg.neo4j import load_output
+
+    counts = load_output(out_dir, args.neo4j, **_neo4j_credentials(args))
+    print("neo4j: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from kg.pipeline import build, summary
+
+    result = build(
+        args.paths, args.out, model=args.model, home_region=args.home_region, alias_files=args.aliases,
+        cooccur=args.cooccur, max_evidence=args.max_evidence, strict=args.strict, show_progress=not args.quiet,
+    )
+    if not args.quiet:
+        print(summary(result))
+    if args.neo4j:
+        _load(args.out, args)
+    for err in result.errors:
+        print(f"kg: {err}", file=sys.stderr)
+    return 1 if result.errors else 0
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    _load(args.out_dir, args)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    if args.format == "neo4j-admin":
+        from kg.neo4j import export_admin_csv
+
+        written = export_admin_csv(args.out_dir, args.dest or args.out_dir / "neo4j-admin")
+    else:
+        from kg.export import write_gexf
+
+        written = [write_gexf(args.out_dir, args.dest or args.out_dir / "graph.gexf")]
+    print("wrote: " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from kg.plot import plot
+
+    print(f"wrote: {plot(args.out_dir, args.out, top=args.top)}")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from kg import evaluate
+
+    print(evaluate.run(args))
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from kg import train
+
+    corpora = args.corpora or train.DEFAULT_CORPORA
+    if args.what in ("segmenter", "all"):
+        train.train_segmenter(corpora)
+    if args.what in ("ner", "all"):
+        train.train_ner(corpora)
+    return 0
+
+
+COMMANDS = {"build": _cmd_build, "load": _cmd_load, "export": _cmd_export, "plot": _cmd_plot,
+            "evaluate": _cmd_evaluate, "train": _cmd_train}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``kg`` with ``argv``; returns the exit status instead of exiting."""
+    args = make_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="kg: %(levelname)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args)
+    except KGError as err:
+        print(f"kg: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("kg: interrupted; files already in place are complete (outputs are renamed into place only when whole)", file=sys.stderr)
+        return 130
+
+
+def entry_point() -> None:  # pragma: no cover - console script
+    sys.exit(main())

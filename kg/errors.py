@@ -1,0 +1,21 @@
+"""The exception hierarchy: every error kg raises on purpose is a :class:`KGError`."""
+
+
+class KGError(Exception):
+    """Root of kg's errors; the CLI turns these into a one-line message and a non-zero exit."""
+
+
+class InputError(KGError):
+    """An input file is missing, unreadable, binary or not decodable."""
+
+
+class ModelError(KGError):
+    """A model under ``models/`` is missing or cannot be loaded."""
+
+
+class CorpusError(KGError):
+    """A training or evaluation corpus is missing or malformed."""
+
+
+class Neo4jError(KGError):
+    """The Neo4j server is unreachable or a load failed."""

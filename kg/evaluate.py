@@ -1,0 +1,249 @@
+"""Scoring: the segmenter on SIGHAN gold, NER on MSRA test and on gold pages, links and roles.
+
+Gold pages follow ``../shared/eval/dev`` (see its README): NER is exact span + type, ignoring
+optional mentions and predictions inside optional spans; alias linking is precision/recall
+of "same entity" over pairs of correctly found mentions with different surface text; roles
+are (person, organisation) pairs after mapping system entities to gold clusters.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg import corpora
+from kg.errors import CorpusError
+
+LABELS = ("PER", "ORG", "LOC")
+
+
+@dataclass
+class PRF:
+    """Counts of true positives, false positives and false negatives."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, gold: set, predicted: set) -> None:
+        self.tp += len(gold & predicted)
+        self.fp += len(predicted - gold)
+        self.fn += len(gold - predicted)
+
+    def __str__(self) -> str:
+        return f"P {self.precision:.4f}  R {self.recall:.4f}  F1 {self.f1:.4f}  (tp {self.tp}, fp {self.fp}, fn {self.fn})"
+
+
+@dataclass
+class Report:
+    """Per-label and overall scores."""
+
+    name: str
+    overall: PRF = field(default_factory=PRF)
+    per_label: dict[str, PRF] = field(default_factory=lambda: defaultdict(PRF))
+    extra: list[str] = field(default_factory=list)
+
+    def add(self, gold: set[tuple], predicted: set[tuple]) -> None:
+        self.overall.add(gold, predicted)
+        for label in LABELS:
+            self.per_label[label].add({g for g in gold if g[-1] == label}, {p for p in predicted if p[-1] == label})
+
+    def __str__(self) -> str:
+        lines = [f"{self.name}: {self.overall}"]
+        lines += [f"  {label}: {self.per_label[label]}" for label in LABELS if label in self.per_label]
+        lines += [f"  {line}" for line in self.extra]
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- segmenter
+
+
+def score_segmentation(gold: Iterable[list[str]], predicted: Iterable[list[str]]) -> PRF:
+    """Word-level P/R/F1 of predicted segmentations against gold (the SIGHAN scorer's measure)."""
+    score = PRF()
+    for g, p in zip(gold, predicted):
+        score.add(_word_spans(g), _word_spans(p))
+    return score
+
+
+def _word_spans(words: list[str]) -> set[tuple[int, int]]:
+    spans, pos = set(), 0
+    for w in words:
+        spans.add((pos, pos + len(w)))
+        pos += len(w)
+    return spans
+
+
+def evaluate_segmenter(gold_file: Path, *, model: Path, user_dict: str = "default", with_jieba: bool = True) -> str:
+    """Score our pkuseg model (and jieba, as the peer) on a SIGHAN gold file."""
+    import spacy_pkuseg
+
+    gold = list(corpora.sighan_gold(gold_file))
+    raw = ["".join(words) for words in gold]
+    lines = []
+    seg = spacy_pkuseg.pkuseg(str(model), user_dict=user_dict)
+    t0 = time.perf_counter()
+    ours = [seg.cut(text) for text in raw]
+    elapsed = time.perf_counter() - t0
+    chars = sum(map(len, raw))
+    lines.append(f"kg pkuseg ({model.name}, user_dict={user_dict}): {score_segmentation(gold, ours)}  {chars / elapsed:,.0f} chars/s")
+    if with_jieba:
+        try:
+            import jieba
+        except ImportError:
+            lines.append("jieba: not installed (pip install jieba)")
+        else:
+            jieba.setLogLevel(60)
+            jieba.initialize()
+            t0 = time.perf_counter()
+            theirs = [jieba.lcut(text) for text in raw]
+            elapsed = time.perf_counter() - t0
+            lines.append(f"jieba {jieba.__version__}: {score_segmentation(gold, theirs)}  {chars / elapsed:,.0f} chars/s")
+    return f"segmentation on {gold_file.name}:\n  " + "\n  ".join(lines)
+
+
+# --------------------------------------------------------------------------- NER
+
+
+def evaluate_msra(nlp, test_file: Path) -> Report:
+    """Exact span+type scores on the MSRA BIO test file."""
+    report = Report(f"MSRA test ({test_file.name})")
+    examples = list(corpora.msra_bio(test_file))
+    misaligned = 0
+    t0 = time.perf_counter()
+    for doc, (text, spans) in zip(nlp.pipe((t for t, _ in examples), batch_size=128), examples):
+        gold = {(s, e, label) for s, e, label in spans}
+        predicted = {(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents}
+        misaligned += sum(1 for s, e, _ in spans if doc.char_span(s, e) is None)
+        report.add(gold, predicted)
+    elapsed = time.perf_counter() - t0
+    chars = sum(len(t) for t, _ in examples)
+    report.extra.append(f"{len(examples)} sentences, {chars / elapsed:,.0f} chars/s; "
+                        f"{misaligned} gold entities not aligned with segmenter tokens (an upper bound on recall)")
+    return report
+
+
+@dataclass(frozen=True)
+class GoldPage:
+    """A hand-annotated page: mentions (with optional flags and clusters) and roles."""
+
+    doc: str
+    mentions: list[dict]
+    roles: list[dict]
+
+
+def read_gold(gold_dir: Path) -> list[GoldPage]:
+    """Read every ``*.json`` gold file in ``gold_dir``."""
+    pages = []
+    files = sorted(Path(gold_dir).glob("*.json"))
+    if not files:
+        raise CorpusError(f"{gold_dir}: no gold .json files")
+    for path in files:
+        try:
+            obj = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as err:
+            raise CorpusError(f"{path}: cannot read gold file: {err}") from err
+        pages.append(GoldPage(obj["doc"], obj["mentions"], obj.get("roles", [])))
+    return pages
+
+
+def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None) -> list[Report]:
+    """Run the whole pipeline on the gold pages and score NER, alias links and roles."""
+    from kg.pipeline import build
+
+    pages = read_gold(gold_dir)
+    paths = []
+    for page in pages:
+        path = seeds_dir / page.doc
+        if not path.exists():
+            raise CorpusError(f"{path}: the page of gold file {page.doc} is missing (use --seeds)")
+        paths.append(path)
+    result = build(paths, model=model, show_progress=False)
+    by_doc = {Path(d.id).name: d for d in result.documents}
+    ner = Report("NER on gold pages (exact span + type, optional ignored)")
+    found: list[tuple[str, dict, str]] = []  # (doc, gold mention, system entity) for correct mentions
+    predicted_by_doc: dict[str, list] = defaultdict(list)
+    for lm in result.linked:
+        predicted_by_doc[Path(lm.mention.doc).name].append(lm)
+    for page in pages:
+        doc = by_doc[page.doc]
+        optional = [(m["start"], m["end"]) for m in page.mentions if m.get("optional")]
+        gold = {(m["start"], m["end"], m["type"]) for m in page.mentions if not m.get("optional")}
+        gold_index = {(m["start"], m["end"], m["type"]): m for m in page.mentions if not m.get("optional")}
+        predicted, entity_of = set(), {}
+        for lm in predicted_by_doc[page.doc]:
+            m = lm.mention
+            if any(s <= m.start and m.end <= e for s, e in optional):
+                continue
+            predicted.add((m.start, m.end, m.label))
+            entity_of[(m.start, m.end, m.label)] = lm.entity
+        ner.add(gold, predicted)
+        for key in gold & predicted:
+            found.append((page.doc, gold_index[key], entity_of[key]))
+        _ = doc
+
+    links = PRF()
+    for i in range(len(found)):
+        for j in range(i + 1, len(found)):
+            a, b = found[i], found[j]
+            if a[1]["text"] == b[1]["text"]:
+                continue
+            gold_same = a[1]["cluster"] == b[1]["cluster"]
+            sys_same = a[2] == b[2]
+            links.tp += gold_same and sys_same
+            links.fp += sys_same and not gold_same
+            links.fn += gold_same and not sys_same
+    link_report = Report("alias linking (pairs of correct mentions with different text)", overall=links, per_label={})
+
+    # map system entities to gold clusters by their correctly found mentions
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for _, gm, entity in found:
+        votes[entity][gm["cluster"]] += 1
+    cluster_of = {e: c.most_common(1)[0][0] for e, c in votes.items()}
+    gold_roles = {(r["person"], r["org"]) for page in pages for r in page.roles}
+    sys_roles = set()
+    for rel in result.relations:
+        if rel.type == "HOLDS_ROLE" and rel.source in cluster_of and rel.target in cluster_of:
+            sys_roles.add((cluster_of[rel.source], cluster_of[rel.target]))
+        elif rel.type == "HOLDS_ROLE":
+            sys_roles.add((rel.source, rel.target))  # unmapped: counts as a false positive
+    roles = PRF()
+    roles.add(gold_roles, sys_roles)
+    role_report = Report("roles ((person, organisation) pairs)", overall=roles, per_label={})
+    return [ner, link_report, role_report]
+
+
+def run(args) -> str:
+    """``kg evaluate``: every evaluation the arguments ask for, as text."""
+    from kg.ner import load_pipeline, resolve_model_path
+    from kg.train import DEFAULT_CORPORA, MODELS
+
+    out = []
+    if args.segmenter:
+        out.append(evaluate_segmenter(args.segmenter, model=MODELS / "segmenter"))
+    if args.msra or not (args.gold or args.segmenter):
+        test = args.msra or DEFAULT_CORPORA / "msra_ner" / "msra_test_bio"
+        if not test.exists():
+            raise CorpusError(f"{test}: MSRA test file not found (pass --msra)")
+        nlp = load_pipeline(args.model)
+        out.append(f"model: {resolve_model_path(args.model)}")
+        out.append(str(evaluate_msra(nlp, test)))
+    if args.gold:
+        out += [str(r) for r in evaluate_gold(args.gold, args.seeds, model=args.model)]
+    return "\n".join(out)

@@ -1,0 +1,92 @@
+"""Reference data shipped in ``models/``: places, curated aliases and the title lexicon.
+
+All three are plain UTF-8 TSV/text files so users can read and extend them; this module
+only parses them.  Missing or malformed files raise :class:`~kg.errors.ModelError`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kg.errors import InputError, ModelError
+
+#: ``models/`` at the repository root (kg is installed editable; see README).
+DATA = Path(__file__).resolve().parent.parent / "models"
+
+PROVINCE_LEVEL = "province"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A known place: official name, short forms, level, parent and (for regions) capital."""
+
+    name: str
+    short: tuple[str, ...]
+    level: str
+    parent: str | None = None
+    capital: str | None = None
+
+
+def _rows(path: Path, *, min_fields: int) -> list[list[str]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise ModelError(f"{path}: cannot read reference data ({err.strerror})") from err
+    rows = []
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) < min_fields:
+            raise ModelError(f"{path}:{lineno}: expected {min_fields} tab-separated fields, got {line!r}")
+        rows.append(fields)
+    return rows
+
+
+@lru_cache(maxsize=None)
+def places(path: Path = DATA / "places.tsv") -> dict[str, Place]:
+    """Known places by official name (``name<TAB>short forms|...<TAB>level<TAB>parent<TAB>capital``)."""
+    table: dict[str, Place] = {}
+    for fields in _rows(path, min_fields=3):
+        fields += [""] * (5 - len(fields))
+        name, short, level, parent, capital = fields[:5]
+        table[name] = Place(name, tuple(s for s in short.split("|") if s), level, parent or None, capital or None)
+    return table
+
+
+@lru_cache(maxsize=None)
+def place_aliases(path: Path = DATA / "places.tsv") -> dict[str, str]:
+    """Short form (and official name) -> official name, for every known place."""
+    table: dict[str, str] = {}
+    for place in places(path).values():
+        table[place.name] = place.name
+        for short in place.short:
+            table.setdefault(short, place.name)
+    return table
+
+
+def read_alias_file(path: Path) -> list[tuple[str, str, str | None]]:
+    """Read an alias table: ``alias<TAB>canonical[<TAB>label]`` per line, ``#`` comments.
+
+    Raises:
+        InputError: for a user's file that is missing or malformed (names file and line).
+    """
+    try:
+        rows = _rows(path, min_fields=2)
+    except ModelError as err:
+        raise InputError(str(err)) from err
+    return [(r[0], r[1], (r[2] or None) if len(r) > 2 else None) for r in rows]
+
+
+@lru_cache(maxsize=None)
+def curated_aliases(path: Path = DATA / "aliases.tsv") -> tuple[tuple[str, str, str | None], ...]:
+    """The curated alias table shipped with kg."""
+    return tuple(read_alias_file(path))
+
+
+@lru_cache(maxsize=None)
+def titles(path: Path = DATA / "titles.txt") -> tuple[str, ...]:
+    """The title lexicon (one title a line), longest first so matching prefers 总经理助理 to 经理."""
+    words = {fields[0] for fields in _rows(path, min_fields=1)}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))

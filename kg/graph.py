@@ -1,0 +1,89 @@
+"""The in-memory graph every writer reads: a :class:`networkx.MultiDiGraph` of entities.
+
+Nodes are entity ids with attributes ``label`` (the display name, which Gephi shows),
+``name``, ``type`` (PER/ORG/LOC), ``aliases`` (a list in memory; ``|``-joined in GraphML),
+``mention_count`` and ``doc_count``.
+
+Edges carry ``type`` (HOLDS_ROLE, CO_OCCURS, PART_OF, LOCATED_IN), ``weight``, ``title``
+and ``directed``.  CO_OCCURS is symmetric but stored ONCE per unordered pair (from the
+lower id to the higher) with ``directed=False``; :func:`cooccurrence_graph` gives it as an
+undirected :class:`networkx.Graph`.  Roles and hierarchy edges are directed.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import networkx as nx
+
+from kg.link import Entity
+from kg.relate import CO_OCCURS, Relation
+
+NODE_ATTRS = ("label", "name", "type", "aliases", "mention_count", "doc_count")
+
+
+def build_graph(entities: Iterable[Entity], relations: Iterable[Relation]) -> nx.MultiDiGraph:
+    """Build the graph from linked entities and relations (deterministic node and edge order)."""
+    graph = nx.MultiDiGraph()
+    for entity in sorted(entities, key=lambda e: e.id):
+        graph.add_node(
+            entity.id,
+            label=entity.name,
+            name=entity.name,
+            type=entity.label,
+            aliases=list(entity.aliases),
+            mention_count=entity.mention_count,
+            doc_count=entity.doc_count,
+        )
+    for rel in relations:
+        if rel.source not in graph or rel.target not in graph:
+            raise ValueError(f"relation {rel.type} {rel.source} -> {rel.target} names an unknown entity")
+        if rel.type == CO_OCCURS and rel.source > rel.target:
+            raise ValueError(f"CO_OCCURS must be stored once with source < target: {rel.source}, {rel.target}")
+        graph.add_edge(
+            rel.source,
+            rel.target,
+            key=f"{rel.type}:{rel.properties.get('title', '')}",
+            type=rel.type,
+            weight=float(rel.properties.get("weight", 1)),
+            title=rel.properties.get("title", ""),
+            directed=rel.type != CO_OCCURS,
+            evidence_count=len(rel.evidence),
+        )
+    return graph
+
+
+def cooccurrence_graph(graph: nx.MultiDiGraph) -> nx.Graph:
+    """The CO_OCCURS edges as an undirected weighted :class:`networkx.Graph` (all entity nodes)."""
+    undirected = nx.Graph()
+    undirected.add_nodes_from(graph.nodes(data=True))
+    for u, v, data in graph.edges(data=True):
+        if data.get("type") == CO_OCCURS:
+            undirected.add_edge(u, v, weight=data.get("weight", 1.0))
+    return undirected
+
+
+def load_graph(out_dir: str | Path) -> nx.MultiDiGraph:
+    """Load a ``kg build`` output directory as a MultiDiGraph (from its JSONL files).
+
+    Node ``aliases`` come back as lists; edges carry ``type``, ``weight``, ``title``,
+    ``directed`` and ``evidence`` (a list of ``{doc, start, end}``).
+    """
+    out = Path(out_dir)
+    graph = nx.MultiDiGraph()
+    with (out / "entities.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            e = json.loads(line)
+            graph.add_node(e["id"], label=e["name"], name=e["name"], type=e["label"], aliases=e["aliases"],
+                           mention_count=e["mention_count"], doc_count=e["doc_count"])
+    with (out / "relations.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            r = json.loads(line)
+            props = r.get("properties", {})
+            graph.add_edge(
+                r["source"], r["target"], key=f"{r['type']}:{props.get('title', '')}", type=r["type"],
+                weight=float(props.get("weight", 1)), title=props.get("title", ""),
+                directed=r["type"] != CO_OCCURS, evidence=r.get("evidence", []),
+            )
+    return graph

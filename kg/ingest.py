@@ -1,0 +1,383 @@
+"""Reading news pages and repairing their layout, with offsets back into the raw text.
+
+A :class:`Document` keeps the raw text exactly as decoded from the file and a cleaned
+text for the NLP stages.  Every cleaned character remembers the raw index it came
+from (``Document.raw_index``), so any span found in the cleaned text maps back to the
+raw file (:meth:`Document.to_raw`).  Repairs done here:
+
+* paragraphs broken mid-sentence or mid-word across blank lines are rejoined;
+* page-jump markers (■上接第1版, （下转第3版）) are dropped from the NLP text;
+* byline and photo-credit lines stay separate paragraphs that never join a neighbour;
+* Markdown heading marks (``## ``) that some archives add are dropped;
+* sentences printed twice (within a page or across pages) are flagged, so relation
+  weights count them once while every copy keeps its mentions.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import InputError
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl",)
+
+# Sentence-final punctuation; a paragraph ending in one of these (optionally followed by
+# closing quotes/brackets) is complete and is never joined to the next one.
+_FINAL = "。！？!?；;…"
+_CLOSERS = "”’」』）)》】\"'"
+_INTERNAL_PUNCT = re.compile(r"[，,、；;：:“‘（(]")
+_SENTENCE_END = re.compile(rf"[{_FINAL}]+[{re.escape(_CLOSERS)}]*")
+
+# ■上接第1版 / ■下转第3版 / （下转第3版） / (上接第2版)
+_JUMP_MARKER = re.compile(r"[■□]?\s*[（(]?\s*[上下](?:接|转)第?\s*[0-9０-９一二三四五六七八九十]+\s*版\s*[）)]?")
+_HEADING_MARK = re.compile(r"^#{1,6}\s+")
+# □本报记者 刘向平 通讯员 贾婷婷 / ●本报记者 李娟 / 本报记者 王磊 摄 / (海报设计:庄圆) / （杨威）
+_BYLINE = re.compile(
+    r"^(?:[□●■◎]\s*)?(?:本报|新华社|北方新报)?(?:实习)?(?:记者|通讯员|摄影|摄|海报设计|设计|制图)"
+    r"|\s摄\s*$|^[（(][^（）()]{0,20}[）)]$"
+)
+_FULL_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the cleaned text: ``[start, end)`` in cleaned offsets."""
+
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    #: index of the first earlier sentence (in this corpus run) with the same text, if any
+    duplicate_of: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A repaired paragraph: ``[start, end)`` in cleaned offsets."""
+
+    index: int
+    start: int
+    end: int
+    byline: bool = False
+
+
+@dataclass
+class Document:
+    """One page: raw text, cleaned text and the map between them.
+
+    ``raw_index[i]`` is the index in ``raw`` of cleaned character ``i``.
+    """
+
+    id: str
+    path: str
+    raw: str
+    text: str
+    raw_index: list[int]
+    paragraphs: list[Paragraph]
+    sentences: list[Sentence] = field(default_factory=list)
+    title: str | None = None
+    date: str | None = None
+    sha256: str = ""
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Map a cleaned span ``[start, end)`` to the raw span covering it."""
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(f"{self.id}: span {start}:{end} outside cleaned text of {len(self.text)} chars")
+        return self.raw_index[start], self.raw_index[end - 1] + 1
+
+    def sentence_at(self, position: int) -> Sentence:
+        """Return the sentence containing cleaned offset ``position``."""
+        lo, hi = 0, len(self.sentences) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            s = self.sentences[mid]
+            if position < s.start:
+                hi = mid - 1
+            elif position >= s.end:
+                lo = mid + 1
+            else:
+                return s
+        raise ValueError(f"{self.id}: offset {position} is in no sentence")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def decode_bytes(data: bytes, source: str) -> str:
+    """Decode a page: UTF-8 (with or without BOM), else GB18030; reject binary data.
+
+    Raises:
+        InputError: when the bytes look binary or decode as neither encoding.
+    """
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{source}: binary file (NUL bytes), not a text page")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as err:
+        raise InputError(f"{source}: not UTF-8 or GB18030 text ({err.reason} at byte {err.start})") from err
+    # GB18030 decodes almost any byte string; demand that the result looks like text.
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f")
+    if controls > max(2, len(text) // 100):
+        raise InputError(f"{source}: undecodable bytes (neither UTF-8 nor GB18030 text)")
+    return text
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """A page before repair: an id, where it came from, and its decoded text."""
+
+    id: str
+    path: str
+    text: str
+    title: str | None = None
+    date: str | None = None
+
+
+def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Expand the user's paths: files as given, directories recursively (.txt/.md/.jsonl), sorted."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES)
+            yield from found
+        elif path.exists():
+            yield path
+        else:
+            raise InputError(f"{path}: no such file or directory")
+
+
+def read_pages(path: Path) -> Iterator[RawPage]:
+    """Read one input file: a text page, or a JSONL archive of ``{id, text, title?, date?, source?}``.
+
+    Raises:
+        InputError: naming the file (and line, for JSONL) when it cannot be read.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from err
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        yield RawPage(id=str(path), path=str(path), text=decode_bytes(data, str(path)))
+        return
+    text = decode_bytes(data, str(path))
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(f"{path}:{lineno}: invalid JSON ({err.msg})") from err
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or "id" not in obj:
+            raise InputError(f"{path}:{lineno}: each line needs an 'id' and a string 'text'")
+        yield RawPage(
+            id=str(obj["id"]),
+            path=str(obj.get("source") or path),
+            text=obj["text"],
+            title=obj.get("title"),
+            date=obj.get("date"),
+        )
+
+
+# --------------------------------------------------------------------------- repair
+
+
+@dataclass
+class _Block:
+    """A raw paragraph: its text pieces with their raw offsets (layout newlines removed)."""
+
+    chars: list[str]
+    index: list[int]
+    heading: bool = False
+    byline: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chars)
+
+
+def _raw_blocks(raw: str) -> list[_Block]:
+    """Split raw text into paragraphs at blank lines; single newlines are layout and vanish."""
+    blocks: list[_Block] = []
+    for m in re.finditer(r"(?:[^\n]|\n(?![ \t\r\u3000]*\n))+", raw):
+        chars: list[str] = []
+        index: list[int] = []
+        for offset, ch in enumerate(m.group(), m.start()):
+            if ch in "\r\n":
+                continue
+            chars.append(ch)
+            index.append(offset)
+        # trim surrounding whitespace (incl. full-width spaces)
+        while chars and chars[0].isspace():
+            chars.pop(0), index.pop(0)
+        while chars and chars[-1].isspace():
+            chars.pop(), index.pop()
+        if chars:
+            blocks.append(_Block(chars, index))
+    return blocks
+
+
+def _strip_pattern(block: _Block, pattern: re.Pattern[str]) -> None:
+    text = block.text
+    keep = [True] * len(text)
+    for m in pattern.finditer(text):
+        for i in range(m.start(), m.end()):
+            keep[i] = False
+    if all(keep):
+        return
+    block.chars = [c for c, k in zip(block.chars, keep) if k]
+    block.index = [i for i, k in zip(block.index, keep) if k]
+    while block.chars and block.chars[-1].isspace():
+        block.chars.pop(), block.index.pop()
+    while block.chars and block.chars[0].isspace():
+        block.chars.pop(0), block.index.pop(0)
+
+
+def _is_complete(text: str) -> bool:
+    stripped = text.rstrip(_CLOSERS)
+    return bool(stripped) and (stripped[-1] in _FINAL or (stripped != text and stripped[-1] in _FINAL))
+
+
+def _continues(block: _Block, nxt: _Block) -> bool:
+    """Decide whether ``nxt`` continues ``block`` (a paragraph broken by the page layout)."""
+    if block.heading or block.byline or nxt.heading or nxt.byline:
+        return False
+    text = block.text
+    if _is_complete(text):
+        return False
+    if nxt.text[0] in "，,、。；;：:）)”’》":
+        return True
+    # Titles are short and rarely carry internal punctuation; body text broken by the
+    # layout is long or already holds a clause break.
+    return len(text) >= 40 or (len(text) >= 10 and bool(_INTERNAL_PUNCT.search(text)))
+
+
+def repair(page: RawPage) -> Document:
+    """Turn a raw page into a :class:`Document` with repaired paragraphs and sentences."""
+    raw = page.text
+    blocks = _raw_blocks(raw)
+    for block in blocks:
+        if _HEADING_MARK.match(block.text):
+            block.heading = True
+            _strip_pattern(block, _HEADING_MARK)
+        _strip_pattern(block, _JUMP_MARKER)
+        if block.chars and _BYLINE.search(block.text) and len(block.text) <= 40:
+            block.byline = True
+    blocks = [b for b in blocks if b.chars]
+
+    merged: list[_Block] = []
+    for block in blocks:
+        if merged and _continues(merged[-1], block):
+            merged[-1].chars += block.chars
+            merged[-1].index += block.index
+        else:
+            merged.append(block)
+
+    text_parts: list[str] = []
+    raw_index: list[int] = []
+    paragraphs: list[Paragraph] = []
+    position = 0
+    for i, block in enumerate(merged):
+        if i:
+            text_parts.append("\n")
+            raw_index.append(raw_index[-1] + 1)  # the separator maps just past the previous char
+            position += 1
+        start = position
+        text_parts.append(block.text)
+        raw_index.extend(block.index)
+        position += len(block.chars)
+        paragraphs.append(Paragraph(index=i, start=start, end=position, byline=block.byline))
+    text = "".join(text_parts)
+
+    sentences: list[Sentence] = []
+    for para in paragraphs:
+        for start, end in split_sentences(text, para.start, para.end):
+            sentences.append(Sentence(index=len(sentences), paragraph=para.index, start=start, end=end))
+
+    title = page.title or (text[paragraphs[0].start:paragraphs[0].end] if paragraphs else None)
+    date = page.date or _page_date(text[:300])
+    return Document(
+        id=page.id,
+        path=page.path,
+        raw=raw,
+        text=text,
+        raw_index=raw_index,
+        paragraphs=paragraphs,
+        sentences=sentences,
+        title=title,
+        date=date,
+        sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
+    )
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` after sentence-final punctuation (closing quotes stay attached)."""
+    spans = []
+    begin = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if m.end() > begin:
+            spans.append((begin, m.end()))
+            begin = m.end()
+    if begin < end and text[begin:end].strip():
+        spans.append((begin, end))
+    return spans
+
+
+def _page_date(head: str) -> str | None:
+    m = _FULL_DATE.search(head)
+    if not m:
+        return None
+    year, month, day = (int(g) for g in m.groups())
+    if 1 <= month <= 12 and 1 <= day <= 31:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def normalise_for_duplicates(text: str) -> str:
+    """Fold width, punctuation and whitespace so two printings of one sentence compare equal."""
+    folded = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s\W_]+", "", folded)
+
+
+class DuplicateTracker:
+    """Flags sentences printed before (in this page or an earlier one of the same run).
+
+    Only sentences of at least ``min_chars`` significant characters count, so that short
+    formulaic sentences (会议还研究了其他事项。) are never folded.
+    """
+
+    def __init__(self, *, min_chars: int = 12) -> None:
+        self.min_chars = min_chars
+        self._seen: dict[str, tuple[str, int]] = {}
+
+    def mark(self, doc: Document) -> Document:
+        """Return ``doc`` with ``Sentence.duplicate_of`` set for repeated sentences."""
+        marked = []
+        for s in doc.sentences:
+            key = normalise_for_duplicates(doc.text[s.start:s.end])
+            first = None
+            if len(key) >= self.min_chars:
+                first = self._seen.setdefault(key, (doc.id, s.index))
+                if first == (doc.id, s.index):
+                    first = None
+            marked.append(Sentence(s.index, s.paragraph, s.start, s.end, duplicate_of=first))
+        doc.sentences = marked
+        return doc

@@ -1,0 +1,167 @@
+"""The whole job: ingest -> ner -> link -> relate -> graph -> write.
+
+:func:`build` is what ``kg build`` runs; notebooks can call it too.  Bad input files are
+reported (by name, with the reason) and skipped unless ``strict``; the rest is still built.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from kg import export
+from kg.errors import InputError
+from kg.graph import build_graph
+from kg.ingest import Document, DuplicateTracker, iter_inputs, read_pages, repair
+from kg.link import Entity, LinkedMention, Linker
+from kg.ner import Recognizer
+from kg.progress import progress
+from kg.relate import Relation, find_cooccurrences, find_locations, find_place_hierarchy, find_roles, merge_relations
+
+log = logging.getLogger(__name__)
+
+OUTPUT_FILES = ("documents.jsonl", "mentions.jsonl", "entities.jsonl", "relations.jsonl", "graph.graphml")
+
+
+@dataclass
+class BuildResult:
+    """What a build produced, plus the input problems it skipped."""
+
+    documents: list[Document]
+    linked: list[LinkedMention]
+    entities: dict[str, Entity]
+    relations: list[Relation]
+    graph: nx.MultiDiGraph
+    errors: list[str] = field(default_factory=list)
+    home_region: str | None = None
+    home_region_inferred: bool = False
+    files: list[Path] = field(default_factory=list)
+
+
+def read_documents(paths: Sequence[str | Path], *, strict: bool = False, show_progress: bool = True) -> tuple[list[Document], list[str]]:
+    """Read and repair every page under ``paths``; returns documents and per-file error messages.
+
+    Raises:
+        InputError: for the first bad file when ``strict``, or when a given path does not exist.
+    """
+    documents: list[Document] = []
+    errors: list[str] = []
+    tracker = DuplicateTracker()
+    files = list(iter_inputs(paths))
+    seen_ids: set[str] = set()
+    for path in progress(files, desc="reading", unit="file", disable=not show_progress):
+        try:
+            pages = list(read_pages(path))
+        except InputError as err:
+            if strict:
+                raise
+            log.error("%s", err)
+            errors.append(str(err))
+            continue
+        for page in pages:
+            if page.id in seen_ids:
+                message = f"{path}: duplicate document id {page.id!r}; skipped"
+                if strict:
+                    raise InputError(message)
+                errors.append(message)
+                continue
+            seen_ids.add(page.id)
+            documents.append(tracker.mark(repair(page)))
+    return documents, errors
+
+
+def build(
+    paths: Sequence[str | Path],
+    out_dir: str | Path | None = None,
+    *,
+    model: str | Path | None = None,
+    home_region: str | None = None,
+    alias_files: Sequence[Path] = (),
+    cooccur: str = "sentence",
+    max_evidence: int = 5,
+    strict: bool = False,
+    show_progress: bool = True,
+) -> BuildResult:
+    """Build the knowledge graph of the pages under ``paths``; write it to ``out_dir`` if given."""
+    documents, errors = read_documents(paths, strict=strict, show_progress=show_progress)
+    recognizer = Recognizer(model)
+    mentions = []
+    for doc, found in zip(documents, progress(recognizer.pipe(documents), total=len(documents), desc="entities", unit="doc", disable=not show_progress)):
+        mentions.extend(found)
+
+    linker = Linker(home_region=home_region, alias_files=alias_files)
+    linked, entities = linker.link(mentions, {d.id: d.text for d in documents})
+
+    by_doc: dict[str, list[LinkedMention]] = defaultdict(list)
+    for lm in linked:
+        by_doc[lm.mention.doc].append(lm)
+    relations: list[Relation] = []
+    for doc in documents:
+        relations += find_roles(doc, by_doc[doc.id], entities)
+        relations += find_place_hierarchy(doc, by_doc[doc.id], entities)
+    relations += find_locations(entities, linked)
+    relations += find_cooccurrences(documents, by_doc, window=cooccur, max_evidence=max_evidence)
+    relations = merge_relations(relations, max_evidence=max_evidence)
+    graph = build_graph(entities.values(), relations)
+
+    result = BuildResult(documents, linked, entities, relations, graph, errors,
+                         linker.home_region, linker.home_region_inferred)
+    if out_dir is not None:
+        result.files = write_outputs(result, Path(out_dir))
+    return result
+
+
+def write_outputs(result: BuildResult, out_dir: Path) -> list[Path]:
+    """Write the five output files atomically (all renamed into place only at the end)."""
+    writer = export.AtomicWriter(out_dir)
+    try:
+        writer.write_jsonl("documents.jsonl", (
+            {"id": d.id, "path": d.path, "title": d.title, "date": d.date, "chars": len(d.raw), "sha256": d.sha256}
+            for d in result.documents
+        ))
+        writer.write_jsonl("mentions.jsonl", (
+            {"doc": lm.mention.doc, "start": lm.mention.start, "end": lm.mention.end, "text": lm.mention.text,
+             "label": lm.mention.label, "entity": lm.entity, "sentence": lm.mention.sentence}
+            for lm in result.linked
+        ))
+        writer.write_jsonl("entities.jsonl", (
+            {"id": e.id, "name": e.name, "label": e.label, "aliases": e.aliases,
+             "mention_count": e.mention_count, "doc_count": e.doc_count}
+            for e in result.entities.values()
+        ))
+        writer.write_jsonl("relations.jsonl", (
+            {"type": r.type, "source": r.source, "target": r.target, "properties": r.properties,
+             "evidence": [{"doc": ev.doc, "start": ev.start, "end": ev.end} for ev in r.evidence]}
+            for r in result.relations
+        ))
+        writer.write_bytes("graph.graphml", export.graphml_bytes(result.graph))
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.commit()
+
+
+def summary(result: BuildResult, *, top: int = 5) -> str:
+    """A short human summary: counts and the most-mentioned entities per type."""
+    rel_counts = Counter(r.type for r in result.relations)
+    lines = [
+        f"documents: {len(result.documents)}   mentions: {len(result.linked)}   entities: {len(result.entities)}",
+        "relations: " + ", ".join(f"{k} {v}" for k, v in sorted(rel_counts.items())) if rel_counts else "relations: 0",
+    ]
+    if result.home_region:
+        how = "inferred from the corpus" if result.home_region_inferred else "given"
+        lines.append(f"home region: {result.home_region} ({how})")
+    for label, title in (("PER", "people"), ("ORG", "organisations"), ("LOC", "places")):
+        ranked = sorted((e for e in result.entities.values() if e.label == label), key=lambda e: (-e.mention_count, e.id))
+        shown = ", ".join(f"{e.name} ({e.mention_count})" for e in ranked[:top])
+        lines.append(f"top {title}: {shown or '-'}")
+    if result.errors:
+        lines.append(f"skipped {len(result.errors)} input problem(s):")
+        lines += [f"  {e}" for e in result.errors]
+    if result.files:
+        lines.append("wrote: " + ", ".join(str(p) for p in result.files))
+    return "\n".join(lines)

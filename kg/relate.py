@@ -1,0 +1,284 @@
+"""Relations between entities: roles, co-occurrence and place hierarchy, with evidence offsets.
+
+* ``HOLDS_ROLE`` (person -> organisation, ``title``): Chinese news writes a role as
+  organisation + title(s) + name (自治区人大常委会党组书记、副主任张韶春; 鄂尔多斯海关副关长陶增波),
+  or reference + name + title (该院张俊昌教授).  Titles come from ``models/titles.txt``;
+  该院/该公司/该局-style references resolve to the latest matching organisation before them.
+  No role without a named organisation, and bylines (记者 王皓) have no title in the lexicon.
+* ``CO_OCCURS`` (undirected, stored once per pair with source < target): weight = distinct
+  sentences (or paragraphs) holding both, duplicate printings counted once.
+* ``PART_OF`` (place -> place) for adjacent administrative units (呼和浩特市清水河县) and
+  ``LOCATED_IN`` (organisation -> place) when an organisation's name carries a place.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from kg import gazetteer
+from kg.ingest import Document
+from kg.link import Entity, LinkedMention, normalise
+
+HOLDS_ROLE = "HOLDS_ROLE"
+CO_OCCURS = "CO_OCCURS"
+PART_OF = "PART_OF"
+LOCATED_IN = "LOCATED_IN"
+RELATION_TYPES = (HOLDS_ROLE, CO_OCCURS, PART_OF, LOCATED_IN)
+
+# 该院 -> organisation names ending like this
+REFERENCES = {
+    "该院": ("院",),
+    "该医院": ("医院",),
+    "该校": ("学", "学院", "学校", "大学"),
+    "该公司": ("公司", "集团", "厂"),
+    "公司": ("公司",),
+    "该集团": ("集团", "公司"),
+    "该局": ("局",),
+    "该厅": ("厅",),
+    "该委": ("委", "委员会"),
+    "该所": ("所",),
+    "该中心": ("中心",),
+    "该厂": ("厂",),
+    "该行": ("行",),
+    "该站": ("站",),
+    "该馆": ("馆",),
+    "该协会": ("协会", "会"),
+}
+_HIGHER_PLACE = ("自治区", "省", "市", "盟", "自治州")
+_LOWER_PLACE = ("市", "县", "旗", "区", "镇", "乡", "苏木", "嘎查", "村")
+_JOINERS = "、和及与"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a relation is stated: a document and a raw-offset span."""
+
+    doc: str
+    start: int
+    end: int
+
+
+@dataclass
+class Relation:
+    """A typed edge between two entity ids, with properties and evidence."""
+
+    type: str
+    source: str
+    target: str
+    properties: dict = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple:
+        return (self.type, self.source, self.target, self.properties.get("title"))
+
+
+class _TitleMatcher:
+    """Parses the text between an organisation and a name into titles (and a sub-unit)."""
+
+    def __init__(self) -> None:
+        self.titles = gazetteer.titles()
+        alternatives = "|".join(re.escape(t) for t in self.titles)
+        self.chain = re.compile(rf"^(?P<unit>[^，,。；;：:、\s“”\"《》（）()]{{0,12}}?)(?P<titles>(?:{alternatives})(?:[、和](?:{alternatives}))*)$")
+        self.post = re.compile(rf"^(?:{alternatives})")
+
+    def parse(self, between: str) -> list[str] | None:
+        """Titles stated by ``between`` (e.g. 党组书记、副主任 -> [党组书记, 副主任]), or None."""
+        m = self.chain.match(between)
+        if not m:
+            return None
+        unit = m.group("unit")
+        titles = re.split(r"[、和]", m.group("titles"))
+        # a sub-unit between organisation and title belongs to the title (技术研发部经理)
+        if unit:
+            if not re.search(r"(部|处|科|室|办|中心|所|组|队|车间|分公司|站)$", unit):
+                return None
+            titles = [unit + titles[0]] + titles[1:]
+        return titles
+
+    def title_after(self, text: str) -> str | None:
+        """A title directly after a name (张俊昌教授)."""
+        m = self.post.match(text)
+        return m.group(0) if m else None
+
+
+def _resolve_reference(ref: str, before: Sequence[LinkedMention], entities: dict[str, Entity]) -> str | None:
+    heads = REFERENCES[ref]
+    for lm in reversed(before):
+        if lm.mention.label != "ORG":
+            continue
+        name = normalise(entities[lm.entity].name)
+        if name.endswith(heads) or any(normalise(a).endswith(heads) for a in entities[lm.entity].aliases):
+            return lm.entity
+    return None
+
+
+def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[str, Entity]) -> list[Relation]:
+    """HOLDS_ROLE relations stated in one document (``linked``: its mentions in text order)."""
+    matcher = _TitleMatcher()
+    text = doc.text
+    relations: list[Relation] = []
+    ordered = sorted(linked, key=lambda lm: lm.mention.cstart)
+    refs = sorted(REFERENCES, key=len, reverse=True)
+
+    def add(person: LinkedMention, org: str, title: str, start: int) -> None:
+        raw_start, raw_end = doc.to_raw(start, person.mention.cend)
+        relations.append(Relation(HOLDS_ROLE, person.entity, org, {"title": title}, [Evidence(doc.id, raw_start, raw_end)]))
+
+    for i, lm in enumerate(ordered):
+        m = lm.mention
+        if m.label != "PER":
+            continue
+        sentence = doc.sentences[m.sentence]
+        # 1. ORG + titles + PER (and PER、PER after the same titles)
+        j = i - 1
+        while j >= 0 and ordered[j].mention.label == "PER" and _joined(text, ordered[j].mention.cend, ordered[j + 1].mention.cstart):
+            j -= 1
+        head = ordered[j + 1].mention
+        found = False
+        if j >= 0 and ordered[j].mention.label == "ORG" and ordered[j].mention.cstart >= sentence.start:
+            org = ordered[j]
+            titles = matcher.parse(text[org.mention.cend:head.cstart])
+            if titles:
+                for title in titles:
+                    add(lm, org.entity, title, org.mention.cstart)
+                found = True
+        # 2. reference (该院/该公司) + titles + PER, or reference + PER + title (该院张俊昌教授)
+        if not found:
+            window = text[max(sentence.start, head.cstart - 20):head.cstart]
+            for ref in refs:
+                pos = window.rfind(ref)
+                if pos < 0:
+                    continue
+                between = window[pos + len(ref):]
+                if ref == "公司" and pos > 0 and window[pos - 1] not in "，,。“\"":
+                    continue  # bare 公司 only as a reference at a clause start
+                titles = matcher.parse(between) if between else None
+                post = None
+                if not between or between in ("", "的"):
+                    post = matcher.title_after(text[m.cend:m.cend + 8])
+                if titles or post:
+                    before = [x for x in ordered[:i] if x.mention.cend <= head.cstart - len(between) - len(ref)]
+                    org = _resolve_reference(ref, before, entities)
+                    if org:
+                        for title in titles or [post]:
+                            add(lm, org, title, head.cstart - len(between) - len(ref))
+                        found = True
+                break
+        # 3. 该院张俊昌教授与夏龙教授: a later person in the same chain
+        if not found and i > 0:
+            prev = ordered[i - 1]
+            glue = text[prev.mention.cend:m.cstart]
+            post = matcher.title_after(text[m.cend:m.cend + 8])
+            if prev.mention.label == "PER" and post:
+                prev_title = matcher.title_after(glue)
+                if prev_title and glue[len(prev_title):] in tuple(_JOINERS):
+                    for rel in relations:
+                        if rel.source == prev.entity and rel.properties["title"] == prev_title:
+                            add(lm, rel.target, post, prev.mention.cstart)
+                            break
+    return relations
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    return text[end:start] in tuple(_JOINERS)
+
+
+def find_cooccurrences(
+    docs: Sequence[Document], linked_by_doc: dict[str, list[LinkedMention]], *, window: str = "sentence", max_evidence: int = 5
+) -> list[Relation]:
+    """CO_OCCURS relations: one per unordered entity pair, weight = distinct windows holding both.
+
+    Sentences printed twice (``Sentence.duplicate_of``) add evidence but no weight; with
+    ``window="paragraph"`` a paragraph counts once unless all its sentences are duplicates.
+    """
+    if window not in ("sentence", "paragraph"):
+        raise ValueError(f"window must be 'sentence' or 'paragraph', not {window!r}")
+    pairs: dict[tuple[str, str], Relation] = {}
+    for doc in docs:
+        groups: dict[int, set[str]] = defaultdict(set)
+        spans: dict[int, tuple[int, int]] = {}
+        duplicate: dict[int, bool] = {}
+        for lm in linked_by_doc.get(doc.id, []):
+            s = doc.sentences[lm.mention.sentence]
+            unit = s.index if window == "sentence" else s.paragraph
+            groups[unit].add(lm.entity)
+        for s in doc.sentences:
+            unit = s.index if window == "sentence" else s.paragraph
+            lo, hi = spans.get(unit, (s.start, s.end))
+            spans[unit] = (min(lo, s.start), max(hi, s.end))
+            duplicate[unit] = duplicate.get(unit, True) and s.duplicate_of is not None
+        for unit, ids in groups.items():
+            for a, b in combinations(sorted(ids), 2):
+                rel = pairs.setdefault((a, b), Relation(CO_OCCURS, a, b, {"weight": 0, "doc_weights": {}}))
+                if not duplicate[unit]:
+                    rel.properties["weight"] += 1
+                    rel.properties["doc_weights"][doc.id] = rel.properties["doc_weights"].get(doc.id, 0) + 1
+                if len(rel.evidence) < max_evidence:
+                    start, end = spans[unit]
+                    rel.evidence.append(Evidence(doc.id, *doc.to_raw(start, end)))
+    return [rel for rel in pairs.values() if rel.properties["weight"] > 0]
+
+
+def find_place_hierarchy(doc: Document, linked: Sequence[LinkedMention], entities: dict[str, Entity]) -> list[Relation]:
+    """PART_OF for adjacent administrative units written together (呼和浩特市清水河县)."""
+    relations = []
+    ordered = sorted(linked, key=lambda lm: lm.mention.cstart)
+    for a, b in zip(ordered, ordered[1:]):
+        if a.mention.label == b.mention.label == "LOC" and a.mention.cend == b.mention.cstart and a.entity != b.entity:
+            upper, lower = normalise(entities[a.entity].name), normalise(entities[b.entity].name)
+            if upper.endswith(_HIGHER_PLACE) and lower.endswith(_LOWER_PLACE):
+                start, end = doc.to_raw(a.mention.cstart, b.mention.cend)
+                relations.append(Relation(PART_OF, b.entity, a.entity, {}, [Evidence(doc.id, start, end)]))
+    return relations
+
+
+def find_locations(entities: dict[str, Entity], linked: Sequence[LinkedMention]) -> list[Relation]:
+    """LOCATED_IN for organisations whose name starts with, or brackets, a known place."""
+    place_names: dict[str, str] = {}
+    for entity in entities.values():
+        if entity.label == "LOC":
+            for form in [entity.name, *entity.aliases]:
+                form = normalise(form)
+                if len(form) >= 2:
+                    place_names.setdefault(form, entity.id)
+    first_mention: dict[str, LinkedMention] = {}
+    for lm in linked:
+        first_mention.setdefault(lm.entity, lm)
+    relations = []
+    forms = sorted(place_names, key=len, reverse=True)
+    for entity in entities.values():
+        if entity.label != "ORG":
+            continue
+        name = normalise(entity.name)
+        target = None
+        bracket = re.search(r"\(([^()]{2,8})\)", name)
+        if bracket and bracket.group(1) in place_names:
+            target = place_names[bracket.group(1)]
+        else:
+            target = next((place_names[f] for f in forms if name.startswith(f) and len(name) > len(f)), None)
+        if target:
+            lm = first_mention.get(entity.id)
+            evidence = [Evidence(lm.mention.doc, lm.mention.start, lm.mention.end)] if lm else []
+            relations.append(Relation(LOCATED_IN, entity.id, target, {}, evidence))
+    return relations
+
+
+def merge_relations(relations: Sequence[Relation], *, max_evidence: int = 5) -> list[Relation]:
+    """Fold relations with the same (type, source, target, title), pooling evidence; stable order."""
+    merged: dict[tuple, Relation] = {}
+    for rel in relations:
+        if rel.type == CO_OCCURS:
+            merged[rel.key] = rel
+            continue
+        if rel.key in merged:
+            have = merged[rel.key].evidence
+            for ev in rel.evidence:
+                if ev not in have and len(have) < max_evidence:
+                    have.append(ev)
+        else:
+            merged[rel.key] = Relation(rel.type, rel.source, rel.target, dict(rel.properties), list(rel.evidence[:max_evidence]))
+    return sorted(merged.values(), key=lambda r: (RELATION_TYPES.index(r.type), r.source, r.target, str(r.properties.get("title", ""))))

@@ -1,0 +1,207 @@
+"""Reproducible training of kg's models from the corpora in ``../shared/corpora``.
+
+``kg train segmenter`` trains the pkuseg word segmenter on People's Daily 1998-01 with
+spacy_pkuseg's own trainer; ``kg train ner`` builds the spaCy ``zh`` pipeline (that
+segmenter as tokenizer + an NER component) from MSRA, People's Daily and CLUENER2020.
+CI never trains: it uses what is committed under ``models/``.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from kg import corpora
+from kg.errors import CorpusError
+
+log = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
+MODELS = REPO / "models"
+CONFIGS = REPO / "configs"
+
+
+def _require(path: Path) -> Path:
+    if not path.exists():
+        raise CorpusError(f"{path}: corpus file not found (set --corpora to the folder holding the corpora)")
+    return path
+
+
+def write_segmenter_data(corpora_dir: Path, out_dir: Path, *, heldout: int = 500) -> tuple[Path, Path]:
+    """Write People's Daily as pkuseg training text (words separated by spaces, one paragraph a line).
+
+    The last ``heldout`` paragraphs become the trainer's own test file (for its per-iteration log);
+    the model is scored separately on the SIGHAN 2005 PKU test gold, which it never sees.
+    """
+    source = _require(corpora_dir / "peoples_daily_1998" / "199801.txt")
+    paragraphs = [" ".join(words) for words in corpora.peoples_daily_words(source)]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    train_file, test_file = out_dir / "pd_train.txt", out_dir / "pd_heldout.txt"
+    train_file.write_text("\n".join(paragraphs[:-heldout]) + "\n", encoding="utf-8")
+    test_file.write_text("\n".join(paragraphs[-heldout:]) + "\n", encoding="utf-8")
+    return train_file, test_file
+
+
+def train_segmenter(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "segmenter", *, iterations: int = 10) -> Path:
+    """Train the pkuseg segmenter with spacy_pkuseg's trainer and write it to ``out``."""
+    import spacy_pkuseg
+    from spacy_pkuseg import trainer as pkuseg_trainer
+
+    # spacy_pkuseg saves only after the last iteration; save after each one too, so a long
+    # run can be inspected (and is not lost) half-way.
+    original_test = pkuseg_trainer.Trainer.test
+
+    def test_and_checkpoint(self, testset, iteration):
+        scores = original_test(self, testset, iteration)
+        self.model.save()
+        log.info("iteration %d: held-out F1 %.2f, checkpoint saved", iteration, scores[0])
+        return scores
+
+    pkuseg_trainer.Trainer.test = test_and_checkpoint
+    with tempfile.TemporaryDirectory(prefix="kg-seg-") as tmp:
+        train_file, test_file = write_segmenter_data(corpora_dir, Path(tmp))
+        staging = out.with_name(out.name + ".partial")
+        log.info("training pkuseg on %s for %d iterations", train_file, iterations)
+        spacy_pkuseg.train(str(train_file), str(test_file), str(staging), train_iter=iterations)
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    return out
+
+
+def _tokenizer(segmenter: Path, user_dict: str = "default"):
+    """A blank spaCy ``zh`` pipeline whose tokenizer is our pkuseg segmenter."""
+    import spacy
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+    nlp.tokenizer.initialize(pkuseg_model=str(segmenter), pkuseg_user_dict=user_dict)
+    return nlp
+
+
+def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd", "cluener")) -> dict[str, list]:
+    """Collect ``(text, spans)`` training examples from each named source."""
+    found: dict[str, list] = {}
+    if "msra" in sources:
+        found["msra"] = list(corpora.msra_bio(_require(corpora_dir / "msra_ner" / "msra_train_bio")))
+    if "pd" in sources:
+        found["pd"] = [ex for ex in corpora.peoples_daily_entities(_require(corpora_dir / "peoples_daily_1998" / "199801.txt")) if ex[0]]
+    if "cluener" in sources:
+        found["cluener"] = list(corpora.cluener(_require(corpora_dir / "cluener2020" / "train.json")))
+    return found
+
+
+def write_docbin(nlp, examples, path: Path) -> dict[str, int]:
+    """Tokenise ``examples`` with ``nlp`` and save them as a DocBin; spans that do not align
+    with the segmenter's tokens are kept as *missing* (neither entity nor O) so the model is
+    not taught wrong boundaries.  Returns counts of aligned and misaligned entities."""
+    from spacy.tokens import DocBin
+
+    stats = {"entities": 0, "misaligned": 0, "docs": 0}
+    db = DocBin(attrs=["ENT_IOB", "ENT_TYPE"])
+    texts = [t for t, _ in examples]
+    for doc, (text, spans) in zip(nlp.pipe(texts, batch_size=256), examples):
+        ents, missing = [], []
+        for start, end, label in spans:
+            span = doc.char_span(start, end, label=label)
+            stats["entities"] += 1
+            if span is None:
+                stats["misaligned"] += 1
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is not None:
+                    missing.append(span)
+            else:
+                ents.append(span)
+        try:
+            doc.set_ents(ents, missing=missing, default="outside")
+        except ValueError:  # overlapping spans in the source annotation: keep the aligned ones
+            doc.set_ents([e for e in ents if not any(e.start < m.end and m.start < e.end for m in missing)], default="outside")
+        db.add(doc)
+        stats["docs"] += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db.to_disk(path)
+    return stats
+
+
+def train_ner(
+    corpora_dir: Path = DEFAULT_CORPORA,
+    out: Path = MODELS / "ner",
+    *,
+    segmenter: Path = MODELS / "segmenter",
+    user_dict: str = "default",
+    config: Path = CONFIGS / "ner.cfg",
+    sources: tuple[str, ...] = ("msra", "pd", "cluener"),
+    dev_size: int = 2000,
+    work_dir: Path | None = None,
+    overrides: dict[str, str] | None = None,
+) -> Path:
+    """Train the NER pipeline with ``spacy train`` and copy the best model to ``out``.
+
+    The dev set is the last ``dev_size`` MSRA training sentences (MSRA test is kept for
+    ``kg evaluate``); the seed gold pages are never used here.
+    """
+    if not (segmenter / "features.msgpack").exists():
+        raise CorpusError(f"{segmenter}: no segmenter; run `kg train segmenter` first")
+    work = Path(work_dir or tempfile.mkdtemp(prefix="kg-ner-"))
+    work.mkdir(parents=True, exist_ok=True)
+    random.seed(0)
+    data = ner_examples(corpora_dir, sources=sources)
+    dev = data["msra"][-dev_size:] if "msra" in data else []
+    train: list = []
+    for name, examples in data.items():
+        train += examples[:-dev_size] if name == "msra" else examples
+    random.shuffle(train)
+    nlp = _tokenizer(segmenter, user_dict)
+    stats = write_docbin(nlp, train, work / "train.spacy")
+    log.info("train docbin: %s", stats)
+    log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy"))
+    args = [
+        sys.executable, "-m", "spacy", "train", str(config), "--output", str(work / "output"),
+        "--paths.train", str(work / "train.spacy"), "--paths.dev", str(work / "dev.spacy"),
+        "--paths.segmenter", str(segmenter), "--paths.user_dict", user_dict,
+    ]
+    for key, value in (overrides or {}).items():
+        args += [f"--{key}", str(value)]
+    log.info("running %s", " ".join(args))
+    subprocess.run(args, check=True)
+    best = work / "output" / "model-best"
+    staging = out.with_name(out.name + ".partial")
+    if staging.exists():
+        shutil.rmtree(staging)
+    shutil.copytree(best, staging)
+    if out.exists():
+        shutil.rmtree(out)
+    staging.rename(out)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapper for nohup runs
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m kg.train")
+    parser.add_argument("what", choices=["segmenter", "ner"])
+    parser.add_argument("--work", type=Path, default=None, help="working folder for the NER DocBins and checkpoints")
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--sources", default="msra,pd,cluener")
+    parser.add_argument("--user-dict", default="default")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="spaCy config override")
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    parser.add_argument("--iterations", type=int, default=10)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if args.what == "segmenter":
+        train_segmenter(args.corpora, iterations=args.iterations)
+    else:
+        overrides = dict(kv.split("=", 1) for kv in args.set)
+        train_ner(args.corpora, args.out or MODELS / "ner", work_dir=args.work, sources=tuple(args.sources.split(",")),
+                  user_dict=args.user_dict, overrides=overrides)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
