@@ -1,21 +1,89 @@
-"""Writing a build to disk: JSONL files and GraphML, each atomically (temp file + rename).
+"""Writing a build to disk: JSONL, GraphML and GEXF, each atomically (temp file + rename).
 
 A run writes every file to a temporary name first and renames them only once all are
 written, so an interrupted run never leaves half a file and never mixes two runs.
+
+GraphML (``graph.graphml``, written by every build) is for Gephi, yEd, Cytoscape and
+:func:`networkx.read_graphml`:
+
+* every attribute is declared once as a typed ``<key>`` (``attr.type`` ``string``, ``int``,
+  ``long``, ``double`` or ``boolean``).  Node keys are named after the attribute (``label``,
+  ``name``, ``type``, ``aliases``, ``mention_count``, ``doc_count``); edge keys carry an ``e_``
+  prefix (``e_type``, ``e_label``, ``e_title``, ``e_weight``, ``e_directed``,
+  ``e_evidence_count``) because nodes and edges share one key-id namespace.  Readers go by
+  ``attr.name``, so in Gephi and networkx the attributes are called ``type``, ``weight``...
+* ``label`` is the entity name, which Gephi shows; ``aliases`` are joined with ``|``; an
+  empty string is left out (GraphML has no empty value that every reader keeps).
+* node ids are the entity ids (``ORG:包钢集团``).  GraphML ids must be XML name tokens, so
+  a character that is not one everywhere (ASCII brackets, spaces, CJK punctuation such as
+  （）《》) is written as ``_xHHHH_`` (the .NET ``XmlConvert`` convention; ``_`` before ``x``
+  is itself escaped): ``ORG:合生远景_x0028_内蒙古_x0029_生物科技有限公司``.
+  :func:`entity_id_from_graphml` reverses it, and ``type + ":" + name`` always gives the id.
+* edge ids are ``e0``, ``e1``... in graph order (GraphML wants them unique in the graph).
+* the graph is directed (``edgedefault="directed"``).  CO_OCCURS is symmetric and appears
+  ONCE per pair (from the lower id to the higher) with ``directed=false`` as a data value.
+  GraphML could mark single edges ``directed="false"``, but :func:`networkx.read_graphml`
+  rejects such mixed graphs, so that is left to GEXF.
+
+GEXF (``kg export DIR --format gexf``) is Gephi's own format: the same attributes plus
+colours by entity type, sizes by degree and, for graphs of up to :data:`LAYOUT_MAX_NODES`
+nodes, a starting layout; CO_OCCURS edges are real undirected edges there (a mixed graph).
+
+The same graph always gives byte-identical files.
 """
 from __future__ import annotations
 
 import io
 import json
+import logging
+import math
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
+log = logging.getLogger(__name__)
+
 ALIAS_SEPARATOR = "|"
+
+#: Node colours (RGB) by entity type, shared by GEXF and :mod:`kg.plot`.
+TYPE_COLOURS = {"PER": (225, 87, 89), "ORG": (78, 121, 167), "LOC": (89, 161, 79)}
+#: Colour of a node whose type is none of the above.
+OTHER_COLOUR = (148, 148, 148)
+#: Edge colours (RGB) by relation type.
+RELATION_COLOURS = {
+    "HOLDS_ROLE": (242, 142, 43),
+    "CO_OCCURS": (186, 176, 172),
+    "PART_OF": (118, 183, 178),
+    "LOCATED_IN": (176, 122, 161),
+}
+#: GEXF gets a precomputed spring layout only up to this many nodes (above it, use Gephi's).
+LAYOUT_MAX_NODES = 500
+
+GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+GEXF_NS = "http://www.gexf.net/1.2draft"
+GEXF_VIZ_NS = "http://www.gexf.net/1.2draft/viz"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+
+# Known attributes and their declared types, in file order; others are typed from their values.
+GRAPHML_NODE_KEYS = (("label", "string"), ("name", "string"), ("type", "string"), ("aliases", "string"),
+                     ("mention_count", "int"), ("doc_count", "int"))
+GRAPHML_EDGE_KEYS = (("type", "string"), ("label", "string"), ("title", "string"), ("weight", "double"),
+                     ("directed", "boolean"), ("evidence_count", "int"))
+GEXF_NODE_ATTRS = (("name", "string"), ("type", "string"), ("aliases", "string"), ("mention_count", "integer"),
+                   ("doc_count", "integer"), ("degree", "integer"))
+GEXF_EDGE_ATTRS = (("relation", "string"), ("title", "string"), ("directed", "boolean"),
+                   ("evidence_count", "integer"))
+
+# Permission bits of new files: what open() would give (mkstemp alone gives 0600).
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+_FILE_MODE = 0o666 & ~_UMASK
 
 
 def dumps(obj) -> str:
@@ -31,11 +99,19 @@ class AtomicWriter:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self._pending: list[tuple[Path, Path]] = []
 
+    def _mkstemp(self, name: str) -> tuple[int, str]:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
+        try:
+            os.fchmod(fd, _FILE_MODE)
+        except (AttributeError, OSError):  # pragma: no cover - platforms without fchmod
+            pass
+        return fd, tmp
+
     @contextmanager
     def open(self, name: str):
         """Open ``name`` for writing (text, UTF-8, ``\\n`` newlines) under a temporary name."""
         target = self.out_dir / name
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
+        fd, tmp = self._mkstemp(name)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 yield handle
@@ -45,15 +121,21 @@ class AtomicWriter:
         self._pending.append((Path(tmp), target))
 
     def write_jsonl(self, name: str, rows: Iterable[dict]) -> None:
+        """Write ``rows`` as JSON Lines to ``name`` (pending until :meth:`commit`)."""
         with self.open(name) as handle:
             for row in rows:
                 handle.write(dumps(row) + "\n")
 
     def write_bytes(self, name: str, data: bytes) -> None:
+        """Write ``data`` to ``name`` (pending until :meth:`commit`)."""
         target = self.out_dir / name
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        fd, tmp = self._mkstemp(name)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         self._pending.append((Path(tmp), target))
 
     def commit(self) -> list[Path]:
@@ -72,21 +154,380 @@ class AtomicWriter:
         self._pending.clear()
 
 
+def write_file(dest: str | Path, data: bytes) -> Path:
+    """Write one file atomically: a temporary name next to ``dest``, renamed when complete."""
+    dest = Path(dest)
+    writer = AtomicWriter(dest.parent)
+    try:
+        writer.write_bytes(dest.name, data)
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.commit()[0]
+
+
+# --------------------------------------------------------------------------------------- XML
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ESCAPED_CHAR = re.compile(r"_x([0-9A-F]{4}|[0-9A-F]{8})_")
+
+
+def _xml_text(value: str) -> str:
+    """Escape element text; characters XML 1.0 cannot carry are dropped, ``\\r`` is kept."""
+    return escape(_XML_ILLEGAL.sub("", value)).replace("\r", "&#13;")
+
+
+def _xml_attr(value: str) -> str:
+    """A quoted XML attribute value (tabs and newlines kept as character references)."""
+    return quoteattr(_XML_ILLEGAL.sub("", value), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def _is_name_token_char(char: str) -> bool:
+    """Whether ``char`` may stand in an XML name token under every edition of XML 1.0.
+
+    Conservative on purpose: libxml2 (lxml's validator) follows the 4th edition, whose name
+    characters exclude CJK punctuation and fullwidth forms.
+    """
+    cp = ord(char)
+    return (
+        char.isascii() and (char.isalnum() or char in "._-:")
+        or cp == 0xB7
+        or 0xC0 <= cp <= 0xFF and cp not in (0xD7, 0xF7)
+        or 0x4E00 <= cp <= 0x9FA5          # CJK unified ideographs
+        or cp == 0x3007 or 0x3021 <= cp <= 0x3029
+        or 0x3041 <= cp <= 0x3094 or 0x30A1 <= cp <= 0x30FA  # kana
+        or 0xAC00 <= cp <= 0xD7A3          # hangul
+    )
+
+
+def graphml_node_id(entity_id: str) -> str:
+    """The GraphML id of an entity: the entity id, with non-name characters as ``_xHHHH_``.
+
+    >>> graphml_node_id("ORG:合生远景(内蒙古)生物科技有限公司")
+    'ORG:合生远景_x0028_内蒙古_x0029_生物科技有限公司'
+    """
+    out = []
+    for i, char in enumerate(entity_id):
+        escape_underscore = char == "_" and _ESCAPED_CHAR.match(entity_id, i) is not None
+        if _is_name_token_char(char) and not escape_underscore:
+            out.append(char)
+        else:
+            cp = ord(char)
+            out.append(f"_x{cp:04X}_" if cp <= 0xFFFF else f"_x{cp:08X}_")
+    return "".join(out)
+
+
+def entity_id_from_graphml(node_id: str) -> str:
+    """Reverse :func:`graphml_node_id`: the entity id of a GraphML node id."""
+    return _ESCAPED_CHAR.sub(lambda m: chr(int(m.group(1), 16)), node_id)
+
+
+def _flat_value(value):
+    """A GraphML/GEXF-storable value: lists joined with ``|``; None for what cannot be stored."""
+    if isinstance(value, (list, tuple)):
+        if all(isinstance(v, str) for v in value):
+            return ALIAS_SEPARATOR.join(value)
+        return None
+    if isinstance(value, (str, bool, int, float)):
+        return value
+    return None
+
+
+def _value_type(values: list, *, integer: str, long: str) -> str:
+    """The declared type of an attribute that is not one of the known ones."""
+    if all(isinstance(v, bool) for v in values):
+        return "boolean"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return long if any(abs(v) >= 2**31 for v in values) else integer
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return "double"
+    return "string"
+
+
+def _format_value(value, declared: str) -> str:
+    """The text of a value of type ``declared`` (GraphML/GEXF/XSD lexical forms)."""
+    if declared == "boolean":
+        return "true" if value else "false"
+    if declared in ("double", "float"):
+        number = float(value)
+        if math.isnan(number):
+            return "NaN"
+        if math.isinf(number):
+            return "INF" if number > 0 else "-INF"
+        return repr(number)
+    if declared in ("int", "long", "integer"):
+        return str(int(value))
+    return str(value)
+
+
+def _declare(items: list[dict], known: tuple[tuple[str, str], ...], *, integer: str, long: str) -> list[tuple[str, str]]:
+    """(name, type) of every attribute used by ``items``: known ones first, then the rest by name."""
+    seen: dict[str, list] = {}
+    for data in items:
+        for name, value in data.items():
+            if value is not None and value != "":
+                seen.setdefault(name, []).append(value)
+    declared = [(name, kind) for name, kind in known if name in seen]
+    known_names = {name for name, _ in known}
+    declared += [(name, _value_type(seen[name], integer=integer, long=long))
+                 for name in sorted(seen) if name not in known_names]
+    return declared
+
+
+def _unique_ids(names: list[str], prefix: str, taken: set[str]) -> list[str]:
+    """Key ids for attribute ``names``: prefix + name as a name token, unique in ``taken``."""
+    ids = []
+    for name in names:
+        base = prefix + graphml_node_id(name)
+        key_id, n = base, 2
+        while key_id in taken:
+            key_id, n = f"{base}_{n}", n + 1
+        taken.add(key_id)
+        ids.append(key_id)
+    return ids
+
+
+# ----------------------------------------------------------------------------------- GraphML
+
 def graph_for_graphml(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy with GraphML-safe attributes: lists joined with ``|``, one type per key."""
+    """A copy with GraphML-safe ids and attributes, in the same node and edge order.
+
+    Node ids become :func:`graphml_node_id` of the entity id; lists (``aliases``) are joined
+    with ``|``; edges get unique keys ``e0``, ``e1``..., an ``evidence_count`` (from
+    ``evidence`` when the graph came from :func:`kg.graph.load_graph`) and a ``label`` (the
+    title of a role, else the relation type); ``evidence`` lists and values of other
+    non-scalar types are dropped.
+    """
     flat = nx.MultiDiGraph()
+    ids: dict = {}
     for node, data in graph.nodes(data=True):
-        attrs = dict(data)
-        attrs["aliases"] = ALIAS_SEPARATOR.join(attrs.get("aliases", []))
-        flat.add_node(node, **attrs)
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        attrs = {k: val for k, val in data.items() if k != "evidence"}
-        flat.add_edge(u, v, key=key, **attrs)
+        ids[node] = graphml_node_id(str(node))
+        attrs = {}
+        for name, value in data.items():
+            flat_value = _flat_value(value)
+            if flat_value is not None:
+                attrs[name] = flat_value
+            else:
+                log.debug("GraphML: node attribute %r of %s is not storable; left out", name, node)
+        flat.add_node(ids[node], **attrs)
+    for index, (u, v, data) in enumerate(graph.edges(data=True)):
+        attrs = {}
+        for name, value in data.items():
+            if name == "evidence":
+                continue
+            flat_value = _flat_value(value)
+            if flat_value is not None:
+                attrs[name] = flat_value
+        if "evidence_count" not in attrs and isinstance(data.get("evidence"), list):
+            attrs["evidence_count"] = len(data["evidence"])
+        attrs.setdefault("label", data.get("title") or data.get("type", ""))
+        flat.add_edge(ids[u], ids[v], key=f"e{index}", **attrs)
     return flat
 
 
 def graphml_bytes(graph: nx.MultiDiGraph) -> bytes:
-    """Serialise the graph as GraphML (deterministic: nodes and edges in graph order)."""
-    buffer = io.BytesIO()
-    nx.write_graphml(graph_for_graphml(graph), buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
-    return buffer.getvalue()
+    """Serialise the graph as GraphML (UTF-8; deterministic: nodes and edges in graph order).
+
+    See the module docstring for the layout; :func:`networkx.read_graphml` reads it back as a
+    MultiDiGraph with the same attribute types.
+    """
+    flat = graph_for_graphml(graph)
+    node_keys = _declare([d for _, d in flat.nodes(data=True)], GRAPHML_NODE_KEYS, integer="int", long="long")
+    edge_keys = _declare([d for _, _, d in flat.edges(data=True)], GRAPHML_EDGE_KEYS, integer="int", long="long")
+    taken: set[str] = set()
+    node_ids = dict(zip((n for n, _ in node_keys), _unique_ids([n for n, _ in node_keys], "", taken)))
+    edge_ids = dict(zip((n for n, _ in edge_keys), _unique_ids([n for n, _ in edge_keys], "e_", taken)))
+    node_types, edge_types = dict(node_keys), dict(edge_keys)
+
+    out = io.StringIO()
+    w = out.write
+    w('<?xml version="1.0" encoding="UTF-8"?>\n')
+    w(f'<graphml xmlns="{GRAPHML_NS}" xmlns:xsi="{XSI_NS}" '
+      f'xsi:schemaLocation="{GRAPHML_NS} {GRAPHML_NS}/1.0/graphml.xsd">\n')
+    for domain, keys, key_ids in (("node", node_keys, node_ids), ("edge", edge_keys, edge_ids)):
+        for name, kind in keys:
+            w(f'  <key id={_xml_attr(key_ids[name])} for="{domain}" attr.name={_xml_attr(name)} attr.type="{kind}"/>\n')
+    w(f'  <graph id="G" edgedefault="directed" parse.nodes="{flat.number_of_nodes()}" '
+      f'parse.edges="{flat.number_of_edges()}" parse.order="nodesfirst" parse.nodeids="free" parse.edgeids="free">\n')
+
+    def data_lines(indent: str, data: dict, key_ids: dict, types: dict) -> None:
+        for name, key_id in key_ids.items():
+            value = data.get(name)
+            if value is None or value == "":
+                continue
+            w(f'{indent}<data key={_xml_attr(key_id)}>{_xml_text(_format_value(value, types[name]))}</data>\n')
+
+    for node, data in flat.nodes(data=True):
+        w(f"    <node id={_xml_attr(node)}>\n")
+        data_lines("      ", data, node_ids, node_types)
+        w("    </node>\n")
+    for u, v, key, data in flat.edges(keys=True, data=True):
+        w(f"    <edge id={_xml_attr(key)} source={_xml_attr(u)} target={_xml_attr(v)}>\n")
+        data_lines("      ", data, edge_ids, edge_types)
+        w("    </edge>\n")
+    w("  </graph>\n</graphml>\n")
+    return out.getvalue().encode("utf-8")
+
+
+# -------------------------------------------------------------------------------------- GEXF
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def node_colour(entity_type: str) -> tuple[int, int, int]:
+    """RGB colour of an entity type (PER red, ORG blue, LOC green, anything else grey)."""
+    return TYPE_COLOURS.get(entity_type, OTHER_COLOUR)
+
+
+def node_colour_hex(entity_type: str) -> str:
+    """:func:`node_colour` as ``#rrggbb`` (for matplotlib)."""
+    return _hex(node_colour(entity_type))
+
+
+def relation_colour_hex(relation: str) -> str:
+    """The colour of a relation type as ``#rrggbb``."""
+    return _hex(RELATION_COLOURS.get(relation, OTHER_COLOUR))
+
+
+def _layout(graph: nx.MultiDiGraph) -> dict:
+    """A deterministic spring layout (seeded) of the undirected simple view, in ±1000 units."""
+    simple = nx.Graph()
+    simple.add_nodes_from(graph.nodes)
+    for u, v, data in graph.edges(data=True):
+        if u == v:
+            continue
+        weight = math.log1p(float(data.get("weight", 1.0)))
+        if simple.has_edge(u, v):
+            simple[u][v]["weight"] += weight
+        else:
+            simple.add_edge(u, v, weight=weight)
+    return nx.spring_layout(simple, seed=42, weight="weight", scale=1000.0)
+
+
+def gexf_graph(graph: nx.MultiDiGraph, *, layout: bool | None = None) -> nx.MultiDiGraph:
+    """A copy of ``graph`` with networkx-style ``viz`` attributes and a ``degree`` per node.
+
+    Nodes are coloured by type (:data:`TYPE_COLOURS`) and sized by degree (all relations,
+    10 to 50); edges are coloured by relation type.  ``layout`` (default: when the graph has
+    at most :data:`LAYOUT_MAX_NODES` nodes) adds a seeded spring-layout ``position``.  The
+    result can also be given to :func:`networkx.write_gexf`.
+    """
+    copy = nx.MultiDiGraph()
+    degrees = dict(graph.degree())
+    top = max(degrees.values(), default=0) or 1
+    if layout is None:
+        layout = graph.number_of_nodes() <= LAYOUT_MAX_NODES
+    positions = _layout(graph) if layout and graph.number_of_nodes() else {}
+    for node, data in graph.nodes(data=True):
+        r, g, b = node_colour(data.get("type", ""))
+        viz = {"color": {"r": r, "g": g, "b": b, "a": 1.0},
+               "size": round(10.0 + 40.0 * math.sqrt(degrees[node] / top), 2)}
+        if node in positions:
+            x, y = positions[node]
+            viz["position"] = {"x": round(float(x), 2), "y": round(float(y), 2), "z": 0.0}
+        copy.add_node(node, **data, degree=degrees[node], viz=viz)
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        r, g, b = RELATION_COLOURS.get(data.get("type", ""), OTHER_COLOUR)
+        copy.add_edge(u, v, key=key, **data, viz={"color": {"r": r, "g": g, "b": b, "a": 1.0}})
+    return copy
+
+
+def gexf_bytes(graph: nx.MultiDiGraph, *, mixed: bool = True, layout: bool | None = None) -> bytes:
+    """Serialise the graph as GEXF 1.2 for Gephi (UTF-8, deterministic).
+
+    Node ids are the entity ids and labels their names; node attributes ``name``, ``type``,
+    ``aliases`` (``|``-joined), ``mention_count``, ``doc_count``, ``degree``.  Edges have a
+    native ``weight`` and ``label`` (a role's title, else the relation type) and attributes
+    ``relation`` (HOLDS_ROLE, CO_OCCURS... -- GEXF reserves ``type`` for the direction),
+    ``title``, ``directed`` and ``evidence_count``; ids are ``e0``, ``e1``...
+
+    With ``mixed`` (the default) CO_OCCURS edges are written ``type="undirected"`` in a
+    directed graph, which Gephi imports as a mixed graph; :func:`networkx.read_gexf` cannot
+    read mixed graphs, so ``mixed=False`` writes every edge as directed.
+    """
+    from kg import __version__
+
+    viz_graph = gexf_graph(graph, layout=layout)
+    node_items, edge_items = [], []
+    for node, data in viz_graph.nodes(data=True):
+        attrs = {k: _flat_value(v) for k, v in data.items() if k not in ("label", "viz")}
+        node_items.append((node, data, {k: v for k, v in attrs.items() if v is not None}))
+    for index, (u, v, data) in enumerate(viz_graph.edges(data=True)):
+        attrs = {k: _flat_value(val) for k, val in data.items() if k not in ("type", "weight", "label", "viz", "evidence")}
+        attrs["relation"] = data.get("type", "")
+        if "evidence_count" not in attrs and isinstance(data.get("evidence"), list):
+            attrs["evidence_count"] = len(data["evidence"])
+        edge_items.append((f"e{index}", u, v, data, {k: val for k, val in attrs.items() if val is not None}))
+    node_attrs = _declare([a for _, _, a in node_items], GEXF_NODE_ATTRS, integer="integer", long="long")
+    edge_attrs = _declare([a for *_, a in edge_items], GEXF_EDGE_ATTRS, integer="integer", long="long")
+    node_types, edge_types = dict(node_attrs), dict(edge_attrs)
+
+    out = io.StringIO()
+    w = out.write
+    w('<?xml version="1.0" encoding="UTF-8"?>\n')
+    w(f'<gexf xmlns="{GEXF_NS}" xmlns:viz="{GEXF_VIZ_NS}" xmlns:xsi="{XSI_NS}" '
+      f'xsi:schemaLocation="{GEXF_NS} {GEXF_NS}/gexf.xsd" version="1.2">\n')
+    w(f"  <meta>\n    <creator>kg {_xml_text(__version__)}</creator>\n"
+      "    <description>entities (PER/ORG/LOC) and their relations; CO_OCCURS "
+      f"{'undirected' if mixed else 'stored once per pair, from the lower id to the higher'}</description>\n"
+      "  </meta>\n")
+    w('  <graph defaultedgetype="directed" mode="static">\n')
+    for cls, attrs in (("node", node_attrs), ("edge", edge_attrs)):
+        w(f'    <attributes class="{cls}" mode="static">\n')
+        for name, kind in attrs:
+            w(f"      <attribute id={_xml_attr(name)} title={_xml_attr(name)} type=\"{kind}\"/>\n")
+        w("    </attributes>\n")
+
+    def attvalues(indent: str, attrs: dict, types: dict) -> None:
+        present = [(name, attrs[name]) for name in types if attrs.get(name) not in (None, "")]
+        if not present:
+            return
+        w(f"{indent}<attvalues>\n")
+        for name, value in present:
+            w(f"{indent}  <attvalue for={_xml_attr(name)} value={_xml_attr(_format_value(value, types[name]))}/>\n")
+        w(f"{indent}</attvalues>\n")
+
+    def colour(indent: str, viz: dict) -> None:
+        c = viz["color"]
+        w(f'{indent}<viz:color r="{c["r"]}" g="{c["g"]}" b="{c["b"]}" a="{_format_value(c["a"], "double")}"/>\n')
+
+    w(f'    <nodes count="{len(node_items)}">\n')
+    for node, data, attrs in node_items:
+        w(f"      <node id={_xml_attr(str(node))} label={_xml_attr(str(data.get('label', node)))}>\n")
+        attvalues("        ", attrs, node_types)
+        viz = data["viz"]
+        colour("        ", viz)
+        w(f'        <viz:size value="{_format_value(viz["size"], "double")}"/>\n')
+        if "position" in viz:
+            p = viz["position"]
+            w(f'        <viz:position x="{_format_value(p["x"], "double")}" y="{_format_value(p["y"], "double")}" '
+              f'z="{_format_value(p["z"], "double")}"/>\n')
+        w("      </node>\n")
+    w("    </nodes>\n")
+    w(f'    <edges count="{len(edge_items)}">\n')
+    for edge_id, u, v, data, attrs in edge_items:
+        direction = "directed" if data.get("directed", True) or not mixed else "undirected"
+        label = data.get("title") or data.get("type", "")
+        w(f"      <edge id=\"{edge_id}\" source={_xml_attr(str(u))} target={_xml_attr(str(v))} "
+          f"type=\"{direction}\" label={_xml_attr(label)} weight=\"{_format_value(data.get('weight', 1.0), 'double')}\">\n")
+        attvalues("        ", attrs, edge_types)
+        colour("        ", data["viz"])
+        w("      </edge>\n")
+    w("    </edges>\n  </graph>\n</gexf>\n")
+    return out.getvalue().encode("utf-8")
+
+
+def write_gexf(out_dir: Path, dest: Path, *, mixed: bool = True) -> Path:
+    """Write the build in ``out_dir`` as GEXF to ``dest`` (atomically) and return ``dest``.
+
+    Reads the build with :func:`kg.graph.load_graph`; see :func:`gexf_bytes` for the content
+    and ``mixed``.
+    """
+    from kg.graph import load_graph
+
+    graph = load_graph(out_dir)
+    data = gexf_bytes(graph, mixed=mixed)
+    written = write_file(dest, data)
+    log.info("wrote %s (%d nodes, %d edges)", written, graph.number_of_nodes(), graph.number_of_edges())
+    return written

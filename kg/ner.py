@@ -62,6 +62,8 @@ def load_pipeline(model: str | Path | None = None):
     """Load the spaCy pipeline from disk; never touches the network."""
     import spacy
 
+    import kg.zh_tokenizer  # noqa: F401  (registers the tokenizer the pipeline names)
+
     path = resolve_model_path(model)
     try:
         nlp = spacy.load(path)

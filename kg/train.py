@@ -75,13 +75,15 @@ def train_segmenter(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "s
     return out
 
 
-def _tokenizer(segmenter: Path, user_dict: str = "default"):
-    """A blank spaCy ``zh`` pipeline whose tokenizer is our pkuseg segmenter."""
+def _char_tokenizer():
+    """A blank spaCy ``zh`` pipeline with character tokens: the gold side of the training data.
+
+    The pipeline's own tokenizer (kg/zh_tokenizer.py) also yields one token per character, so
+    every gold span aligns; the segmenter's word features are added when spaCy re-tokenises
+    each example during training."""
     import spacy
 
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
-    nlp.tokenizer.initialize(pkuseg_model=str(segmenter), pkuseg_user_dict=user_dict)
-    return nlp
+    return spacy.blank("zh")
 
 
 def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd", "cluener")) -> dict[str, list]:
@@ -133,7 +135,6 @@ def train_ner(
     out: Path = MODELS / "ner",
     *,
     segmenter: Path = MODELS / "segmenter",
-    user_dict: str = "default",
     config: Path = CONFIGS / "ner.cfg",
     sources: tuple[str, ...] = ("msra", "pd", "cluener"),
     dev_size: int = 2000,
@@ -145,8 +146,6 @@ def train_ner(
     The dev set is the last ``dev_size`` MSRA training sentences (MSRA test is kept for
     ``kg evaluate``); the seed gold pages are never used here.
     """
-    if not (segmenter / "features.msgpack").exists():
-        raise CorpusError(f"{segmenter}: no segmenter; run `kg train segmenter` first")
     work = Path(work_dir or tempfile.mkdtemp(prefix="kg-ner-"))
     work.mkdir(parents=True, exist_ok=True)
     random.seed(0)
@@ -156,17 +155,25 @@ def train_ner(
     for name, examples in data.items():
         train += examples[:-dev_size] if name == "msra" else examples
     random.shuffle(train)
-    nlp = _tokenizer(segmenter, user_dict)
-    stats = write_docbin(nlp, train, work / "train.spacy")
-    log.info("train docbin: %s", stats)
-    log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy"))
+    if not (work / "train.spacy").exists() or not (work / "dev.spacy").exists():
+        nlp = _char_tokenizer()
+        log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy.tmp"))
+        log.info("train docbin: %s", write_docbin(nlp, train, work / "train.spacy.tmp"))
+        (work / "dev.spacy.tmp").rename(work / "dev.spacy")
+        (work / "train.spacy.tmp").rename(work / "train.spacy")
+    # store the segmenter relative to models/ so the pipeline stays portable
+    seg_arg = segmenter.name if segmenter.resolve().parent == MODELS.resolve() else str(segmenter.resolve())
     args = [
         sys.executable, "-m", "spacy", "train", str(config), "--output", str(work / "output"),
         "--paths.train", str(work / "train.spacy"), "--paths.dev", str(work / "dev.spacy"),
-        "--paths.segmenter", str(segmenter), "--paths.user_dict", user_dict,
+        "--nlp.tokenizer.segmenter", seg_arg, "--code", str(Path(__file__).with_name("zh_tokenizer.py")),
     ]
     for key, value in (overrides or {}).items():
         args += [f"--{key}", str(value)]
+    if not (segmenter / "features.msgpack").exists():
+        raise CorpusError(f"{segmenter}: no segmenter; run `kg train segmenter` first")
+    if os.environ.get("KG_PREPARE_ONLY"):
+        return work
     log.info("running %s", " ".join(args))
     subprocess.run(args, check=True)
     best = work / "output" / "model-best"
@@ -188,7 +195,6 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     parser.add_argument("--work", type=Path, default=None, help="working folder for the NER DocBins and checkpoints")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--sources", default="msra,pd,cluener")
-    parser.add_argument("--user-dict", default="default")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="spaCy config override")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--iterations", type=int, default=10)
@@ -199,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     else:
         overrides = dict(kv.split("=", 1) for kv in args.set)
         train_ner(args.corpora, args.out or MODELS / "ner", work_dir=args.work, sources=tuple(args.sources.split(",")),
-                  user_dict=args.user_dict, overrides=overrides)
+                  overrides=overrides)
     return 0
 
 

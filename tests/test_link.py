@@ -1,0 +1,124 @@
+"""Alias linking rules, including the merges that must NOT happen."""
+from __future__ import annotations
+
+import pytest
+
+from kg.link import Linker, is_abbreviation, normalise
+from kg.ner import Mention
+
+HOME = "内蒙古自治区"
+
+
+def mentions(*items: tuple[str, str], doc: str = "d1") -> list[Mention]:
+    out, pos = [], 0
+    for text, label in items:
+        out.append(Mention(doc, pos, pos + len(text), text, label, 0, pos, pos + len(text)))
+        pos += len(text) + 1
+    return out
+
+
+def entity_of(linked, text: str) -> str:
+    return next(lm.entity for lm in linked if lm.mention.text == text)
+
+
+def link(*items, home_region=HOME, alias_files=()):
+    linker = Linker(home_region=home_region, alias_files=alias_files)
+    return linker.link(mentions(*items))
+
+
+def test_normalise_folds_width_and_brackets():
+    assert normalise("金龙稀土新材料（包头）有限公司") == normalise("金龙稀土新材料(包头)有限公司")
+    assert normalise("包 头\n市") == "包头市"
+
+
+@pytest.mark.parametrize("short,long", [("包头", "包头市"), ("呼和浩特", "呼和浩特市"), ("内蒙古", "内蒙古自治区")])
+def test_place_short_forms_join_the_official_name(short, long):
+    linked, entities = link((short, "LOC"), (long, "LOC"))
+    assert entity_of(linked, short) == entity_of(linked, long) == f"LOC:{long}"
+
+
+def test_gazetteer_gives_the_official_name_even_alone():
+    linked, entities = link(("上海", "LOC"))
+    assert entities[entity_of(linked, "上海")].name == "上海市"
+
+
+def test_places_sharing_a_stem_stay_apart():
+    linked, _ = link(("包头市", "LOC"), ("包头大街", "LOC"), ("鄂尔多斯市", "LOC"), ("鄂尔多斯西街", "LOC"))
+    assert entity_of(linked, "包头市") != entity_of(linked, "包头大街")
+    assert entity_of(linked, "鄂尔多斯市") != entity_of(linked, "鄂尔多斯西街")
+
+
+def test_home_region_prefix_expands():
+    linked, _ = link(("自治区党委", "ORG"), ("内蒙古自治区党委", "ORG"), ("自治区人大常委会", "ORG"))
+    assert entity_of(linked, "自治区党委") == entity_of(linked, "内蒙古自治区党委") == "ORG:内蒙古自治区党委"
+    assert entity_of(linked, "自治区人大常委会") == "ORG:内蒙古自治区人大常委会"
+
+
+def test_home_region_capital_and_pronouns():
+    linked, _ = link(("首府", "LOC"), ("呼和浩特", "LOC"), ("全区", "LOC"), ("内蒙古", "LOC"))
+    assert entity_of(linked, "首府") == entity_of(linked, "呼和浩特") == "LOC:呼和浩特市"
+    assert entity_of(linked, "全区") == entity_of(linked, "内蒙古") == "LOC:内蒙古自治区"
+
+
+def test_home_region_is_inferred_from_the_corpus():
+    linker = Linker()
+    linked, _ = linker.link(mentions(("内蒙古", "LOC"), ("内蒙古", "LOC"), ("北京", "LOC"), ("自治区党委", "ORG")))
+    assert linker.home_region == "内蒙古自治区" and linker.home_region_inferred
+    assert entity_of(linked, "自治区党委") == "ORG:内蒙古自治区党委"
+
+
+def test_abbreviation_by_characters():
+    linked, _ = link(("自治区工信厅", "ORG"), ("内蒙古自治区工业和信息化厅", "ORG"))
+    assert entity_of(linked, "自治区工信厅") == entity_of(linked, "内蒙古自治区工业和信息化厅")
+
+
+def test_corporate_suffix_merges_but_listed_subsidiary_stays_apart():
+    linked, _ = link(("包钢", "ORG"), ("包钢集团", "ORG"), ("包钢股份", "ORG"))
+    assert entity_of(linked, "包钢") == entity_of(linked, "包钢集团")
+    assert entity_of(linked, "包钢股份") != entity_of(linked, "包钢集团")
+
+
+@pytest.mark.parametrize("unit,sub_unit", [
+    ("内蒙古自治区党委", "内蒙古自治区党委宣传部"),
+    ("呼和浩特市市场监督管理局", "呼和浩特市市场监督管理局经济技术开发区分局"),
+    ("内蒙古自治区人大常委会", "内蒙古自治区人大常委会机关"),
+])
+def test_a_name_never_merges_with_its_sub_unit(unit, sub_unit):
+    assert not is_abbreviation(normalise(unit), normalise(sub_unit))
+    linked, _ = link((unit, "ORG"), (sub_unit, "ORG"))
+    assert entity_of(linked, unit) != entity_of(linked, sub_unit)
+
+
+def test_ambiguous_abbreviation_is_not_merged():
+    # 北方磁材 could abbreviate either long form: no evidence which, so no merge
+    linked, _ = link(("北方磁材", "ORG"), ("北方稀土磁材", "ORG"), ("北方永磁材", "ORG"))
+    assert len({entity_of(linked, t) for t in ("北方磁材", "北方稀土磁材", "北方永磁材")}) == 3
+
+
+def test_parenthesised_alias_follows_the_name():
+    text = "海军军医大学第一附属医院(长海医院)合作完成"
+    m1 = Mention("d", 0, 12, "海军军医大学第一附属医院", "ORG", 0, 0, 12)
+    m2 = Mention("d", 13, 17, "长海医院", "ORG", 0, 13, 17)
+    linked, _ = Linker(home_region=HOME).link([m1, m2], {"d": text})
+    assert linked[0].entity == linked[1].entity == "ORG:海军军医大学第一附属医院"
+
+
+def test_people_with_the_same_name_are_one_entity_across_documents():
+    linker = Linker(home_region=HOME)
+    linked, entities = linker.link(mentions(("刘斌", "PER"), doc="a") + mentions(("刘斌", "PER"), doc="b"))
+    assert linked[0].entity == linked[1].entity
+    assert entities[linked[0].entity].doc_count == 2
+
+
+def test_user_alias_file(tmp_path):
+    table = tmp_path / "aliases.tsv"
+    table.write_text("# mine\n合生生物\t天津合生生物科技有限公司\tORG\n", encoding="utf-8")
+    linked, _ = link(("合生生物", "ORG"), ("天津合生生物科技有限公司", "ORG"), alias_files=[table])
+    assert entity_of(linked, "合生生物") == entity_of(linked, "天津合生生物科技有限公司")
+
+
+def test_ids_are_stable_and_labelled():
+    first, _ = link(("包头", "LOC"), ("包头市", "LOC"))
+    second, _ = link(("包头市", "LOC"), ("包头", "LOC"), ("段志强", "PER"))
+    assert entity_of(first, "包头") == entity_of(second, "包头") == "LOC:包头市"
+    assert entity_of(second, "段志强") == "PER:段志强"

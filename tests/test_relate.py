@@ -1,0 +1,126 @@
+"""Role, co-occurrence and place-hierarchy rules on real sentences from the seed pages.
+
+Mentions are placed by hand (as a perfect NER would find them) so these tests pin the
+relation rules themselves; tests/test_pipeline.py covers the same with the trained model.
+"""
+from __future__ import annotations
+
+from kg.ingest import DuplicateTracker, RawPage, repair
+from kg.link import Linker
+from kg.ner import Mention
+from kg.relate import (
+    CO_OCCURS, HOLDS_ROLE, LOCATED_IN, PART_OF, find_cooccurrences, find_locations, find_place_hierarchy, find_roles,
+)
+
+TWO_ROLES = "近日，自治区人大常委会党组书记、副主任张韶春，自治区人大常委会副主任段志强、丁绣峰分别在呼和浩特市宣讲。"
+SUB_UNIT = "包钢股份营销中心重轨销售部经理于宝介绍。"
+CHAIRMAN = "天津合生生物科技有限公司董事长刘斌介绍,在项目建设上。"
+REFERENCE = "呼和浩特市第一医院近期取得突破。其中,由该院张俊昌教授与夏龙教授团队牵头。"
+SECTION_CHIEF = "赛罕海关综合业务科科长李斌表示。"
+BYLINE = "本报12月27日讯（记者 王皓 薛来）近日，包头市召开会议。"
+PLACES = "张韶春分别为呼和浩特市清水河县有关干部宣讲。"
+HOME = "内蒙古自治区"
+
+
+def doc_with(text: str, spans: list[tuple[str, str]], doc_id: str = "d", *, nth: dict | None = None):
+    """A Document of ``text`` and mentions for each (surface, label), found left to right."""
+    doc = repair(RawPage(doc_id, doc_id, text))
+    found, pos = [], 0
+    for surface, label in spans:
+        start = doc.text.index(surface, pos)
+        end = start + len(surface)
+        found.append(Mention(doc_id, *doc.to_raw(start, end), surface, label, doc.sentence_at(start).index, start, end))
+        pos = start + 1
+    return doc, found
+
+
+def roles_of(text, spans):
+    doc, found = doc_with(text, spans)
+    linked, entities = Linker(home_region=HOME).link(found, {doc.id: doc.text})
+    return {(r.source, r.properties["title"], r.target) for r in find_roles(doc, linked, entities)}
+
+
+def test_two_titles_and_two_people_after_one_organisation():
+    roles = roles_of(TWO_ROLES, [("自治区人大常委会", "ORG"), ("张韶春", "PER"), ("自治区人大常委会", "ORG"),
+                                 ("段志强", "PER"), ("丁绣峰", "PER"), ("呼和浩特市", "LOC")])
+    org = "ORG:内蒙古自治区人大常委会"
+    assert roles == {("PER:张韶春", "党组书记", org), ("PER:张韶春", "副主任", org),
+                     ("PER:段志强", "副主任", org), ("PER:丁绣峰", "副主任", org)}
+
+
+def test_sub_unit_goes_into_the_title():
+    roles = roles_of(SUB_UNIT, [("包钢股份", "ORG"), ("于宝", "PER")])
+    assert roles == {("PER:于宝", "营销中心重轨销售部经理", "ORG:包钢股份")}
+
+
+def test_company_chairman():
+    assert roles_of(CHAIRMAN, [("天津合生生物科技有限公司", "ORG"), ("刘斌", "PER")]) == {
+        ("PER:刘斌", "董事长", "ORG:天津合生生物科技有限公司")}
+
+
+def test_reference_resolves_to_the_organisation_it_refers_to():
+    roles = roles_of(REFERENCE, [("呼和浩特市第一医院", "ORG"), ("张俊昌", "PER"), ("夏龙", "PER")])
+    assert roles == {("PER:张俊昌", "教授", "ORG:呼和浩特市第一医院"), ("PER:夏龙", "教授", "ORG:呼和浩特市第一医院")}
+
+
+def test_section_chief_of_a_customs_section():
+    roles = roles_of(SECTION_CHIEF, [("赛罕海关综合业务科", "ORG"), ("李斌", "PER")])
+    assert roles == {("PER:李斌", "科长", "ORG:赛罕海关综合业务科")}
+
+
+def test_no_byline_roles_and_no_role_without_an_organisation():
+    assert roles_of(BYLINE, [("王皓", "PER"), ("薛来", "PER"), ("包头市", "LOC")]) == set()
+    assert roles_of("副主任段志强表示。", [("段志强", "PER")]) == set()
+
+
+def test_place_hierarchy_from_adjacent_units():
+    doc, found = doc_with(PLACES, [("张韶春", "PER"), ("呼和浩特市", "LOC"), ("清水河县", "LOC")])
+    linked, entities = Linker(home_region=HOME).link(found)
+    rels = find_place_hierarchy(doc, linked, entities)
+    assert [(r.type, r.source, r.target) for r in rels] == [(PART_OF, "LOC:清水河县", "LOC:呼和浩特市")]
+    assert doc.raw[rels[0].evidence[0].start:rels[0].evidence[0].end] == "呼和浩特市清水河县"
+
+
+def test_organisation_located_in_the_place_its_name_carries():
+    text = "金龙稀土新材料（包头）有限公司与包头市铝业公司在包头合作。"
+    doc, found = doc_with(text, [("金龙稀土新材料（包头）有限公司", "ORG"), ("包头市铝业公司", "ORG"), ("包头", "LOC")])
+    linked, entities = Linker(home_region=HOME).link(found)
+    rels = {(r.source, r.target) for r in find_locations(entities, linked) if r.type == LOCATED_IN}
+    assert rels == {("ORG:金龙稀土新材料（包头）有限公司", "LOC:包头市"), ("ORG:包头市铝业公司", "LOC:包头市")}
+
+
+def test_cooccurrence_counts_duplicate_sentences_once_and_has_no_self_loops():
+    sentence = "包头市与鄂尔多斯市加强合作，包头市还将扩大开放。"
+    tracker = DuplicateTracker()
+    docs, linked_by_doc = [], {}
+    for doc_id in ("a", "b"):
+        doc, found = doc_with(sentence, [("包头市", "LOC"), ("鄂尔多斯市", "LOC"), ("包头市", "LOC")], doc_id)
+        tracker.mark(doc)
+        docs.append(doc)
+        linked_by_doc[doc_id] = found
+    linker = Linker(home_region=HOME)
+    all_linked, _ = linker.link([m for d in ("a", "b") for m in linked_by_doc[d]])
+    by_doc = {d: [lm for lm in all_linked if lm.mention.doc == d] for d in ("a", "b")}
+    rels = find_cooccurrences(docs, by_doc)
+    assert len(rels) == 1
+    rel = rels[0]
+    assert rel.type == CO_OCCURS and rel.source < rel.target
+    assert rel.properties["weight"] == 1 and rel.properties["doc_weights"] == {"a": 1}
+    assert len(rel.evidence) == 2  # both printings keep their provenance
+
+
+def test_cooccurrence_paragraph_window():
+    text = "包头市召开会议。鄂尔多斯市派员参加。"
+    doc, found = doc_with(text, [("包头市", "LOC"), ("鄂尔多斯市", "LOC")])
+    linked, _ = Linker(home_region=HOME).link(found)
+    assert find_cooccurrences([doc], {"d": linked}) == []
+    rels = find_cooccurrences([doc], {"d": linked}, window="paragraph")
+    assert len(rels) == 1 and rels[0].properties["weight"] == 1
+
+
+def test_role_evidence_points_into_the_raw_text():
+    doc, found = doc_with(CHAIRMAN, [("天津合生生物科技有限公司", "ORG"), ("刘斌", "PER")])
+    linked, entities = Linker(home_region=HOME).link(found)
+    (rel,) = find_roles(doc, linked, entities)
+    assert rel.type == HOLDS_ROLE
+    assert doc.raw[rel.evidence[0].start:rel.evidence[0].end] == "天津合生生物科技有限公司董事长刘斌"
