@@ -183,3 +183,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def entry_point() -> None:  # pragma: no cover - console script
     sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

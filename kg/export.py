@@ -80,10 +80,18 @@ GEXF_NODE_ATTRS = (("name", "string"), ("type", "string"), ("aliases", "string")
 GEXF_EDGE_ATTRS = (("relation", "string"), ("title", "string"), ("directed", "boolean"),
                    ("evidence_count", "integer"))
 
-# Permission bits of new files: what open() would give (mkstemp alone gives 0600).
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-_FILE_MODE = 0o666 & ~_UMASK
+
+def _file_mode() -> int:
+    """Permission bits of a new file, as open() would give (mkstemp alone gives 0600)."""
+    try:  # Linux tells the umask without changing it
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def dumps(obj) -> str:
@@ -102,7 +110,7 @@ class AtomicWriter:
     def _mkstemp(self, name: str) -> tuple[int, str]:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
         try:
-            os.fchmod(fd, _FILE_MODE)
+            os.fchmod(fd, _file_mode())
         except (AttributeError, OSError):  # pragma: no cover - platforms without fchmod
             pass
         return fd, tmp
@@ -335,8 +343,9 @@ def graphml_bytes(graph: nx.MultiDiGraph) -> bytes:
     node_keys = _declare([d for _, d in flat.nodes(data=True)], GRAPHML_NODE_KEYS, integer="int", long="long")
     edge_keys = _declare([d for _, _, d in flat.edges(data=True)], GRAPHML_EDGE_KEYS, integer="int", long="long")
     taken: set[str] = set()
-    node_ids = dict(zip((n for n, _ in node_keys), _unique_ids([n for n, _ in node_keys], "", taken)))
-    edge_ids = dict(zip((n for n, _ in edge_keys), _unique_ids([n for n, _ in edge_keys], "e_", taken)))
+    node_names, edge_names = [n for n, _ in node_keys], [n for n, _ in edge_keys]
+    node_ids = dict(zip(node_names, _unique_ids(node_names, "", taken), strict=True))
+    edge_ids = dict(zip(edge_names, _unique_ids(edge_names, "e_", taken), strict=True))
     node_types, edge_types = dict(node_keys), dict(edge_keys)
 
     out = io.StringIO()

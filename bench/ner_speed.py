@@ -1,0 +1,78 @@
+"""Benchmark: chars/s of kg's NER pipeline vs jieba.posseg on the same text, in one run.
+
+    python bench/ner_speed.py [--min-chars 400000] [--processes 2]
+
+The seed pages are repeated until the text reaches ``--min-chars``.  Prints chars/s for
+jieba.posseg (the baseline), kg's spaCy pipeline (pkuseg segmenter + NER) on one process and
+on ``--processes`` processes (``nlp.pipe(n_process=...)``), the ratios against the baseline,
+and the peak RSS of this process (and of the children).  A benchmark, not a test: no pass/fail.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def paragraphs(min_chars: int) -> list[str]:
+    from kg.pipeline import read_documents
+
+    docs, _ = read_documents([REPO / "seeds"], show_progress=False)
+    base = [d.text[p.start:p.end] for d in docs for p in d.paragraphs]
+    out, total = [], 0
+    while total < min_chars:
+        out += base
+        total += sum(map(len, base))
+    return out
+
+
+def rss_mb(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--min-chars", type=int, default=400_000)
+    parser.add_argument("--processes", type=int, default=2)
+    args = parser.parse_args()
+
+    texts = paragraphs(args.min_chars)
+    chars = sum(map(len, texts))
+    print(f"text: {len(texts)} paragraphs, {chars:,} chars (seed pages repeated)")
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    t0 = time.perf_counter()
+    for text in texts:
+        list(jieba.posseg.cut(text))
+    base = chars / (time.perf_counter() - t0)
+    print(f"baseline jieba.posseg:        {base:10,.0f} chars/s   (1.00x)")
+
+    from kg.ner import load_pipeline
+
+    nlp = load_pipeline()
+    nlp("预热")
+    t0 = time.perf_counter()
+    n_ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=64))
+    ours = chars / (time.perf_counter() - t0)
+    print(f"kg pipeline, 1 process:       {ours:10,.0f} chars/s   ({ours / base:.2f}x)   {n_ents} entities")
+    print(f"peak RSS so far: {rss_mb():,.0f} MB")
+
+    if args.processes > 1:
+        t0 = time.perf_counter()
+        n_ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=64, n_process=args.processes))
+        multi = chars / (time.perf_counter() - t0)
+        print(f"kg pipeline, {args.processes} processes:     {multi:10,.0f} chars/s   ({multi / base:.2f}x)   {n_ents} entities")
+        print(f"peak RSS: parent {rss_mb():,.0f} MB, largest child {rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,689 @@
+"""Writing a ``kg build`` output directory to Neo4j, over Bolt or as ``neo4j-admin`` CSVs.
+
+The graph in Neo4j::
+
+    (:Entity:Person|:Organization|:Place {id, name, label, aliases, mention_count, doc_count})
+    (:Document {id, path, title, date, chars, sha256})
+    (:Entity)-[:MENTIONED_IN {count, offsets}]->(:Document)          offsets = [start, end, start, end, ...]
+    (:Person)-[:HOLDS_ROLE {title, evidence_docs, evidence_starts, evidence_ends}]->(:Organization)
+    (:Entity)-[:CO_OCCURS {weight, docs, doc_weights, evidence_*}]->(:Entity)   once per pair, lower id -> higher id
+    (:Entity)-[:PART_OF {evidence_*}]->(:Entity)
+    (:Entity)-[:LOCATED_IN {evidence_*}]->(:Entity)
+
+Loading is idempotent and incremental.  Every node and relationship is MERGEd on a stable
+key (``id``; relationship type + endpoints, + ``title`` for HOLDS_ROLE).  What a document
+contributes to a relationship (its CO_OCCURS weight, its evidence spans) is stored per
+document, so loading a directory again replaces those contributions instead of adding
+them twice, and a second corpus adds its own documents' contributions to shared entities.
+Before writing, the contributions of the documents being loaded are retracted from the
+graph; relationships left with none are deleted at the end, so a re-processed document
+that lost a relation loses it in Neo4j too.  ``mention_count``/``doc_count`` are
+recomputed from the entity's MENTIONED_IN relationships (all corpora together).
+
+All values travel as query parameters (``UNWIND $rows AS row``); node labels and
+relationship types come from fixed whitelists, never from the data.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from kg.errors import InputError, Neo4jError
+
+log = logging.getLogger(__name__)
+
+#: Entity label in the output files -> extra Neo4j node label (a whitelist).
+ENTITY_LABELS: dict[str, str] = {"PER": "Person", "ORG": "Organization", "LOC": "Place"}
+#: Relationship types between entities (a whitelist), in load order.
+RELATION_TYPES: tuple[str, ...] = ("HOLDS_ROLE", "CO_OCCURS", "PART_OF", "LOCATED_IN")
+#: Separator of array values in the neo4j-admin CSVs (``--array-delimiter``).
+ARRAY_DELIMITER = ";"
+
+#: The schema, one statement each; cypher/schema.cypher holds the same statements.
+SCHEMA_STATEMENTS: tuple[str, ...] = (
+    "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE",
+    "CREATE CONSTRAINT document_id IF NOT EXISTS FOR (d:Document) REQUIRE d.id IS UNIQUE",
+    "CREATE INDEX entity_name IF NOT EXISTS FOR (e:Entity) ON (e.name)",
+)
+
+_PENDING = "kg_pending"  # marks relationships whose contributions were retracted during a load
+
+
+# --------------------------------------------------------------------------------------
+# Cypher builders: one statement each, all data in parameters.
+# --------------------------------------------------------------------------------------
+
+def _entity_label(label: str | None) -> str:
+    if label is None:
+        return ""
+    if label not in ENTITY_LABELS.values():
+        raise ValueError(f"not an entity label: {label!r}")
+    return f":{label}"
+
+
+def _relation_type(rel_type: str) -> str:
+    if rel_type not in RELATION_TYPES:
+        raise ValueError(f"not a relation type: {rel_type!r}")
+    return rel_type
+
+
+def merge_documents_query() -> str:
+    """MERGE ``(:Document)`` nodes from ``$rows`` (id, path, title, date, chars, sha256)."""
+    return (
+        "UNWIND $rows AS row\n"
+        "MERGE (d:Document {id: row.id})\n"
+        "SET d.path = row.path, d.title = row.title, d.date = row.date, d.chars = row.chars, d.sha256 = row.sha256\n"
+        "RETURN count(d) AS n"
+    )
+
+
+def merge_entities_query(label: str | None) -> str:
+    """MERGE ``(:Entity:<label>)`` nodes from ``$rows``; ``label`` is one of :data:`ENTITY_LABELS`' values.
+
+    Aliases already stored (from another corpus) are kept after the row's own.
+    """
+    extra = _entity_label(label)
+    set_label = f"SET e{extra}\n" if extra else ""
+    return (
+        "UNWIND $rows AS row\n"
+        "MERGE (e:Entity {id: row.id})\n"
+        f"{set_label}"
+        "SET e.name = row.name, e.label = row.label,\n"
+        "    e.aliases = row.aliases + [a IN coalesce(e.aliases, []) WHERE NOT a IN row.aliases],\n"
+        "    e.mention_count = row.mention_count, e.doc_count = row.doc_count\n"
+        "RETURN count(e) AS n"
+    )
+
+
+def prune_mentions_query() -> str:
+    """Delete MENTIONED_IN into each ``row.doc`` from entities not in ``row.entities``; returns their ids."""
+    return (
+        "UNWIND $rows AS row\n"
+        "MATCH (d:Document {id: row.doc})<-[m:MENTIONED_IN]-(e:Entity)\n"
+        "WHERE NOT e.id IN row.entities\n"
+        "DELETE m\n"
+        "RETURN collect(DISTINCT e.id) AS ids"
+    )
+
+
+def merge_mentions_query() -> str:
+    """MERGE ``(:Entity)-[:MENTIONED_IN {count, offsets}]->(:Document)`` from ``$rows`` (entity, doc, count, offsets)."""
+    return (
+        "UNWIND $rows AS row\n"
+        "MATCH (e:Entity {id: row.entity})\n"
+        "MATCH (d:Document {id: row.doc})\n"
+        "MERGE (e)-[m:MENTIONED_IN]->(d)\n"
+        "SET m.count = row.count, m.offsets = row.offsets\n"
+        "RETURN count(m) AS n"
+    )
+
+
+def update_entity_counts_query() -> str:
+    """Recompute ``mention_count``/``doc_count`` of ``$rows`` entities from their MENTIONED_IN.
+
+    An entity with no MENTIONED_IN keeps ``row.mention_count``/``row.doc_count``.
+    """
+    return (
+        "UNWIND $rows AS row\n"
+        "MATCH (e:Entity {id: row.id})\n"
+        "OPTIONAL MATCH (e)-[m:MENTIONED_IN]->(:Document)\n"
+        "WITH e, row, count(m) AS docs, sum(m.count) AS mentions\n"
+        "SET e.mention_count = CASE WHEN docs > 0 THEN mentions ELSE row.mention_count END,\n"
+        "    e.doc_count = CASE WHEN docs > 0 THEN docs ELSE row.doc_count END\n"
+        "RETURN count(e) AS n"
+    )
+
+
+def _keep(prop: str, drop: str) -> str:
+    """Indexes of ``r.<prop>`` whose document is not in the list expression ``drop``."""
+    return f"[i IN range(0, size(coalesce(r.{prop}, [])) - 1) WHERE NOT r.{prop}[i] IN {drop}]"
+
+
+def retract_relationships_query(rel_type: str) -> str:
+    """Remove the contributions of documents ``$docs`` from up to ``$limit`` ``rel_type`` relationships.
+
+    Touched relationships get a ``kg_pending`` mark that the merge query clears; returns
+    how many were touched (call until 0).
+    """
+    t = _relation_type(rel_type)
+    lines = [f"MATCH ()-[r:{t}]->()"]
+    if t == "CO_OCCURS":
+        lines += [
+            f"WHERE r.{_PENDING} IS NULL AND any(x IN coalesce(r.docs, []) + coalesce(r.evidence_docs, []) WHERE x IN $docs)",
+            "WITH r LIMIT $limit",
+            f"WITH r, {_keep('evidence_docs', '$docs')} AS keep, {_keep('docs', '$docs')} AS keep_w",
+            "WITH r, keep, [i IN keep_w | r.docs[i]] AS docs, [i IN keep_w | r.doc_weights[i]] AS doc_weights",
+            "SET r.docs = docs, r.doc_weights = doc_weights, r.weight = reduce(s = 0, w IN doc_weights | s + w)",
+        ]
+    else:
+        lines += [
+            f"WHERE r.{_PENDING} IS NULL AND any(x IN coalesce(r.evidence_docs, []) WHERE x IN $docs)",
+            "WITH r LIMIT $limit",
+            f"WITH r, {_keep('evidence_docs', '$docs')} AS keep",
+        ]
+    lines += [
+        "WITH r, [i IN keep | r.evidence_docs[i]] AS ev_docs, [i IN keep | r.evidence_starts[i]] AS ev_starts,",
+        "     [i IN keep | r.evidence_ends[i]] AS ev_ends",
+        f"SET r.evidence_docs = ev_docs, r.evidence_starts = ev_starts, r.evidence_ends = ev_ends, r.{_PENDING} = true",
+        "RETURN count(r) AS n",
+    ]
+    return "\n".join(lines)
+
+
+def merge_relationships_query(rel_type: str) -> str:
+    """MERGE ``rel_type`` relationships from ``$rows`` (source, target, [title], [docs, doc_weights], evidence_*).
+
+    The documents a row names (``row.replace``) replace their earlier contributions.
+    """
+    t = _relation_type(rel_type)
+    key = " {title: row.title}" if t == "HOLDS_ROLE" else ""
+    lines = [
+        "UNWIND $rows AS row",
+        "MATCH (a:Entity {id: row.source})",
+        "MATCH (b:Entity {id: row.target})",
+        f"MERGE (a)-[r:{t}{key}]->(b)",
+    ]
+    # Contributions stay sorted by document (evidence by document, start, end) whatever the
+    # load order; rows arrive sorted, so only a merge with kept entries needs the sort.
+    if t == "CO_OCCURS":
+        lines += [
+            f"WITH r, row, {_keep('evidence_docs', 'row.replace')} AS keep, {_keep('docs', 'row.replace')} AS keep_w",
+            "WITH r, row, keep, keep_w, [i IN keep_w | r.docs[i]] + row.docs AS d0,",
+            "     [i IN keep_w | r.doc_weights[i]] + row.doc_weights AS w0",
+            "CALL (keep_w, d0, w0) {",
+            "  UNWIND CASE WHEN size(keep_w) = 0 THEN [] ELSE range(0, size(d0) - 1) END AS i",
+            "  WITH d0[i] AS d, w0[i] AS w ORDER BY d",
+            "  RETURN collect(d) AS d1, collect(w) AS w1",
+            "}",
+            "WITH r, row, keep, CASE WHEN size(keep_w) = 0 THEN d0 ELSE d1 END AS docs,",
+            "     CASE WHEN size(keep_w) = 0 THEN w0 ELSE w1 END AS doc_weights",
+            "SET r.docs = docs, r.doc_weights = doc_weights, r.weight = reduce(s = 0, w IN doc_weights | s + w)",
+            "WITH r, row, keep",
+        ]
+    else:
+        lines.append(f"WITH r, row, {_keep('evidence_docs', 'row.replace')} AS keep")
+    lines += [
+        "WITH r, keep, [i IN keep | r.evidence_docs[i]] + row.evidence_docs AS ed,",
+        "     [i IN keep | r.evidence_starts[i]] + row.evidence_starts AS es,",
+        "     [i IN keep | r.evidence_ends[i]] + row.evidence_ends AS ee",
+        "CALL (keep, ed, es, ee) {",
+        "  UNWIND CASE WHEN size(keep) = 0 THEN [] ELSE range(0, size(ed) - 1) END AS i",
+        "  WITH ed[i] AS d, es[i] AS s, ee[i] AS e ORDER BY d, s, e",
+        "  RETURN collect(d) AS ed1, collect(s) AS es1, collect(e) AS ee1",
+        "}",
+        "WITH r, CASE WHEN size(keep) = 0 THEN ed ELSE ed1 END AS ev_docs,",
+        "     CASE WHEN size(keep) = 0 THEN es ELSE es1 END AS ev_starts,",
+        "     CASE WHEN size(keep) = 0 THEN ee ELSE ee1 END AS ev_ends",
+        "SET r.evidence_docs = ev_docs, r.evidence_starts = ev_starts, r.evidence_ends = ev_ends",
+        f"REMOVE r.{_PENDING}",
+        "RETURN count(r) AS n",
+    ]
+    return "\n".join(lines)
+
+
+def sweep_relationships_query(rel_type: str) -> str:
+    """Finish a load: delete ``rel_type`` relationships left with no document, unmark the rest."""
+    t = _relation_type(rel_type)
+    empty = "size(r.docs) = 0" if t == "CO_OCCURS" else "size(r.evidence_docs) = 0"
+    return (
+        f"MATCH ()-[r:{t}]->() WHERE r.{_PENDING} IS NOT NULL\n"
+        f"WITH r, {empty} AS gone\n"
+        f"FOREACH (_ IN CASE WHEN gone THEN [1] ELSE [] END | DELETE r)\n"
+        f"FOREACH (_ IN CASE WHEN gone THEN [] ELSE [1] END | REMOVE r.{_PENDING})\n"
+        "RETURN sum(CASE WHEN gone THEN 1 ELSE 0 END) AS n"
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Reading an output directory into rows.
+# --------------------------------------------------------------------------------------
+
+@dataclass
+class OutputRows:
+    """An output directory as parameter rows, validated and normalised, ready to write."""
+
+    documents: list[dict] = field(default_factory=list)
+    entities: dict[str | None, list[dict]] = field(default_factory=dict)  # Neo4j label (None: unknown) -> rows
+    mentions: list[dict] = field(default_factory=list)  # one per (entity, doc)
+    relations: dict[str, list[dict]] = field(default_factory=dict)  # type -> rows
+    doc_ids: list[str] = field(default_factory=list)  # every document this load speaks for
+
+    def entity_rows(self) -> Iterator[dict]:
+        """Every entity row, whatever its label."""
+        for rows in self.entities.values():
+            yield from rows
+
+
+def _jsonl(path: Path, *, required: bool) -> Iterator[tuple[int, dict]]:
+    if not path.is_file():
+        if required:
+            raise InputError(f"{path}: missing (is {path.parent} a `kg build` output directory?)")
+        log.warning("%s: missing; loading nothing from it", path)
+        return
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise InputError(f"{path}:{number}: not JSON: {err}") from err
+                if not isinstance(obj, dict):
+                    raise InputError(f"{path}:{number}: expected a JSON object")
+                yield number, obj
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read: {err}") from err
+
+
+def _field(obj: dict, key: str, kind: type | tuple, where: str, *, optional: bool = False):
+    value = obj.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise InputError(f"{where}: field {key!r} missing or not {getattr(kind, '__name__', kind)}: {value!r}")
+    return value
+
+
+def _parse_date(value, where: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        log.warning("%s: date %r is not YYYY-MM-DD; stored as null", where, value)
+        return None
+
+
+def _evidence(obj: dict, where: str, known_docs: set[str]) -> tuple[list[str], list[int], list[int]]:
+    docs, starts, ends = [], [], []
+    for ev in obj.get("evidence") or []:
+        if not isinstance(ev, dict):
+            raise InputError(f"{where}: evidence items must be objects")
+        doc = _field(ev, "doc", str, where)
+        if doc not in known_docs:
+            log.warning("%s: evidence names unknown document %r; kept", where, doc)
+        docs.append(doc)
+        starts.append(_field(ev, "start", int, where))
+        ends.append(_field(ev, "end", int, where))
+    return docs, starts, ends
+
+
+def read_output(out_dir: Path) -> OutputRows:
+    """Read and validate a ``kg build`` output directory (documents, entities, mentions, relations).
+
+    Raises :class:`kg.errors.InputError` naming the file and line of anything malformed.
+    Mentions and relations that name an unknown entity or document are dropped with a warning.
+    """
+    out = Path(out_dir)
+    if not out.is_dir():
+        raise InputError(f"{out}: not a directory")
+    rows = OutputRows()
+
+    doc_ids: set[str] = set()
+    for number, obj in _jsonl(out / "documents.jsonl", required=True):
+        where = f"{out / 'documents.jsonl'}:{number}"
+        doc_id = _field(obj, "id", str, where)
+        if doc_id in doc_ids:
+            log.warning("%s: duplicate document %r; the later line wins", where, doc_id)
+            rows.documents = [d for d in rows.documents if d["id"] != doc_id]
+        doc_ids.add(doc_id)
+        rows.documents.append({
+            "id": doc_id,
+            "path": _field(obj, "path", str, where, optional=True),
+            "title": _field(obj, "title", str, where, optional=True),
+            "date": _parse_date(obj.get("date"), where),
+            "chars": _field(obj, "chars", int, where, optional=True),
+            "sha256": _field(obj, "sha256", str, where, optional=True),
+        })
+
+    entity_ids: dict[str, dict] = {}
+    for number, obj in _jsonl(out / "entities.jsonl", required=True):
+        where = f"{out / 'entities.jsonl'}:{number}"
+        label = _field(obj, "label", str, where)
+        aliases = _field(obj, "aliases", list, where, optional=True) or []
+        if not all(isinstance(a, str) for a in aliases):
+            raise InputError(f"{where}: aliases must be strings")
+        row = {
+            "id": _field(obj, "id", str, where),
+            "name": _field(obj, "name", str, where),
+            "label": label,
+            "aliases": list(dict.fromkeys(aliases)),
+            "mention_count": _field(obj, "mention_count", int, where, optional=True) or 0,
+            "doc_count": _field(obj, "doc_count", int, where, optional=True) or 0,
+        }
+        if row["id"] in entity_ids:
+            raise InputError(f"{where}: duplicate entity id {row['id']!r}")
+        neo_label = ENTITY_LABELS.get(label)
+        if neo_label is None:
+            log.warning("%s: unknown entity label %r; stored as a plain :Entity", where, label)
+        entity_ids[row["id"]] = row
+        rows.entities.setdefault(neo_label, []).append(row)
+
+    per_pair: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    dropped = 0
+    for number, obj in _jsonl(out / "mentions.jsonl", required=False):
+        where = f"{out / 'mentions.jsonl'}:{number}"
+        entity, doc = _field(obj, "entity", str, where), _field(obj, "doc", str, where)
+        start, end = _field(obj, "start", int, where), _field(obj, "end", int, where)
+        if entity not in entity_ids or doc not in doc_ids:
+            dropped += 1
+            continue
+        per_pair[(entity, doc)].append((start, end))
+    if dropped:
+        log.warning("%s: %d mentions name an unknown entity or document; skipped", out / "mentions.jsonl", dropped)
+    for (entity, doc), spans in sorted(per_pair.items()):
+        spans.sort()
+        rows.mentions.append({
+            "entity": entity, "doc": doc, "count": len(spans),
+            "offsets": [x for span in spans for x in span],
+        })
+
+    rels: dict[str, dict[tuple, dict]] = {t: {} for t in RELATION_TYPES}
+    evidence_docs: set[str] = set()
+    for number, obj in _jsonl(out / "relations.jsonl", required=False):
+        where = f"{out / 'relations.jsonl'}:{number}"
+        rel_type = _field(obj, "type", str, where)
+        if rel_type not in rels:
+            log.warning("%s: unknown relation type %r; skipped", where, rel_type)
+            continue
+        source, target = _field(obj, "source", str, where), _field(obj, "target", str, where)
+        if source not in entity_ids or target not in entity_ids:
+            log.warning("%s: %s names an unknown entity (%s -> %s); skipped", where, rel_type, source, target)
+            continue
+        props = obj.get("properties") or {}
+        if not isinstance(props, dict):
+            raise InputError(f"{where}: properties must be an object")
+        ev_docs, ev_starts, ev_ends = _evidence(obj, where, doc_ids)
+        row: dict = {"source": source, "target": target}
+        if rel_type == "CO_OCCURS":
+            if source == target:
+                log.warning("%s: CO_OCCURS of %s with itself; skipped", where, source)
+                continue
+            if source > target:
+                row = {"source": target, "target": source}
+            weights = props.get("doc_weights")
+            if not isinstance(weights, dict) or not all(
+                    isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in weights.items()):
+                raise InputError(f"{where}: CO_OCCURS needs properties.doc_weights {{doc id: int}}")
+            if "weight" in props and props["weight"] != sum(weights.values()):
+                log.warning("%s: weight %r != sum(doc_weights) %d; using the sum", where, props["weight"],
+                            sum(weights.values()))
+            row["doc_weights_map"] = dict(weights)
+        elif rel_type == "HOLDS_ROLE":
+            row["title"] = _field(props, "title", str, where)
+        key = (row["source"], row["target"], row.get("title"))
+        if key in rels[rel_type]:
+            have = rels[rel_type][key]
+            log.warning("%s: %s %s -> %s listed twice; merged", where, rel_type, *key[:2])
+            if rel_type == "CO_OCCURS":
+                for d, w in row["doc_weights_map"].items():
+                    have["doc_weights_map"][d] = have["doc_weights_map"].get(d, 0) + w
+        else:
+            have = rels[rel_type][key] = {**row, "evidence_docs": [], "evidence_starts": [], "evidence_ends": []}
+        have["evidence_docs"] += ev_docs
+        have["evidence_starts"] += ev_starts
+        have["evidence_ends"] += ev_ends
+        evidence_docs.update(ev_docs)
+
+    for rel_type, by_key in rels.items():
+        out_rows = []
+        for row in by_key.values():
+            evidence = sorted(zip(row["evidence_docs"], row["evidence_starts"], row["evidence_ends"]))
+            row["evidence_docs"] = [e[0] for e in evidence]
+            row["evidence_starts"] = [e[1] for e in evidence]
+            row["evidence_ends"] = [e[2] for e in evidence]
+            replace = set(row["evidence_docs"])
+            if rel_type == "CO_OCCURS":
+                weights = row.pop("doc_weights_map")
+                row["docs"] = sorted(weights)
+                row["doc_weights"] = [weights[d] for d in row["docs"]]
+                row["weight"] = sum(row["doc_weights"])
+                replace.update(row["docs"])
+                evidence_docs.update(row["docs"])
+            row["replace"] = sorted(replace)
+            out_rows.append(row)
+        rows.relations[rel_type] = out_rows
+
+    rows.doc_ids = sorted(doc_ids | evidence_docs)
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# Loading over Bolt.
+# --------------------------------------------------------------------------------------
+
+def _batches(rows: list[dict], size: int) -> Iterator[list[dict]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def _run_single(tx, query: str, params: dict):
+    record = tx.run(query, params).single()
+    return record[0] if record is not None else None
+
+
+class _Writer:
+    """Runs statements batch by batch, each batch in its own managed (retried) write transaction."""
+
+    def __init__(self, session, batch_size: int) -> None:
+        self.session = session
+        self.batch_size = batch_size
+
+    def value(self, query: str, **params):
+        return self.session.execute_write(_run_single, query, params)
+
+    def rows(self, query: str, rows: list[dict], **params) -> int:
+        total = 0
+        for batch in _batches(rows, self.batch_size):
+            total += self.value(query, rows=batch, **params) or 0
+        return total
+
+
+def create_schema(session) -> None:
+    """Create kg's constraints and index (:data:`SCHEMA_STATEMENTS`) if missing; ``session`` is a driver session."""
+    for statement in SCHEMA_STATEMENTS:
+        session.execute_write(lambda tx, s=statement: tx.run(s).consume())
+
+
+def write_rows(session, data: OutputRows, *, batch_size: int = 1000) -> dict[str, int]:
+    """Write ``data`` through an open driver ``session``; returns the rows written per kind.
+
+    Driver exceptions propagate; :func:`load_output` wraps them in :class:`kg.errors.Neo4jError`.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    w = _Writer(session, batch_size)
+    counts: dict[str, int] = {}
+    create_schema(session)
+
+    # 1. Retract what the documents of this load contributed before (no-op on a first load).
+    by_doc: dict[str, list[str]] = defaultdict(list)
+    for m in data.mentions:
+        by_doc[m["doc"]].append(m["entity"])
+    prune_rows = [{"doc": d["id"], "entities": sorted(set(by_doc.get(d["id"], ())))} for d in data.documents]
+    touched: set[str] = set()
+    for batch in _batches(prune_rows, w.batch_size):
+        touched.update(w.value(prune_mentions_query(), rows=batch) or [])
+    retracted = 0
+    for rel_type in RELATION_TYPES:
+        while n := w.value(retract_relationships_query(rel_type), docs=data.doc_ids, limit=w.batch_size):
+            retracted += n
+    if retracted or touched:
+        log.info("retracted earlier contributions of %d documents from %d relationships, %d mention links",
+                 len(data.doc_ids), retracted, len(touched))
+
+    # 2. Nodes.
+    counts["documents"] = w.rows(merge_documents_query(), data.documents)
+    counts["entities"] = 0
+    for label, rows in data.entities.items():
+        counts["entities"] += w.rows(merge_entities_query(label), rows)
+
+    # 3. Mentions, then the counts they imply.
+    counts["mentioned_in"] = w.rows(merge_mentions_query(), data.mentions)
+    count_rows = list(data.entity_rows())
+    loaded = {row["id"] for row in count_rows}
+    count_rows += [{"id": i, "mention_count": 0, "doc_count": 0} for i in sorted(touched - loaded)]
+    w.rows(update_entity_counts_query(), count_rows)
+
+    # 4. Relationships between entities, then drop those no document supports any more.
+    for rel_type in RELATION_TYPES:
+        rows = data.relations.get(rel_type, [])
+        written = w.rows(merge_relationships_query(rel_type), rows)
+        if written != len(rows):
+            log.warning("%s: %d of %d rows matched no entity in Neo4j", rel_type, len(rows) - written, len(rows))
+        counts[rel_type.lower()] = written
+        deleted = w.value(sweep_relationships_query(rel_type)) or 0
+        if deleted:
+            log.info("%s: deleted %d relationships no loaded document supports any more", rel_type, deleted)
+    return counts
+
+
+def _driver(uri: str, user: str, password: str | None):
+    import neo4j
+
+    auth = (user, password) if password is not None else None
+    try:
+        return neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=15.0, max_transaction_retry_time=15.0)
+    except (ValueError, neo4j.exceptions.DriverError) as err:
+        raise Neo4jError(f"bad Neo4j URI {uri!r}: {err}") from err
+
+
+def load_output(out_dir: Path, uri: str, *, user: str = "neo4j", password: str | None = None,
+                database: str | None = None, batch_size: int = 1000) -> dict[str, int]:
+    """Load a ``kg build`` output directory into the Neo4j at ``uri``; returns rows written per kind.
+
+    Idempotent: loading the same directory twice leaves the graph unchanged.  ``password``
+    None connects without authentication (for servers with auth disabled).  Raises
+    :class:`kg.errors.InputError` for a malformed directory and :class:`kg.errors.Neo4jError`
+    (naming ``uri``) when the server is unreachable, refuses the credentials or a write fails;
+    a load that failed part-way can simply be run again.
+    """
+    import neo4j.exceptions as nx
+
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    data = read_output(Path(out_dir))
+    log.info("loading %s into %s: %d documents, %d entities, %d mention links, %d relations",
+             out_dir, uri, len(data.documents), sum(len(r) for r in data.entities.values()),
+             len(data.mentions), sum(len(r) for r in data.relations.values()))
+    driver = _driver(uri, user, password)
+    try:
+        try:
+            driver.verify_connectivity()
+        except nx.AuthError as err:
+            raise Neo4jError(f"Neo4j at {uri} refused the credentials of user {user!r}: {err.message or err}") from err
+        except (nx.ServiceUnavailable, nx.DriverError, nx.Neo4jError, OSError) as err:
+            raise Neo4jError(f"cannot reach Neo4j at {uri}: {err}") from err
+        try:
+            with driver.session(database=database) as session:
+                counts = write_rows(session, data, batch_size=batch_size)
+        except (nx.Neo4jError, nx.DriverError, OSError) as err:
+            raise Neo4jError(f"loading {out_dir} into Neo4j at {uri} failed: {err}") from err
+    finally:
+        driver.close()
+    log.info("loaded into %s: %s", uri, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return counts
+
+
+# --------------------------------------------------------------------------------------
+# CSVs for neo4j-admin database import full.
+# --------------------------------------------------------------------------------------
+
+def _array(values: list, where: str) -> str:
+    for v in values:
+        if isinstance(v, str) and ARRAY_DELIMITER in v:
+            raise InputError(f"{where}: value {v!r} contains the array delimiter {ARRAY_DELIMITER!r}")
+    return ARRAY_DELIMITER.join(str(v) for v in values)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _write_csv_atomic(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+_EVIDENCE_HEADER = ["evidence_docs:string[]", "evidence_starts:int[]", "evidence_ends:int[]"]
+
+
+def _evidence_cells(row: dict, where: str) -> list[str]:
+    return [_array(row["evidence_docs"], where), _array(row["evidence_starts"], where),
+            _array(row["evidence_ends"], where)]
+
+
+def export_admin_csv(out_dir: Path, dest: Path) -> list[Path]:
+    """Write ``neo4j-admin database import full`` CSVs for ``out_dir`` into ``dest``; returns the files.
+
+    ``nodes_*.csv`` go to ``--nodes``, ``rels_*.csv`` to ``--relationships``; arrays use
+    ``--array-delimiter=';'`` (the default).  Each file is written atomically.  The import
+    creates no schema: run cypher/schema.cypher afterwards.  See docs/neo4j.md.
+    """
+    data = read_output(Path(out_dir))
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    written.append(_write_csv_atomic(
+        dest / "nodes_documents.csv",
+        ["id:ID(Document)", "path", "title", "date:date", "chars:int", "sha256", ":LABEL"],
+        [[d["id"], _cell(d["path"]), _cell(d["title"]), _cell(d["date"]), _cell(d["chars"]), _cell(d["sha256"]),
+          "Document"] for d in data.documents],
+    ))
+    entity_rows = []
+    for label, rows in data.entities.items():
+        labels = "Entity" + (ARRAY_DELIMITER + label if label else "")
+        for e in rows:
+            entity_rows.append([e["id"], e["name"], e["label"], _array(e["aliases"], f"entity {e['id']}"),
+                                str(e["mention_count"]), str(e["doc_count"]), labels])
+    entity_rows.sort(key=lambda r: r[0])
+    written.append(_write_csv_atomic(
+        dest / "nodes_entities.csv",
+        ["id:ID(Entity)", "name", "label", "aliases:string[]", "mention_count:int", "doc_count:int", ":LABEL"],
+        entity_rows,
+    ))
+    written.append(_write_csv_atomic(
+        dest / "rels_mentioned_in.csv",
+        [":START_ID(Entity)", ":END_ID(Document)", ":TYPE", "count:int", "offsets:int[]"],
+        [[m["entity"], m["doc"], "MENTIONED_IN", str(m["count"]), _array(m["offsets"], "offsets")]
+         for m in data.mentions],
+    ))
+    for rel_type in RELATION_TYPES:
+        header = [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
+        extra: Callable[[dict], list[str]]
+        if rel_type == "HOLDS_ROLE":
+            header.append("title")
+            extra = lambda r: [r["title"]]  # noqa: E731
+        elif rel_type == "CO_OCCURS":
+            header += ["weight:int", "docs:string[]", "doc_weights:int[]"]
+            extra = lambda r: [str(r["weight"]), _array(r["docs"], "docs"), _array(r["doc_weights"], "doc_weights")]  # noqa: E731
+        else:
+            extra = lambda r: []  # noqa: E731
+        rows = [[r["source"], r["target"], rel_type, *extra(r), *_evidence_cells(r, f"{rel_type} {r['source']}")]
+                for r in data.relations.get(rel_type, [])]
+        written.append(_write_csv_atomic(dest / f"rels_{rel_type.lower()}.csv", header + _EVIDENCE_HEADER, rows))
+    log.info("wrote %d neo4j-admin CSV files to %s", len(written), dest)
+    return written
