@@ -7,5 +7,5 @@ MATCH (p:Person)
 WHERE p.name = $name OR $name IN p.aliases
 MATCH (p)-[r:HOLDS_ROLE]->(o:Entity)
 RETURN p.id AS person_id, p.name AS person, r.title AS title, o.id AS organization_id,
-       o.name AS organization, size(r.evidence_docs) AS evidence
+       o.name AS organization, size(coalesce(r.evidence_docs, [])) AS evidence
 ORDER BY person_id, organization_id, title;

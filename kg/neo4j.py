@@ -3,6 +3,7 @@
 The graph in Neo4j::
 
     (:Entity:Person|:Organization|:Place {id, name, label, aliases, mention_count, doc_count})
+    (empty lists, e.g. no aliases, are not stored: the same graph as neo4j-admin import makes)
     (:Document {id, path, title, date, chars, sha256})
     (:Entity)-[:MENTIONED_IN {count, offsets}]->(:Document)          offsets = [start, end, start, end, ...]
     (:Person)-[:HOLDS_ROLE {title, evidence_docs, evidence_starts, evidence_ends}]->(:Organization)
@@ -96,8 +97,8 @@ def merge_entities_query(label: str | None) -> str:
         "UNWIND $rows AS row\n"
         "MERGE (e:Entity {id: row.id})\n"
         f"{set_label}"
-        "SET e.name = row.name, e.label = row.label,\n"
-        "    e.aliases = row.aliases + [a IN coalesce(e.aliases, []) WHERE NOT a IN row.aliases],\n"
+        "WITH e, row, row.aliases + [a IN coalesce(e.aliases, []) WHERE NOT a IN row.aliases] AS aliases\n"
+        f"SET e.name = row.name, e.label = row.label, e.aliases = {_or_null('aliases')},\n"
         "    e.mention_count = row.mention_count, e.doc_count = row.doc_count\n"
         "RETURN count(e) AS n"
     )
@@ -142,6 +143,11 @@ def update_entity_counts_query() -> str:
     )
 
 
+def _or_null(var: str) -> str:
+    """``var`` (a list variable), or null when empty: empty lists are not stored, as with neo4j-admin import."""
+    return f"CASE WHEN size({var}) = 0 THEN null ELSE {var} END"
+
+
 def _keep(prop: str, drop: str) -> str:
     """Indexes of ``r.<prop>`` whose document is not in the list expression ``drop``."""
     return f"[i IN range(0, size(coalesce(r.{prop}, [])) - 1) WHERE NOT r.{prop}[i] IN {drop}]"
@@ -161,7 +167,8 @@ def retract_relationships_query(rel_type: str) -> str:
             "WITH r LIMIT $limit",
             f"WITH r, {_keep('evidence_docs', '$docs')} AS keep, {_keep('docs', '$docs')} AS keep_w",
             "WITH r, keep, [i IN keep_w | r.docs[i]] AS docs, [i IN keep_w | r.doc_weights[i]] AS doc_weights",
-            "SET r.docs = docs, r.doc_weights = doc_weights, r.weight = reduce(s = 0, w IN doc_weights | s + w)",
+            f"SET r.docs = {_or_null('docs')}, r.doc_weights = {_or_null('doc_weights')},",
+            "    r.weight = reduce(s = 0, w IN doc_weights | s + w)",
         ]
     else:
         lines += [
@@ -172,7 +179,8 @@ def retract_relationships_query(rel_type: str) -> str:
     lines += [
         "WITH r, [i IN keep | r.evidence_docs[i]] AS ev_docs, [i IN keep | r.evidence_starts[i]] AS ev_starts,",
         "     [i IN keep | r.evidence_ends[i]] AS ev_ends",
-        f"SET r.evidence_docs = ev_docs, r.evidence_starts = ev_starts, r.evidence_ends = ev_ends, r.{_PENDING} = true",
+        f"SET r.evidence_docs = {_or_null('ev_docs')}, r.evidence_starts = {_or_null('ev_starts')},",
+        f"    r.evidence_ends = {_or_null('ev_ends')}, r.{_PENDING} = true",
         "RETURN count(r) AS n",
     ]
     return "\n".join(lines)
@@ -205,7 +213,8 @@ def merge_relationships_query(rel_type: str) -> str:
             "}",
             "WITH r, row, keep, CASE WHEN size(keep_w) = 0 THEN d0 ELSE d1 END AS docs,",
             "     CASE WHEN size(keep_w) = 0 THEN w0 ELSE w1 END AS doc_weights",
-            "SET r.docs = docs, r.doc_weights = doc_weights, r.weight = reduce(s = 0, w IN doc_weights | s + w)",
+            f"SET r.docs = {_or_null('docs')}, r.doc_weights = {_or_null('doc_weights')},",
+            "    r.weight = reduce(s = 0, w IN doc_weights | s + w)",
             "WITH r, row, keep",
         ]
     else:
@@ -222,7 +231,8 @@ def merge_relationships_query(rel_type: str) -> str:
         "WITH r, CASE WHEN size(keep) = 0 THEN ed ELSE ed1 END AS ev_docs,",
         "     CASE WHEN size(keep) = 0 THEN es ELSE es1 END AS ev_starts,",
         "     CASE WHEN size(keep) = 0 THEN ee ELSE ee1 END AS ev_ends",
-        "SET r.evidence_docs = ev_docs, r.evidence_starts = ev_starts, r.evidence_ends = ev_ends",
+        f"SET r.evidence_docs = {_or_null('ev_docs')}, r.evidence_starts = {_or_null('ev_starts')},",
+        f"    r.evidence_ends = {_or_null('ev_ends')}",
         f"REMOVE r.{_PENDING}",
         "RETURN count(r) AS n",
     ]
@@ -232,7 +242,7 @@ def merge_relationships_query(rel_type: str) -> str:
 def sweep_relationships_query(rel_type: str) -> str:
     """Finish a load: delete ``rel_type`` relationships left with no document, unmark the rest."""
     t = _relation_type(rel_type)
-    empty = "size(r.docs) = 0" if t == "CO_OCCURS" else "size(r.evidence_docs) = 0"
+    empty = "r.docs IS NULL" if t == "CO_OCCURS" else "r.evidence_docs IS NULL"
     return (
         f"MATCH ()-[r:{t}]->() WHERE r.{_PENDING} IS NOT NULL\n"
         f"WITH r, {empty} AS gone\n"

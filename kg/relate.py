@@ -143,8 +143,15 @@ def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[st
             org = ordered[j]
             titles = matcher.parse(text[org.mention.cend:head.cstart])
             if titles:
+                target, unit, start = org.entity, "", org.mention.cstart
+                # 该公司技术研发部经理: the ORG found is a sub-unit of the organisation referred to
+                ref = next((r for r in refs if r != "公司" and text[:org.mention.cstart].endswith(r)), None)
+                if ref:
+                    parent = _resolve_reference(ref, ordered[:j], entities)
+                    if parent:
+                        target, unit, start = parent, org.mention.text, org.mention.cstart - len(ref)
                 for title in titles:
-                    add(lm, org.entity, title, org.mention.cstart)
+                    add(lm, target, unit + title if unit and title == titles[0] else title, start)
                 found = True
         # 2. reference (该院/该公司) + titles + PER, or reference + PER + title (该院张俊昌教授)
         if not found:
@@ -154,7 +161,7 @@ def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[st
                 if pos < 0:
                     continue
                 between = window[pos + len(ref):]
-                if ref == "公司" and pos > 0 and window[pos - 1] not in "，,。“\"":
+                if ref == "公司" and pos > 0 and window[pos - 1] not in "，,。；;：:“”\"":
                     continue  # bare 公司 only as a reference at a clause start
                 titles = matcher.parse(between) if between else None
                 post = None

@@ -5,8 +5,8 @@
 * ``neo4j_auth`` (session): ``{"user": ..., "password": ...}`` from ``$NEO4J_USER`` (neo4j)
   and ``$NEO4J_PASSWORD`` (kg-dev-password, the dev server's default).
 * ``neo4j_driver`` (session): a connected ``neo4j.GraphDatabase.driver``.
-* ``clean_db`` (function): empties the database (nodes, relationships, constraints, indexes)
-  and returns the driver.
+* ``clean_db`` (function): empties the database (nodes, relationships, constraints and
+  indexes, except kg's own schema) and returns the driver; ``empty_db`` drops kg's schema too.
 
 A server that cannot be started or reached FAILS the tests that need it, with what to do.
 """
@@ -113,17 +113,34 @@ def _quoted(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def wipe(driver) -> None:
-    """Delete every node and relationship, then every constraint and index (but the token lookups)."""
+#: kg's own constraints and index (kg.neo4j.SCHEMA_STATEMENTS): kept by ``clean_db`` because
+#: dropping them makes the server re-plan every query (seconds per test on two cores).
+KG_SCHEMA = frozenset({"entity_id", "document_id", "entity_name"})
+
+
+def wipe(driver, *, schema: bool = False) -> None:
+    """Delete every node and relationship and every constraint and index but the token lookups;
+    kg's own schema (:data:`KG_SCHEMA`) too only when ``schema`` is true."""
     driver.execute_query("MATCH (n) DETACH DELETE n")
+    keep = set() if schema else KG_SCHEMA
     for record in driver.execute_query("SHOW CONSTRAINTS YIELD name").records:
-        driver.execute_query(f"DROP CONSTRAINT {_quoted(record['name'])} IF EXISTS")
-    for record in driver.execute_query("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'").records:
-        driver.execute_query(f"DROP INDEX {_quoted(record['name'])} IF EXISTS")
+        if record["name"] not in keep:
+            driver.execute_query(f"DROP CONSTRAINT {_quoted(record['name'])} IF EXISTS")
+    for record in driver.execute_query("SHOW INDEXES YIELD name, type, owningConstraint "
+                                       "WHERE type <> 'LOOKUP' AND owningConstraint IS NULL").records:
+        if record["name"] not in keep:
+            driver.execute_query(f"DROP INDEX {_quoted(record['name'])} IF EXISTS")
 
 
 @pytest.fixture
 def clean_db(neo4j_driver):
-    """An empty database (no data, constraints or indexes); returns the driver."""
+    """An empty database: no nodes, relationships, or constraints and indexes but kg's own; returns the driver."""
     wipe(neo4j_driver)
+    return neo4j_driver
+
+
+@pytest.fixture
+def empty_db(neo4j_driver):
+    """Like ``clean_db`` but without kg's schema too (slower: every query is planned afresh)."""
+    wipe(neo4j_driver, schema=True)
     return neo4j_driver

@@ -63,6 +63,18 @@ def test_reference_resolves_to_the_organisation_it_refers_to():
     assert roles == {("PER:张俊昌", "教授", "ORG:呼和浩特市第一医院"), ("PER:夏龙", "教授", "ORG:呼和浩特市第一医院")}
 
 
+def test_sub_unit_after_a_reference_belongs_to_the_referred_organisation():
+    text = "金龙稀土新材料（包头）有限公司扩大产能。“转型效果远超预期。”该公司技术研发部经理李智翔说。"
+    roles = roles_of(text, [("金龙稀土新材料（包头）有限公司", "ORG"), ("技术研发部", "ORG"), ("李智翔", "PER")])
+    assert roles == {("PER:李智翔", "技术研发部经理", "ORG:金龙稀土新材料（包头）有限公司")}
+
+
+def test_bare_company_after_a_quote_is_a_reference():
+    text = "卧龙电驱（包头）永磁电机有限公司生产车间里，“现在这套系统直接攻克了行业痛点！”公司总经理助理裴植介绍说。"
+    roles = roles_of(text, [("卧龙电驱（包头）永磁电机有限公司", "ORG"), ("裴植", "PER")])
+    assert roles == {("PER:裴植", "总经理助理", "ORG:卧龙电驱（包头）永磁电机有限公司")}
+
+
 def test_section_chief_of_a_customs_section():
     roles = roles_of(SECTION_CHIEF, [("赛罕海关综合业务科", "ORG"), ("李斌", "PER")])
     assert roles == {("PER:李斌", "科长", "ORG:赛罕海关综合业务科")}

@@ -1,0 +1,45 @@
+"""Corpus readers on small inline samples in each corpus's real format."""
+from __future__ import annotations
+
+import json
+
+from kg import corpora
+
+PD_LINE = ("19980101-01-001-006/m  通过/p  [中央/n  人民/n  广播/vn  电台/n]nt  、/w  [香港/ns  特别/a  行政区/n]ns  "
+           "同胞/n  ，/w  国家/n  主席/n  江/nr  泽民/nr  访问/v  北京/ns  。/w  ")
+MSRA = "中\tB-ORG\n共\tI-ORG\n中\tI-ORG\n央\tI-ORG\n致\tO\n\n江\tB-PER\n泽\tI-PER\n民\tI-PER\n\n"
+
+
+def test_peoples_daily_words_keep_compound_parts_and_join_names(tmp_path):
+    path = tmp_path / "pd.txt"
+    path.write_bytes((PD_LINE + "\r\n\r\n").encode("gbk"))
+    (words,) = list(corpora.peoples_daily_words(path))
+    assert words[:5] == ["通过", "中央", "人民", "广播", "电台"]
+    assert "江泽民" in words and "江" not in words
+
+
+def test_peoples_daily_entities_use_outer_compound_tags(tmp_path):
+    path = tmp_path / "pd.txt"
+    path.write_bytes(PD_LINE.encode("gbk"))
+    ((text, spans),) = list(corpora.peoples_daily_entities(path))
+    found = [(text[s:e], label) for s, e, label in spans]
+    assert found == [("中央人民广播电台", "ORG"), ("香港特别行政区", "LOC"), ("江泽民", "PER"), ("北京", "LOC")]
+
+
+def test_msra_bio(tmp_path):
+    path = tmp_path / "msra"
+    path.write_text(MSRA, encoding="utf-8")
+    assert list(corpora.msra_bio(path)) == [("中共中央致", [(0, 4, "ORG")]), ("江泽民", [(0, 3, "PER")])]
+
+
+def test_cluener_maps_types_and_inclusive_ends(tmp_path):
+    path = tmp_path / "c.json"
+    row = {"text": "浙商银行企业信贷部叶老桂博士", "label": {"name": {"叶老桂": [[9, 11]]}, "company": {"浙商银行": [[0, 3]]},
+                                                  "position": {"博士": [[12, 13]]}}}
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    ((text, spans),) = list(corpora.cluener(path))
+    assert [(text[s:e], label) for s, e, label in spans] == [("浙商银行", "ORG"), ("叶老桂", "PER")]
+
+
+def test_bio_to_spans_handles_label_change_without_b():
+    assert corpora.bio_to_spans(["B-LOC", "I-LOC", "I-ORG", "O"]) == [(0, 2, "LOC"), (2, 3, "ORG")]

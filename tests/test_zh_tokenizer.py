@@ -1,0 +1,41 @@
+"""The pkuseg character tokenizer: words from the shipped segmenter, one token per character."""
+from __future__ import annotations
+
+import spacy
+
+import kg.zh_tokenizer  # noqa: F401
+from kg.zh_tokenizer import word_position
+
+SENTENCE = "本报12月27日讯（记者 王皓 薛来）近日，自治区人大常委会党组书记、副主任张韶春宣讲。"
+
+
+def make():
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.pkuseg_chars.v1"}}})
+
+
+def test_one_token_per_character_and_text_preserved():
+    doc = make()(SENTENCE)
+    assert doc.text == SENTENCE
+    assert all(len(t.text) == 1 for t in doc)
+
+
+def test_word_features_come_from_the_segmenter():
+    doc = make()(SENTENCE)
+    by_char = {t.idx: t for t in doc}
+    start = SENTENCE.index("张韶春")
+    # the trained segmenter keeps a person's name together (People's Daily nr runs joined)
+    assert by_char[start].norm_ == "张韶春"
+    assert [by_char[start + i].tag_ for i in range(3)] == ["B3", "M3", "E3"]
+
+
+def test_word_position():
+    assert [word_position(i, 1) for i in range(1)] == ["S1"]
+    assert [word_position(i, 5) for i in range(5)] == ["B4", "M4", "M4", "M4", "E4"]
+
+
+def test_serialisation_keeps_settings_not_a_copy_of_the_segmenter(tmp_path):
+    nlp = make()
+    nlp.to_disk(tmp_path / "p")
+    assert sum(f.stat().st_size for f in (tmp_path / "p").rglob("*") if f.is_file()) < 100_000
+    again = spacy.load(tmp_path / "p")
+    assert [t.norm_ for t in again("包头市")] == [t.norm_ for t in nlp("包头市")]
