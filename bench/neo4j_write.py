@@ -129,7 +129,7 @@ def run_baseline(driver, out: Path, batch_size: int) -> int:
         with driver.session() as session:
             for i in range(0, len(rows), batch_size):
                 batch = rows[i:i + batch_size]
-                written += session.execute_write(lambda tx: tx.run(query, rows=batch).single()[0])
+                written += session.execute_write(lambda tx, b=batch: tx.run(query, rows=b).single()[0])
 
     write(BASELINE_NODES["Document"], data.documents)
     for label, rows in data.entities.items():

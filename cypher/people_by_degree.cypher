@@ -8,4 +8,4 @@ OPTIONAL MATCH (p)-[r:HOLDS_ROLE|CO_OCCURS|PART_OF|LOCATED_IN]-(:Entity)
 WITH p, count(r) AS degree
 RETURN p.id AS id, p.name AS name, degree
 ORDER BY degree DESC, id
-LIMIT $limit;
+LIMIT toInteger($limit);

@@ -11,4 +11,4 @@ MATCH (e)-[c:CO_OCCURS]-(other:Entity)
 RETURN e.id AS entity_id, other.id AS other_id, other.name AS other, other.label AS label,
        c.weight AS weight, size(c.docs) AS documents
 ORDER BY weight DESC, other_id
-LIMIT $limit;
+LIMIT toInteger($limit);

@@ -116,7 +116,10 @@ def prune_mentions_query() -> str:
 
 
 def merge_mentions_query() -> str:
-    """MERGE ``(:Entity)-[:MENTIONED_IN {count, offsets}]->(:Document)`` from ``$rows`` (entity, doc, count, offsets)."""
+    """MERGE ``(:Entity)-[:MENTIONED_IN {count, offsets}]->(:Document)`` from ``$rows``.
+
+    Rows: entity, doc, count, offsets (flat ``[start, end, start, end, ...]``).
+    """
     return (
         "UNWIND $rows AS row\n"
         "MATCH (e:Entity {id: row.entity})\n"
@@ -163,7 +166,8 @@ def retract_relationships_query(rel_type: str) -> str:
     lines = [f"MATCH ()-[r:{t}]->()"]
     if t == "CO_OCCURS":
         lines += [
-            f"WHERE r.{_PENDING} IS NULL AND any(x IN coalesce(r.docs, []) + coalesce(r.evidence_docs, []) WHERE x IN $docs)",
+            f"WHERE r.{_PENDING} IS NULL",
+            "  AND any(x IN coalesce(r.docs, []) + coalesce(r.evidence_docs, []) WHERE x IN $docs)",
             "WITH r LIMIT $limit",
             f"WITH r, {_keep('evidence_docs', '$docs')} AS keep, {_keep('docs', '$docs')} AS keep_w",
             "WITH r, keep, [i IN keep_w | r.docs[i]] AS docs, [i IN keep_w | r.doc_weights[i]] AS doc_weights",
@@ -447,7 +451,7 @@ def read_output(out_dir: Path) -> OutputRows:
     for rel_type, by_key in rels.items():
         out_rows = []
         for row in by_key.values():
-            evidence = sorted(zip(row["evidence_docs"], row["evidence_starts"], row["evidence_ends"]))
+            evidence = sorted(zip(row["evidence_docs"], row["evidence_starts"], row["evidence_ends"], strict=True))
             row["evidence_docs"] = [e[0] for e in evidence]
             row["evidence_starts"] = [e[1] for e in evidence]
             row["evidence_ends"] = [e[2] for e in evidence]

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import socket
+import subprocess
 from collections import Counter, defaultdict, deque
 from pathlib import Path
 
 import pytest
+from neo4j import GraphDatabase
 
 from kg.errors import InputError, Neo4jError
 from kg.neo4j import (
-    ENTITY_LABELS, RELATION_TYPES, SCHEMA_STATEMENTS, create_schema, export_admin_csv, load_output, read_output,
+    ENTITY_LABELS,
+    RELATION_TYPES,
+    SCHEMA_STATEMENTS,
+    create_schema,
+    export_admin_csv,
+    load_output,
+    read_output,
 )
 from tests.neo4j_server import dev_server_env, free_port, start_dev_server, stop_dev_server
 
@@ -191,10 +201,10 @@ class Expect:
                 have["doc_weights"] = {k: v for k, v in have["doc_weights"].items() if k not in replace}
                 have["doc_weights"].update(g["doc_weights"])
                 have["evidence"] = sorted([ev for ev in have["evidence"] if ev[0] not in replace] + g["evidence"])
-        for (entity, _doc_id), spans in self.mentions.items():
+        for spans in self.mentions.values():
             spans.sort()
         per_entity = defaultdict(list)
-        for (entity, doc_id), spans in self.mentions.items():
+        for (entity, _doc_id), spans in self.mentions.items():
             per_entity[entity].append(len(spans))
         for eid, counts in per_entity.items():
             self.entities[eid]["mention_count"] = sum(counts)
@@ -350,7 +360,7 @@ def check_query(driver, expect: Expect, path: Path, params: dict) -> list[list]:
         assert hops == want == len(types) == len(ids) - 1
         assert ids[0] in {e["id"] for e in expect.match(params["from"])}
         assert ids[-1] in {e["id"] for e in expect.match(params["to"])}
-        for x, y, t in zip(ids, ids[1:], types):  # every hop is a real relationship
+        for x, y, t in zip(ids[:-1], ids[1:], types, strict=True):  # every hop is a real relationship
             assert any(k[0] == t and {k[1], k[2]} == {x, y} for k in expect.rels), (x, t, y)
         assert names == [expect.entities[i]["name"] for i in ids]
         return got
@@ -543,7 +553,8 @@ def test_admin_csv_structure(tiny, tmp_path):
     assert ["ORG:包钢集团", "包钢集团", "ORG", "包钢", "3", "2", "Entity;Organization"] in table["nodes_entities"]
     assert table["rels_co_occurs"][0][:6] == [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "weight:int",
                                               "docs:string[]", "doc_weights:int[]"]
-    assert [BAOGANG, ZHAO, "CO_OCCURS", "3", f"{D1};{D2}", "2;1", f"{D1};{D2}", "0;40", "4;42"] in table["rels_co_occurs"]
+    co_row = [BAOGANG, ZHAO, "CO_OCCURS", "3", f"{D1};{D2}", "2;1", f"{D1};{D2}", "0;40", "4;42"]
+    assert co_row in table["rels_co_occurs"]
     assert [BAOGANG, D1, "MENTIONED_IN", "2", "0;4;30;32"] in table["rels_mentioned_in"]
     assert table["nodes_documents"][2][3] == ""  # null date
     assert len(table["rels_holds_role"]) == 1 + 3 and len(table["rels_mentioned_in"]) == 1 + 9
@@ -562,16 +573,14 @@ def test_admin_import_builds_the_same_graph_as_the_loader(clean_db, neo4j_uri, n
     via_bolt = snapshot(clean_db)
 
     export_admin_csv(out, tmp_path / "csv")
-    import neo4j
-
     env = dev_server_env(free_port(), free_port(), neo4j_auth["password"])
     uri = start_dev_server(env, "--import", str(tmp_path / "csv"))
     try:
-        with neo4j.GraphDatabase.driver(uri, auth=(neo4j_auth["user"], neo4j_auth["password"])) as driver:
+        with GraphDatabase.driver(uri, auth=(neo4j_auth["user"], neo4j_auth["password"])) as driver:
             with driver.session() as session:
                 create_schema(session)
             imported = snapshot(driver)
-            for got, want in zip(imported, via_bolt):
+            for got, want in zip(imported, via_bolt, strict=True):
                 assert got == want, (f"only imported: {[x for x in got if x not in want]}\n"
                                      f"only loaded: {[x for x in want if x not in got]}")
             assert count(driver, "SHOW CONSTRAINTS YIELD name RETURN count(*)") == 2
@@ -606,7 +615,8 @@ def test_query_examples_on_tiny(clean_db, neo4j_uri, neo4j_auth, tiny, path):
                                ["内蒙古自治区人大常委会", ZHANG, "张韶春", "副主任"],
                                ["内蒙古自治区人大常委会", ZHAO, "段志强", "副主任"]],
         "top_cooccurring": [[BAOGANG, ZHAO, "段志强", "PER", 3, 2], [BAOGANG, BAOTOU, "包头市", "LOC", 1, 1]],
-        "organizations_in_place": [[RENDA, "内蒙古自治区人大常委会", ["内蒙古自治区"]], [BAOGANG, "包钢集团", ["包头市"]]],
+        "organizations_in_place": [[RENDA, "内蒙古自治区人大常委会", ["内蒙古自治区"]],
+                                   [BAOGANG, "包钢集团", ["包头市"]]],
         "entity_evidence": [[BAOGANG, D1, "包钢集团召开会议", "2025-12-27", 2, [0, 4, 30, 32]],
                             [BAOGANG, D2, "自治区人大常委会宣讲", None, 1, [40, 42]]],
         "people_by_degree": [[ZHANG, "张韶春", 4], [ZHAO, "段志强", 4]],  # a tie: by id
@@ -703,3 +713,25 @@ def test_seed_build_queries(seed_loaded, seed_build, neo4j_driver, path):
     if path.stem in {"people_by_degree", "entity_evidence", "entity_aliases", "document_entities",
                      "top_cooccurring"}:
         assert rows, f"{path.name} {params}: nothing on the seed build"
+
+
+# ---------------------------------------------------------------------------------------
+# scripts/neo4j-dev itself (the start/stop path is exercised by every test above).
+# ---------------------------------------------------------------------------------------
+
+def test_dev_script_status_and_busy_port():
+    script = str(REPO / "scripts" / "neo4j-dev")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = dict(os.environ, NEO4J_BOLT_PORT=str(port), NEO4J_HTTP_PORT=str(free_port()))
+        status = subprocess.run([script, "status"], env=env, capture_output=True, text=True)
+        assert (status.returncode, status.stdout.strip()) == (3, f"not running (Bolt port {port})")
+        start = subprocess.run([script, "start"], env=env, capture_output=True, text=True, timeout=120)
+        assert start.returncode == 1 and f"port {port} is already in use" in start.stderr
+        short = subprocess.run([script, "start"], env={**env, "NEO4J_PASSWORD": "short"}, capture_output=True,
+                               text=True, timeout=120)
+        assert short.returncode == 1 and "at least 8 characters" in short.stderr
+    usage = subprocess.run([script], capture_output=True, text=True)
+    assert usage.returncode == 2 and "start" in usage.stderr
