@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg import gazetteer
@@ -179,6 +179,14 @@ class Linker:
                 return region + rest
         return key
 
+    @staticmethod
+    def _gazetteer_label(mention: Mention) -> Mention:
+        """A mention whose whole text is a known place (鄂尔多斯, 巴彦淖尔市) is a place, whatever
+        label the model gave it: the gazetteer is more reliable than the model on these names."""
+        if mention.label != "LOC" and normalise(mention.text) in gazetteer.place_aliases() and len(mention.text) > 1:
+            return replace(mention, label="LOC")
+        return mention
+
     def _place(self, key: str) -> str:
         return gazetteer.place_aliases().get(key, key)
 
@@ -200,6 +208,7 @@ class Linker:
             mentions: all mentions of the corpus.
             texts: cleaned text per document id, used for the parenthesised-alias rule.
         """
+        mentions = [self._gazetteer_label(m) for m in mentions]
         if self.home_region is None:
             self.home_region = infer_home_region(mentions)
             self.home_region_inferred = self.home_region is not None

@@ -50,6 +50,7 @@ REFERENCES = {
 _HIGHER_PLACE = ("自治区", "省", "市", "盟", "自治州")
 _LOWER_PLACE = ("市", "县", "旗", "区", "镇", "乡", "苏木", "嘎查", "村")
 _JOINERS = "、和及与"
+_PLACE_SUFFIXES = ("市", "省", "县", "区", "旗", "盟", "州", "镇", "乡", "自治区", "自治州", "自治县", "自治旗")
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,9 @@ def find_locations(entities: dict[str, Entity], linked: Sequence[LinkedMention])
         if bracket and bracket.group(1) in place_names:
             target = place_names[bracket.group(1)]
         else:
-            target = next((place_names[f] for f in forms if name.startswith(f) and len(name) > len(f)), None)
+            # the rest after the place must be more than a place suffix (巴彦淖尔 + 市 is the place itself)
+            target = next((place_names[f] for f in forms if name.startswith(f) and len(name) > len(f)
+                           and name[len(f):] not in _PLACE_SUFFIXES), None)
         if target:
             lm = first_mention.get(entity.id)
             evidence = [Evidence(lm.mention.doc, lm.mention.start, lm.mention.end)] if lm else []

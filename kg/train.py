@@ -158,57 +158,85 @@ def write_docbin(nlp, examples, path: Path) -> dict[str, int]:
     return stats
 
 
+def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...], dev_size: int = 2000) -> tuple[Path, Path]:
+    """Write ``train.spacy`` and ``dev.spacy`` under ``work`` (reused when already there).
+
+    The dev set is the last ``dev_size`` MSRA training sentences (MSRA test is kept for
+    ``kg evaluate``); the seed gold pages are never used in training.
+    """
+    train_file, dev_file = work / "train.spacy", work / "dev.spacy"
+    if train_file.exists() and dev_file.exists():
+        return train_file, dev_file
+    work.mkdir(parents=True, exist_ok=True)
+    random.seed(0)
+    data = ner_examples(corpora_dir, sources=tuple(dict.fromkeys(("msra", *sources))))
+    dev = data["msra"][-dev_size:]
+    train: list = []
+    for name in sources:
+        train += data[name][:-dev_size] if name == "msra" else data[name]
+    random.shuffle(train)
+    nlp = _char_tokenizer()
+    log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy.tmp"))
+    log.info("train docbin: %s", write_docbin(nlp, train, work / "train.spacy.tmp"))
+    (work / "dev.spacy.tmp").rename(dev_file)
+    (work / "train.spacy.tmp").rename(train_file)
+    return train_file, dev_file
+
+
+def _spacy_train(config: Path, output: Path, train_file: Path, dev_file: Path, segmenter: Path,
+                 overrides: dict[str, str]) -> Path:
+    # store the segmenter relative to models/ so the pipeline stays portable
+    seg_arg = segmenter.name if segmenter.resolve().parent == MODELS.resolve() else str(segmenter.resolve())
+    args = [
+        sys.executable, "-m", "spacy", "train", str(config), "--output", str(output),
+        "--paths.train", str(train_file), "--paths.dev", str(dev_file),
+        "--nlp.tokenizer.segmenter", seg_arg, "--code", str(Path(__file__).with_name("zh_tokenizer.py")),
+    ]
+    for key, value in overrides.items():
+        args += [f"--{key}", str(value)]
+    log.info("running %s", " ".join(args))
+    subprocess.run(args, check=True)
+    return output
+
+
 def train_ner(
     corpora_dir: Path = DEFAULT_CORPORA,
     out: Path = MODELS / "ner",
     *,
     segmenter: Path = MODELS / "segmenter",
-    config: Path = CONFIGS / "ner.cfg",
     sources: tuple[str, ...] = ("msra", "pd", "cluener"),
-    dev_size: int = 2000,
+    stage1_steps: int = 3000,
+    finetune_sources: tuple[str, ...] = ("msra",),
+    finetune_steps: int | None = None,
     work_dir: Path | None = None,
     overrides: dict[str, str] | None = None,
 ) -> Path:
-    """Train the NER pipeline with ``spacy train`` and copy the best model to ``out``.
+    """Train the NER pipeline in two ``spacy train`` stages and copy the result to ``out``.
 
-    The dev set is the last ``dev_size`` MSRA training sentences (MSRA test is kept for
-    ``kg evaluate``); the seed gold pages are never used here.
+    Stage 1 (``configs/ner.cfg``) learns from every source for ``stage1_steps`` steps; stage 2
+    (``configs/ner-finetune.cfg``) continues from stage 1's last model on ``finetune_sources``
+    only (MSRA: one consistent annotation convention) and keeps its best dev checkpoint.
+    ``finetune_sources=()`` skips stage 2 and ships stage 1's best model.
     """
-    work = Path(work_dir or tempfile.mkdtemp(prefix="kg-ner-"))
-    work.mkdir(parents=True, exist_ok=True)
-    random.seed(0)
-    data = ner_examples(corpora_dir, sources=sources)
-    dev = data["msra"][-dev_size:] if "msra" in data else []
-    train: list = []
-    for name, examples in data.items():
-        train += examples[:-dev_size] if name == "msra" else examples
-    random.shuffle(train)
-    if not (work / "train.spacy").exists() or not (work / "dev.spacy").exists():
-        nlp = _char_tokenizer()
-        log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy.tmp"))
-        log.info("train docbin: %s", write_docbin(nlp, train, work / "train.spacy.tmp"))
-        (work / "dev.spacy.tmp").rename(work / "dev.spacy")
-        (work / "train.spacy.tmp").rename(work / "train.spacy")
-    # store the segmenter relative to models/ so the pipeline stays portable
-    seg_arg = segmenter.name if segmenter.resolve().parent == MODELS.resolve() else str(segmenter.resolve())
-    args = [
-        sys.executable, "-m", "spacy", "train", str(config), "--output", str(work / "output"),
-        "--paths.train", str(work / "train.spacy"), "--paths.dev", str(work / "dev.spacy"),
-        "--nlp.tokenizer.segmenter", seg_arg, "--code", str(Path(__file__).with_name("zh_tokenizer.py")),
-    ]
-    for key, value in (overrides or {}).items():
-        args += [f"--{key}", str(value)]
     if not (segmenter / "features.msgpack").exists():
         raise CorpusError(f"{segmenter}: no segmenter; run `kg train segmenter` first")
+    work = Path(work_dir or tempfile.mkdtemp(prefix="kg-ner-"))
+    train_file, dev_file = prepare_ner_data(corpora_dir, work / "stage1", sources=sources)
     if os.environ.get("KG_PREPARE_ONLY"):
         return work
-    log.info("running %s", " ".join(args))
-    subprocess.run(args, check=True)
-    best = work / "output" / "model-best"
+    stage1 = _spacy_train(CONFIGS / "ner.cfg", work / "stage1" / "output", train_file, dev_file, segmenter,
+                          {"training.max_steps": str(stage1_steps), **(overrides or {})})
+    result = stage1 / "model-best"
+    if finetune_sources:
+        train2, dev2 = prepare_ner_data(corpora_dir, work / "stage2", sources=finetune_sources)
+        extra = {"paths.init_model": str(stage1 / "model-last")}
+        if finetune_steps:
+            extra["training.max_steps"] = str(finetune_steps)
+        result = _spacy_train(CONFIGS / "ner-finetune.cfg", work / "stage2" / "output", train2, dev2, segmenter, extra) / "model-best"
     staging = out.with_name(out.name + ".partial")
     if staging.exists():
         shutil.rmtree(staging)
-    shutil.copytree(best, staging)
+    shutil.copytree(result, staging)
     if out.exists():
         shutil.rmtree(out)
     staging.rename(out)

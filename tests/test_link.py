@@ -122,3 +122,9 @@ def test_ids_are_stable_and_labelled():
     second, _ = link(("包头市", "LOC"), ("包头", "LOC"), ("段志强", "PER"))
     assert entity_of(first, "包头") == entity_of(second, "包头") == "LOC:包头市"
     assert entity_of(second, "段志强") == "PER:段志强"
+
+
+def test_a_known_place_is_a_place_whatever_the_model_said():
+    linked, entities = link(("鄂尔多斯", "PER"), ("鄂尔多斯市", "ORG"), ("段志强", "PER"))
+    assert entity_of(linked, "鄂尔多斯") == entity_of(linked, "鄂尔多斯市") == "LOC:鄂尔多斯市"
+    assert all(lm.mention.label == "LOC" for lm in linked if lm.entity == "LOC:鄂尔多斯市")
