@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import ModelError
@@ -73,6 +75,64 @@ def load_pipeline(model: str | Path | None = None):
     return nlp
 
 
+_STOP = re.compile(r"[\s，。、；：！？“”‘’《》〈〉（）()「」,.;:!?与和及同等在的]")
+
+
+@lru_cache(maxsize=None)
+def org_suffixes(path: Path = Path(__file__).resolve().parent.parent / "models" / "org_suffixes.txt") -> tuple[str, ...]:
+    """Organisation-name endings (``models/org_suffixes.txt``), longest first."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise ModelError(f"{path}: cannot read organisation suffixes ({err.strerror})") from err
+    words = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+def extend_place_to_organisation(sdoc, *, max_chars: int = 16) -> None:
+    """Turn a place followed by an organisation name into one ORG span, in place.
+
+    呼和浩特市 + 第一医院 -> ORG 呼和浩特市第一医院 (news writes an organisation as its place plus
+    its own name); a LOC span that itself ends like an organisation becomes ORG.  The extension ends at the longest organisation suffix that closes a
+    segmenter word (so 局 in 局长 never ends one), stops at punctuation and conjunctions, and
+    never runs into another entity.
+    """
+    from spacy.util import filter_spans
+
+    text = sdoc.text
+    suffixes = org_suffixes()
+    word_end = {t.idx + len(t.text) for t in sdoc if t.tag_[:1] in ("E", "S")}
+    starts = sorted(e.start_char for e in sdoc.ents)
+    new_spans, changed = [], False
+    for ent in sdoc.ents:
+        span = ent
+        if ent.label_ == "LOC" and _names_organisation(ent.text, suffixes) and ent.end_char in word_end:
+            span, changed = sdoc.char_span(ent.start_char, ent.end_char, label="ORG"), True
+        elif ent.label_ == "LOC":
+            limit = min([s for s in starts if s >= ent.end_char] + [len(text), ent.end_char + max_chars])
+            stop = _STOP.search(text, ent.end_char, limit)
+            limit = stop.start() if stop else limit
+            tail = text[ent.end_char:limit]
+            best = None
+            for end in range(len(tail), 0, -1):
+                if ent.end_char + end in word_end and tail[:end].endswith(suffixes):
+                    best = end
+                    break
+            if best:
+                extended = sdoc.char_span(ent.start_char, ent.end_char + best, label="ORG")
+                if extended is not None:
+                    span, changed = extended, True
+        new_spans.append(span)
+    if changed:
+        sdoc.ents = filter_spans(new_spans)
+
+
+def _names_organisation(text: str, suffixes: tuple[str, ...]) -> bool:
+    """A span "labelled LOC" that ends like an organisation (公安厅交通管理局, 内蒙古大学) is one.
+    One-character endings other than 局/厅/署/办 are too ambiguous on their own (转运站, 派出所)."""
+    return any(text.endswith(s) and len(text) > len(s) and (len(s) > 1 or s in "局厅署办") for s in suffixes)
+
+
 class Recognizer:
     """Finds PER/ORG/LOC mentions in documents.
 
@@ -95,6 +155,7 @@ class Recognizer:
             texts = ((doc.text[p.start:p.end], p.start) for p in doc.paragraphs)
             mentions: list[Mention] = []
             for sdoc, offset in self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size):
+                extend_place_to_organisation(sdoc)
                 for ent in sdoc.ents:
                     if ent.label_ not in LABELS:
                         continue

@@ -1,0 +1,69 @@
+"""NER: model loading, raw offsets of mentions, and the place -> organisation extension."""
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+import kg.zh_tokenizer  # noqa: F401
+from kg.errors import ModelError
+from kg.ingest import RawPage, repair
+from kg.ner import Recognizer, extend_place_to_organisation, resolve_model_path
+
+HOSPITAL = "呼和浩特市第一医院近期取得突破。"
+CHIEF = "包头市公安局局长张三说。"
+STATION = "鄂尔多斯西街垃圾转运站的张俊林说。"
+BUREAU = "记者从内蒙古自治区公安厅交通管理局获悉。"
+BROKEN = "作为核心服务商，金名信息技术股份有限公\n\n司已成功助力多家企业。"
+
+
+def doc_with(text: str, ents: list[tuple[str, str]]):
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.pkuseg_chars.v1"}}})
+    doc = nlp(text)
+    spans = []
+    for surface, label in ents:
+        start = text.index(surface)
+        spans.append(doc.char_span(start, start + len(surface), label=label))
+    doc.ents = spans
+    return doc
+
+
+def ents(doc) -> list[tuple[str, str]]:
+    return [(e.text, e.label_) for e in doc.ents]
+
+
+def test_place_followed_by_an_organisation_name_becomes_one_org():
+    doc = doc_with(HOSPITAL, [("呼和浩特市", "LOC")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("呼和浩特市第一医院", "ORG")]
+
+
+def test_extension_ends_at_a_word_boundary_not_inside_a_title():
+    doc = doc_with(CHIEF, [("包头市", "LOC"), ("张三", "PER")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("包头市公安局", "ORG"), ("张三", "PER")]
+
+
+def test_place_like_facilities_stay_places():
+    doc = doc_with(STATION, [("鄂尔多斯西街垃圾转运站", "LOC"), ("张俊林", "PER")])
+    extend_place_to_organisation(doc)
+    assert ents(doc)[0] == ("鄂尔多斯西街垃圾转运站", "LOC")
+
+
+def test_loc_span_ending_like_an_organisation_is_relabelled():
+    doc = doc_with(BUREAU, [("内蒙古自治区公安厅交通管理局", "LOC")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("内蒙古自治区公安厅交通管理局", "ORG")]
+
+
+def test_missing_model_names_the_command_that_builds_it(tmp_path):
+    with pytest.raises(ModelError, match="kg train ner"):
+        resolve_model_path(tmp_path / "none")
+
+
+def test_mentions_carry_raw_offsets_across_a_layout_break():
+    doc = repair(RawPage("p", "p", BROKEN))
+    mentions = Recognizer()(doc)
+    for m in mentions:
+        assert "".join(doc.raw[m.start:m.end].split()) == m.text
+        assert doc.text[m.cstart:m.cend] == m.text
