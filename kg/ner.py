@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import ModelError
+from kg.gazetteer import place_aliases
 from kg.ingest import Document
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,8 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 16) -> None:
     """Turn a place followed by an organisation name into one ORG span, in place.
 
     呼和浩特市 + 第一医院 -> ORG 呼和浩特市第一医院 (news writes an organisation as its place plus
-    its own name); a LOC span that itself ends like an organisation becomes ORG.  The extension ends at the longest organisation suffix that closes a
+    its own name); a LOC span that itself ends like an organisation becomes ORG; a span
+    whose text is a known place (models/places.tsv) is LOC.  The extension ends at the longest organisation suffix that closes a
     segmenter word (so 局 in 局长 never ends one), stops at punctuation and conjunctions, and
     never runs into another entity.
     """
@@ -104,8 +106,13 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 16) -> None:
     word_end = {t.idx + len(t.text) for t in sdoc if t.tag_[:1] in ("E", "S")}
     starts = sorted(e.start_char for e in sdoc.ents)
     new_spans, changed = [], False
+    places = place_aliases()
     for ent in sdoc.ents:
         span = ent
+        if ent.label_ != "LOC" and len(ent.text) > 1 and ent.text in places:
+            # a known place is a place, whatever the model said (鄂尔多斯 tagged PER)
+            ent = sdoc.char_span(ent.start_char, ent.end_char, label="LOC")
+            span, changed = ent, True
         if ent.label_ == "LOC" and _names_organisation(ent.text, suffixes) and ent.end_char in word_end:
             span, changed = sdoc.char_span(ent.start_char, ent.end_char, label="ORG"), True
         elif ent.label_ == "LOC":

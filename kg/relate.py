@@ -106,15 +106,28 @@ class _TitleMatcher:
         return m.group(0) if m else None
 
 
-def _resolve_reference(ref: str, before: Sequence[LinkedMention], entities: dict[str, Entity]) -> str | None:
+def _resolve_reference(ref: str, before: Sequence[LinkedMention], entities: dict[str, Entity], *,
+                       window: int = 12) -> str | None:
+    """The organisation 该院/该公司 refers to: among the matching organisations named in the last
+    ``window`` sentences, the one named most often (the article's subject), then the latest.
+    (该院杨晓光教授团队与海军军医大学第一附属医院合作 — a later 该院 still means the hospital
+    the article is about, not the partner named last.)"""
     heads = REFERENCES[ref]
-    for lm in reversed(before):
-        if lm.mention.label != "ORG":
+    if not before:
+        return None
+    last_sentence = before[-1].mention.sentence
+    counts: dict[str, list[int]] = {}
+    for position, lm in enumerate(before):
+        if lm.mention.label != "ORG" or lm.mention.sentence < last_sentence - window:
             continue
-        name = normalise(entities[lm.entity].name)
-        if name.endswith(heads) or any(normalise(a).endswith(heads) for a in entities[lm.entity].aliases):
-            return lm.entity
-    return None
+        entity = entities[lm.entity]
+        if normalise(entity.name).endswith(heads) or any(normalise(a).endswith(heads) for a in entity.aliases):
+            seen = counts.setdefault(lm.entity, [0, 0])
+            seen[0] += 1
+            seen[1] = position
+    if not counts:
+        return None
+    return max(counts, key=lambda e: (counts[e][0], counts[e][1]))
 
 
 def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[str, Entity]) -> list[Relation]:

@@ -56,6 +56,12 @@ def test_loc_span_ending_like_an_organisation_is_relabelled():
     assert ents(doc) == [("内蒙古自治区公安厅交通管理局", "ORG")]
 
 
+def test_known_place_tagged_as_a_person_is_a_place_and_can_head_an_organisation():
+    doc = doc_with("鄂尔多斯海关副关长陶增波表示。", [("鄂尔多斯", "PER"), ("陶增波", "PER")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("鄂尔多斯海关", "ORG"), ("陶增波", "PER")]
+
+
 def test_missing_model_names_the_command_that_builds_it(tmp_path):
     with pytest.raises(ModelError, match="kg train ner"):
         resolve_model_path(tmp_path / "none")

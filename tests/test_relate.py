@@ -75,6 +75,14 @@ def test_bare_company_after_a_quote_is_a_reference():
     assert roles == {("PER:裴植", "总经理助理", "ORG:卧龙电驱（包头）永磁电机有限公司")}
 
 
+def test_reference_means_the_article_subject_not_the_partner_named_last():
+    text = ("呼和浩特市第一医院取得突破。呼和浩特市第一医院专家介绍。该院杨晓光教授团队与海军军医大学第一附属医院合作完成研究。"
+            "此外,该院赵晓慧教授牵头。")
+    roles = roles_of(text, [("呼和浩特市第一医院", "ORG"), ("呼和浩特市第一医院", "ORG"), ("杨晓光", "PER"),
+                            ("海军军医大学第一附属医院", "ORG"), ("赵晓慧", "PER")])
+    assert roles == {("PER:杨晓光", "教授", "ORG:呼和浩特市第一医院"), ("PER:赵晓慧", "教授", "ORG:呼和浩特市第一医院")}
+
+
 def test_section_chief_of_a_customs_section():
     roles = roles_of(SECTION_CHIEF, [("赛罕海关综合业务科", "ORG"), ("李斌", "PER")])
     assert roles == {("PER:李斌", "科长", "ORG:赛罕海关综合业务科")}
