@@ -76,7 +76,11 @@ def load_pipeline(model: str | Path | None = None):
     return nlp
 
 
-_STOP = re.compile(r"[\s，。、；：！？“”‘’《》〈〉（）()「」,.;:!?与和及同等在的]")
+# what an organisation name never runs across; brackets are allowed (金龙稀土新材料（包头）有限公司)
+_STOP = re.compile(r"[\s，。、；：！？“”‘’《》〈〉「」,.;:!?与和及同等在的]")
+_BRACKETS = re.compile(r"[（(][^（）()]{1,8}[）)]")
+#: words that stand for the home region at the start of an organisation name (自治区党委)
+REGION_PREFIXES = ("自治区",)
 
 
 @lru_cache(maxsize=None)
@@ -90,54 +94,77 @@ def org_suffixes(path: Path = Path(__file__).resolve().parent.parent / "models" 
     return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
-def extend_place_to_organisation(sdoc, *, max_chars: int = 16) -> None:
-    """Turn a place followed by an organisation name into one ORG span, in place.
+def _names_organisation(text: str, suffixes: tuple[str, ...]) -> bool:
+    """A span "labelled LOC" that ends like an organisation (公安厅交通管理局, 内蒙古大学) is one.
+    One-character endings other than 局/厅/署/办/院 are too ambiguous on their own (转运站, 派出所)."""
+    return any(text.endswith(s) and len(text) > len(s) and (len(s) > 1 or s in "局厅署办院") for s in suffixes)
 
-    呼和浩特市 + 第一医院 -> ORG 呼和浩特市第一医院 (news writes an organisation as its place plus
-    its own name); a LOC span that itself ends like an organisation becomes ORG; a span
-    whose text is a known place (models/places.tsv) is LOC.  The extension ends at the longest organisation suffix that closes a
+
+def _organisation_end(text: str, start: int, limit: int, word_end: set[int], suffixes: tuple[str, ...]) -> int | None:
+    """End of the longest organisation name in ``text[start:limit]`` closing a segmenter word."""
+    stop = _STOP.search(text, start, limit)
+    limit = stop.start() if stop else limit
+    tail = text[start:limit]
+    for end in range(len(tail), 0, -1):
+        name = tail[:end]
+        if start + end in word_end and name.endswith(suffixes) and name.count("（") + name.count("(") == \
+                name.count("）") + name.count(")"):
+            return start + end
+    return None
+
+
+def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
+    """Correct the model's spans with general rules of Chinese naming, in place.
+
+    1. a span whose text is a known place (``models/places.tsv``) is LOC (鄂尔多斯 tagged PER);
+    2. a LOC span that ends like an organisation is ORG (内蒙古自治区公安厅交通管理局);
+    3. a place followed by an organisation name is one ORG (呼和浩特市 + 第一医院), and so is
+       自治区 + an organisation name (自治区人大常委会);
+    4. adjacent organisation spans are one (北京友谊医院 + 内蒙古医院): the flat, outermost span.
+
+    An extension ends at the longest suffix from ``models/org_suffixes.txt`` that closes a
     segmenter word (so 局 in 局长 never ends one), stops at punctuation and conjunctions, and
-    never runs into another entity.
+    never runs into a person.
     """
     from spacy.util import filter_spans
 
     text = sdoc.text
     suffixes = org_suffixes()
-    word_end = {t.idx + len(t.text) for t in sdoc if t.tag_[:1] in ("E", "S")}
-    starts = sorted(e.start_char for e in sdoc.ents)
-    new_spans, changed = [], False
     places = place_aliases()
-    for ent in sdoc.ents:
+    word_end = {t.idx + len(t.text) for t in sdoc if t.tag_[:1] in ("E", "S")}
+    person_starts = sorted(e.start_char for e in sdoc.ents if e.label_ == "PER")
+    covered = {i for e in sdoc.ents for i in range(e.start_char, e.end_char)}
+    spans = list(sdoc.ents)
+    for prefix in REGION_PREFIXES:
+        for m in re.finditer(prefix, text):
+            if m.start() not in covered and m.end() in word_end:
+                spans.append(sdoc.char_span(m.start(), m.end(), label="LOC"))
+    changed = len(spans) != len(sdoc.ents)
+    result = []
+    for ent in sorted(spans, key=lambda e: e.start_char):
         span = ent
         if ent.label_ != "LOC" and len(ent.text) > 1 and ent.text in places:
-            # a known place is a place, whatever the model said (鄂尔多斯 tagged PER)
-            ent = sdoc.char_span(ent.start_char, ent.end_char, label="LOC")
-            span, changed = ent, True
-        if ent.label_ == "LOC" and _names_organisation(ent.text, suffixes) and ent.end_char in word_end:
-            span, changed = sdoc.char_span(ent.start_char, ent.end_char, label="ORG"), True
-        elif ent.label_ == "LOC":
-            limit = min([s for s in starts if s >= ent.end_char] + [len(text), ent.end_char + max_chars])
-            stop = _STOP.search(text, ent.end_char, limit)
-            limit = stop.start() if stop else limit
-            tail = text[ent.end_char:limit]
-            best = None
-            for end in range(len(tail), 0, -1):
-                if ent.end_char + end in word_end and tail[:end].endswith(suffixes):
-                    best = end
-                    break
-            if best:
-                extended = sdoc.char_span(ent.start_char, ent.end_char + best, label="ORG")
-                if extended is not None:
-                    span, changed = extended, True
-        new_spans.append(span)
+            span = sdoc.char_span(ent.start_char, ent.end_char, label="LOC")
+        if span.label_ == "LOC" and _names_organisation(span.text, suffixes) and span.end_char in word_end:
+            span = sdoc.char_span(span.start_char, span.end_char, label="ORG")
+        elif span.label_ == "LOC":
+            limit = min([s for s in person_starts if s >= span.end_char] + [len(text), span.end_char + max_chars])
+            end = _organisation_end(text, span.end_char, limit, word_end, suffixes)
+            extended = sdoc.char_span(span.start_char, end, label="ORG") if end else None
+            if extended is not None:
+                span = extended
+        if result and result[-1].label_ == "ORG" and span.label_ == "ORG" and result[-1].end_char == span.start_char:
+            merged = sdoc.char_span(result[-1].start_char, span.end_char, label="ORG")
+            if merged is not None:
+                result[-1] = merged
+                changed = True
+                continue
+        changed = changed or span is not ent
+        result.append(span)
+    region_only = [s for s in result if s.label_ == "LOC" and s.text in REGION_PREFIXES
+                   and s.start_char not in {e.start_char for e in sdoc.ents}]
     if changed:
-        sdoc.ents = filter_spans(new_spans)
-
-
-def _names_organisation(text: str, suffixes: tuple[str, ...]) -> bool:
-    """A span "labelled LOC" that ends like an organisation (公安厅交通管理局, 内蒙古大学) is one.
-    One-character endings other than 局/厅/署/办 are too ambiguous on their own (转运站, 派出所)."""
-    return any(text.endswith(s) and len(text) > len(s) and (len(s) > 1 or s in "局厅署办") for s in suffixes)
+        sdoc.ents = filter_spans([s for s in result if s not in region_only])
 
 
 class Recognizer:

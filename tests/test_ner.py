@@ -73,3 +73,27 @@ def test_mentions_carry_raw_offsets_across_a_layout_break():
     for m in mentions:
         assert "".join(doc.raw[m.start:m.end].split()) == m.text
         assert doc.text[m.cstart:m.cend] == m.text
+
+
+def test_region_word_heads_an_organisation():
+    doc = doc_with("近日，自治区人大常委会党组书记张韶春表示。", [("张韶春", "PER")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("自治区人大常委会", "ORG"), ("张韶春", "PER")]
+
+
+def test_bracketed_place_inside_a_company_name():
+    doc = doc_with("在卧龙电驱（包头）永磁电机有限公司生产车间。", [("卧龙电驱", "LOC"), ("包头", "LOC")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("卧龙电驱（包头）永磁电机有限公司", "ORG")]
+
+
+def test_adjacent_organisations_are_one_span():
+    doc = doc_with("北京友谊医院内蒙古医院开工建设。", [("北京友谊医院", "ORG"), ("内蒙古医院", "ORG")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("北京友谊医院内蒙古医院", "ORG")]
+
+
+def test_region_word_alone_adds_nothing():
+    doc = doc_with("为自治区制定实施规划作出贡献。", [])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == []
