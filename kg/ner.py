@@ -61,15 +61,47 @@ def resolve_model_path(model: str | Path | None = None) -> Path:
     raise ModelError(f"no NER model found (looked in {tried}); build one with `kg train ner` (see models/README.md)")
 
 
+PART_SIZE = 16 * 1024 * 1024
+PART_SUFFIX = ".part-"
+
+
+def split_large_files(model_dir: Path, *, part_size: int = PART_SIZE) -> list[Path]:
+    """Split every component weight file over ``part_size`` into ``NAME.part-000``, ``-001`` ...
+
+    Keeps each tracked file small (git hosts and our pre-stop check flag files over 20 MB);
+    :func:`load_pipeline` joins the parts in memory.  Returns the files that were split.
+    """
+    split = []
+    for path in sorted(Path(model_dir).glob("*/model")):
+        data = path.read_bytes()
+        if len(data) <= part_size:
+            continue
+        for i in range(0, len(data), part_size):
+            path.with_name(f"{path.name}{PART_SUFFIX}{i // part_size:03d}").write_bytes(data[i:i + part_size])
+        path.unlink()
+        split.append(path)
+    return split
+
+
 def load_pipeline(model: str | Path | None = None):
-    """Load the spaCy pipeline from disk; never touches the network."""
+    """Load the spaCy pipeline from disk (joining split weight files); never touches the network."""
     import spacy
+    from spacy import util
 
     import kg.zh_tokenizer  # noqa: F401  (registers the tokenizer the pipeline names)
 
     path = resolve_model_path(model)
+    split = sorted({p.parent.name for p in path.glob(f"*/model{PART_SUFFIX}*")})
     try:
-        nlp = spacy.load(path)
+        if not split:
+            nlp = spacy.load(path)
+        else:
+            config = util.load_config(path / "config.cfg")
+            nlp = util.load_model_from_config(config, meta=util.load_meta(path / "meta.json"))
+            nlp.from_disk(path, exclude=split)
+            for name in split:
+                parts = sorted((path / name).glob(f"model{PART_SUFFIX}*"))
+                nlp.get_pipe(name).model.from_bytes(b"".join(p.read_bytes() for p in parts))
     except Exception as err:  # spaCy raises many kinds here; all mean "this model is unusable"
         raise ModelError(f"{path}: cannot load the NER model ({err}); rebuild it with `kg train ner`") from err
     log.debug("loaded %s with pipes %s", path, nlp.pipe_names)

@@ -237,6 +237,9 @@ def train_ner(
     if staging.exists():
         shutil.rmtree(staging)
     shutil.copytree(result, staging)
+    from kg.ner import split_large_files
+
+    split_large_files(staging)
     if out.exists():
         shutil.rmtree(out)
     staging.rename(out)

@@ -97,3 +97,27 @@ def test_region_word_alone_adds_nothing():
     doc = doc_with("为自治区制定实施规划作出贡献。", [])
     extend_place_to_organisation(doc)
     assert ents(doc) == []
+
+
+def test_split_weight_files_load_to_the_same_model(tmp_path):
+    import shutil
+
+    import numpy as np
+
+    from kg.ner import load_pipeline, split_large_files
+
+    shipped = resolve_model_path()
+    joined = tmp_path / "joined"
+    shutil.copytree(shipped, joined)
+    for name in ("tok2vec", "ner"):  # rebuild whole files if the shipped model is split
+        parts = sorted((joined / name).glob("model.part-*"))
+        if parts:
+            (joined / name / "model").write_bytes(b"".join(p.read_bytes() for p in parts))
+            for p in parts:
+                p.unlink()
+    split = tmp_path / "split"
+    shutil.copytree(joined, split)
+    assert split_large_files(split, part_size=1_000_000)
+    assert all(p.stat().st_size <= 1_000_000 for p in split.rglob("model.part-*"))
+    a, b = load_pipeline(joined), load_pipeline(split)
+    assert np.array_equal(a(HOSPITAL).tensor, b(HOSPITAL).tensor)
