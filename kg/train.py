@@ -25,6 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
 MODELS = REPO / "models"
 CONFIGS = REPO / "configs"
+#: steps of NER stage 1 behind the shipped model (see models/README.md)
+STAGE1_STEPS = 7000
 
 
 def _require(path: Path) -> Path:
@@ -205,18 +207,19 @@ def train_ner(
     *,
     segmenter: Path = MODELS / "segmenter",
     sources: tuple[str, ...] = ("msra", "pd", "cluener"),
-    stage1_steps: int = 3000,
-    finetune_sources: tuple[str, ...] = ("msra",),
+    stage1_steps: int = STAGE1_STEPS,
+    finetune_sources: tuple[str, ...] = (),
     finetune_steps: int | None = None,
     work_dir: Path | None = None,
     overrides: dict[str, str] | None = None,
 ) -> Path:
     """Train the NER pipeline in two ``spacy train`` stages and copy the result to ``out``.
 
-    Stage 1 (``configs/ner.cfg``) learns from every source for ``stage1_steps`` steps; stage 2
+    Stage 1 (``configs/ner.cfg``) learns from every source for ``stage1_steps`` steps and keeps
+    its best dev checkpoint: that is the shipped model.  Optional stage 2
     (``configs/ner-finetune.cfg``) continues from stage 1's last model on ``finetune_sources``
-    only (MSRA: one consistent annotation convention) and keeps its best dev checkpoint.
-    ``finetune_sources=()`` skips stage 2 and ships stage 1's best model.
+    only (e.g. MSRA: one consistent annotation convention; better on MSRA test, worse on
+    modern pages — see models/README.md).
     """
     if not (segmenter / "features.msgpack").exists():
         raise CorpusError(f"{segmenter}: no segmenter; run `kg train segmenter` first")
@@ -254,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     parser.add_argument("--work", type=Path, default=None, help="working folder for the NER DocBins and checkpoints")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--sources", default="msra,pd,cluener")
+    parser.add_argument("--finetune", default="", help="comma-separated sources for the optional stage 2, e.g. msra")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="spaCy config override")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--iterations", type=int, default=6)
@@ -264,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     else:
         overrides = dict(kv.split("=", 1) for kv in args.set)
         train_ner(args.corpora, args.out or MODELS / "ner", work_dir=args.work, sources=tuple(args.sources.split(",")),
-                  overrides=overrides)
+                  finetune_sources=tuple(x for x in args.finetune.split(",") if x), overrides=overrides)
     return 0
 
 
