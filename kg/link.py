@@ -230,7 +230,10 @@ class Linker:
 
         # organisations: abbreviations with exactly one candidate long form
         orgs = sorted(by_label.get("ORG", set()), key=lambda k: (len(k), k))
+        protected = set(self.aliases.values())  # names the alias tables know as complete names
         for short in orgs:
+            if short in protected:
+                continue  # 内蒙古大学 is not an abbreviation of 内蒙古师范大学
             candidates = [long for long in orgs if is_abbreviation(short, long)]
             roots = {uf.find(("ORG", c)) for c in candidates}
             if len(roots) == 1:

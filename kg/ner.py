@@ -110,7 +110,7 @@ def load_pipeline(model: str | Path | None = None):
 
 # what an organisation name never runs across; brackets are allowed (金龙稀土新材料（包头）有限公司)
 _STOP = re.compile(r"[\s，。、；：！？“”‘’《》〈〉「」,.;:!?与和及同等在的]")
-_BRACKETS = re.compile(r"[（(][^（）()]{1,8}[）)]")
+_EDGE = re.compile(r"[\s，。、；：！？“”‘’《》〈〉「」,.;:!?（）()]")
 #: words that stand for the home region at the start of an organisation name (自治区党委)
 REGION_PREFIXES = ("自治区",)
 
@@ -132,16 +132,48 @@ def _names_organisation(text: str, suffixes: tuple[str, ...]) -> bool:
     return any(text.endswith(s) and len(text) > len(s) and (len(s) > 1 or s in "局厅署办院") for s in suffixes)
 
 
-def _organisation_end(text: str, start: int, limit: int, word_end: set[int], suffixes: tuple[str, ...]) -> int | None:
-    """End of the longest organisation name in ``text[start:limit]`` closing a segmenter word."""
+def _closes_bracket(name: str) -> bool:
+    """Whether ``name`` ends with a bracket it opened (合生远景(内蒙古) keeps its closing bracket)."""
+    return name[-1] in "）)" and name.count("（") + name.count("(") >= name.count("）") + name.count(")")
+
+
+def _closes_organisation(text: str, end: int, word_len: dict[int, int], suffixes: tuple[str, ...]) -> bool:
+    """Whether ``text[:end]`` ends with an organisation suffix that closes a segmenter word.
+
+    A one-character suffix must close a word of three or more characters, or be a word of its
+    own: 宣传部 and 气象局 end organisations, 干部, 团队 and 场所 do not."""
+    length = word_len.get(end)
+    if length is None:
+        return False
+    for suffix in suffixes:
+        if text.endswith(suffix, 0, end):
+            return len(suffix) > 1 or length == 1 or length >= 3
+    return False
+
+
+def _balanced(name: str) -> bool:
+    return name.count("（") + name.count("(") == name.count("）") + name.count(")")
+
+
+def _name_start(text: str, bracket: int, before: list, max_chars: int) -> int:
+    """Where a name that reaches a bracket at ``bracket`` begins: after the last stop character
+    or earlier entity (a person, a place), at most ``max_chars`` back."""
+    floor = max([bracket - max_chars, 0] + [e.end_char for e in before if e.end_char <= bracket and e.label_ != "ORG"])
+    start = bracket
+    while start > floor and not _STOP.match(text[start - 1]):
+        start -= 1
+    return start
+
+
+def _organisation_end(text: str, name_start: int, start: int, limit: int, word_len: dict[int, int],
+                      suffixes: tuple[str, ...]) -> int | None:
+    """End of the longest organisation name ``text[name_start:end]`` with ``start < end <= limit``
+    (brackets balanced, no stop character after ``start``)."""
     stop = _STOP.search(text, start, limit)
     limit = stop.start() if stop else limit
-    tail = text[start:limit]
-    for end in range(len(tail), 0, -1):
-        name = tail[:end]
-        if start + end in word_end and name.endswith(suffixes) and name.count("（") + name.count("(") == \
-                name.count("）") + name.count(")"):
-            return start + end
+    for end in range(limit, start, -1):
+        if _closes_organisation(text, end, word_len, suffixes) and _balanced(text[name_start:end]):
+            return end
     return None
 
 
@@ -163,8 +195,11 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
     text = sdoc.text
     suffixes = org_suffixes()
     places = place_aliases()
-    word_end = {t.idx + len(t.text) for t in sdoc if t.tag_[:1] in ("E", "S")}
-    person_starts = sorted(e.start_char for e in sdoc.ents if e.label_ == "PER")
+    # segmenter words ending at each character offset, with their length (from the B/M/E/S tags)
+    word_len = {t.idx + len(t.text): len(t.norm_) for t in sdoc if t.tag_[:1] in ("E", "S")}
+    word_end = set(word_len)
+    # an extension may cross an entity only inside brackets (卧龙电驱（包头）永磁电机有限公司)
+    blocking = sorted(e.start_char for e in sdoc.ents if e.start_char == 0 or text[e.start_char - 1] not in "（(")
     covered = {i for e in sdoc.ents for i in range(e.start_char, e.end_char)}
     spans = list(sdoc.ents)
     for prefix in REGION_PREFIXES:
@@ -177,14 +212,21 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
         span = ent
         if ent.label_ != "LOC" and len(ent.text) > 1 and ent.text in places:
             span = sdoc.char_span(ent.start_char, ent.end_char, label="LOC")
-        if span.label_ == "LOC" and _names_organisation(span.text, suffixes) and span.end_char in word_end:
+        if span.label_ == "LOC" and _names_organisation(span.text, suffixes) and \
+                _closes_organisation(text, span.end_char, word_len, suffixes):
             span = sdoc.char_span(span.start_char, span.end_char, label="ORG")
         elif span.label_ == "LOC":
-            limit = min([s for s in person_starts if s >= span.end_char] + [len(text), span.end_char + max_chars])
-            end = _organisation_end(text, span.end_char, limit, word_end, suffixes)
-            extended = sdoc.char_span(span.start_char, end, label="ORG") if end else None
+            start = span.start_char
+            if 0 < start and text[start - 1] in "（(" and text[span.end_char:span.end_char + 1] in ("）", ")"):
+                # 金龙稀土新材料（包头）有限公司: the place in brackets sits inside the name
+                start = _name_start(text, start - 1, result, max_chars)
+            limit = min([s for s in blocking if s >= span.end_char] + [len(text), span.end_char + max_chars])
+            end = _organisation_end(text, start, span.end_char, limit, word_len, suffixes)
+            extended = sdoc.char_span(start, end, label="ORG") if end else None
             if extended is not None:
                 span = extended
+                if result and result[-1].end_char > start:
+                    result.pop()  # the part before the bracket the model found on its own
         if result and result[-1].label_ == "ORG" and span.label_ == "ORG" and result[-1].end_char == span.start_char:
             merged = sdoc.char_span(result[-1].start_char, span.end_char, label="ORG")
             if merged is not None:
@@ -195,8 +237,23 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
         result.append(span)
     region_only = [s for s in result if s.label_ == "LOC" and s.text in REGION_PREFIXES
                    and s.start_char not in {e.start_char for e in sdoc.ents}]
+    trimmed = []
+    for span in result:
+        if span in region_only:
+            changed = True
+            continue
+        start, end = span.start_char, span.end_char
+        while start < end and _EDGE.match(text[start]):
+            start += 1
+        while end > start and _EDGE.match(text[end - 1]) and not _closes_bracket(text[start:end]):
+            end -= 1
+        if (start, end) != (span.start_char, span.end_char):
+            changed = True
+            span = sdoc.char_span(start, end, label=span.label_) if end > start else None
+        if span is not None:
+            trimmed.append(span)
     if changed:
-        sdoc.ents = filter_spans([s for s in result if s not in region_only])
+        sdoc.ents = filter_spans(trimmed)
 
 
 class Recognizer:

@@ -50,6 +50,8 @@ REFERENCES = {
 _HIGHER_PLACE = ("自治区", "省", "市", "盟", "自治州")
 _LOWER_PLACE = ("市", "县", "旗", "区", "镇", "乡", "苏木", "嘎查", "村")
 _JOINERS = "、和及与"
+#: bodies that read as part of a title when a title follows (党组书记): 人大常委会党组 + 书记
+TITLE_PREFIXES = ("党组",)
 _PLACE_SUFFIXES = ("市", "省", "县", "区", "旗", "盟", "州", "镇", "乡", "自治区", "自治州", "自治县", "自治旗")
 
 
@@ -137,6 +139,7 @@ def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[st
     relations: list[Relation] = []
     ordered = sorted(linked, key=lambda lm: lm.mention.cstart)
     refs = sorted(REFERENCES, key=len, reverse=True)
+    by_name = {(normalise(e.name), e.label): e.id for e in entities.values()}
 
     def add(person: LinkedMention, org: str, title: str, start: int) -> None:
         raw_start, raw_end = doc.to_raw(start, person.mention.cend)
@@ -158,6 +161,13 @@ def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[st
             titles = matcher.parse(text[org.mention.cend:head.cstart])
             if titles:
                 target, unit, start = org.entity, "", org.mention.cstart
+                # 人大常委会党组 + 书记: 党组书记 is the title, the organisation is 人大常委会
+                parent_name = normalise(entities[org.entity].name)
+                if parent_name.endswith(TITLE_PREFIXES):
+                    prefix = next(p for p in TITLE_PREFIXES if parent_name.endswith(p))
+                    parent = by_name.get((parent_name[: -len(prefix)], "ORG"))
+                    if parent:
+                        target, unit = parent, prefix
                 # 该公司技术研发部经理: the ORG found is a sub-unit of the organisation referred to
                 ref = next((r for r in refs if r != "公司" and text[:org.mention.cstart].endswith(r)), None)
                 if ref:

@@ -128,3 +128,8 @@ def test_a_known_place_is_a_place_whatever_the_model_said():
     linked, entities = link(("鄂尔多斯", "PER"), ("鄂尔多斯市", "ORG"), ("段志强", "PER"))
     assert entity_of(linked, "鄂尔多斯") == entity_of(linked, "鄂尔多斯市") == "LOC:鄂尔多斯市"
     assert all(lm.mention.label == "LOC" for lm in linked if lm.entity == "LOC:鄂尔多斯市")
+
+
+def test_a_name_the_alias_table_knows_is_not_an_abbreviation():
+    linked, _ = link(("内蒙古大学", "ORG"), ("内蒙古师范大学", "ORG"))
+    assert entity_of(linked, "内蒙古大学") != entity_of(linked, "内蒙古师范大学")

@@ -121,3 +121,28 @@ def test_split_weight_files_load_to_the_same_model(tmp_path):
     assert all(p.stat().st_size <= 1_000_000 for p in split.rglob("model.part-*"))
     a, b = load_pipeline(joined), load_pipeline(split)
     assert np.array_equal(a(HOSPITAL).tensor, b(HOSPITAL).tensor)
+
+
+def test_one_character_suffix_must_close_an_organisation_word():
+    # 部 closes 干部 (a two-character word): no organisation 自治区党委带领全区各族干部
+    doc = doc_with("自治区党委带领全区各族干部群众真抓实干。", [])
+    extend_place_to_organisation(doc)
+    assert ("自治区党委带领全区各族干部", "ORG") not in ents(doc)
+
+
+def test_extension_does_not_swallow_the_next_place():
+    doc = doc_with("张韶春为呼和浩特市清水河县有关干部宣讲。", [("张韶春", "PER"), ("呼和浩特市", "LOC"), ("清水河县", "LOC")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("张韶春", "PER"), ("呼和浩特市", "LOC"), ("清水河县", "LOC")]
+
+
+def test_punctuation_is_trimmed_from_span_edges():
+    doc = doc_with("阜丰生物攻克难题，", [("阜丰生物攻克难题，", "ORG")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("阜丰生物攻克难题", "ORG")]
+
+
+def test_place_in_brackets_inside_a_company_name_the_model_missed():
+    doc = doc_with("记者在金龙稀土新材料（包头）有限公司看到，企业扩产。", [("包头", "LOC")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("金龙稀土新材料（包头）有限公司", "ORG")]

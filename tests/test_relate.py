@@ -48,6 +48,13 @@ def test_two_titles_and_two_people_after_one_organisation():
                      ("PER:段志强", "副主任", org), ("PER:丁绣峰", "副主任", org)}
 
 
+def test_party_group_is_part_of_the_title_not_an_organisation():
+    text = "近日，自治区人大常委会党组书记、副主任张韶春，自治区人大常委会副主任段志强宣讲。"
+    roles = roles_of(text, [("自治区人大常委会党组", "ORG"), ("张韶春", "PER"), ("自治区人大常委会", "ORG"), ("段志强", "PER")])
+    org = "ORG:内蒙古自治区人大常委会"
+    assert roles == {("PER:张韶春", "党组书记", org), ("PER:张韶春", "副主任", org), ("PER:段志强", "副主任", org)}
+
+
 def test_sub_unit_goes_into_the_title():
     roles = roles_of(SUB_UNIT, [("包钢股份", "ORG"), ("于宝", "PER")])
     assert roles == {("PER:于宝", "营销中心重轨销售部经理", "ORG:包钢股份")}
