@@ -235,6 +235,25 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
                 continue
         changed = changed or span is not ent
         result.append(span)
+    # 卧龙电驱（包头）永磁电机有限公司 found as pieces: an organisation right after a closing
+    # bracket (or with an unopened one) reaches back over the bracket to its name's start
+    for i, span in enumerate(result):
+        if span.label_ != "ORG":
+            continue
+        close = span.start_char - 1 if span.start_char and text[span.start_char - 1] in "）)" else None
+        if close is None and not _balanced(span.text) and span.text[0] not in "（(":
+            close = next((k for k in range(span.start_char, span.end_char) if text[k] in "）)"), None)
+        if close is None:
+            continue
+        open_at = max(text.rfind("（", 0, close), text.rfind("(", 0, close))
+        if open_at < 0 or close - open_at > 9:
+            continue
+        people = [e for e in result if e.label_ == "PER" and open_at - max_chars < e.end_char <= open_at]
+        start = _name_start(text, open_at, people, max_chars)
+        if start < open_at and _balanced(text[start:span.end_char]):
+            grown = sdoc.char_span(start, span.end_char, label="ORG")
+            if grown is not None:
+                result[i], changed = grown, True
     region_only = [s for s in result if s.label_ == "LOC" and s.text in REGION_PREFIXES
                    and s.start_char not in {e.start_char for e in sdoc.ents}]
     trimmed = []

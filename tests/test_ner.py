@@ -146,3 +146,12 @@ def test_place_in_brackets_inside_a_company_name_the_model_missed():
     doc = doc_with("记者在金龙稀土新材料（包头）有限公司看到，企业扩产。", [("包头", "LOC")])
     extend_place_to_organisation(doc)
     assert ents(doc) == [("金龙稀土新材料（包头）有限公司", "ORG")]
+
+
+def test_company_found_in_pieces_around_a_bracket_is_one_span():
+    doc = doc_with("在卧龙电驱（包头）永磁电机有限公司生产车间。", [("卧龙电驱", "LOC"), ("永磁电机有限公司", "ORG")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("卧龙电驱（包头）永磁电机有限公司", "ORG")]
+    doc = doc_with("记者在金龙稀土新材料（包头）有限公司看到。", [("包头）有限公司", "ORG")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("金龙稀土新材料（包头）有限公司", "ORG")]
