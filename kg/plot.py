@@ -117,8 +117,14 @@ def _layout(sub: nx.MultiDiGraph) -> dict:
     alone = [n for n in sub.nodes if simple.degree(n) == 0]
     pos = {}
     if linked:
-        core = simple.subgraph(linked)
-        pos = nx.spring_layout(core, seed=42, k=3.0 / math.sqrt(len(core)), iterations=300, weight="weight")
+        # the largest connected part fills the picture; smaller parts stand in a column on the right instead of squeezing it into the middle
+        parts = sorted(nx.connected_components(simple.subgraph(linked)), key=lambda c: (-len(c), sorted(c)))
+        main = simple.subgraph(parts[0])
+        pos = nx.spring_layout(main, seed=42, k=3.0 / math.sqrt(len(main)), iterations=300, weight="weight")
+        for i, part in enumerate(parts[1:]):
+            sub_pos = nx.spring_layout(simple.subgraph(part), seed=42, scale=0.15)
+            for node, (x, y) in sub_pos.items():
+                pos[node] = (x + 1.45, y + 0.85 - 0.45 * i)
     bottom = min((y for _, y in pos.values()), default=0.0) - 0.3
     for i, node in enumerate(alone):
         pos[node] = ((2.0 * i / (len(alone) - 1) - 1.0) if len(alone) > 1 else 0.0, bottom)
