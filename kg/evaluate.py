@@ -132,7 +132,7 @@ def evaluate_msra(nlp, test_file: Path) -> Report:
     examples = list(corpora.msra_bio(test_file))
     misaligned = 0
     t0 = time.perf_counter()
-    for doc, (text, spans) in zip(nlp.pipe((t for t, _ in examples), batch_size=128), examples):
+    for doc, (_, spans) in zip(nlp.pipe((t for t, _ in examples), batch_size=128), examples):
         extend_place_to_organisation(doc)  # as kg's Recognizer does
         gold = {(s, e, label) for s, e, label in spans}
         predicted = {(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents}
@@ -181,14 +181,12 @@ def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None) -> list[Report
             raise CorpusError(f"{path}: the page of gold file {page.doc} is missing (use --seeds)")
         paths.append(path)
     result = build(paths, model=model, show_progress=False)
-    by_doc = {Path(d.id).name: d for d in result.documents}
     ner = Report("NER on gold pages (exact span + type, optional ignored)")
     found: list[tuple[str, dict, str]] = []  # (doc, gold mention, system entity) for correct mentions
     predicted_by_doc: dict[str, list] = defaultdict(list)
     for lm in result.linked:
         predicted_by_doc[Path(lm.mention.doc).name].append(lm)
     for page in pages:
-        doc = by_doc[page.doc]
         optional = [(m["start"], m["end"]) for m in page.mentions if m.get("optional")]
         gold = {(m["start"], m["end"], m["type"]) for m in page.mentions if not m.get("optional")}
         gold_index = {(m["start"], m["end"], m["type"]): m for m in page.mentions if not m.get("optional")}
@@ -202,7 +200,6 @@ def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None) -> list[Report
         ner.add(gold, predicted)
         for key in gold & predicted:
             found.append((page.doc, gold_index[key], entity_of[key]))
-        _ = doc
 
     links = PRF()
     for i in range(len(found)):

@@ -90,7 +90,8 @@ def build(
     documents, errors = read_documents(paths, strict=strict, show_progress=show_progress)
     recognizer = Recognizer(model)
     mentions = []
-    for doc, found in zip(documents, progress(recognizer.pipe(documents), total=len(documents), desc="entities", unit="doc", disable=not show_progress)):
+    for found in progress(recognizer.pipe(documents), total=len(documents), desc="entities", unit="doc",
+                          disable=not show_progress):
         mentions.extend(found)
 
     linker = Linker(home_region=home_region, alias_files=alias_files)

@@ -137,7 +137,7 @@ def write_docbin(nlp, examples, path: Path) -> dict[str, int]:
     stats = {"entities": 0, "misaligned": 0, "docs": 0}
     db = DocBin(attrs=["ENT_IOB", "ENT_TYPE"])
     texts = [t for t, _ in examples]
-    for doc, (text, spans) in zip(nlp.pipe(texts, batch_size=256), examples):
+    for doc, (_, spans) in zip(nlp.pipe(texts, batch_size=256), examples):
         ents, missing = [], []
         for start, end, label in spans:
             span = doc.char_span(start, end, label=label)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 import spacy
-from spacy.tokens import Span
 
 import kg.zh_tokenizer  # noqa: F401
 from kg.errors import ModelError
