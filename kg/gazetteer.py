@@ -66,6 +66,11 @@ def place_aliases(path: Path = DATA / "places.tsv") -> dict[str, str]:
     return table
 
 
+def is_known_place(text: str) -> bool:
+    """Whether ``text`` (two characters or more) is a known place's official name or short form."""
+    return len(text) > 1 and text in place_aliases()
+
+
 def read_alias_file(path: Path) -> list[tuple[str, str, str | None]]:
     """Read an alias table: ``alias<TAB>canonical[<TAB>label]`` per line, ``#`` comments.
 

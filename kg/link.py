@@ -183,7 +183,7 @@ class Linker:
     def _gazetteer_label(mention: Mention) -> Mention:
         """A mention whose whole text is a known place (鄂尔多斯, 巴彦淖尔市) is a place, whatever
         label the model gave it: the gazetteer is more reliable than the model on these names."""
-        if mention.label != "LOC" and normalise(mention.text) in gazetteer.place_aliases() and len(mention.text) > 1:
+        if mention.label != "LOC" and gazetteer.is_known_place(normalise(mention.text)):
             return replace(mention, label="LOC")
         return mention
 

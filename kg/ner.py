@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import ModelError
-from kg.gazetteer import place_aliases
+from kg.gazetteer import is_known_place
 from kg.ingest import Document
 
 log = logging.getLogger(__name__)
@@ -194,7 +194,6 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
 
     text = sdoc.text
     suffixes = org_suffixes()
-    places = place_aliases()
     # segmenter words ending at each character offset, with their length (from the B/M/E/S tags)
     word_len = {t.idx + len(t.text): len(t.norm_) for t in sdoc if t.tag_[:1] in ("E", "S")}
     word_end = set(word_len)
@@ -210,7 +209,7 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
     result = []
     for ent in sorted(spans, key=lambda e: e.start_char):
         span = ent
-        if ent.label_ != "LOC" and len(ent.text) > 1 and ent.text in places:
+        if ent.label_ != "LOC" and is_known_place(ent.text):
             span = sdoc.char_span(ent.start_char, ent.end_char, label="LOC")
         if span.label_ == "LOC" and _names_organisation(span.text, suffixes) and \
                 _closes_organisation(text, span.end_char, word_len, suffixes):
@@ -254,8 +253,9 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
             grown = sdoc.char_span(start, span.end_char, label="ORG")
             if grown is not None:
                 result[i], changed = grown, True
+    model_starts = {e.start_char for e in sdoc.ents}
     region_only = [s for s in result if s.label_ == "LOC" and s.text in REGION_PREFIXES
-                   and s.start_char not in {e.start_char for e in sdoc.ents}]
+                   and s.start_char not in model_starts]
     trimmed = []
     for span in result:
         if span in region_only:

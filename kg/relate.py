@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from kg import gazetteer
@@ -108,6 +109,12 @@ class _TitleMatcher:
         return m.group(0) if m else None
 
 
+@lru_cache(maxsize=1)
+def _title_matcher() -> _TitleMatcher:
+    """The matcher compiles one regular expression over the whole title lexicon: build it once."""
+    return _TitleMatcher()
+
+
 def _resolve_reference(ref: str, before: Sequence[LinkedMention], entities: dict[str, Entity], *,
                        window: int = 12) -> str | None:
     """The organisation 该院/该公司 refers to: among the matching organisations named in the last
@@ -134,7 +141,7 @@ def _resolve_reference(ref: str, before: Sequence[LinkedMention], entities: dict
 
 def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[str, Entity]) -> list[Relation]:
     """HOLDS_ROLE relations stated in one document (``linked``: its mentions in text order)."""
-    matcher = _TitleMatcher()
+    matcher = _title_matcher()
     text = doc.text
     relations: list[Relation] = []
     ordered = sorted(linked, key=lambda lm: lm.mention.cstart)
