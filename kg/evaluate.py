@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kg import corpora
 from kg.errors import CorpusError
-from kg.ner import extend_place_to_organisation
+from kg.ner import postprocess_entities
 
 LABELS = ("PER", "ORG", "LOC")
 
@@ -94,16 +94,26 @@ def _word_spans(words: list[str]) -> set[tuple[int, int]]:
 def evaluate_segmenter(gold_file: Path, *, model: Path, with_jieba: bool = True) -> str:
     """Score our pkuseg model (and jieba, as the peer) on a SIGHAN gold file.
 
-    Two settings of ours: as kg's tokenizer runs it (no dictionary post-processing), and with
+    Three settings of ours: as kg's tokenizer runs it (with kg's user dictionary,
+    ``models/user_dict.txt`` + ``models/places.tsv``), the bare CRF, and the bare CRF with
     spacy_pkuseg's default dictionary merging words afterwards."""
     import spacy_pkuseg
+
+    from kg.zh_tokenizer import DEFAULT_USER_DICT, read_user_words
 
     gold = list(corpora.sighan_gold(gold_file))
     raw = ["".join(words) for words in gold]
     chars = sum(map(len, raw))
     lines = []
-    for user_dict, what in ((None, "as kg uses it"), ("default", "with spacy_pkuseg's default dictionary")):
+    settings = (
+        (None, read_user_words(DEFAULT_USER_DICT), "as kg uses it (kg's user dictionary)"),
+        (None, [], "bare CRF, no dictionary"),
+        ("default", None, "bare CRF + spacy_pkuseg's default dictionary"),
+    )
+    for user_dict, words, what in settings:
         seg = spacy_pkuseg.pkuseg(str(model), user_dict=user_dict)
+        if words is not None:
+            seg.preprocesser = spacy_pkuseg.Preprocesser(words)
         t0 = time.perf_counter()
         ours = [seg.cut(text) for text in raw]
         elapsed = time.perf_counter() - t0
@@ -133,7 +143,7 @@ def evaluate_msra(nlp, test_file: Path) -> Report:
     misaligned = 0
     t0 = time.perf_counter()
     for doc, (_, spans) in zip(nlp.pipe((t for t, _ in examples), batch_size=128), examples):
-        extend_place_to_organisation(doc)  # as kg's Recognizer does
+        postprocess_entities(doc)  # as kg's Recognizer does
         gold = {(s, e, label) for s, e, label in spans}
         predicted = {(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents}
         misaligned += sum(1 for s, e, _ in spans if doc.char_span(s, e) is None)

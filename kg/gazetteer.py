@@ -71,6 +71,18 @@ def is_known_place(text: str) -> bool:
     return len(text) > 1 and text in place_aliases()
 
 
+@lru_cache(maxsize=None)
+def place_names(path: Path = DATA / "places.tsv") -> frozenset[str]:
+    """The names a text uses for a known place on its own: official names and the short forms
+    that are a prefix of them (包头 for 包头市, 内蒙古 for 内蒙古自治区), not descriptive
+    aliases such as 我国 or 全国."""
+    names = set()
+    for place in places(path).values():
+        names.add(place.name)
+        names.update(s for s in place.short if len(s) > 1 and place.name.startswith(s))
+    return frozenset(names)
+
+
 def read_alias_file(path: Path) -> list[tuple[str, str, str | None]]:
     """Read an alias table: ``alias<TAB>canonical[<TAB>label]`` per line, ``#`` comments.
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import ModelError
-from kg.gazetteer import is_known_place
+from kg.gazetteer import is_known_place, place_names
 from kg.ingest import Document
 
 log = logging.getLogger(__name__)
@@ -177,6 +177,45 @@ def _organisation_end(text: str, name_start: int, start: int, limit: int, word_l
     return None
 
 
+def segmenter_word_lengths(sdoc) -> dict[int, int]:
+    """Character offset where each segmenter word ends -> the word's length in characters,
+    read from the tokenizer's B/M/E/S tags."""
+    lengths: dict[int, int] = {}
+    start = 0
+    for token in sdoc:
+        where = token.tag_[:1]
+        if where in ("B", "S"):
+            start = token.idx
+        if where in ("E", "S"):
+            end = token.idx + len(token.text)
+            lengths[end] = end - start
+    return lengths
+
+
+def postprocess_entities(sdoc) -> None:
+    """kg's entity rules over a parsed paragraph, in order: :func:`tag_known_places`, then
+    :func:`extend_place_to_organisation`.  Every prediction (and every score) goes through this."""
+    tag_known_places(sdoc)
+    extend_place_to_organisation(sdoc)
+
+
+def tag_known_places(sdoc) -> None:
+    """Tag a known place name (``models/places.tsv``) as LOC where it is a whole segmenter word
+    that the model left untagged: the gazetteer as a dictionary feature the model cannot miss.
+    A word inside or overlapping a predicted entity is left alone."""
+    names = place_names()
+    taken = {i for e in sdoc.ents for i in range(e.start_char, e.end_char)}
+    added = []
+    for end, length in segmenter_word_lengths(sdoc).items():
+        start = end - length
+        if sdoc.text[start:end] in names and not any(i in taken for i in range(start, end)):
+            span = sdoc.char_span(start, end, label="LOC")
+            if span is not None:
+                added.append(span)
+    if added:
+        sdoc.ents = sorted([*sdoc.ents, *added], key=lambda e: e.start_char)
+
+
 def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
     """Correct the model's spans with general rules of Chinese naming, in place.
 
@@ -195,15 +234,17 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
     text = sdoc.text
     suffixes = org_suffixes()
     # segmenter words ending at each character offset, with their length (from the B/M/E/S tags)
-    word_len = {t.idx + len(t.text): len(t.norm_) for t in sdoc if t.tag_[:1] in ("E", "S")}
+    word_len = segmenter_word_lengths(sdoc)
     word_end = set(word_len)
+    word_start = {end - length for end, length in word_len.items()}
     # an extension may cross an entity only inside brackets (卧龙电驱（包头）永磁电机有限公司)
     blocking = sorted(e.start_char for e in sdoc.ents if e.start_char == 0 or text[e.start_char - 1] not in "（(")
     covered = {i for e in sdoc.ents for i in range(e.start_char, e.end_char)}
     spans = list(sdoc.ents)
     for prefix in REGION_PREFIXES:
         for m in re.finditer(prefix, text):
-            if m.start() not in covered and m.end() in word_end:
+            # the prefix must be a word of its own: 自治区 inside 内蒙古自治区 is not the home region
+            if m.start() not in covered and m.start() in word_start and m.end() in word_end:
                 spans.append(sdoc.char_span(m.start(), m.end(), label="LOC"))
     changed = len(spans) != len(sdoc.ents)
     result = []
@@ -297,7 +338,7 @@ class Recognizer:
             texts = ((doc.text[p.start:p.end], p.start) for p in doc.paragraphs)
             mentions: list[Mention] = []
             for sdoc, offset in self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size):
-                extend_place_to_organisation(sdoc)
+                postprocess_entities(sdoc)
                 for ent in sdoc.ents:
                     if ent.label_ not in LABELS:
                         continue

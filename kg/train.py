@@ -105,15 +105,21 @@ def prune_segmenter(model_dir: Path, *, threshold: float = 0.01) -> dict[str, in
     return {"features_before": n_feature, "features_after": int(keep.sum())}
 
 
-def _char_tokenizer():
-    """A blank spaCy ``zh`` pipeline with character tokens: the gold side of the training data.
-
-    The pipeline's own tokenizer (kg/zh_tokenizer.py) also yields one token per character, so
-    every gold span aligns; the segmenter's word features are added when spaCy re-tokenises
-    each example during training."""
+def featured_tokenizer(segmenter: Path = MODELS / "segmenter"):
+    """A spaCy ``zh`` pipeline whose tokenizer is kg's own (kg/zh_tokenizer.py): one token per
+    character carrying the segmenter's word features, so every gold span aligns and the
+    features are computed once, when the training data is written."""
     import spacy
 
-    return spacy.blank("zh")
+    import kg.zh_tokenizer  # noqa: F401
+
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {
+        "@tokenizers": "kg.pkuseg_chars.v1", "segmenter": _segmenter_arg(segmenter)}}})
+
+
+def _segmenter_arg(segmenter: Path) -> str:
+    """The segmenter as a pipeline names it: relative to models/ when it lives there (portable)."""
+    return segmenter.name if segmenter.resolve().parent == MODELS.resolve() else str(segmenter.resolve())
 
 
 def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd", "cluener")) -> dict[str, list]:
@@ -134,8 +140,10 @@ def write_docbin(nlp, examples, path: Path) -> dict[str, int]:
     not taught wrong boundaries.  Returns counts of aligned and misaligned entities."""
     from spacy.tokens import DocBin
 
+    from kg.training_corpus import FEATURE_ATTRS
+
     stats = {"entities": 0, "misaligned": 0, "docs": 0}
-    db = DocBin(attrs=["ENT_IOB", "ENT_TYPE"])
+    db = DocBin(attrs=FEATURE_ATTRS)
     texts = [t for t, _ in examples]
     for doc, (_, spans) in zip(nlp.pipe(texts, batch_size=256), examples):
         ents, missing = [], []
@@ -160,7 +168,8 @@ def write_docbin(nlp, examples, path: Path) -> dict[str, int]:
     return stats
 
 
-def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...], dev_size: int = 2000) -> tuple[Path, Path]:
+def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...], dev_size: int = 2000,
+                     segmenter: Path = MODELS / "segmenter") -> tuple[Path, Path]:
     """Write ``train.spacy`` and ``dev.spacy`` under ``work`` (reused when already there).
 
     The dev set is the last ``dev_size`` MSRA training sentences (MSRA test is kept for
@@ -177,7 +186,7 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     for name in sources:
         train += data[name][:-dev_size] if name == "msra" else data[name]
     random.shuffle(train)
-    nlp = _char_tokenizer()
+    nlp = featured_tokenizer(segmenter)
     log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy.tmp"))
     log.info("train docbin: %s", write_docbin(nlp, train, work / "train.spacy.tmp"))
     (work / "dev.spacy.tmp").rename(dev_file)
@@ -187,12 +196,11 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
 
 def _spacy_train(config: Path, output: Path, train_file: Path, dev_file: Path, segmenter: Path,
                  overrides: dict[str, str]) -> Path:
-    # store the segmenter relative to models/ so the pipeline stays portable
-    seg_arg = segmenter.name if segmenter.resolve().parent == MODELS.resolve() else str(segmenter.resolve())
     args = [
         sys.executable, "-m", "spacy", "train", str(config), "--output", str(output),
         "--paths.train", str(train_file), "--paths.dev", str(dev_file),
-        "--nlp.tokenizer.segmenter", seg_arg, "--code", str(Path(__file__).with_name("zh_tokenizer.py")),
+        "--nlp.tokenizer.segmenter", _segmenter_arg(segmenter),
+        "--code", str(Path(__file__).with_name("training_corpus.py")),
     ]
     for key, value in overrides.items():
         args += [f"--{key}", str(value)]
@@ -224,14 +232,14 @@ def train_ner(
     if not (segmenter / "features.msgpack").exists():
         raise CorpusError(f"{segmenter}: no segmenter; run `kg train segmenter` first")
     work = Path(work_dir or tempfile.mkdtemp(prefix="kg-ner-"))
-    train_file, dev_file = prepare_ner_data(corpora_dir, work / "stage1", sources=sources)
+    train_file, dev_file = prepare_ner_data(corpora_dir, work / "stage1", sources=sources, segmenter=segmenter)
     if os.environ.get("KG_PREPARE_ONLY"):
         return work
     stage1 = _spacy_train(CONFIGS / "ner.cfg", work / "stage1" / "output", train_file, dev_file, segmenter,
                           {"training.max_steps": str(stage1_steps), **(overrides or {})})
     result = stage1 / "model-best"
     if finetune_sources:
-        train2, dev2 = prepare_ner_data(corpora_dir, work / "stage2", sources=finetune_sources)
+        train2, dev2 = prepare_ner_data(corpora_dir, work / "stage2", sources=finetune_sources, segmenter=segmenter)
         extra = {"paths.init_model": str(stage1 / "model-last")}
         if finetune_steps:
             extra["training.max_steps"] = str(finetune_steps)

@@ -7,7 +7,8 @@ import spacy
 import kg.zh_tokenizer  # noqa: F401
 from kg.errors import ModelError
 from kg.ingest import RawPage, repair
-from kg.ner import Recognizer, extend_place_to_organisation, resolve_model_path
+from kg.ner import (Recognizer, extend_place_to_organisation, postprocess_entities, resolve_model_path,
+                    segmenter_word_lengths, tag_known_places)
 
 HOSPITAL = "呼和浩特市第一医院近期取得突破。"
 CHIEF = "包头市公安局局长张三说。"
@@ -154,3 +155,28 @@ def test_company_found_in_pieces_around_a_bracket_is_one_span():
     doc = doc_with("记者在金龙稀土新材料（包头）有限公司看到。", [("包头）有限公司", "ORG")])
     extend_place_to_organisation(doc)
     assert ents(doc) == [("金龙稀土新材料（包头）有限公司", "ORG")]
+
+
+def test_known_place_words_the_model_missed_are_tagged():
+    doc = doc_with("记者从内蒙古自治区获悉，包头市和我国其他城市。", [])
+    tag_known_places(doc)
+    # official names and prefix short forms; descriptive aliases (我国) are not names
+    assert ents(doc) == [("内蒙古自治区", "LOC"), ("包头市", "LOC")]
+
+
+def test_known_place_inside_a_predicted_entity_is_left_alone():
+    doc = doc_with("包头市第一医院开诊。", [("包头市第一医院", "ORG")])
+    tag_known_places(doc)
+    assert ents(doc) == [("包头市第一医院", "ORG")]
+
+
+def test_home_region_prefix_inside_a_longer_place_word_is_not_split_off():
+    doc = doc_with("内蒙古自治区教育考试院发布通知。", [])
+    postprocess_entities(doc)
+    assert ents(doc) == [("内蒙古自治区教育考试院", "ORG")]
+
+
+def test_segmenter_word_lengths_read_from_tags():
+    doc = doc_with("内蒙古自治区的包头市", [])
+    lengths = segmenter_word_lengths(doc)
+    assert lengths[6] == 6 and lengths[7] == 1 and lengths[10] == 3

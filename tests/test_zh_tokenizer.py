@@ -1,6 +1,7 @@
 """The pkuseg character tokenizer: words from the shipped segmenter, one token per character."""
 from __future__ import annotations
 
+import pytest
 import spacy
 
 import kg.zh_tokenizer  # noqa: F401
@@ -39,3 +40,33 @@ def test_serialisation_keeps_settings_not_a_copy_of_the_segmenter(tmp_path):
     assert sum(f.stat().st_size for f in (tmp_path / "p").rglob("*") if f.is_file()) < 100_000
     again = spacy.load(tmp_path / "p")
     assert [t.norm_ for t in again("包头市")] == [t.norm_ for t in nlp("包头市")]
+
+
+def test_user_dictionary_keeps_modern_agency_and_place_words_whole():
+    words = make().tokenizer.words("国家发改委和自治区工业和信息化厅在鄂尔多斯市调研")
+    assert "国家发改委" in words  # models/user_dict.txt
+    assert "工业和信息化厅" in words
+    assert "鄂尔多斯市" in words  # models/places.tsv is read as a dictionary
+
+
+def test_user_dictionary_files_are_configurable(tmp_path):
+    (tmp_path / "mine.txt").write_text("# my words\n稀土高新区\n", encoding="utf-8")
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {
+        "@tokenizers": "kg.pkuseg_chars.v1", "user_dict": str(tmp_path / "mine.txt")}}})
+    assert "稀土高新区" in nlp.tokenizer.words("包头稀土高新区")
+    none = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.pkuseg_chars.v1", "user_dict": ""}}})
+    assert "国家发改委" not in none.tokenizer.words("国家发改委")
+
+
+def test_missing_user_dictionary_is_named(tmp_path):
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {
+        "@tokenizers": "kg.pkuseg_chars.v1", "user_dict": str(tmp_path / "nope.txt")}}})
+    with pytest.raises(FileNotFoundError, match="nope.txt"):
+        nlp("包头")
+
+
+def test_features_are_folded_and_bigrams_ride_on_lemma():
+    doc = make()("３月ABC")
+    assert [t.text for t in doc] == ["３", "月", "A", "B", "C"]  # text is untouched
+    assert doc[0].norm_ == "3月"  # NFKC + lower case
+    assert [t.lemma_ for t in doc] == ["3月", "月a", "ab", "bc", "c</s>"]

@@ -1,0 +1,59 @@
+"""spaCy reader ``kg.featured_corpus.v1``: training examples whose tokens already carry the
+segmenter's features.
+
+spaCy's own ``spacy.Corpus.v1`` re-tokenises every example's text on every epoch, which for kg
+means running pkuseg over the whole corpus again each time (minutes per epoch, and again at
+initialisation).  ``kg train ner`` tokenises once with the pipeline's own tokenizer and stores
+each document with its ``NORM``/``TAG``/``LEMMA`` features and gold entities; this reader
+rebuilds the predicted side from those stored features.  The result is the same example spaCy
+would have built, without the repeated segmentation.
+
+``spacy train --code kg/training_corpus.py`` loads this file; importing it also registers the
+tokenizer.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.tokens import Doc, DocBin
+from spacy.training import Example
+
+import kg.zh_tokenizer  # noqa: F401  (registers kg.pkuseg_chars.v1)
+
+#: token attributes a featured DocBin stores (the gold entities and the tokenizer's features)
+FEATURE_ATTRS = ["ENT_IOB", "ENT_TYPE", "NORM", "TAG", "LEMMA"]
+
+
+def predicted_doc(reference: Doc) -> Doc:
+    """A copy of ``reference``'s tokens and features without its entities."""
+    doc = Doc(
+        reference.vocab,
+        words=[t.text for t in reference],
+        spaces=[bool(t.whitespace_) for t in reference],
+        tags=[t.tag_ for t in reference],
+        lemmas=[t.lemma_ for t in reference],
+    )
+    for token, ref in zip(doc, reference):
+        token.norm_ = ref.norm_
+    return doc
+
+
+def read_examples(path: Path, vocab, *, limit: int = 0):
+    """Yield :class:`Example` objects from a featured DocBin."""
+    for i, reference in enumerate(DocBin().from_disk(path).get_docs(vocab)):
+        if limit and i >= limit:
+            break
+        yield Example(predicted_doc(reference), reference)
+
+
+@spacy.registry.readers("kg.featured_corpus.v1")
+def featured_corpus(path: Path, limit: int = 0):
+    """spaCy registry entry: ``[corpora.train] @readers = "kg.featured_corpus.v1"``."""
+    if path is None:
+        raise ValueError("kg.featured_corpus.v1 needs a path to a featured DocBin")
+
+    def read(nlp):
+        return read_examples(Path(path), nlp.vocab, limit=limit)
+
+    return read
