@@ -25,6 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
 MODELS = REPO / "models"
 CONFIGS = REPO / "configs"
+#: examples the ``augment`` source adds (kg/augment.py)
+AUGMENTED_EXAMPLES = 15_000
 #: steps of NER stage 1 behind the shipped model (see models/README.md)
 STAGE1_STEPS = 7000
 
@@ -180,11 +182,20 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
         return train_file, dev_file
     work.mkdir(parents=True, exist_ok=True)
     random.seed(0)
-    data = ner_examples(corpora_dir, sources=tuple(dict.fromkeys(("msra", *sources))))
+    real = tuple(s for s in sources if s != "augment")
+    data = ner_examples(corpora_dir, sources=tuple(dict.fromkeys(("msra", *real))))
     dev = data["msra"][-dev_size:]
+    data["msra"] = data["msra"][:-dev_size]
     train: list = []
-    for name in sources:
-        train += data[name][:-dev_size] if name == "msra" else data[name]
+    for name in real:
+        train += data[name]
+    if "augment" in sources:  # mention replacement over the real sentences (never the dev set)
+        from kg.augment import augmented_examples
+
+        base = [ex for name in real for ex in data[name]]
+        made = augmented_examples(base, base, n=AUGMENTED_EXAMPLES)
+        log.info("augmented examples: %d", len(made))
+        train += made
     random.shuffle(train)
     nlp = featured_tokenizer(segmenter)
     log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy.tmp"))
