@@ -179,8 +179,11 @@ def read_gold(gold_dir: Path) -> list[GoldPage]:
     return pages
 
 
-def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None) -> list[Report]:
-    """Run the whole pipeline on the gold pages and score NER, alias links and roles."""
+def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None, errors: bool = False) -> list[Report]:
+    """Run the whole pipeline on the gold pages and score NER, alias links and roles.
+
+    With ``errors``, the NER report lists every missed (``FN``) and spurious (``FP``) mention
+    with its page, offsets and context."""
     from kg.pipeline import build
 
     pages = read_gold(gold_dir)
@@ -190,6 +193,7 @@ def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None) -> list[Report
         if not path.exists():
             raise CorpusError(f"{path}: the page of gold file {page.doc} is missing (use --seeds)")
         paths.append(path)
+    path_of = {page.doc: path for page, path in zip(pages, paths)}
     result = build(paths, model=model, show_progress=False)
     ner = Report("NER on gold pages (exact span + type, optional ignored)")
     found: list[tuple[str, dict, str]] = []  # (doc, gold mention, system entity) for correct mentions
@@ -208,6 +212,12 @@ def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None) -> list[Report
             predicted.add((m.start, m.end, m.label))
             entity_of[(m.start, m.end, m.label)] = lm.entity
         ner.add(gold, predicted)
+        if errors:
+            text = path_of[page.doc].read_text(encoding="utf-8")
+            for kind, keys in (("FN", gold - predicted), ("FP", predicted - gold)):
+                for start, end, label in sorted(keys):
+                    context = text[max(0, start - 8):end + 8].replace("\n", "⏎")
+                    ner.extra.append(f"{kind} {label} {text[start:end]!r} {page.doc}:{start}-{end}  …{context}…")
         for key in gold & predicted:
             found.append((page.doc, gold_index[key], entity_of[key]))
 
@@ -258,5 +268,6 @@ def run(args) -> str:
         out.append(f"model: {resolve_model_path(args.model)}")
         out.append(str(evaluate_msra(nlp, test)))
     if args.gold:
-        out += [str(r) for r in evaluate_gold(args.gold, args.seeds, model=args.model)]
+        out += [str(r) for r in evaluate_gold(args.gold, args.seeds, model=args.model,
+                                              errors=getattr(args, "errors", False))]
     return "\n".join(out)

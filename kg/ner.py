@@ -110,6 +110,8 @@ def load_pipeline(model: str | Path | None = None):
 
 # what an organisation name never runs across; brackets are allowed (金龙稀土新材料（包头）有限公司)
 _STOP = re.compile(r"[\s，。、；：！？“”‘’《》〈〉「」,.;:!?与和及同等在的]")
+#: what never ends an organisation's name: a conjunction left over from a list (…监督和)
+_CONJUNCTIONS = "和与及同"
 _EDGE = re.compile(r"[\s，。、；：！？“”‘’《》〈〉「」,.;:!?（）()]")
 #: words that stand for the home region at the start of an organisation name (自治区党委)
 REGION_PREFIXES = ("自治区",)
@@ -244,7 +246,9 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
     for prefix in REGION_PREFIXES:
         for m in re.finditer(prefix, text):
             # the prefix must be a word of its own: 自治区 inside 内蒙古自治区 is not the home region
-            if m.start() not in covered and m.start() in word_start and m.end() in word_end:
+            # and 自治区级 (regional-level) is an adjective, not a body
+            if m.start() not in covered and m.start() in word_start and m.end() in word_end \
+                    and not text.startswith("级", m.end()):
                 spans.append(sdoc.char_span(m.start(), m.end(), label="LOC"))
     changed = len(spans) != len(sdoc.ents)
     result = []
@@ -305,7 +309,8 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
         start, end = span.start_char, span.end_char
         while start < end and _EDGE.match(text[start]):
             start += 1
-        while end > start and _EDGE.match(text[end - 1]) and not _closes_bracket(text[start:end]):
+        while end > start and (_EDGE.match(text[end - 1]) or (span.label_ == "ORG" and text[end - 1] in _CONJUNCTIONS)) \
+                and not _closes_bracket(text[start:end]):
             end -= 1
         if (start, end) != (span.start_char, span.end_char):
             changed = True

@@ -33,8 +33,12 @@ def test_missing_gold_folder_is_a_clear_error(tmp_path):
 
 @pytest.mark.skipif(not GOLD.exists(), reason="the dev gold lives in ../shared/eval/dev beside the checkout")
 def test_gold_evaluation_runs_end_to_end(seed_dir):
-    ner, links, roles = evaluate_gold(GOLD, seed_dir)
+    ner, links, roles = evaluate_gold(GOLD, seed_dir, errors=True)
     # a trained model finds most of the hand-annotated mentions; the bar itself is reported, not asserted
     assert ner.overall.f1 > 0.5
+    # --errors lists exactly the missed and spurious mentions the scores count
+    listed = [line for line in ner.extra if line.startswith(("FN ", "FP "))]
+    assert len(listed) == ner.overall.fp + ner.overall.fn
+    assert sum(line.startswith("FP ") for line in listed) == ner.overall.fp
     assert links.overall.tp + links.overall.fn > 0
     assert roles.overall.tp + roles.overall.fn >= 10

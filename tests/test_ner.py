@@ -180,3 +180,15 @@ def test_segmenter_word_lengths_read_from_tags():
     doc = doc_with("内蒙古自治区的包头市", [])
     lengths = segmenter_word_lengths(doc)
     assert lengths[6] == 6 and lengths[7] == 1 and lengths[10] == 3
+
+
+def test_region_level_adjective_is_not_the_home_region():
+    doc = doc_with("加大国家和自治区级制造业创新中心建设。", [])
+    postprocess_entities(doc)
+    assert not any(text.startswith("自治区") for text, _ in ents(doc))
+
+
+def test_organisation_does_not_end_with_a_conjunction():
+    doc = doc_with("主动接受人大法律监督和政协民主监督。", [("人大法律监督和", "ORG")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("人大法律监督", "ORG")]
