@@ -26,7 +26,7 @@ DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
 MODELS = REPO / "models"
 CONFIGS = REPO / "configs"
 #: examples the ``augment`` source adds (kg/augment.py)
-AUGMENTED_EXAMPLES = 15_000
+AUGMENTED_EXAMPLES = 10_000
 #: steps of NER stage 1 behind the shipped model (see models/README.md)
 STAGE1_STEPS = 7000
 
