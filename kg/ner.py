@@ -179,6 +179,11 @@ def _organisation_end(text: str, name_start: int, start: int, limit: int, word_l
     return None
 
 
+def _place_like(text: str) -> bool:
+    """A known place, or a name ending like an administrative unit (…市, …旗)."""
+    return is_known_place(text) or (1 < len(text) <= 8 and text.endswith(("省", "市", "县", "区", "旗", "盟", "州")))
+
+
 def segmenter_word_lengths(sdoc) -> dict[int, int]:
     """Character offset where each segmenter word ends -> the word's length in characters,
     read from the tokenizer's B/M/E/S tags."""
@@ -284,7 +289,10 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
     for i, span in enumerate(result):
         if span.label_ != "ORG":
             continue
-        close = span.start_char - 1 if span.start_char and text[span.start_char - 1] in "）)" else None
+        # the bracket may sit right before the span or a word or two before it (…（包头）永磁电机有限公司)
+        gap = next((k for k in range(span.start_char - 1, max(span.start_char - 5, -1), -1)
+                    if text[k] in "）)" or _STOP.match(text[k])), None)
+        close = gap if gap is not None and text[gap] in "）)" else None
         if close is None and not _balanced(span.text) and span.text[0] not in "（(":
             close = next((k for k in range(span.start_char, span.end_char) if text[k] in "）)"), None)
         if close is None:
@@ -292,6 +300,8 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
         open_at = max(text.rfind("（", 0, close), text.rfind("(", 0, close))
         if open_at < 0 or close - open_at > 9:
             continue
+        if close < span.start_char - 1 and not _place_like(text[open_at + 1:close]):
+            continue  # across a gap, only a bracketed place: （包头）
         people = [e for e in result if e.label_ == "PER" and open_at - max_chars < e.end_char <= open_at]
         start = _name_start(text, open_at, people, max_chars)
         if start < open_at and _balanced(text[start:span.end_char]):

@@ -192,3 +192,17 @@ def test_organisation_does_not_end_with_a_conjunction():
     doc = doc_with("主动接受人大法律监督和政协民主监督。", [("人大法律监督和", "ORG")])
     extend_place_to_organisation(doc)
     assert ents(doc) == [("人大法律监督", "ORG")]
+
+
+def test_bracketed_place_a_word_before_the_organisation_joins_the_name():
+    text = "在卧龙电驱（包头）永磁电机有限公司生产车间。"
+    doc = doc_with(text, [("卧龙电", "LOC"), ("包头", "LOC"), ("电机有限公司", "ORG")])
+    extend_place_to_organisation(doc)
+    assert ("卧龙电驱（包头）永磁电机有限公司", "ORG") in ents(doc)
+
+
+def test_a_byline_bracket_does_not_join_a_later_organisation():
+    text = "本报讯（记者王皓）近日包头市公安局发布通告。"
+    doc = doc_with(text, [("王皓", "PER"), ("包头市公安局", "ORG")])
+    extend_place_to_organisation(doc)
+    assert ("包头市公安局", "ORG") in ents(doc)
