@@ -200,10 +200,62 @@ def segmenter_word_lengths(sdoc) -> dict[int, int]:
 
 
 def postprocess_entities(sdoc) -> None:
-    """kg's entity rules over a parsed paragraph, in order: :func:`tag_known_places`, then
-    :func:`extend_place_to_organisation`.  Every prediction (and every score) goes through this."""
+    """kg's entity rules over a parsed paragraph, in order: :func:`tag_known_places`,
+    :func:`extend_place_to_organisation`, then :func:`tag_listed_organisations`.  Every
+    prediction (and every score) goes through this."""
     tag_known_places(sdoc)
     extend_place_to_organisation(sdoc)
+    tag_listed_organisations(sdoc)
+
+
+# "…、…、…等5家企业": a list that the text itself says is a list of organisations
+_LISTED_AS_ORGS = re.compile(r"等(?:[0-9０-９]+|[一二三四五六七八九十两几多数]+)?(?:家|个|所)?"
+                             r"(?:重点|龙头|骨干|优势|头部|链主)?(?:企业|公司|单位|机构|集团|医院|高校|院校|银行)")
+_LIST_BOUNDARY = re.compile(r"[\s，。；：！？“”‘’《》〈〉「」,.;:!?（）()]")
+
+
+def tag_listed_organisations(sdoc, *, max_chars: int = 12) -> None:
+    """Items of a 、-list that ends in 等…企业/公司/单位/机构/医院/高校 (等5家企业) are ORG.
+
+    The text names what the items are.  Each item between 、 marks (and the first one when it
+    opens its clause) becomes one ORG span; a model span inside an item is replaced by it.  An
+    item longer than ``max_chars``, or a first item with words before it in its clause (助力安泰北方:
+    where the name starts is unknown), is left to the model.
+    """
+    from spacy.util import filter_spans
+
+    text = sdoc.text
+    added = []
+    for m in _LISTED_AS_ORGS.finditer(text):
+        clause_start = m.start()
+        while clause_start > 0 and not _LIST_BOUNDARY.match(text[clause_start - 1]):
+            clause_start -= 1
+        items = text[clause_start:m.start()].split("、")
+        if len(items) < 2:
+            continue
+        pos = clause_start
+        for index, item in enumerate(items):
+            start, end = pos, pos + len(item)
+            pos = end + 1
+            opens_clause = index == 0  # the clause starts with the list itself only if no other word
+            if not 2 <= len(item) <= max_chars or (opens_clause and _starts_mid_clause(sdoc, start, end)):
+                continue
+            span = sdoc.char_span(start, end, label="ORG")
+            if span is not None:
+                added.append(span)
+    if not added:
+        return
+    keep = [e for e in sdoc.ents if not any(a.start_char <= e.start_char and e.end_char <= a.end_char for a in added)]
+    sdoc.ents = filter_spans([*added, *keep])
+
+
+def _starts_mid_clause(sdoc, start: int, end: int) -> bool:
+    """Whether a first list item (from its clause's start) has words before the name: true unless
+    the model found one entity covering the whole item, or the item is a single segmenter word."""
+    if any(e.start_char == start and e.end_char == end for e in sdoc.ents):
+        return False
+    lengths = segmenter_word_lengths(sdoc)
+    return lengths.get(end) != end - start and end - start > 4
 
 
 def tag_known_places(sdoc) -> None:

@@ -206,3 +206,21 @@ def test_a_byline_bracket_does_not_join_a_later_organisation():
     doc = doc_with(text, [("王皓", "PER"), ("包头市公安局", "ORG")])
     extend_place_to_organisation(doc)
     assert ("包头市公安局", "ORG") in ents(doc)
+
+
+def test_items_of_a_list_of_companies_are_organisations():
+    doc = doc_with("成为示范标杆，天和磁材、金蒙汇磁等5家企业跻身先进。", [("金蒙", "LOC")])
+    postprocess_entities(doc)
+    assert ents(doc) == [("天和磁材", "ORG"), ("金蒙汇磁", "ORG")]
+
+
+def test_a_list_item_with_words_before_it_is_left_to_the_model():
+    doc = doc_with("公司已成功助力安泰北方、英思特、北方磁材等企业打造数字化车间。", [])
+    postprocess_entities(doc)
+    assert ents(doc) == [("英思特", "ORG"), ("北方磁材", "ORG")]
+
+
+def test_a_list_of_other_things_is_not_touched():
+    doc = doc_with("聚焦稀土新材料、有色金属材料、现代煤化工等优势领域。", [])
+    postprocess_entities(doc)
+    assert ents(doc) == []
