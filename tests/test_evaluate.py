@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.evaluate import PRF, evaluate_gold, read_gold, score_segmentation
 from kg.errors import CorpusError
+from kg.evaluate import PRF, evaluate_gold, read_gold, score_segmentation
 
 GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev"
 

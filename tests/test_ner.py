@@ -7,8 +7,14 @@ import spacy
 import kg.zh_tokenizer  # noqa: F401
 from kg.errors import ModelError
 from kg.ingest import RawPage, repair
-from kg.ner import (Recognizer, extend_place_to_organisation, postprocess_entities, resolve_model_path,
-                    segmenter_word_lengths, tag_known_places)
+from kg.ner import (
+    Recognizer,
+    extend_place_to_organisation,
+    postprocess_entities,
+    resolve_model_path,
+    segmenter_word_lengths,
+    tag_known_places,
+)
 
 HOSPITAL = "呼和浩特市第一医院近期取得突破。"
 CHIEF = "包头市公安局局长张三说。"
