@@ -204,8 +204,45 @@ def postprocess_entities(sdoc) -> None:
     :func:`extend_place_to_organisation`, then :func:`tag_listed_organisations`.  Every
     prediction (and every score) goes through this."""
     tag_known_places(sdoc)
+    relabel_misshapen_people(sdoc)
     extend_place_to_organisation(sdoc)
     tag_listed_organisations(sdoc)
+
+
+#: endings of administrative units (旗 and 盟 are Inner Mongolia's banners and leagues)
+ADMIN_SUFFIXES = ("省", "市", "县", "区", "旗", "盟", "州", "镇", "乡", "苏木", "嘎查")
+
+
+def relabel_misshapen_people(sdoc) -> None:
+    """A "person" shaped like a place or an organisation is one: a PER span ending in an
+    administrative unit (克什克腾旗) is LOC, one ending in an organisation word (…教育局) is ORG,
+    and a PER span followed at once by a short segmenter word ending in 旗/县/盟 (克什克 + 腾旗,
+    a transliterated banner name cut by the segmenter) is LOC over both."""
+    text = sdoc.text
+    lengths = segmenter_word_lengths(sdoc)
+    next_word = {end - length: end for end, length in lengths.items()}
+    suffixes = org_suffixes()
+    spans, changed = [], False
+    for ent in sdoc.ents:
+        span = ent
+        if ent.label_ == "PER" and "·" not in ent.text and len(ent.text) >= 3:
+            name = ent.text
+            if _names_organisation(name, suffixes) and len(name) >= 4:
+                span = sdoc.char_span(ent.start_char, ent.end_char, label="ORG")
+            elif name.endswith(ADMIN_SUFFIXES):
+                span = sdoc.char_span(ent.start_char, ent.end_char, label="LOC")
+            else:
+                end = next_word.get(ent.end_char)
+                if end and end - ent.end_char <= 2 and text[end - 1] in "旗县盟":
+                    span = sdoc.char_span(ent.start_char, end, label="LOC")
+        if span is None:
+            span = ent
+        changed = changed or span is not ent
+        spans.append(span)
+    if changed:
+        from spacy.util import filter_spans
+
+        sdoc.ents = filter_spans(spans)
 
 
 # "…、…、…等5家企业": a list that the text itself says is a list of organisations

@@ -37,6 +37,34 @@ def resolve_segmenter(path: str) -> Path:
     return candidate if candidate.is_absolute() else MODELS / candidate
 
 
+#: punctuation that never sits inside a word (name-internal marks such as · and - are not here)
+CLAUSE_PUNCTUATION = frozenset(",.;:!?，。；：！？、\"“”'‘’()（）《》〈〉「」【】[]")
+
+
+def _is_punct(ch: str) -> bool:
+    return ch in CLAUSE_PUNCTUATION
+
+
+def _has_cjk(word: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in word)
+
+
+def split_punctuation(word: str) -> list[str]:
+    """``word`` cut around each punctuation character (``,克什克`` -> ``,`` ``克什克``)."""
+    parts, current = [], ""
+    for ch in word:
+        if _is_punct(ch):
+            if current:
+                parts.append(current)
+            parts.append(ch)
+            current = ""
+        else:
+            current += ch
+    if current:
+        parts.append(current)
+    return parts
+
+
 #: user dictionaries the tokenizer reads by default (relative to ``models/``)
 DEFAULT_USER_DICT = "user_dict.txt,places.tsv"
 
@@ -112,8 +140,20 @@ class PkusegCharTokenizer:
         return self._seg
 
     def words(self, text: str) -> list[str]:
-        """The segmenter's words for ``text`` (whitespace dropped)."""
-        return [w for w in self.seg.cut(text) if w and not w.isspace()]
+        """The segmenter's words for ``text`` (whitespace dropped; punctuation split off).
+
+        The segmenter learned from full-width punctuation; on pages that print half-width
+        commas it can glue one to a name (``,克什克``), so clause punctuation is always a word
+        of its own (the · inside 约翰·史密斯 stays)."""
+        words = []
+        for word in self.seg.cut(text):
+            if not word or word.isspace():
+                continue
+            if len(word) > 1 and _has_cjk(word) and any(_is_punct(ch) for ch in word):
+                words += split_punctuation(word)
+            else:
+                words.append(word)
+        return words
 
     def __call__(self, text: str) -> Doc:
         words, spaces = get_words_and_spaces(self.words(text), text)

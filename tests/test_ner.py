@@ -230,3 +230,18 @@ def test_a_list_of_other_things_is_not_touched():
     doc = doc_with("聚焦稀土新材料、有色金属材料、现代煤化工等优势领域。", [])
     postprocess_entities(doc)
     assert ents(doc) == []
+
+
+def test_people_shaped_like_places_or_organisations_are_relabelled():
+    doc = doc_with("克什克腾旗教育局局长孙晓飞说。", [("克什克腾旗教育局", "PER"), ("孙晓飞", "PER")])
+    postprocess_entities(doc)
+    assert ents(doc) == [("克什克腾旗教育局", "ORG"), ("孙晓飞", "PER")]
+    doc = doc_with("如今，克什克腾旗还在推进。", [("克什克腾旗", "PER")])
+    postprocess_entities(doc)
+    assert ents(doc) == [("克什克腾旗", "LOC")]
+
+
+def test_person_cut_off_before_a_banner_ending_becomes_the_banner():
+    doc = doc_with("同时,克什克腾旗还持续建设。", [("克什克", "PER")])
+    postprocess_entities(doc)
+    assert ents(doc) == [("克什克腾旗", "LOC")]

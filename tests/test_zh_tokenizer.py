@@ -70,3 +70,9 @@ def test_features_are_folded_and_bigrams_ride_on_lemma():
     assert [t.text for t in doc] == ["３", "月", "A", "B", "C"]  # text is untouched
     assert doc[0].norm_ == "3月"  # NFKC + lower case
     assert [t.lemma_ for t in doc] == ["3月", "月a", "ab", "bc", "c</s>"]
+
+
+def test_clause_punctuation_is_its_own_word_name_marks_stay():
+    words = make().tokenizer.words("同时,克什克腾旗还在推进。约翰·史密斯说")
+    assert "," in words and ",克什克" not in words
+    assert "约翰·史密斯" in words
