@@ -28,6 +28,7 @@ from collections.abc import Iterable
 
 from kg.corpora import Example
 from kg.gazetteer import place_names
+from kg.ner import COUNTY_AND_ABOVE_SUFFIXES
 
 #: industry words of company names (general vocabulary of the economy, not from any page)
 INDUSTRIES = (
@@ -41,9 +42,8 @@ LEGAL_FORMS = ("有限公司", "股份有限公司", "有限责任公司", "集�
 UNITS = ("分局", "分公司", "管理所", "监督管理所", "派出所", "科", "处", "办公室", "中心", "支队", "大队", "服务站")
 #: words that end a public body's name: the heads of nested agency names
 BODY_ENDINGS = ("局", "厅", "委", "委员会", "院", "办", "中心", "所", "站")
-#: endings of administrative places (what heads an agency name) and of smaller ones (what
-#: names a branch)
-ADMIN_ENDINGS = ("省", "市", "县", "区", "旗", "盟", "州", "自治区")
+#: endings of smaller places (what names a branch); administrative places that head an agency
+#: name end like ``kg.ner.COUNTY_AND_ABOVE_SUFFIXES``
 SMALL_ENDINGS = ("区", "路", "街", "镇", "乡", "旗", "县", "苏木", "开发区")
 _COMPANY_TAIL = re.compile(r"(集团)?(股份)?(有限)?(责任)?(公司|集团)$")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -65,7 +65,7 @@ class NamePool:
                     continue
                 if label == "LOC" and 2 <= len(name) <= 6:
                     any_place.add(name)
-                    if name.endswith(ADMIN_ENDINGS):
+                    if name.endswith(COUNTY_AND_ABOVE_SUFFIXES):
                         places.add(name)
                     if name.endswith(SMALL_ENDINGS):
                         small_places.add(name)

@@ -179,9 +179,15 @@ def _organisation_end(text: str, name_start: int, start: int, limit: int, word_l
     return None
 
 
+#: endings of administrative units down to county level (旗 and 盟 are Inner Mongolia's banners
+#: and leagues), and with the township level below them
+COUNTY_AND_ABOVE_SUFFIXES = ("省", "市", "县", "区", "旗", "盟", "州")
+ADMIN_SUFFIXES = (*COUNTY_AND_ABOVE_SUFFIXES, "镇", "乡", "苏木", "嘎查")
+
+
 def _place_like(text: str) -> bool:
     """A known place, or a name ending like an administrative unit (…市, …旗)."""
-    return is_known_place(text) or (1 < len(text) <= 8 and text.endswith(("省", "市", "县", "区", "旗", "盟", "州")))
+    return is_known_place(text) or (1 < len(text) <= 8 and text.endswith(COUNTY_AND_ABOVE_SUFFIXES))
 
 
 def segmenter_word_lengths(sdoc) -> dict[int, int]:
@@ -201,25 +207,23 @@ def segmenter_word_lengths(sdoc) -> dict[int, int]:
 
 def postprocess_entities(sdoc) -> None:
     """kg's entity rules over a parsed paragraph, in order: :func:`tag_known_places`,
-    :func:`extend_place_to_organisation`, then :func:`tag_listed_organisations`.  Every
+    :func:`relabel_misshapen_people`, :func:`extend_place_to_organisation`, then
+    :func:`tag_listed_organisations`.  Every
     prediction (and every score) goes through this."""
-    tag_known_places(sdoc)
-    relabel_misshapen_people(sdoc)
-    extend_place_to_organisation(sdoc)
-    tag_listed_organisations(sdoc)
+    word_len = segmenter_word_lengths(sdoc)  # the tokens never change, only the entities
+    tag_known_places(sdoc, word_len=word_len)
+    relabel_misshapen_people(sdoc, word_len=word_len)
+    extend_place_to_organisation(sdoc, word_len=word_len)
+    tag_listed_organisations(sdoc, word_len=word_len)
 
 
-#: endings of administrative units (旗 and 盟 are Inner Mongolia's banners and leagues)
-ADMIN_SUFFIXES = ("省", "市", "县", "区", "旗", "盟", "州", "镇", "乡", "苏木", "嘎查")
-
-
-def relabel_misshapen_people(sdoc) -> None:
+def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None) -> None:
     """A "person" shaped like a place or an organisation is one: a PER span ending in an
     administrative unit (克什克腾旗) is LOC, one ending in an organisation word (…教育局) is ORG,
     and a PER span followed at once by a short segmenter word ending in 旗/县/盟 (克什克 + 腾旗,
     a transliterated banner name cut by the segmenter) is LOC over both."""
     text = sdoc.text
-    lengths = segmenter_word_lengths(sdoc)
+    lengths = segmenter_word_lengths(sdoc) if word_len is None else word_len
     next_word = {end - length: end for end, length in lengths.items()}
     suffixes = org_suffixes()
     spans, changed = [], False
@@ -251,7 +255,7 @@ _LISTED_AS_ORGS = re.compile(r"等(?:[0-9０-９]+|[一二三四五六七八九�
 _LIST_BOUNDARY = re.compile(r"[\s，。；：！？“”‘’《》〈〉「」,.;:!?（）()]")
 
 
-def tag_listed_organisations(sdoc, *, max_chars: int = 12) -> None:
+def tag_listed_organisations(sdoc, *, max_chars: int = 12, word_len: dict[int, int] | None = None) -> None:
     """Items of a 、-list that ends in 等…企业/公司/单位/机构/医院/高校 (等5家企业) are ORG.
 
     The text names what the items are.  Each item between 、 marks (and the first one when it
@@ -264,6 +268,8 @@ def tag_listed_organisations(sdoc, *, max_chars: int = 12) -> None:
     text = sdoc.text
     added = []
     for m in _LISTED_AS_ORGS.finditer(text):
+        if word_len is None:
+            word_len = segmenter_word_lengths(sdoc)
         clause_start = m.start()
         while clause_start > 0 and not _LIST_BOUNDARY.match(text[clause_start - 1]):
             clause_start -= 1
@@ -275,7 +281,7 @@ def tag_listed_organisations(sdoc, *, max_chars: int = 12) -> None:
             start, end = pos, pos + len(item)
             pos = end + 1
             opens_clause = index == 0  # the clause starts with the list itself only if no other word
-            if not 2 <= len(item) <= max_chars or (opens_clause and _starts_mid_clause(sdoc, start, end)):
+            if not 2 <= len(item) <= max_chars or (opens_clause and _starts_mid_clause(sdoc, start, end, word_len)):
                 continue
             span = sdoc.char_span(start, end, label="ORG")
             if span is not None:
@@ -286,23 +292,22 @@ def tag_listed_organisations(sdoc, *, max_chars: int = 12) -> None:
     sdoc.ents = filter_spans([*added, *keep])
 
 
-def _starts_mid_clause(sdoc, start: int, end: int) -> bool:
+def _starts_mid_clause(sdoc, start: int, end: int, word_len: dict[int, int]) -> bool:
     """Whether a first list item (from its clause's start) has words before the name: true unless
     the model found one entity covering the whole item, or the item is a single segmenter word."""
     if any(e.start_char == start and e.end_char == end for e in sdoc.ents):
         return False
-    lengths = segmenter_word_lengths(sdoc)
-    return lengths.get(end) != end - start and end - start > 4
+    return word_len.get(end) != end - start and end - start > 4
 
 
-def tag_known_places(sdoc) -> None:
+def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None) -> None:
     """Tag a known place name (``models/places.tsv``) as LOC where it is a whole segmenter word
     that the model left untagged: the gazetteer as a dictionary feature the model cannot miss.
     A word inside or overlapping a predicted entity is left alone."""
     names = place_names()
     taken = {i for e in sdoc.ents for i in range(e.start_char, e.end_char)}
     added = []
-    for end, length in segmenter_word_lengths(sdoc).items():
+    for end, length in (segmenter_word_lengths(sdoc) if word_len is None else word_len).items():
         start = end - length
         if sdoc.text[start:end] in names and not any(i in taken for i in range(start, end)):
             span = sdoc.char_span(start, end, label="LOC")
@@ -312,7 +317,7 @@ def tag_known_places(sdoc) -> None:
         sdoc.ents = sorted([*sdoc.ents, *added], key=lambda e: e.start_char)
 
 
-def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
+def extend_place_to_organisation(sdoc, *, max_chars: int = 18, word_len: dict[int, int] | None = None) -> None:
     """Correct the model's spans with general rules of Chinese naming, in place.
 
     1. a span whose text is a known place (``models/places.tsv``) is LOC (鄂尔多斯 tagged PER);
@@ -330,7 +335,8 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18) -> None:
     text = sdoc.text
     suffixes = org_suffixes()
     # segmenter words ending at each character offset, with their length (from the B/M/E/S tags)
-    word_len = segmenter_word_lengths(sdoc)
+    if word_len is None:
+        word_len = segmenter_word_lengths(sdoc)
     word_end = set(word_len)
     word_start = {end - length for end, length in word_len.items()}
     # an extension may cross an entity only inside brackets (卧龙电驱（包头）永磁电机有限公司)

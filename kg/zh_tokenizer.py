@@ -21,6 +21,7 @@ finds it through ``kg.ner`` (which imports it) or ``spacy train --code kg/zh_tok
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -38,31 +39,13 @@ def resolve_segmenter(path: str) -> Path:
 
 
 #: punctuation that never sits inside a word (name-internal marks such as · and - are not here)
-CLAUSE_PUNCTUATION = frozenset(",.;:!?，。；：！？、\"“”'‘’()（）《》〈〉「」【】[]")
-
-
-def _is_punct(ch: str) -> bool:
-    return ch in CLAUSE_PUNCTUATION
-
-
-def _has_cjk(word: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in word)
+_CLAUSE_PUNCTUATION = re.compile(r"""([,.;:!?，。；：！？、"“”'‘’()（）《》〈〉「」【】\[\]])""")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def split_punctuation(word: str) -> list[str]:
-    """``word`` cut around each punctuation character (``,克什克`` -> ``,`` ``克什克``)."""
-    parts, current = [], ""
-    for ch in word:
-        if _is_punct(ch):
-            if current:
-                parts.append(current)
-            parts.append(ch)
-            current = ""
-        else:
-            current += ch
-    if current:
-        parts.append(current)
-    return parts
+    """``word`` cut around each clause punctuation character (``,克什克`` -> ``,`` ``克什克``)."""
+    return [part for part in _CLAUSE_PUNCTUATION.split(word) if part]
 
 
 #: user dictionaries the tokenizer reads by default (relative to ``models/``)
@@ -149,7 +132,7 @@ class PkusegCharTokenizer:
         for word in self.seg.cut(text):
             if not word or word.isspace():
                 continue
-            if len(word) > 1 and _has_cjk(word) and any(_is_punct(ch) for ch in word):
+            if len(word) > 1 and _CJK.search(word) and _CLAUSE_PUNCTUATION.search(word):
                 words += split_punctuation(word)
             else:
                 words.append(word)
