@@ -246,6 +246,9 @@ def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None, errors: bool =
     roles = PRF()
     roles.add(gold_roles, sys_roles)
     role_report = Report("roles ((person, organisation) pairs)", overall=roles, per_label={})
+    if errors:
+        for kind, pairs in (("FN", gold_roles - sys_roles), ("FP", sys_roles - gold_roles)):
+            role_report.extra += [f"{kind} {person} -> {org}" for person, org in sorted(pairs)]
     return [ner, link_report, role_report]
 
 

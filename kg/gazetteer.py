@@ -15,6 +15,7 @@ from kg.errors import InputError, ModelError
 DATA = Path(__file__).resolve().parent.parent / "models"
 
 PROVINCE_LEVEL = "province"
+COUNTRY_LEVEL = "country"
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,14 @@ def is_known_place(text: str) -> bool:
 
 @lru_cache(maxsize=None)
 def place_names(path: Path = DATA / "places.tsv") -> frozenset[str]:
-    """The names a text uses for a known place on its own: official names and the short forms
-    that are a prefix of them (包头 for 包头市, 内蒙古 for 内蒙古自治区), not descriptive
-    aliases such as 我国 or 全国."""
+    """The names a text uses for a known place on its own: official names and their short forms
+    of two characters or more (包头 for 包头市, 达茂旗 for 达尔罕茂明安联合旗, 长三角), not the
+    country's descriptive aliases such as 我国 or 全国."""
     names = set()
     for place in places(path).values():
         names.add(place.name)
-        names.update(s for s in place.short if len(s) > 1 and place.name.startswith(s))
+        names.update(s for s in place.short
+                     if len(s) > 1 and (place.level != COUNTRY_LEVEL or place.name.startswith(s)))
     return frozenset(names)
 
 

@@ -301,23 +301,52 @@ def _starts_mid_clause(sdoc, start: int, end: int, word_len: dict[int, int]) -> 
 
 
 def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None) -> None:
-    """Tag a known place name (``models/places.tsv``) as LOC where it is a whole segmenter word
-    that the model left untagged: the gazetteer as a dictionary feature the model cannot miss.
-    A word inside or overlapping a predicted entity is left alone."""
+    """Make the model's places agree with the gazetteer (``models/places.tsv``) where a known
+    place name is a whole segmenter word:
+
+    - a known place the model left untagged is LOC (the gazetteer as a dictionary feature the
+      model cannot miss);
+    - a LOC or PER span inside the word grows to the whole name, a LOC (清水河 in 清水河县,
+      the "person" 克什克 in 克什克腾旗);
+    - a LOC span that starts with the word, runs on and stops inside a later word is cut back to
+      the name (巴彦淖尔现代农|业); one that ends at a word boundary is the model's call
+      (呼和浩特盛乐国际机场, 包头大街).
+
+    Other overlaps (an organisation or a person around the name) are left alone.
+    """
+    from spacy.util import filter_spans
+
     names = place_names()
-    taken = {i for e in sdoc.ents for i in range(e.start_char, e.end_char)}
-    added = []
-    for end, length in (segmenter_word_lengths(sdoc) if word_len is None else word_len).items():
+    text = sdoc.text
+    spans = list(sdoc.ents)
+    changed = False
+    lengths = segmenter_word_lengths(sdoc) if word_len is None else word_len
+    for end, length in lengths.items():
         start = end - length
-        if sdoc.text[start:end] in names and not any(i in taken for i in range(start, end)):
-            span = sdoc.char_span(start, end, label="LOC")
-            if span is not None:
-                added.append(span)
-    if added:
-        sdoc.ents = sorted([*sdoc.ents, *added], key=lambda e: e.start_char)
+        if text[start:end] not in names:
+            continue
+        overlapping = [i for i, e in enumerate(spans) if e.start_char < end and start < e.end_char]
+        span = sdoc.char_span(start, end, label="LOC")
+        if span is None:
+            continue
+        if not overlapping:
+            spans.append(span)
+            changed = True
+        elif len(overlapping) == 1 and spans[overlapping[0]].label_ in ("LOC", "PER"):
+            ent = spans[overlapping[0]]
+            inside = start <= ent.start_char and ent.end_char <= end and len(ent) < len(span)
+            # the model's span runs on past the name and stops inside a word (巴彦淖尔 + 现代农|业)
+            runs_on = ent.label_ == "LOC" and ent.start_char == start and ent.end_char > end \
+                and ent.end_char not in lengths
+            if inside or runs_on:
+                spans[overlapping[0]] = span
+                changed = True
+    if changed:
+        sdoc.ents = filter_spans(sorted(spans, key=lambda e: e.start_char))
 
 
-def extend_place_to_organisation(sdoc, *, max_chars: int = 18, word_len: dict[int, int] | None = None) -> None:
+def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: int = 10,
+                                 word_len: dict[int, int] | None = None) -> None:
     """Correct the model's spans with general rules of Chinese naming, in place.
 
     1. a span whose text is a known place (``models/places.tsv``) is LOC (鄂尔多斯 tagged PER);
@@ -371,6 +400,15 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, word_len: dict[in
                 span = extended
                 if result and result[-1].end_char > start:
                     result.pop()  # the part before the bracket the model found on its own
+        elif span.label_ == "ORG" and _closes_organisation(text, span.end_char, word_len, suffixes) \
+                and "\u4e00" <= text[span.end_char:span.end_char + 1] <= "\u9fff":
+            # an organisation's own unit follows its name: 内蒙古师范大学 + 生物标本馆,
+            # …市场监督管理局 + 经济技术开发区分局
+            limit = min([s for s in blocking if s >= span.end_char] + [len(text), span.end_char + max_unit_chars])
+            end = _organisation_end(text, span.start_char, span.end_char, limit, word_len, suffixes)
+            extended = sdoc.char_span(span.start_char, end, label="ORG") if end else None
+            if extended is not None:
+                span = extended
         if result and result[-1].label_ == "ORG" and span.label_ == "ORG" and result[-1].end_char == span.start_char:
             merged = sdoc.char_span(result[-1].start_char, span.end_char, label="ORG")
             if merged is not None:

@@ -120,7 +120,8 @@ def _resolve_reference(ref: str, before: Sequence[LinkedMention], entities: dict
     """The organisation 该院/该公司 refers to: among the matching organisations named in the last
     ``window`` sentences, the one named most often (the article's subject), then the latest.
     (该院杨晓光教授团队与海军军医大学第一附属医院合作 — a later 该院 still means the hospital
-    the article is about, not the partner named last.)"""
+    the article is about, not the partner named last.)  An alias right after a name, in brackets
+    (海军军医大学第一附属医院(长海医院)), is the same naming and does not count again."""
     heads = REFERENCES[ref]
     if not before:
         return None
@@ -131,9 +132,10 @@ def _resolve_reference(ref: str, before: Sequence[LinkedMention], entities: dict
             continue
         entity = entities[lm.entity]
         if normalise(entity.name).endswith(heads) or any(normalise(a).endswith(heads) for a in entity.aliases):
-            seen = counts.setdefault(lm.entity, [0, 0])
-            seen[0] += 1
+            seen = counts.setdefault(lm.entity, [0, 0, -2])
+            seen[0] += lm.mention.cstart - seen[2] > 1  # not a bracketed alias of the name just before
             seen[1] = position
+            seen[2] = lm.mention.cend
     if not counts:
         return None
     return max(counts, key=lambda e: (counts[e][0], counts[e][1]))

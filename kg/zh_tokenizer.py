@@ -56,7 +56,8 @@ def read_user_words(spec: str | None) -> list[str]:
     """Words from a comma-separated list of dictionary files (relative to ``models/``).
 
     A ``.tsv`` file is a gazetteer (``models/places.tsv`` format): its first column and the
-    ``|``-separated short forms in the second.  Other files hold one word a line (anything after
+    ``|``-separated short forms in the second (for county-level rows only those of three
+    characters or more).  Other files hold one word a line (anything after
     a tab is ignored).  ``#`` starts a comment line; words shorter than two characters are
     skipped, since forcing a single character to be a word only hurts segmentation.
     """
@@ -73,7 +74,10 @@ def read_user_words(spec: str | None) -> list[str]:
             fields = line.split("\t")
             found = [fields[0]]
             if path.suffix == ".tsv" and len(fields) > 1:
-                found += fields[1].split("|")
+                county = len(fields) > 2 and fields[2].strip() == "county"
+                # a county's two-character short form is too often a piece of ordinary text
+                # (林西 in 东林西铁): the CRF decides those
+                found += [w for w in fields[1].split("|") if not (county and len(w.strip()) < 3)]
             for word in found:
                 word = word.strip()
                 if len(word) >= 2 and not any(ch.isspace() for ch in word):

@@ -176,6 +176,47 @@ def test_known_place_inside_a_predicted_entity_is_left_alone():
     assert ents(doc) == [("包头市第一医院", "ORG")]
 
 
+def test_known_place_cut_short_by_the_model_grows_to_the_whole_name():
+    doc = doc_with("他指出，清水河县要深入学习。", [("清水河", "LOC")])
+    tag_known_places(doc)
+    assert ents(doc) == [("清水河县", "LOC")]
+
+
+def test_non_prefix_short_forms_of_banners_and_regions_are_names():
+    doc = doc_with("达茂旗积极融入长三角发展。", [])
+    tag_known_places(doc)
+    assert ents(doc) == [("达茂旗", "LOC"), ("长三角", "LOC")]
+
+
+def test_place_span_stopping_inside_a_word_is_cut_back_to_the_known_name():
+    doc = doc_with("巴彦淖尔现代农业产业园开园。", [("巴彦淖尔现代农", "LOC")])
+    tag_known_places(doc)
+    assert ents(doc)[0] == ("巴彦淖尔", "LOC")
+    # ending at a word boundary, a longer place is the model's call (an airport, a street)
+    doc = doc_with("打通包头大街等断头路。", [("包头大街", "LOC")])
+    tag_known_places(doc)
+    assert ents(doc) == [("包头大街", "LOC")]
+
+
+def test_an_organisations_own_unit_after_its_name_joins_it():
+    doc = doc_with("观众在内蒙古师范大学生物标本馆参观。", [("内蒙古师范大学", "ORG")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("内蒙古师范大学生物标本馆", "ORG")]
+    # not across a conjunction, a verb phrase or a non-Chinese joiner
+    doc = doc_with("推广“管委会+公司”改革。", [("管委会", "ORG")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("管委会", "ORG")]
+    doc = doc_with("包钢集团和北方稀土公司签约。", [("包钢集团", "ORG")])
+    extend_place_to_organisation(doc)
+    assert ents(doc)[0] == ("包钢集团", "ORG")
+
+
+def test_city_nicknames_are_aliases_not_names_tagged_on_sight():
+    doc = doc_with("爱青城App累计注册用户。", [])
+    tag_known_places(doc)
+    assert ents(doc) == []
+
+
 def test_home_region_prefix_inside_a_longer_place_word_is_not_split_off():
     doc = doc_with("内蒙古自治区教育考试院发布通知。", [])
     postprocess_entities(doc)

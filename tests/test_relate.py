@@ -90,6 +90,15 @@ def test_reference_means_the_article_subject_not_the_partner_named_last():
     assert roles == {("PER:杨晓光", "教授", "ORG:呼和浩特市第一医院"), ("PER:赵晓慧", "教授", "ORG:呼和浩特市第一医院")}
 
 
+def test_a_bracketed_alias_of_the_partner_does_not_make_it_the_subject():
+    text = ("呼和浩特市第一医院取得突破。呼和浩特市第一医院专家介绍。"
+            "该院杨晓光教授团队与海军军医大学第一附属医院(长海医院)合作完成研究。此外,该院赵晓慧教授牵头。")
+    roles = roles_of(text, [("呼和浩特市第一医院", "ORG"), ("呼和浩特市第一医院", "ORG"), ("杨晓光", "PER"),
+                            ("海军军医大学第一附属医院", "ORG"), ("长海医院", "ORG"), ("赵晓慧", "PER")])
+    assert ("PER:赵晓慧", "教授", "ORG:呼和浩特市第一医院") in roles
+    assert not any(target != "ORG:呼和浩特市第一医院" for _, _, target in roles)
+
+
 def test_section_chief_of_a_customs_section():
     roles = roles_of(SECTION_CHIEF, [("赛罕海关综合业务科", "ORG"), ("李斌", "PER")])
     assert roles == {("PER:李斌", "科长", "ORG:赛罕海关综合业务科")}
