@@ -9,6 +9,12 @@ and the peak RSS of this process (and of the children).  A benchmark, not a test
 """
 from __future__ import annotations
 
+import os
+
+# "one process" means one core: numpy's BLAS (which kg's pipeline uses) would otherwise start a
+# thread per core.  Set OPENBLAS_NUM_THREADS yourself to measure something else.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import argparse
 import resource
 import sys
@@ -43,7 +49,8 @@ def main() -> None:
 
     texts = paragraphs(args.min_chars)
     chars = sum(map(len, texts))
-    print(f"text: {len(texts)} paragraphs, {chars:,} chars (seed pages repeated)")
+    print(f"text: {len(texts)} paragraphs, {chars:,} chars (seed pages repeated); "
+          f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")
 
     import jieba
     import jieba.posseg

@@ -1,6 +1,7 @@
-"""Reference data shipped in ``models/``: places, curated aliases and the title lexicon.
+"""Reference data shipped in ``models/``: places, curated aliases, the title lexicon and
+organisation-name endings.
 
-All three are plain UTF-8 TSV/text files so users can read and extend them; this module
+All four are plain UTF-8 TSV/text files so users can read and extend them; this module
 only parses them.  Missing or malformed files raise :class:`~kg.errors.ModelError`.
 """
 from __future__ import annotations
@@ -107,5 +108,12 @@ def curated_aliases(path: Path = DATA / "aliases.tsv") -> tuple[tuple[str, str, 
 @lru_cache(maxsize=None)
 def titles(path: Path = DATA / "titles.txt") -> tuple[str, ...]:
     """The title lexicon (one title a line), longest first so matching prefers 总经理助理 to 经理."""
+    words = {fields[0] for fields in _rows(path, min_fields=1)}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=None)
+def org_suffixes(path: Path = DATA / "org_suffixes.txt") -> tuple[str, ...]:
+    """Organisation-name endings (``models/org_suffixes.txt``: 有限公司, 医院, 局 …), longest first."""
     words = {fields[0] for fields in _rows(path, min_fields=1)}
     return tuple(sorted(words, key=lambda w: (-len(w), w)))

@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
 MODELS = REPO / "models"
 CONFIGS = REPO / "configs"
+NER_CONFIG = CONFIGS / "ner.cfg"
 #: examples the ``augment`` source adds (kg/augment.py)
 AUGMENTED_EXAMPLES = 10_000
 #: steps of NER stage 1 behind the shipped model (see models/README.md)
@@ -107,16 +108,20 @@ def prune_segmenter(model_dir: Path, *, threshold: float = 0.01) -> dict[str, in
     return {"features_before": n_feature, "features_after": int(keep.sum())}
 
 
-def featured_tokenizer(segmenter: Path = MODELS / "segmenter"):
+def featured_tokenizer(segmenter: Path = MODELS / "segmenter", config: Path | None = None):
     """A spaCy ``zh`` pipeline whose tokenizer is kg's own (kg/zh_tokenizer.py): one token per
     character carrying the segmenter's word features, so every gold span aligns and the
-    features are computed once, when the training data is written."""
+    features are computed once, when the training data is written.  The tokenizer settings
+    (user dictionary, word classes) are read from ``config``'s ``[nlp.tokenizer]``, so the
+    stored features are the ones the trained pipeline computes."""
     import spacy
+    from spacy import util
 
     import kg.zh_tokenizer  # noqa: F401
 
-    return spacy.blank("zh", config={"nlp": {"tokenizer": {
-        "@tokenizers": "kg.pkuseg_chars.v1", "segmenter": _segmenter_arg(segmenter)}}})
+    settings = dict(util.load_config(config)["nlp"]["tokenizer"]) if config else {"@tokenizers": "kg.pkuseg_chars.v1"}
+    settings["segmenter"] = _segmenter_arg(segmenter)
+    return spacy.blank("zh", config={"nlp": {"tokenizer": settings}})
 
 
 def _segmenter_arg(segmenter: Path) -> str:
@@ -171,7 +176,7 @@ def write_docbin(nlp, examples, path: Path) -> dict[str, int]:
 
 
 def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...], dev_size: int = 2000,
-                     segmenter: Path = MODELS / "segmenter") -> tuple[Path, Path]:
+                     segmenter: Path = MODELS / "segmenter", config: Path = NER_CONFIG) -> tuple[Path, Path]:
     """Write ``train.spacy`` and ``dev.spacy`` under ``work`` (reused when already there).
 
     The dev set is the last ``dev_size`` MSRA training sentences (MSRA test is kept for
@@ -197,7 +202,7 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
         log.info("augmented examples: %d", len(made))
         train += made
     random.shuffle(train)
-    nlp = featured_tokenizer(segmenter)
+    nlp = featured_tokenizer(segmenter, config)
     log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy.tmp"))
     log.info("train docbin: %s", write_docbin(nlp, train, work / "train.spacy.tmp"))
     (work / "dev.spacy.tmp").rename(dev_file)
@@ -231,6 +236,7 @@ def train_ner(
     finetune_steps: int | None = None,
     work_dir: Path | None = None,
     overrides: dict[str, str] | None = None,
+    config: Path = NER_CONFIG,
 ) -> Path:
     """Train the NER pipeline in two ``spacy train`` stages and copy the result to ``out``.
 
@@ -243,14 +249,16 @@ def train_ner(
     if not (segmenter / "features.msgpack").exists():
         raise CorpusError(f"{segmenter}: no segmenter; run `kg train segmenter` first")
     work = Path(work_dir or tempfile.mkdtemp(prefix="kg-ner-"))
-    train_file, dev_file = prepare_ner_data(corpora_dir, work / "stage1", sources=sources, segmenter=segmenter)
+    train_file, dev_file = prepare_ner_data(corpora_dir, work / "stage1", sources=sources, segmenter=segmenter,
+                                            config=config)
     if os.environ.get("KG_PREPARE_ONLY"):
         return work
-    stage1 = _spacy_train(CONFIGS / "ner.cfg", work / "stage1" / "output", train_file, dev_file, segmenter,
+    stage1 = _spacy_train(config, work / "stage1" / "output", train_file, dev_file, segmenter,
                           {"training.max_steps": str(stage1_steps), **(overrides or {})})
     result = stage1 / "model-best"
     if finetune_sources:
-        train2, dev2 = prepare_ner_data(corpora_dir, work / "stage2", sources=finetune_sources, segmenter=segmenter)
+        train2, dev2 = prepare_ner_data(corpora_dir, work / "stage2", sources=finetune_sources, segmenter=segmenter,
+                                        config=config)
         extra = {"paths.init_model": str(stage1 / "model-last")}
         if finetune_steps:
             extra["training.max_steps"] = str(finetune_steps)
@@ -280,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     parser.add_argument("--finetune", default="", help="comma-separated sources for the optional stage 2, e.g. msra")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="spaCy config override")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    parser.add_argument("--config", type=Path, default=NER_CONFIG, help="stage-1 spaCy config (default configs/ner.cfg)")
     parser.add_argument("--iterations", type=int, default=6)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -288,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     else:
         overrides = dict(kv.split("=", 1) for kv in args.set)
         train_ner(args.corpora, args.out or MODELS / "ner", work_dir=args.work, sources=tuple(args.sources.split(",")),
-                  finetune_sources=tuple(x for x in args.finetune.split(",") if x), overrides=overrides)
+                  finetune_sources=tuple(x for x in args.finetune.split(",") if x), overrides=overrides,
+                  config=args.config)
     return 0
 
 

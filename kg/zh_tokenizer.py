@@ -23,9 +23,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
+import numpy
 import spacy
+from spacy.attrs import NORM
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
 
@@ -91,6 +94,11 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    return fold(ch)
+
+
 def word_position(index: int, length: int) -> str:
     """B/M/E/S position of character ``index`` in a word of ``length`` chars, with the length (max 4)."""
     if length == 1:
@@ -99,15 +107,43 @@ def word_position(index: int, length: int) -> str:
     return f"{where}{min(length, 4)}"
 
 
+@lru_cache(maxsize=1)
+def _lexicons() -> tuple[frozenset, frozenset, tuple, frozenset]:
+    from kg.gazetteer import org_suffixes, place_names, titles
+
+    return place_names(), frozenset(org_suffixes()), org_suffixes(), frozenset(titles())
+
+
+@lru_cache(maxsize=200_000)
+def word_class(word: str) -> str:
+    """What kg's reference data says a segmenter word is: ``P`` a known place
+    (``models/places.tsv``), ``O`` an organisation-name ending or a word of three characters or
+    more ending in one (公司, 公安局; ``models/org_suffixes.txt``), ``T`` a title
+    (``models/titles.txt``), else ``""``.  A dictionary feature: it tells the model about names
+    its training text never printed."""
+    places, units, unit_endings, title_words = _lexicons()
+    if word in places:
+        return "P"
+    if word in units or (len(word) >= 3 and word.endswith(unit_endings)):
+        return "O"
+    if word in title_words:
+        return "T"
+    return ""
+
+
 class PkusegCharTokenizer:
-    """Segments with pkuseg, returns one token per character with word features."""
+    """Segments with pkuseg, returns one token per character with word features.
+
+    With ``word_classes`` the ``TAG`` also carries :func:`word_class` (``B3O``: first character
+    of a three-character organisation word); models trained without it need it off."""
 
     def __init__(self, vocab, segmenter: str = "segmenter", *, postprocess: bool = False,
-                 user_dict: str | None = DEFAULT_USER_DICT) -> None:
+                 user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False) -> None:
         self.vocab = vocab
         self.segmenter = segmenter
         self.postprocess = postprocess
         self.user_dict = user_dict
+        self.word_classes = word_classes
         self._seg = None
 
     @property
@@ -153,16 +189,18 @@ class PkusegCharTokenizer:
                 chars.append(word), char_spaces.append(space), norms.append(word), tags.append("_SP")
                 continue
             folded = fold(word)
+            klass = word_class(word) if self.word_classes else ""
             for i, ch in enumerate(word):
                 chars.append(ch)
                 char_spaces.append(space if i == len(word) - 1 else False)
                 norms.append(folded)
-                tags.append(word_position(i, len(word)))
-        folded_chars = [fold(ch) for ch in chars]
+                tags.append(word_position(i, len(word)) + klass)
+        folded_chars = [_fold_char(ch) for ch in chars]
         bigrams = [a + b for a, b in zip(folded_chars, folded_chars[1:] + ["</s>"])]
         doc = Doc(self.vocab, words=chars, spaces=char_spaces, tags=tags, lemmas=bigrams)
-        for token, norm in zip(doc, norms):
-            token.norm_ = norm
+        add = self.vocab.strings.add
+        # one array write instead of a Token object per character
+        doc.from_array([NORM], numpy.array([add(n) for n in norms], dtype="uint64").reshape(-1, 1))
         return doc
 
     def pipe(self, texts, batch_size: int = 1000):
@@ -172,7 +210,8 @@ class PkusegCharTokenizer:
     # -- serialisation: only the settings; the segmenter stays in models/ --------------
 
     def _cfg(self) -> dict:
-        return {"segmenter": self.segmenter, "postprocess": self.postprocess, "user_dict": self.user_dict}
+        return {"segmenter": self.segmenter, "postprocess": self.postprocess, "user_dict": self.user_dict,
+                "word_classes": self.word_classes}
 
     def to_bytes(self, **kwargs) -> bytes:
         return json.dumps(self._cfg()).encode("utf-8")
@@ -181,6 +220,7 @@ class PkusegCharTokenizer:
         cfg = json.loads(data)
         self.segmenter, self.postprocess, self._seg = cfg["segmenter"], cfg["postprocess"], None
         self.user_dict = cfg.get("user_dict", DEFAULT_USER_DICT)
+        self.word_classes = cfg.get("word_classes", False)
         return self
 
     def to_disk(self, path, **kwargs) -> None:
@@ -194,10 +234,11 @@ class PkusegCharTokenizer:
 
 @spacy.registry.tokenizers("kg.pkuseg_chars.v1")
 def create_pkuseg_char_tokenizer(segmenter: str = "segmenter", postprocess: bool = False,
-                                 user_dict: str | None = DEFAULT_USER_DICT):
+                                 user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False):
     """spaCy registry entry: ``[nlp.tokenizer] @tokenizers = "kg.pkuseg_chars.v1"``."""
 
     def make(nlp):
-        return PkusegCharTokenizer(nlp.vocab, segmenter, postprocess=postprocess, user_dict=user_dict)
+        return PkusegCharTokenizer(nlp.vocab, segmenter, postprocess=postprocess, user_dict=user_dict,
+                                   word_classes=word_classes)
 
     return make

@@ -5,7 +5,7 @@ import pytest
 import spacy
 
 import kg.zh_tokenizer  # noqa: F401
-from kg.zh_tokenizer import word_position
+from kg.zh_tokenizer import word_class, word_position
 
 SENTENCE = "本报12月27日讯（记者 王皓 薛来）近日，自治区人大常委会党组书记、副主任张韶春宣讲。"
 
@@ -76,3 +76,23 @@ def test_clause_punctuation_is_its_own_word_name_marks_stay():
     words = make().tokenizer.words("同时,克什克腾旗还在推进。约翰·史密斯说")
     assert "," in words and ",克什克" not in words
     assert "约翰·史密斯" in words
+
+
+def test_word_classes_from_the_reference_data_ride_on_tag_when_asked(tmp_path):
+    assert [word_class(w) for w in ("达茂旗", "公安局", "局", "局长", "团队")] == ["P", "O", "O", "T", ""]
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.pkuseg_chars.v1", "word_classes": True}}})
+    doc = nlp("包头市公安局局长说。")
+    assert [t.tag_ for t in doc][:3] == ["B3P", "M3P", "E3P"]
+    assert all(not t.tag_[2:] for t in make()("包头市公安局局长说。"))  # off by default: older models
+    nlp.to_disk(tmp_path / "p")
+    assert spacy.load(tmp_path / "p")("包头市")[0].tag_ == "B3P"  # the setting is saved with the pipeline
+
+
+def test_the_training_data_tokenizer_follows_the_config(tmp_path):
+    from kg.train import featured_tokenizer
+
+    config = tmp_path / "c.cfg"
+    config.write_text('[nlp]\nlang = "zh"\n\n[nlp.tokenizer]\n@tokenizers = "kg.pkuseg_chars.v1"\nword_classes = true\n',
+                      encoding="utf-8")
+    assert featured_tokenizer(config=config)("包头市")[0].tag_ == "B3P"
+    assert featured_tokenizer()("包头市")[0].tag_ == "B3"
