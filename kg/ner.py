@@ -5,6 +5,7 @@ objects whose offsets point into the RAW source text.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -82,15 +83,73 @@ def split_large_files(model_dir: Path, *, part_size: int = PART_SIZE) -> list[Pa
     return split
 
 
+#: weights stored in float16 (``model.f16.part-000`` …): half the bytes, loaded back as float32
+HALF = ".f16"
+
+
+def compact_model(model_dir: Path, *, part_size: int = PART_SIZE) -> list[str]:
+    """Shrink a trained pipeline in place, without changing what it predicts:
+
+    - every component's weights become float16 parts (``NAME/model.f16.part-000`` …), which
+      :func:`load_pipeline` turns back into float32;
+    - the vocab's string table keeps only the entity labels: the model reads hashed features,
+      and the tokenizer adds the strings of each text it reads.
+
+    Halves the shipped size and what each retrained model adds to git history (57 MB -> 24 MB
+    for the model of models/README.md, whose scores are measured on the compacted model and are
+    identical to the full one's).  Returns the components rewritten."""
+    import numpy
+
+    model_dir = Path(model_dir)
+    nlp = load_pipeline(model_dir)
+    done = []
+    for name, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        folder = model_dir / name
+        if model is None or not any(folder.glob("model*")):
+            continue
+        for node in model.walk():
+            for param in node.param_names:
+                if node.has_param(param) and node.get_param(param).dtype == numpy.float32:
+                    node.set_param(param, node.get_param(param).astype(numpy.float16))
+        data = model.to_bytes()
+        old = list(folder.glob("model*"))
+        parts = [folder / f"model{HALF}{PART_SUFFIX}{i // part_size:03d}.tmp" for i in range(0, len(data), part_size)]
+        for i, part in enumerate(parts):
+            part.write_bytes(data[i * part_size:(i + 1) * part_size])
+        for path in old:  # the new parts are complete before anything old goes
+            path.unlink()
+        for part in parts:
+            part.rename(part.with_suffix(""))
+        done.append(name)
+    labels = sorted({label for _, c in nlp.pipeline for label in getattr(c, "labels", ())})
+    strings = model_dir / "vocab" / "strings.json"
+    if strings.exists():
+        tmp = strings.with_suffix(".tmp")
+        tmp.write_text(json.dumps(labels, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(strings)
+    return done
+
+
+def _single_precision(model) -> None:
+    import numpy
+
+    for node in model.walk():
+        for param in node.param_names:
+            if node.has_param(param) and node.get_param(param).dtype == numpy.float16:
+                node.set_param(param, node.get_param(param).astype(numpy.float32))
+
+
 def load_pipeline(model: str | Path | None = None):
-    """Load the spaCy pipeline from disk (joining split weight files); never touches the network."""
+    """Load the spaCy pipeline from disk (joining split and float16 weight files); never touches
+    the network."""
     import spacy
     from spacy import util
 
     import kg.zh_tokenizer  # noqa: F401  (registers the tokenizer the pipeline names)
 
     path = resolve_model_path(model)
-    split = sorted({p.parent.name for p in path.glob(f"*/model{PART_SUFFIX}*")})
+    split = sorted({p.parent.name for p in path.glob(f"*/model*{PART_SUFFIX}*")})
     try:
         if not split:
             nlp = spacy.load(path)
@@ -99,8 +158,13 @@ def load_pipeline(model: str | Path | None = None):
             nlp = util.load_model_from_config(config, meta=util.load_meta(path / "meta.json"))
             nlp.from_disk(path, exclude=split)
             for name in split:
-                parts = sorted((path / name).glob(f"model{PART_SUFFIX}*"))
-                nlp.get_pipe(name).model.from_bytes(b"".join(p.read_bytes() for p in parts))
+                nlp.get_pipe(name).from_disk(path / name, exclude=["model", "vocab"])  # its cfg, moves …
+                half = sorted((path / name).glob(f"model{HALF}{PART_SUFFIX}*"))
+                parts = half or sorted((path / name).glob(f"model{PART_SUFFIX}*"))
+                component = nlp.get_pipe(name).model
+                component.from_bytes(b"".join(p.read_bytes() for p in parts))
+                if half:
+                    _single_precision(component)
     except Exception as err:  # spaCy raises many kinds here; all mean "this model is unusable"
         raise ModelError(f"{path}: cannot load the NER model ({err}); rebuild it with `kg train ner`") from err
     use_numpy_blas(nlp)

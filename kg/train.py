@@ -267,9 +267,9 @@ def train_ner(
     if staging.exists():
         shutil.rmtree(staging)
     shutil.copytree(result, staging)
-    from kg.ner import split_large_files
+    from kg.ner import compact_model
 
-    split_large_files(staging)
+    compact_model(staging)
     if out.exists():
         shutil.rmtree(out)
     staging.rename(out)

@@ -129,6 +129,28 @@ def test_split_weight_files_load_to_the_same_model(tmp_path):
     assert np.array_equal(a(HOSPITAL).tensor, b(HOSPITAL).tensor)
 
 
+def test_compacted_model_predicts_the_same_at_half_the_size(tmp_path):
+    import numpy as np
+
+    from kg.ner import compact_model, load_pipeline
+
+    full = load_pipeline()
+    compact = tmp_path / "compact"
+    full.to_disk(compact)  # plain float32 spaCy files, whatever the shipped storage
+    before = sum(f.stat().st_size for f in compact.rglob("*") if f.is_file())
+    assert set(compact_model(compact)) == {"tok2vec", "ner"}
+    after = sum(f.stat().st_size for f in compact.rglob("*") if f.is_file())
+    assert after < before * 0.6
+    assert sorted(p.name for p in (compact / "ner").iterdir()) == ["cfg", "model.f16.part-000", "moves"]
+    small = load_pipeline(compact)
+    params = [n.get_param(p) for _, c in small.pipeline for n in c.model.walk() for p in n.param_names if n.has_param(p)]
+    assert params and all(p.dtype == np.float32 for p in params)  # computed in float32 again
+    for text in (HOSPITAL, CHIEF, BUREAU, "鄂尔多斯市委书记、市长在达拉特旗调研。"):
+        a, b = full(text), small(text)
+        assert [(e.start_char, e.end_char, e.label_) for e in a.ents] == [(e.start_char, e.end_char, e.label_) for e in b.ents]
+        assert np.allclose(a.tensor, b.tensor, atol=0.05)
+
+
 def test_one_character_suffix_must_close_an_organisation_word():
     # 部 closes 干部 (a two-character word): no organisation 自治区党委带领全区各族干部
     doc = doc_with("自治区党委带领全区各族干部群众真抓实干。", [])
