@@ -48,49 +48,87 @@ def _pd_lines(path: Path) -> Iterator[list[tuple[str, str, str | None, bool]]]:
         yield tokens
 
 
+#: two-character surnames (a People's Daily name is surname/nr + given name/nr: 欧阳/nr 修/nr)
+COMPOUND_SURNAMES = frozenset("欧阳 司马 诸葛 上官 东方 皇甫 令狐 公孙 慕容 尉迟 端木 夏侯 长孙 宇文 司徒 "
+                              "司空 澹台 公冶 轩辕 呼延 万俟 闻人 赫连 西门 南宫 独孤 申屠 钟离".split())
+
+
+def person_groups(names: list[str]) -> list[int]:
+    """How many tokens of a run of People's Daily ``nr`` tokens each person takes.
+
+    The corpus writes a Chinese name as surname + given name (``江/nr 泽民/nr``) and prints
+    lists of people with nothing between them (``李/nr 鹏/nr 乔/nr 石/nr``: 李鹏 and 乔石, not
+    one person 李鹏乔石).  A one-character (or compound) surname takes the next token of at most
+    two characters as its given name; any other token (a foreign name, 帕巴拉·格列朗杰) is a
+    person on its own, except that two tokens alone, neither of one character, are one
+    (a Japanese name: 桥本/nr 龙太郎/nr)."""
+    if len(names) == 2 and min(map(len, names)) > 1 and names[0] not in COMPOUND_SURNAMES:
+        return [2]
+    groups, i = [], 0
+    while i < len(names):
+        surname = len(names[i]) == 1 or names[i] in COMPOUND_SURNAMES
+        if surname and i + 1 < len(names) and len(names[i + 1]) <= 2:
+            groups.append(2)
+            i += 2
+        else:
+            groups.append(1)
+            i += 1
+    return groups
+
+
+def _join_people(tokens: list[tuple[str, str, str | None, bool]]) -> list[tuple[str, str, str | None, bool]]:
+    """The paragraph's tokens with each person's ``nr`` tokens joined into one (see :func:`person_groups`)."""
+    out: list[tuple[str, str, str | None, bool]] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i][1] != "nr" or tokens[i][3] or tokens[i][2] is not None:
+            out.append(tokens[i])
+            i += 1
+            continue
+        j = i
+        # a run of plain nr tokens (not opening or closing a bracketed compound)
+        while j < len(tokens) and tokens[j][1] == "nr" and not tokens[j][3] and tokens[j][2] is None:
+            j += 1
+        run = tokens[i:j]
+        k = 0
+        for size in person_groups([t[0] for t in run]):
+            out.append(("".join(t[0] for t in run[k:k + size]), "nr", None, False))
+            k += size
+        i = j
+    return out
+
+
 def peoples_daily_words(path: Path, *, join_names: bool = True) -> Iterator[list[str]]:
     """Yield the segmented words of each paragraph of ``199801.txt``.
 
     Bracketed compounds (``[中央/n 人民/n 广播/vn 电台/n]nt``) keep their inner words, as the
-    PKU standard segments them.  With ``join_names`` a run of ``nr`` tokens (``江/nr 泽民/nr``) is
-    one word, so a person's name is one token for the NER model downstream.
+    PKU standard segments them.  With ``join_names`` each person's ``nr`` tokens (``江/nr 泽民/nr``)
+    are one word, so a person's name is one token for the NER model downstream; a list of people
+    stays a list of names (:func:`person_groups`).
     """
     for tokens in _pd_lines(path):
-        words: list[str] = []
-        prev_nr = False
-        for word, tag, _compound, _opens in tokens:
-            if join_names and tag == "nr" and prev_nr:
-                words[-1] += word
-            else:
-                words.append(word)
-            prev_nr = tag == "nr"
-        yield words
+        yield [word for word, *_ in (_join_people(tokens) if join_names else tokens)]
 
 
 def peoples_daily_entities(path: Path) -> Iterator[Example]:
     """Yield People's Daily paragraphs as NER examples (nr -> PER, ns -> LOC, nt -> ORG).
 
-    A bracketed compound counts once with its outer tag; consecutive ``nr`` tokens form one person.
+    A bracketed compound counts once with its outer tag; a person's ``nr`` tokens (surname + given
+    name) form one PER, and a list of people printed without separators is one PER each
+    (:func:`person_groups`).
     """
-    for tokens in _pd_lines(path):
+    for tokens in map(_join_people, _pd_lines(path)):
         text = ""
         spans: list[tuple[int, int, str]] = []
         compound_start: int | None = None
-        prev_nr_start: int | None = None
         for word, tag, compound, opens in tokens:
             if opens:
                 compound_start = len(text)
             start = len(text)
             text += word
-            if compound_start is None:
-                label = _PD_LABELS.get(tag)
-                if tag == "nr" and prev_nr_start is not None:
-                    spans[-1] = (prev_nr_start, len(text), "PER")
-                elif label:
-                    spans.append((start, len(text), label))
-                prev_nr_start = (spans[-1][0] if tag == "nr" and spans else None)
-            else:
-                prev_nr_start = None
+            label = _PD_LABELS.get(tag)
+            if compound_start is None and label:
+                spans.append((start, len(text), label))
             if compound is not None and compound_start is not None:
                 label = _PD_LABELS.get(compound)
                 if label:

@@ -133,22 +133,30 @@ def evaluate_segmenter(gold_file: Path, *, model: Path, with_jieba: bool = True)
 # --------------------------------------------------------------------------- NER
 
 
-def evaluate_msra(nlp, test_file: Path) -> Report:
-    """Exact span+type scores on the MSRA BIO test file."""
+def evaluate_msra(nlp, test_file: Path, *, errors: bool = False) -> Report:
+    """Exact span+type scores on the MSRA BIO test file; with ``errors``, every missed (``FN``)
+    and spurious (``FP``) entity with its sentence number and context."""
     report = Report(f"MSRA test ({test_file.name})")
     examples = list(corpora.msra_bio(test_file))
     misaligned = 0
+    mistakes = []
     t0 = time.perf_counter()
-    for doc, (_, spans) in zip(nlp.pipe((t for t, _ in examples), batch_size=128), examples):
+    for number, (doc, (_, spans)) in enumerate(zip(nlp.pipe((t for t, _ in examples), batch_size=128), examples), 1):
         postprocess_entities(doc)  # as kg's Recognizer does
         gold = {(s, e, label) for s, e, label in spans}
         predicted = {(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents}
         misaligned += sum(1 for s, e, _ in spans if doc.char_span(s, e) is None)
         report.add(gold, predicted)
+        if errors:
+            for kind, keys in (("FN", gold - predicted), ("FP", predicted - gold)):
+                for start, end, label in sorted(keys):
+                    context = doc.text[max(0, start - 8):end + 8]
+                    mistakes.append(f"{kind} {label} {doc.text[start:end]!r} sentence {number}  …{context}…")
     elapsed = time.perf_counter() - t0
     chars = sum(len(t) for t, _ in examples)
     report.extra.append(f"{len(examples)} sentences, {chars / elapsed:,.0f} chars/s; "
                         f"{misaligned} gold entities not aligned with segmenter tokens (an upper bound on recall)")
+    report.extra += mistakes
     return report
 
 
@@ -266,7 +274,7 @@ def run(args) -> str:
             raise CorpusError(f"{test}: MSRA test file not found (pass --msra)")
         nlp = load_pipeline(args.model)
         out.append(f"model: {resolve_model_path(args.model)}")
-        out.append(str(evaluate_msra(nlp, test)))
+        out.append(str(evaluate_msra(nlp, test, errors=args.errors)))
     if args.gold:
         out += [str(r) for r in evaluate_gold(args.gold, args.seeds, model=args.model,
                                               errors=getattr(args, "errors", False))]

@@ -26,6 +26,27 @@ def test_peoples_daily_entities_use_outer_compound_tags(tmp_path):
     assert found == [("中央人民广播电台", "ORG"), ("香港特别行政区", "LOC"), ("江泽民", "PER"), ("北京", "LOC")]
 
 
+LIST_LINE = ("19980121-01-004-001/m  党中央/nt  关心/v  西藏/ns  ，/w  江/nr  泽民/nr  李/nr  鹏/nr  乔/nr  石/nr  "
+             "欧阳/nr  修/nr  指示/v  ，/w  会见/v  桥本/nr  龙太郎/nr  。/w  ")
+
+
+def test_a_list_of_people_printed_without_separators_stays_a_list(tmp_path):
+    path = tmp_path / "pd.txt"
+    path.write_bytes(LIST_LINE.encode("gbk"))
+    ((text, spans),) = list(corpora.peoples_daily_entities(path))
+    people = [text[s:e] for s, e, label in spans if label == "PER"]
+    assert people == ["江泽民", "李鹏", "乔石", "欧阳修", "桥本龙太郎"]
+    (words,) = list(corpora.peoples_daily_words(path))
+    assert words[4:8] == ["江泽民", "李鹏", "乔石", "欧阳修"]
+
+
+def test_person_groups():
+    assert corpora.person_groups(["李", "鹏", "乔", "石", "朱", "镕基"]) == [2, 2, 2]
+    assert corpora.person_groups(["帕巴拉·格列朗杰", "王", "光英"]) == [1, 2]
+    assert corpora.person_groups(["桥本", "龙太郎"]) == [2]
+    assert corpora.person_groups(["克林顿"]) == [1]
+
+
 def test_msra_bio(tmp_path):
     path = tmp_path / "msra"
     path.write_text(MSRA, encoding="utf-8")

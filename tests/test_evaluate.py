@@ -42,3 +42,18 @@ def test_gold_evaluation_runs_end_to_end(seed_dir):
     assert sum(line.startswith("FP ") for line in listed) == ner.overall.fp
     assert links.overall.tp + links.overall.fn > 0
     assert roles.overall.tp + roles.overall.fn >= 10
+    assert len(roles.extra) == roles.overall.fp + roles.overall.fn  # and the role pairs it misses or invents
+
+
+def test_msra_evaluation_lists_its_errors(tmp_path):
+    from kg.evaluate import evaluate_msra
+    from kg.ner import load_pipeline
+
+    test = tmp_path / "msra_test_bio"
+    test.write_text("".join(f"{ch}\t{tag}\n" for ch, tag in zip("张三在包头市工作。", ["B-PER", "I-PER", "O", "B-LOC", "I-LOC",
+                                                                                "I-LOC", "O", "O", "O"]))
+                    + "\n" + "".join(f"{ch}\tO\n" for ch in "今天天气很好。") + "\n", encoding="utf-8")
+    report = evaluate_msra(load_pipeline(), test, errors=True)
+    listed = [line for line in report.extra if line.startswith(("FN ", "FP "))]
+    assert len(listed) == report.overall.fp + report.overall.fn
+    assert report.overall.tp + report.overall.fn == 2
