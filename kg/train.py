@@ -136,8 +136,9 @@ def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd",
         found["msra"] = list(corpora.msra_bio(_require(corpora_dir / "msra_ner" / "msra_train_bio")))
     if "pd" in sources:
         found["pd"] = [ex for ex in corpora.peoples_daily_entities(_require(corpora_dir / "peoples_daily_1998" / "199801.txt")) if ex[0]]
-    if "cluener" in sources:
-        found["cluener"] = list(corpora.cluener(_require(corpora_dir / "cluener2020" / "train.json")))
+    if "cluener" in sources:  # the public train and dev sets (our dev set is MSRA's)
+        found["cluener"] = [ex for name in ("train.json", "dev.json")
+                            for ex in corpora.cluener(_require(corpora_dir / "cluener2020" / name))]
     return found
 
 
