@@ -308,3 +308,12 @@ def test_person_cut_off_before_a_banner_ending_becomes_the_banner():
     doc = doc_with("同时,克什克腾旗还持续建设。", [("克什克", "PER")])
     postprocess_entities(doc)
     assert ents(doc) == [("克什克腾旗", "LOC")]
+
+
+def test_loaded_pipeline_multiplies_through_numpy_blas():
+    from kg.ner import load_pipeline
+
+    nlp = load_pipeline()
+    ops = {type(node.ops).__name__ + str(getattr(node.ops, "use_blis", None))
+           for _, component in nlp.pipeline for node in component.model.walk()}
+    assert ops == {"NumpyOpsFalse"}
