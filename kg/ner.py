@@ -132,6 +132,7 @@ def compact_model(model_dir: Path, *, part_size: int = PART_SIZE) -> list[str]:
 
 
 def _single_precision(model) -> None:
+    """Cast a model's float16 weights (as :func:`compact_model` stores them) back to float32."""
     import numpy
 
     for node in model.walk():
@@ -421,7 +422,9 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
     2. a LOC span that ends like an organisation is ORG (内蒙古自治区公安厅交通管理局);
     3. a place followed by an organisation name is one ORG (呼和浩特市 + 第一医院), and so is
        自治区 + an organisation name (自治区人大常委会);
-    4. adjacent organisation spans are one (北京友谊医院 + 内蒙古医院): the flat, outermost span.
+    4. adjacent organisation spans are one (北京友谊医院 + 内蒙古医院): the flat, outermost span;
+    5. an organisation's own unit written right after its name joins it (内蒙古师范大学 + 生物标本馆):
+       at most ``max_unit_chars``, starting with a Chinese character (not “管委会+公司”).
 
     An extension ends at the longest suffix from ``models/org_suffixes.txt`` that closes a
     segmenter word (so 局 in 局长 never ends one), stops at punctuation and conjunctions, and
