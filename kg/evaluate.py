@@ -133,6 +133,17 @@ def evaluate_segmenter(gold_file: Path, *, model: Path, with_jieba: bool = True)
 # --------------------------------------------------------------------------- NER
 
 
+def _mistakes(gold: set, predicted: set, text: str, where) -> list[str]:
+    """``FN``/``FP`` lines for the missed and spurious ``(start, end, label)`` spans of ``text``,
+    each with ``where(start, end)`` and eight characters of context a side (line breaks as ⏎)."""
+    lines = []
+    for kind, keys in (("FN", gold - predicted), ("FP", predicted - gold)):
+        for start, end, label in sorted(keys):
+            context = text[max(0, start - 8):end + 8].replace("\n", "⏎")
+            lines.append(f"{kind} {label} {text[start:end]!r} {where(start, end)}  …{context}…")
+    return lines
+
+
 def evaluate_msra(nlp, test_file: Path, *, errors: bool = False) -> Report:
     """Exact span+type scores on the MSRA BIO test file; with ``errors``, every missed (``FN``)
     and spurious (``FP``) entity with its sentence number and context."""
@@ -148,10 +159,7 @@ def evaluate_msra(nlp, test_file: Path, *, errors: bool = False) -> Report:
         misaligned += sum(1 for s, e, _ in spans if doc.char_span(s, e) is None)
         report.add(gold, predicted)
         if errors:
-            for kind, keys in (("FN", gold - predicted), ("FP", predicted - gold)):
-                for start, end, label in sorted(keys):
-                    context = doc.text[max(0, start - 8):end + 8]
-                    mistakes.append(f"{kind} {label} {doc.text[start:end]!r} sentence {number}  …{context}…")
+            mistakes += _mistakes(gold, predicted, doc.text, lambda s, e, n=number: f"sentence {n}")
     elapsed = time.perf_counter() - t0
     chars = sum(len(t) for t, _ in examples)
     report.extra.append(f"{len(examples)} sentences, {chars / elapsed:,.0f} chars/s; "
@@ -219,10 +227,7 @@ def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None, errors: bool =
         ner.add(gold, predicted)
         if errors:
             text = path_of[page.doc].read_text(encoding="utf-8")
-            for kind, keys in (("FN", gold - predicted), ("FP", predicted - gold)):
-                for start, end, label in sorted(keys):
-                    context = text[max(0, start - 8):end + 8].replace("\n", "⏎")
-                    ner.extra.append(f"{kind} {label} {text[start:end]!r} {page.doc}:{start}-{end}  …{context}…")
+            ner.extra += _mistakes(gold, predicted, text, lambda s, e, doc=page.doc: f"{doc}:{s}-{e}")
         for key in gold & predicted:
             found.append((page.doc, gold_index[key], entity_of[key]))
 
@@ -277,5 +282,5 @@ def run(args) -> str:
         out.append(str(evaluate_msra(nlp, test, errors=args.errors)))
     if args.gold:
         out += [str(r) for r in evaluate_gold(args.gold, args.seeds, model=args.model,
-                                              errors=getattr(args, "errors", False))]
+                                              errors=args.errors)]
     return "\n".join(out)

@@ -86,6 +86,21 @@ def place_names(path: Path = DATA / "places.tsv") -> frozenset[str]:
     return frozenset(names)
 
 
+#: a place level whose two-character short forms are too often a piece of ordinary text to be
+#: forced on the segmenter (林西 in 东林西铁)
+COUNTY_LEVEL = "county"
+
+
+def dictionary_words(path: Path = DATA / "places.tsv") -> list[str]:
+    """The gazetteer's names and short forms as segmenter dictionary words, except a county's
+    two-character short forms (the CRF decides those)."""
+    words = []
+    for place in places(path).values():
+        words.append(place.name)
+        words += [s for s in place.short if not (place.level == COUNTY_LEVEL and len(s) < 3)]
+    return words
+
+
 def read_alias_file(path: Path) -> list[tuple[str, str, str | None]]:
     """Read an alias table: ``alias<TAB>canonical[<TAB>label]`` per line, ``#`` comments.
 

@@ -76,11 +76,29 @@ def split_large_files(model_dir: Path, *, part_size: int = PART_SIZE) -> list[Pa
         data = path.read_bytes()
         if len(data) <= part_size:
             continue
-        for i in range(0, len(data), part_size):
-            path.with_name(f"{path.name}{PART_SUFFIX}{i // part_size:03d}").write_bytes(data[i:i + part_size])
-        path.unlink()
+        _write_parts(path.parent, "model", data, part_size, replacing=[path])
         split.append(path)
     return split
+
+
+def _write_parts(folder: Path, stem: str, data: bytes, part_size: int, *, replacing: list[Path]) -> None:
+    """Write ``data`` as ``folder/STEM.part-000`` … of at most ``part_size`` bytes, replacing the
+    files in ``replacing``: the new parts are complete (as ``.tmp``) before anything old goes."""
+    parts = [folder / f"{stem}{PART_SUFFIX}{i // part_size:03d}.tmp" for i in range(0, len(data), part_size)]
+    for i, part in enumerate(parts):
+        part.write_bytes(data[i * part_size:(i + 1) * part_size])
+    for path in replacing:
+        path.unlink()
+    for part in parts:
+        part.rename(part.with_suffix(""))
+
+
+def _cast_weights(model, source, target) -> None:
+    """Cast every weight of ``model`` stored as ``source`` dtype to ``target``."""
+    for node in model.walk():
+        for param in node.param_names:
+            if node.has_param(param) and node.get_param(param).dtype == source:
+                node.set_param(param, node.get_param(param).astype(target))
 
 
 #: weights stored in float16 (``model.f16.part-000`` …): half the bytes, loaded back as float32
@@ -108,19 +126,8 @@ def compact_model(model_dir: Path, *, part_size: int = PART_SIZE) -> list[str]:
         folder = model_dir / name
         if model is None or not any(folder.glob("model*")):
             continue
-        for node in model.walk():
-            for param in node.param_names:
-                if node.has_param(param) and node.get_param(param).dtype == numpy.float32:
-                    node.set_param(param, node.get_param(param).astype(numpy.float16))
-        data = model.to_bytes()
-        old = list(folder.glob("model*"))
-        parts = [folder / f"model{HALF}{PART_SUFFIX}{i // part_size:03d}.tmp" for i in range(0, len(data), part_size)]
-        for i, part in enumerate(parts):
-            part.write_bytes(data[i * part_size:(i + 1) * part_size])
-        for path in old:  # the new parts are complete before anything old goes
-            path.unlink()
-        for part in parts:
-            part.rename(part.with_suffix(""))
+        _cast_weights(model, numpy.float32, numpy.float16)
+        _write_parts(folder, f"model{HALF}", model.to_bytes(), part_size, replacing=list(folder.glob("model*")))
         done.append(name)
     labels = sorted({label for _, c in nlp.pipeline for label in getattr(c, "labels", ())})
     strings = model_dir / "vocab" / "strings.json"
@@ -131,19 +138,10 @@ def compact_model(model_dir: Path, *, part_size: int = PART_SIZE) -> list[str]:
     return done
 
 
-def _single_precision(model) -> None:
-    """Cast a model's float16 weights (as :func:`compact_model` stores them) back to float32."""
-    import numpy
-
-    for node in model.walk():
-        for param in node.param_names:
-            if node.has_param(param) and node.get_param(param).dtype == numpy.float16:
-                node.set_param(param, node.get_param(param).astype(numpy.float32))
-
-
 def load_pipeline(model: str | Path | None = None):
     """Load the spaCy pipeline from disk (joining split and float16 weight files); never touches
     the network."""
+    import numpy
     import spacy
     from spacy import util
 
@@ -164,8 +162,8 @@ def load_pipeline(model: str | Path | None = None):
                 parts = half or sorted((path / name).glob(f"model{PART_SUFFIX}*"))
                 component = nlp.get_pipe(name).model
                 component.from_bytes(b"".join(p.read_bytes() for p in parts))
-                if half:
-                    _single_precision(component)
+                if half:  # stored by compact_model; computed in float32
+                    _cast_weights(component, numpy.float16, numpy.float32)
     except Exception as err:  # spaCy raises many kinds here; all mean "this model is unusable"
         raise ModelError(f"{path}: cannot load the NER model ({err}); rebuild it with `kg train ner`") from err
     use_numpy_blas(nlp)

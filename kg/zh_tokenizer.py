@@ -71,20 +71,17 @@ def read_user_words(spec: str | None) -> list[str]:
         path = resolve_segmenter(name.strip())
         if not path.exists():
             raise FileNotFoundError(f"{path}: user dictionary not found")
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip() or line.startswith("#"):
-                continue
-            fields = line.split("\t")
-            found = [fields[0]]
-            if path.suffix == ".tsv" and len(fields) > 1:
-                county = len(fields) > 2 and fields[2].strip() == "county"
-                # a county's two-character short form is too often a piece of ordinary text
-                # (林西 in 东林西铁): the CRF decides those
-                found += [w for w in fields[1].split("|") if not (county and len(w.strip()) < 3)]
-            for word in found:
-                word = word.strip()
-                if len(word) >= 2 and not any(ch.isspace() for ch in word):
-                    words[word] = None
+        if path.suffix == ".tsv":
+            from kg.gazetteer import dictionary_words
+
+            found = dictionary_words(path)
+        else:
+            lines = path.read_text(encoding="utf-8").splitlines()
+            found = [line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")]
+        for word in found:
+            word = word.strip()
+            if len(word) >= 2 and not any(ch.isspace() for ch in word):
+                words[word] = None
     return list(words)
 
 
