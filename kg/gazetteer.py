@@ -86,19 +86,28 @@ def place_names(path: Path = DATA / "places.tsv") -> frozenset[str]:
     return frozenset(names)
 
 
-#: a place level whose two-character short forms are too often a piece of ordinary text to be
-#: forced on the segmenter (林西 in 东林西铁)
 COUNTY_LEVEL = "county"
+REGION_LEVEL = "region"
+#: the country the news is from: its names stay dictionary words (中国, 我国)
+HOME_COUNTRY = "中国"
+
+
+def _forced_on_segmenter(place: Place, word: str) -> bool:
+    """Whether a name is a segmenter dictionary word.  Two-character names of counties, of
+    foreign countries and of world regions are too often a piece of ordinary text (林西 in
+    东林西铁, 加纳 in 增加纳税, 中亚 in 集中亚洲): the CRF decides those."""
+    if len(word) >= 3:
+        return True
+    if place.level == COUNTY_LEVEL:
+        return False
+    return not (place.level in (COUNTRY_LEVEL, REGION_LEVEL) and place.name != HOME_COUNTRY)
 
 
 def dictionary_words(path: Path = DATA / "places.tsv") -> list[str]:
-    """The gazetteer's names and short forms as segmenter dictionary words, except a county's
-    two-character short forms (the CRF decides those)."""
-    words = []
-    for place in places(path).values():
-        words.append(place.name)
-        words += [s for s in place.short if not (place.level == COUNTY_LEVEL and len(s) < 3)]
-    return words
+    """The gazetteer's names and short forms that the segmenter must keep whole
+    (see :func:`_forced_on_segmenter`)."""
+    return [word for place in places(path).values() for word in (place.name, *place.short)
+            if _forced_on_segmenter(place, word)]
 
 
 def read_alias_file(path: Path) -> list[tuple[str, str, str | None]]:
@@ -118,6 +127,13 @@ def read_alias_file(path: Path) -> list[tuple[str, str, str | None]]:
 def curated_aliases(path: Path = DATA / "aliases.tsv") -> tuple[tuple[str, str, str | None], ...]:
     """The curated alias table shipped with kg."""
     return tuple(read_alias_file(path))
+
+
+@lru_cache(maxsize=None)
+def known_organisations(path: Path = DATA / "aliases.tsv") -> frozenset[str]:
+    """Names of the curated organisations, short forms and full names (东盟, 东南亚国家联盟)."""
+    return frozenset(name for alias, canonical, label in curated_aliases(path) if label == "ORG"
+                     for name in (alias, canonical))
 
 
 @lru_cache(maxsize=None)

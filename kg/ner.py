@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import ModelError
-from kg.gazetteer import is_known_place, org_suffixes, place_names
+from kg.gazetteer import is_known_place, known_organisations, org_suffixes, place_names
 from kg.ingest import Document
 
 log = logging.getLogger(__name__)
@@ -416,7 +416,8 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
                                  word_len: dict[int, int] | None = None) -> None:
     """Correct the model's spans with general rules of Chinese naming, in place.
 
-    1. a span whose text is a known place (``models/places.tsv``) is LOC (鄂尔多斯 tagged PER);
+    1. a span whose text is a known organisation (``models/aliases.tsv``) is ORG (东盟 tagged
+       LOC), one whose text is a known place (``models/places.tsv``) is LOC (鄂尔多斯 tagged PER);
     2. a LOC span that ends like an organisation is ORG (内蒙古自治区公安厅交通管理局);
     3. a place followed by an organisation name is one ORG (呼和浩特市 + 第一医院), and so is
        自治区 + an organisation name (自治区人大常委会);
@@ -432,6 +433,7 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
 
     text = sdoc.text
     suffixes = org_suffixes()
+    organisations = known_organisations()
     # segmenter words ending at each character offset, with their length (from the B/M/E/S tags)
     if word_len is None:
         word_len = segmenter_word_lengths(sdoc)
@@ -452,7 +454,9 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
     result = []
     for ent in sorted(spans, key=lambda e: e.start_char):
         span = ent
-        if ent.label_ != "LOC" and is_known_place(ent.text):
+        if ent.label_ != "ORG" and ent.text in organisations:
+            span = sdoc.char_span(ent.start_char, ent.end_char, label="ORG")
+        elif ent.label_ != "LOC" and is_known_place(ent.text):
             span = sdoc.char_span(ent.start_char, ent.end_char, label="LOC")
         if span.label_ == "LOC" and _names_organisation(span.text, suffixes) and \
                 _closes_organisation(text, span.end_char, word_len, suffixes):

@@ -310,3 +310,15 @@ def test_loaded_pipeline_multiplies_through_numpy_blas():
     ops = {type(node.ops).__name__ + str(getattr(node.ops, "use_blis", None))
            for _, component in nlp.pipeline for node in component.model.walk()}
     assert ops == {"NumpyOpsFalse"}
+
+
+def test_known_organisation_tagged_as_a_place_is_an_organisation():
+    doc = doc_with("东盟各国外长在吉隆坡会晤。", [("东盟", "LOC"), ("吉隆坡", "LOC")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("东盟", "ORG"), ("吉隆坡", "LOC")]
+
+
+def test_foreign_country_tagged_as_a_person_is_a_place():
+    doc = doc_with("马拉维总统会见了中国代表团。", [("马拉维", "PER")])
+    extend_place_to_organisation(doc)
+    assert ents(doc)[0] == ("马拉维", "LOC")

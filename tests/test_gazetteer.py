@@ -1,0 +1,30 @@
+"""Gazetteer: the shipped place and organisation tables and what the segmenter and NER read from them."""
+from __future__ import annotations
+
+from kg import gazetteer
+
+
+def test_world_countries_are_known_places_by_their_common_names():
+    names = gazetteer.place_names()
+    assert {"马拉维", "哈萨克斯坦", "蒙古国", "美国"} <= names
+    assert "美" not in names  # one-character forms are for linking 中美-style pairs, not names on sight
+    assert gazetteer.place_aliases()["俄"] == "俄罗斯"
+
+
+def test_ordinary_text_collisions_are_left_out_of_the_tables():
+    names = gazetteer.place_names()
+    assert "巴林" not in names  # 巴林石, 巴林右旗 in Inner Mongolia
+    assert "蒙古" not in names  # 蒙古包, 蒙古族
+    assert gazetteer.place_aliases()["阿盟"] == "阿拉善盟"  # not the Arab League
+
+
+def test_two_character_foreign_and_county_names_are_not_forced_on_the_segmenter():
+    words = set(gazetteer.dictionary_words())
+    assert {"中国", "我国", "哈萨克斯坦", "东南亚", "包头"} <= words
+    assert not {"加纳", "中亚", "林西"} & words  # 增加纳税, 集中亚洲, 东林西铁
+
+
+def test_known_organisations_are_short_and_full_names_of_curated_orgs():
+    orgs = gazetteer.known_organisations()
+    assert {"东盟", "东南亚国家联盟", "包钢", "包钢集团"} <= orgs
+    assert "青城" not in orgs  # a place alias
