@@ -84,7 +84,8 @@ def make_parser() -> argparse.ArgumentParser:
     ev.add_argument("--errors", action="store_true", help="with --gold or --msra: list every missed and spurious mention, with context")
 
     tr = sub.add_parser("train", help="train the segmenter or the NER model from the corpora")
-    tr.add_argument("what", choices=["segmenter", "ner", "all"])
+    tr.add_argument("what", choices=["segmenter", "verbs", "ner", "all"],
+                    help="segmenter (pkuseg), verbs (the predicate-verb lexicon), ner, or all three")
     tr.add_argument("--corpora", type=Path, default=None, metavar="DIR", help="corpora folder (default ../shared/corpora)")
     return parser
 
@@ -159,6 +160,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     corpora = args.corpora or train.DEFAULT_CORPORA
     if args.what in ("segmenter", "all"):
         train.train_segmenter(corpora)
+    if args.what in ("verbs", "all"):
+        train.write_predicate_verbs(corpora)
     if args.what in ("ner", "all"):
         train.train_ner(corpora)
     return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -108,6 +109,20 @@ def peoples_daily_words(path: Path, *, join_names: bool = True) -> Iterator[list
     """
     for tokens in _pd_lines(path):
         yield [word for word, *_ in (_join_people(tokens) if join_names else tokens)]
+
+
+def peoples_daily_predicate_verbs(path: Path, *, min_count: int = 5, min_share: float = 0.85) -> list[str]:
+    """Words of two characters or more that ``199801.txt`` tags as plain verbs (``v``) in at
+    least ``min_share`` of their ``min_count`` or more occurrences: predicates such as 成立,
+    选派, 推动.  Verbs that are as often verbal nouns (``vn``: 管理, 发展, 建设) are left out,
+    since organisation names are full of those (市场监督管理局, 发展和改革委员会)."""
+    tags: dict[str, Counter] = {}
+    for tokens in _pd_lines(path):
+        for word, tag, *_ in tokens:
+            tags.setdefault(word, Counter())[tag] += 1
+    verbs = [word for word, seen in tags.items()
+             if len(word) >= 2 and sum(seen.values()) >= min_count and seen["v"] >= min_share * sum(seen.values())]
+    return sorted(verbs)
 
 
 def peoples_daily_entities(path: Path) -> Iterator[Example]:

@@ -144,6 +144,13 @@ def titles(path: Path = DATA / "titles.txt") -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
+def predicate_verbs(path: Path = DATA / "predicate_verbs.txt") -> frozenset[str]:
+    """Verbs that start a clause's predicate (``models/predicate_verbs.txt``: 成立, 选派, 新增 …),
+    learned from People's Daily by ``kg train verbs``."""
+    return frozenset(fields[0] for fields in _rows(path, min_fields=1))
+
+
+@lru_cache(maxsize=None)
 def org_suffixes(path: Path = DATA / "org_suffixes.txt") -> tuple[str, ...]:
     """Organisation-name endings (``models/org_suffixes.txt``: 有限公司, 医院, 局 …), longest first."""
     words = {fields[0] for fields in _rows(path, min_fields=1)}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import ModelError
-from kg.gazetteer import is_known_place, known_organisations, org_suffixes, place_names
+from kg.gazetteer import is_known_place, known_organisations, org_suffixes, place_names, predicate_verbs
 from kg.ingest import Document
 
 log = logging.getLogger(__name__)
@@ -234,13 +234,36 @@ def _name_start(text: str, bracket: int, before: list, max_chars: int) -> int:
     return start
 
 
+#: a count of things (两家, 7所, 首座): a clause, never inside a name (第一医院 is, hence 第)
+_COUNTED = re.compile(r"(?<!第)(?:[0-9０-９]+|[一二三四五六七八九十两几多数首]+)[家所个座批项名位条支]")
+
+
+def _predicate_end(text: str, start: int, word_len: dict[int, int]) -> int | None:
+    """End of the segmenter word at ``start`` if it is a predicate verb (成立, 选派: see
+    ``models/predicate_verbs.txt``), else ``None``."""
+    verbs = predicate_verbs()
+    for end in range(start + 2, min(start + 5, len(text)) + 1):
+        if word_len.get(end) == end - start and text[start:end] in verbs:
+            return end
+    return None
+
+
 def _organisation_end(text: str, name_start: int, start: int, limit: int, word_len: dict[int, int],
                       suffixes: tuple[str, ...]) -> int | None:
     """End of the longest organisation name ``text[name_start:end]`` with ``start < end <= limit``
-    (brackets balanced, no stop character after ``start``)."""
+    (brackets balanced, no stop character after ``start``).
+
+    A name does not run across a count (内蒙古 + 新增两家…学院), and a predicate verb right after
+    ``start`` may only be followed by the organisation word itself (内蒙古 + 创新 + 中心 is a name;
+    巴彦淖尔市 + 成立 + 农推官工作室 and 克什克腾旗 + 选派 + 原民族语言授课学校 are clauses)."""
     stop = _STOP.search(text, start, limit)
     limit = stop.start() if stop else limit
+    counted = _COUNTED.search(text, start, limit)
+    limit = counted.start() if counted else limit
+    verb_end = _predicate_end(text, start, word_len)
     for end in range(limit, start, -1):
+        if verb_end is not None and end > verb_end and word_len.get(end) != end - verb_end:
+            continue
         if _closes_organisation(text, end, word_len, suffixes) and _balanced(text[name_start:end]):
             return end
     return None

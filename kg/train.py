@@ -108,6 +108,19 @@ def prune_segmenter(model_dir: Path, *, threshold: float = 0.01) -> dict[str, in
     return {"features_before": n_feature, "features_after": int(keep.sum())}
 
 
+def write_predicate_verbs(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "predicate_verbs.txt") -> Path:
+    """Write the predicate-verb lexicon (:func:`kg.corpora.peoples_daily_predicate_verbs`)."""
+    verbs = corpora.peoples_daily_predicate_verbs(_require(corpora_dir / "peoples_daily_1998" / "199801.txt"))
+    header = ("# Predicate verbs: words People's Daily 1998-01 tags as plain verbs (v) in >= 85% of their\n"
+              "# >= 5 occurrences (not verbal nouns such as 管理, 发展).  An organisation name never starts\n"
+              "# with one after its place (巴彦淖尔市 + 成立 + 农推官工作室 is a clause).  Rebuild: kg train verbs\n")
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(header + "".join(f"{verb}\n" for verb in verbs), encoding="utf-8")
+    tmp.replace(out)
+    log.info("%s: %d predicate verbs", out, len(verbs))
+    return out
+
+
 def featured_tokenizer(segmenter: Path = MODELS / "segmenter", config: Path | None = None):
     """A spaCy ``zh`` pipeline whose tokenizer is kg's own (kg/zh_tokenizer.py): one token per
     character carrying the segmenter's word features, so every gold span aligns and the

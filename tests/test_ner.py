@@ -322,3 +322,24 @@ def test_foreign_country_tagged_as_a_person_is_a_place():
     doc = doc_with("马拉维总统会见了中国代表团。", [("马拉维", "PER")])
     extend_place_to_organisation(doc)
     assert ents(doc)[0] == ("马拉维", "LOC")
+
+
+def test_an_extension_stops_before_a_predicate_verb_and_its_object():
+    doc = doc_with("巴彦淖尔市成立农推官工作室。", [("巴彦淖尔市", "LOC")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("巴彦淖尔市", "LOC")]
+
+
+def test_a_verb_word_right_before_the_organisation_word_is_part_of_the_name():
+    doc = doc_with("京津冀国家技术创新中心内蒙古创新中心成功推动项目落地。", [("内蒙古", "LOC")])
+    extend_place_to_organisation(doc)
+    assert ("内蒙古创新中心", "ORG") in ents(doc)
+
+
+def test_an_extension_does_not_run_across_a_count():
+    doc = doc_with("日前，内蒙古新增两家新质生产力工匠学院。", [("内蒙古", "LOC")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("内蒙古", "LOC")]
+    doc = doc_with("呼和浩特市第一医院近期取得突破。", [("呼和浩特市", "LOC")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("呼和浩特市第一医院", "ORG")]
