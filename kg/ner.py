@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import ModelError
-from kg.gazetteer import is_known_place, known_organisations, org_suffixes, place_names, predicate_verbs
+from kg.gazetteer import (
+    is_known_place,
+    known_organisations,
+    org_suffixes,
+    place_names,
+    predicate_verbs,
+)
 from kg.ingest import Document
 
 log = logging.getLogger(__name__)

@@ -68,8 +68,8 @@ def test_bio_to_spans_handles_label_change_without_b():
 
 def test_predicate_verbs_are_plain_verbs_not_verbal_nouns(tmp_path):
     path = tmp_path / "199801.txt"
-    lines = ["19980101-01-001-%03d/m  市里/s  成立/v  了/u  管理/v  委员会/n" % i for i in range(4)]
-    lines += ["19980101-01-002-%03d/m  加强/vn  管理/vn  成立/v" % i for i in range(4)]
+    lines = [f"19980101-01-001-{i:03d}/m  市里/s  成立/v  了/u  管理/v  委员会/n" for i in range(4)]
+    lines += [f"19980101-01-002-{i:03d}/m  加强/vn  管理/vn  成立/v" for i in range(4)]
     path.write_bytes("\r\n".join(lines).encode("gbk"))
     # 成立: 8 of 8 plain verb; 管理: 4 of 8 (verbal noun as often); 了 is one character
     assert corpora.peoples_daily_predicate_verbs(path, min_count=5) == ["成立"]
