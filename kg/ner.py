@@ -316,8 +316,10 @@ def postprocess_entities(sdoc) -> None:
 def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None) -> None:
     """A "person" shaped like a place or an organisation is one: a PER span ending in an
     administrative unit (克什克腾旗) is LOC, one ending in an organisation word (…教育局) is ORG,
-    and a PER span followed at once by a short segmenter word ending in 旗/县/盟 (克什克 + 腾旗,
-    a transliterated banner name cut by the segmenter) is LOC over both."""
+    a PER span followed at once by a short segmenter word ending in 旗/县/盟 (克什克 + 腾旗,
+    a transliterated banner name cut by the segmenter) is LOC over both, one that opens with a
+    known place word is that place (乌兰察布市 + 南|瓜子), and one holding a space is the names
+    on either side (记者 冯雪玉 孙柳)."""
     text = sdoc.text
     lengths = segmenter_word_lengths(sdoc) if word_len is None else word_len
     next_word = {end - length: end for end, length in lengths.items()}
@@ -325,7 +327,18 @@ def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None) ->
     spans, changed = [], False
     for ent in sdoc.ents:
         span = ent
-        if ent.label_ == "PER" and "·" not in ent.text and len(ent.text) >= 3:
+        if ent.label_ == "PER" and any(ch.isspace() for ch in ent.text):
+            # two bylined names read as one (记者 冯雪玉 孙柳): a name never holds a space
+            parts = (sdoc.char_span(m.start(), m.end(), label="PER")
+                     for m in _WORD.finditer(text, ent.start_char, ent.end_char) if len(m.group()) >= 2)
+            spans += [part for part in parts if part is not None]
+            changed = True
+            continue
+        place = _leading_place(text, ent, lengths) if ent.label_ == "PER" else None
+        if place is not None:
+            # a place read into a name (乌兰察布市 + 南瓜子 read as the person 乌兰察布市南)
+            span = sdoc.char_span(ent.start_char, ent.start_char + len(place), label="LOC")
+        elif ent.label_ == "PER" and "·" not in ent.text and len(ent.text) >= 3:
             name = ent.text
             if _names_organisation(name, suffixes) and len(name) >= 4:
                 span = sdoc.char_span(ent.start_char, ent.end_char, label="ORG")
@@ -343,6 +356,20 @@ def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None) ->
         from spacy.util import filter_spans
 
         sdoc.ents = filter_spans(spans)
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _leading_place(text: str, ent, word_len: dict[int, int]) -> str | None:
+    """The known place (three characters or more, or ending in 市/县/旗 …) that opens ``ent``
+    and ends a segmenter word before the span's end, if any."""
+    for end in range(ent.end_char - 1, ent.start_char + 1, -1):
+        name = text[ent.start_char:end]
+        if word_len.get(end) == len(name) and is_known_place(name) and \
+                (len(name) >= 3 or name.endswith(COUNTY_AND_ABOVE_SUFFIXES)):
+            return name
+    return None
 
 
 # "…、…、…等5家企业": a list that the text itself says is a list of organisations

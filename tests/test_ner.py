@@ -11,6 +11,7 @@ from kg.ner import (
     Recognizer,
     extend_place_to_organisation,
     postprocess_entities,
+    relabel_misshapen_people,
     resolve_model_path,
     segmenter_word_lengths,
     tag_known_places,
@@ -343,3 +344,15 @@ def test_an_extension_does_not_run_across_a_count():
     doc = doc_with("呼和浩特市第一医院近期取得突破。", [("呼和浩特市", "LOC")])
     extend_place_to_organisation(doc)
     assert ents(doc) == [("呼和浩特市第一医院", "ORG")]
+
+
+def test_a_person_span_holding_a_space_is_two_people():
+    doc = doc_with("本报讯 (记者 冯雪玉 孙柳)近日", [("冯雪玉 孙柳", "PER")])
+    relabel_misshapen_people(doc)
+    assert ents(doc) == [("冯雪玉", "PER"), ("孙柳", "PER")]
+
+
+def test_a_person_span_opening_with_a_known_place_is_the_place():
+    doc = doc_with("这是发展场景：乌兰察布市南瓜子畅销60余国。", [("乌兰察布市南", "PER")])
+    relabel_misshapen_people(doc)
+    assert ents(doc) == [("乌兰察布市", "LOC")]
