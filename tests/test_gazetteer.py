@@ -28,3 +28,19 @@ def test_known_organisations_are_short_and_full_names_of_curated_orgs():
     orgs = gazetteer.known_organisations()
     assert {"东盟", "东南亚国家联盟", "包钢", "包钢集团"} <= orgs
     assert "青城" not in orgs  # a place alias
+
+
+def test_shipped_predicate_verbs_are_predicates_not_verbal_nouns():
+    verbs = gazetteer.predicate_verbs()
+    assert {"成立", "选派", "新增", "推动"} <= verbs
+    assert not {"管理", "发展", "建设", "服务", "研究"} & verbs  # inside 市场监督管理局, 发展和改革委员会
+
+
+def test_predicate_verb_lexicon_is_rebuilt_from_peoples_daily(tmp_path):
+    from kg.train import write_predicate_verbs
+
+    corpus = tmp_path / "corpora" / "peoples_daily_1998" / "199801.txt"
+    corpus.parent.mkdir(parents=True)
+    corpus.write_bytes("\r\n".join(f"19980101-01-001-{i:03d}/m  市里/s  成立/v  委员会/n" for i in range(5)).encode("gbk"))
+    out = write_predicate_verbs(tmp_path / "corpora", tmp_path / "verbs.txt")
+    assert gazetteer.predicate_verbs.__wrapped__(out) == frozenset({"成立"})
