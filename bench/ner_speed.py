@@ -3,7 +3,8 @@
     python bench/ner_speed.py [--min-chars 400000] [--processes 2]
 
 The seed pages are repeated until the text reaches ``--min-chars``.  Prints chars/s for
-jieba.posseg (the baseline), kg's spaCy pipeline (pkuseg segmenter + NER) on one process and
+jieba.posseg (the baseline), pkuseg segmentation alone and kg's tokenizer (the floor under the
+pipeline), kg's spaCy pipeline (pkuseg segmenter + NER) on one process and
 on ``--processes`` processes (``nlp.pipe(n_process=...)``), the ratios against the baseline,
 and the peak RSS of this process (and of the children).  A benchmark, not a test: no pass/fail.
 """
@@ -67,6 +68,18 @@ def main() -> None:
 
     nlp = load_pipeline()
     nlp("预热")
+    # the floor under the pipeline: pkuseg word segmentation alone (with kg's user dictionary),
+    # then the tokenizer that turns its words into featured character tokens
+    t0 = time.perf_counter()
+    for text in texts:
+        nlp.tokenizer.seg.cut(text)
+    seg = chars / (time.perf_counter() - t0)
+    print(f"  pkuseg segmentation alone:  {seg:10,.0f} chars/s   ({seg / base:.2f}x)")
+    t0 = time.perf_counter()
+    for text in texts:
+        nlp.tokenizer(text)
+    tok = chars / (time.perf_counter() - t0)
+    print(f"  kg tokenizer (+ features):  {tok:10,.0f} chars/s   ({tok / base:.2f}x)")
     t0 = time.perf_counter()
     n_ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=64))
     ours = chars / (time.perf_counter() - t0)
