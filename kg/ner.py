@@ -478,6 +478,8 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
     3. a place followed by an organisation name is one ORG (呼和浩特市 + 第一医院), and so is
        自治区 + an organisation name (自治区人大常委会);
     4. adjacent organisation spans are one (北京友谊医院 + 内蒙古医院): the flat, outermost span;
+       so is a place written right before an organisation's full name (内蒙古 +
+       奥普赛生物科技有限公司; 兴安盟 + the brand 金风 stay apart);
     5. an organisation's own unit written right after its name joins it (内蒙古师范大学 + 生物标本馆):
        at most ``max_unit_chars``, starting with a Chinese character (not “管委会+公司”).
 
@@ -538,7 +540,11 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
             extended = sdoc.char_span(span.start_char, end, label="ORG") if end else None
             if extended is not None:
                 span = extended
-        if result and result[-1].label_ == "ORG" and span.label_ == "ORG" and result[-1].end_char == span.start_char:
+        # an organisation right before an organisation is part of its name (北京友谊医院 + 内蒙古医院:
+        # the flat, outermost span), and so is a place before a full name (内蒙古 +
+        # 奥普赛生物科技有限公司; not before a brand: 兴安盟 + 金风)
+        if result and span.label_ == "ORG" and result[-1].end_char == span.start_char and (
+                result[-1].label_ == "ORG" or result[-1].label_ == "LOC" and _names_organisation(span.text, suffixes)):
             merged = sdoc.char_span(result[-1].start_char, span.end_char, label="ORG")
             if merged is not None:
                 result[-1] = merged

@@ -356,3 +356,15 @@ def test_a_person_span_opening_with_a_known_place_is_the_place():
     doc = doc_with("这是发展场景：乌兰察布市南瓜子畅销60余国。", [("乌兰察布市南", "PER")])
     relabel_misshapen_people(doc)
     assert ents(doc) == [("乌兰察布市", "LOC")]
+
+
+def test_a_place_right_before_a_companys_full_name_is_part_of_it():
+    doc = doc_with("内蒙古奥普赛生物科技有限公司研发了新产品。", [("内蒙古", "LOC"), ("奥普赛生物科技有限公司", "ORG")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("内蒙古奥普赛生物科技有限公司", "ORG")]
+
+
+def test_a_place_right_before_a_brand_stays_a_place():
+    doc = doc_with("兴安盟金风200万千瓦风电项目开工。", [("兴安盟", "LOC"), ("金风", "ORG")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("兴安盟", "LOC"), ("金风", "ORG")]
