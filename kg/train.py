@@ -29,7 +29,7 @@ NER_CONFIG = CONFIGS / "ner.cfg"
 #: examples the ``augment`` source adds (kg/augment.py)
 AUGMENTED_EXAMPLES = 10_000
 #: steps of NER stage 1 behind the shipped model (see models/README.md)
-STAGE1_STEPS = 12_000
+STAGE1_STEPS = 10_000
 
 
 def _require(path: Path) -> Path:
