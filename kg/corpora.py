@@ -120,9 +120,8 @@ def peoples_daily_predicate_verbs(path: Path, *, min_count: int = 5, min_share: 
     for tokens in _pd_lines(path):
         for word, tag, *_ in tokens:
             tags.setdefault(word, Counter())[tag] += 1
-    verbs = [word for word, seen in tags.items()
-             if len(word) >= 2 and sum(seen.values()) >= min_count and seen["v"] >= min_share * sum(seen.values())]
-    return sorted(verbs)
+    return sorted(word for word, seen in tags.items()
+                  if len(word) >= 2 and seen.total() >= min_count and seen["v"] >= min_share * seen.total())
 
 
 def peoples_daily_entities(path: Path) -> Iterator[Example]:

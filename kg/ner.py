@@ -240,8 +240,10 @@ def _name_start(text: str, bracket: int, before: list, max_chars: int) -> int:
     return start
 
 
+#: a number, in digits or in characters (5, ５, 两, 十二, 几, 多)
+_NUMBER = r"(?:[0-9０-９]+|[一二三四五六七八九十两几多数]+)"
 #: a count of things (两家, 7所, 首座): a clause, never inside a name (第一医院 is, hence 第)
-_COUNTED = re.compile(r"(?<!第)(?:[0-9０-９]+|[一二三四五六七八九十两几多数首]+)[家所个座批项名位条支]")
+_COUNTED = re.compile(rf"(?<!第)(?:{_NUMBER}|首)[家所个座批项名位条支]")
 
 
 def _predicate_end(text: str, start: int, word_len: dict[int, int]) -> int | None:
@@ -373,7 +375,7 @@ def _leading_place(text: str, ent, word_len: dict[int, int]) -> str | None:
 
 
 # "…、…、…等5家企业": a list that the text itself says is a list of organisations
-_LISTED_AS_ORGS = re.compile(r"等(?:[0-9０-９]+|[一二三四五六七八九十两几多数]+)?(?:家|个|所)?"
+_LISTED_AS_ORGS = re.compile(rf"等{_NUMBER}?(?:家|个|所)?"
                              r"(?:重点|龙头|骨干|优势|头部|链主)?(?:企业|公司|单位|机构|集团|医院|高校|院校|银行)")
 _LIST_BOUNDARY = re.compile(r"[\s，。；：！？“”‘’《》〈〉「」,.;:!?（）()]")
 
