@@ -9,13 +9,17 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from kg.errors import CorpusError
 
 #: ``(text, [(start, end, label), ...])`` with end-exclusive character offsets.
 Example = tuple[str, list[tuple[int, int, str]]]
+#: the label of a span whose annotation is unknown: training treats it as neither entity nor O
+MISSING = "?"
+#: what follows a person's name in a doctrine named after them (邓小平理论, 毛泽东思想, 马克思主义)
+_DOCTRINE_WORDS = ("理论", "思想", "主义")
 
 _PD_TOKEN = re.compile(r"^(\[)?(.+?)/([A-Za-z]+)(?:\](\w+))?$")
 _PD_LABELS = {"nr": "PER", "ns": "LOC", "nt": "ORG"}
@@ -124,13 +128,24 @@ def peoples_daily_predicate_verbs(path: Path, *, min_count: int = 5, min_share: 
                   if len(word) >= 2 and seen.total() >= min_count and seen["v"] >= min_share * seen.total())
 
 
-def peoples_daily_entities(path: Path) -> Iterator[Example]:
+def peoples_daily_entities(path: Path, *, entity_words: Mapping[str, str] | None = None) -> Iterator[Example]:
     """Yield People's Daily paragraphs as NER examples (nr -> PER, ns -> LOC, nt -> ORG).
 
     A bracketed compound counts once with its outer tag; a person's ``nr`` tokens (surname + given
     name) form one PER, and a list of people printed without separators is one PER each
     (:func:`person_groups`).
+
+    Where People's Daily's tags say nothing about entity-hood, the span is :data:`MISSING` rather
+    than O, so this corpus does not teach "not an entity" where MSRA teaches an entity:
+
+    * abbreviations (``j``: 中/j 美/j, 十五大/j, 欧盟/j) outside a tagged compound;
+    * ``nz`` compounds ([中国/ns 人民/n 政治/n 协商/vn 会议/n]nz);
+    * words of ``entity_words`` (see :func:`entity_lexicon`) tagged as common words (外交部/n, 两岸/n).
+
+    A doctrine named after a person (邓小平理论/n, one word here) tags the person, when
+    ``entity_words`` knows the name as a PER.
     """
+    known = entity_words or {}
     for tokens in map(_join_people, _pd_lines(path)):
         text = ""
         spans: list[tuple[int, int, str]] = []
@@ -141,14 +156,50 @@ def peoples_daily_entities(path: Path) -> Iterator[Example]:
             start = len(text)
             text += word
             label = _PD_LABELS.get(tag)
-            if compound_start is None and label:
-                spans.append((start, len(text), label))
+            if compound_start is None:
+                if label:
+                    spans.append((start, len(text), label))
+                elif tag == "j" or word in known:
+                    spans.append((start, len(text), MISSING))
+                else:
+                    name = _doctrine_person(word, known)
+                    if name:
+                        spans.append((start, start + len(name), "PER"))
             if compound is not None and compound_start is not None:
-                label = _PD_LABELS.get(compound)
+                label = _PD_LABELS.get(compound) or (MISSING if compound == "nz" else None)
                 if label:
                     spans.append((compound_start, len(text), label))
                 compound_start = None
         yield text, spans
+
+
+def _doctrine_person(word: str, known: Mapping[str, str]) -> str | None:
+    """The person a doctrine word is named after (邓小平理论 -> 邓小平), if ``known`` says PER."""
+    for ending in _DOCTRINE_WORDS:
+        name = word[: -len(ending)]
+        if word.endswith(ending) and len(name) >= 2 and known.get(name) == "PER":
+            return name
+    return None
+
+
+def entity_lexicon(examples: Iterable[Example], *, min_tagged: int = 3, min_share: float = 0.5) -> dict[str, str]:
+    """Strings of two or more characters that ``examples`` tag as an entity at least
+    ``min_tagged`` times and in at least ``min_share`` of the places they occur, with their
+    most frequent label: what the reference annotation (MSRA) consistently calls an entity
+    (两岸 LOC, 外交部 ORG, 邓小平 PER)."""
+    examples = list(examples)
+    tagged: dict[str, Counter] = {}
+    for text, spans in examples:
+        for start, end, label in spans:
+            if end - start >= 2:
+                tagged.setdefault(text[start:end], Counter())[label] += 1
+    corpus = "\n".join(text for text, _ in examples)
+    lexicon = {}
+    for word, labels in tagged.items():
+        total = labels.total()
+        if total >= min_tagged and total >= min_share * corpus.count(word):
+            lexicon[word] = labels.most_common(1)[0][0]
+    return lexicon
 
 
 def msra_bio(path: Path) -> Iterator[Example]:
@@ -205,6 +256,27 @@ def cluener(path: Path) -> Iterator[Example]:
                     for start, end in offsets:
                         spans.append((start, end + 1, label))  # CLUENER ends are inclusive
             yield obj["text"], sorted(spans)
+
+
+def mark_unannotated_entities(examples: Iterable[Example], entity_words: Mapping[str, str]) -> Iterator[Example]:
+    """``examples`` with each untagged occurrence of an ``entity_words`` word made :data:`MISSING`
+    (longest match first, never overlapping a tagged span): for corpora that annotate only some
+    mentions (CLUENER2020 leaves many countries and agencies untagged)."""
+    longest = max(map(len, entity_words), default=0)
+    for text, spans in examples:
+        taken = bytearray(len(text))
+        for start, end, _ in spans:
+            taken[start:end] = b"\x01" * (end - start)
+        added = []
+        i = 0
+        while i < len(text):
+            for size in range(min(longest, len(text) - i), 1, -1):
+                if text[i:i + size] in entity_words and not any(taken[i:i + size]):
+                    added.append((i, i + size, MISSING))
+                    i += size - 1
+                    break
+            i += 1
+        yield text, sorted(spans + added)
 
 
 def sighan_gold(path: Path) -> Iterator[list[str]]:

@@ -28,8 +28,10 @@ CONFIGS = REPO / "configs"
 NER_CONFIG = CONFIGS / "ner.cfg"
 #: examples the ``augment`` source adds (kg/augment.py)
 AUGMENTED_EXAMPLES = 10_000
+#: sources whose annotation gaps are harmonised with MSRA's entity words (see ner_examples)
+HARMONISED = ("pd",)
 #: steps of NER stage 1 behind the shipped model (see models/README.md)
-STAGE1_STEPS = 10_000
+STAGE1_STEPS = 8_000
 
 
 def _require(path: Path) -> Path:
@@ -142,33 +144,54 @@ def _segmenter_arg(segmenter: Path) -> str:
     return segmenter.name if segmenter.resolve().parent == MODELS.resolve() else str(segmenter.resolve())
 
 
-def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd", "cluener")) -> dict[str, list]:
-    """Collect ``(text, spans)`` training examples from each named source."""
+def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd", "cluener"),
+                 msra_heldout: int = 0, harmonise: tuple[str, ...] = HARMONISED) -> dict[str, list]:
+    """Collect ``(text, spans)`` training examples from each named source.
+
+    People's Daily is harmonised with MSRA (:func:`kg.corpora.peoples_daily_entities`): words MSRA
+    consistently tags as entities, learned from MSRA train less its last ``msra_heldout``
+    sentences (the dev set), are left unannotated where People's Daily calls them common words;
+    with ``"cluener"`` in ``harmonise``, also where CLUENER2020 leaves them untagged.
+    """
     found: dict[str, list] = {}
+    msra = list(corpora.msra_bio(_require(corpora_dir / "msra_ner" / "msra_train_bio")))
     if "msra" in sources:
-        found["msra"] = list(corpora.msra_bio(_require(corpora_dir / "msra_ner" / "msra_train_bio")))
+        found["msra"] = msra
+    lexicon = corpora.entity_lexicon(msra[:len(msra) - msra_heldout]) if harmonise else {}
+    log.info("MSRA entity lexicon: %d words", len(lexicon))
     if "pd" in sources:
-        found["pd"] = [ex for ex in corpora.peoples_daily_entities(_require(corpora_dir / "peoples_daily_1998" / "199801.txt")) if ex[0]]
+        found["pd"] = [ex for ex in corpora.peoples_daily_entities(
+            _require(corpora_dir / "peoples_daily_1998" / "199801.txt"),
+            entity_words=lexicon if "pd" in harmonise else None) if ex[0]]
     if "cluener" in sources:  # the public train and dev sets (our dev set is MSRA's)
         found["cluener"] = [ex for name in ("train.json", "dev.json")
                             for ex in corpora.cluener(_require(corpora_dir / "cluener2020" / name))]
+        if "cluener" in harmonise:
+            found["cluener"] = list(corpora.mark_unannotated_entities(found["cluener"], lexicon))
     return found
 
 
 def write_docbin(nlp, examples, path: Path) -> dict[str, int]:
-    """Tokenise ``examples`` with ``nlp`` and save them as a DocBin; spans that do not align
-    with the segmenter's tokens are kept as *missing* (neither entity nor O) so the model is
-    not taught wrong boundaries.  Returns counts of aligned and misaligned entities."""
+    """Tokenise ``examples`` with ``nlp`` and save them as a DocBin; spans labelled
+    :data:`kg.corpora.MISSING`, and spans that do not align with the tokens, are kept as
+    *missing* (neither entity nor O) so the model is not taught wrong boundaries.  Returns
+    counts of entities, misaligned entities, missing spans and docs."""
     from spacy.tokens import DocBin
 
     from kg.training_corpus import FEATURE_ATTRS
 
-    stats = {"entities": 0, "misaligned": 0, "docs": 0}
+    stats = {"entities": 0, "misaligned": 0, "missing": 0, "docs": 0}
     db = DocBin(attrs=FEATURE_ATTRS)
     texts = [t for t, _ in examples]
     for doc, (_, spans) in zip(nlp.pipe(texts, batch_size=256), examples):
         ents, missing = [], []
         for start, end, label in spans:
+            if label == corpora.MISSING:
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is not None:
+                    missing.append(span)
+                    stats["missing"] += 1
+                continue
             span = doc.char_span(start, end, label=label)
             stats["entities"] += 1
             if span is None:
@@ -190,7 +213,8 @@ def write_docbin(nlp, examples, path: Path) -> dict[str, int]:
 
 
 def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...], dev_size: int = 2000,
-                     segmenter: Path = MODELS / "segmenter", config: Path = NER_CONFIG) -> tuple[Path, Path]:
+                     segmenter: Path = MODELS / "segmenter", config: Path = NER_CONFIG,
+                     harmonise: tuple[str, ...] = HARMONISED) -> tuple[Path, Path]:
     """Write ``train.spacy`` and ``dev.spacy`` under ``work`` (reused when already there).
 
     The dev set is the last ``dev_size`` MSRA training sentences (MSRA test is kept for
@@ -202,7 +226,8 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     work.mkdir(parents=True, exist_ok=True)
     random.seed(0)
     real = tuple(s for s in sources if s != "augment")
-    data = ner_examples(corpora_dir, sources=tuple(dict.fromkeys(("msra", *real))))
+    data = ner_examples(corpora_dir, sources=tuple(dict.fromkeys(("msra", *real))), msra_heldout=dev_size,
+                        harmonise=harmonise)
     dev = data["msra"][-dev_size:]
     data["msra"] = data["msra"][:-dev_size]
     train: list = []
@@ -251,6 +276,7 @@ def train_ner(
     work_dir: Path | None = None,
     overrides: dict[str, str] | None = None,
     config: Path = NER_CONFIG,
+    harmonise: tuple[str, ...] = HARMONISED,
 ) -> Path:
     """Train the NER pipeline in two ``spacy train`` stages and copy the result to ``out``.
 
@@ -264,7 +290,7 @@ def train_ner(
         raise CorpusError(f"{segmenter}: no segmenter; run `kg train segmenter` first")
     work = Path(work_dir or tempfile.mkdtemp(prefix="kg-ner-"))
     train_file, dev_file = prepare_ner_data(corpora_dir, work / "stage1", sources=sources, segmenter=segmenter,
-                                            config=config)
+                                            config=config, harmonise=harmonise)
     if os.environ.get("KG_PREPARE_ONLY"):
         return work
     stage1 = _spacy_train(config, work / "stage1" / "output", train_file, dev_file, segmenter,
@@ -303,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="spaCy config override")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--config", type=Path, default=NER_CONFIG, help="stage-1 spaCy config (default configs/ner.cfg)")
+    parser.add_argument("--harmonise", default=",".join(HARMONISED),
+                        help="sources whose untagged MSRA entity words become unannotated (pd, cluener; '' for none)")
     parser.add_argument("--iterations", type=int, default=6)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -312,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
         overrides = dict(kv.split("=", 1) for kv in args.set)
         train_ner(args.corpora, args.out or MODELS / "ner", work_dir=args.work, sources=tuple(args.sources.split(",")),
                   finetune_sources=tuple(x for x in args.finetune.split(",") if x), overrides=overrides,
-                  config=args.config)
+                  config=args.config, harmonise=tuple(x for x in args.harmonise.split(",") if x))
     return 0
 
 

@@ -73,3 +73,40 @@ def test_predicate_verbs_are_plain_verbs_not_verbal_nouns(tmp_path):
     path.write_bytes("\r\n".join(lines).encode("gbk"))
     # 成立: 8 of 8 plain verb; 管理: 4 of 8 (verbal noun as often); 了 is one character
     assert corpora.peoples_daily_predicate_verbs(path, min_count=5) == ["成立"]
+
+
+HARMONISE_LINE = ("19980101-01-001-007/m  中/j  美/j  关系/n  ，/w  外交部/n  发言人/n  谈/v  十五大/j  和/c  "
+                  "邓小平理论/n  ，/w  [中国/ns  人民/n  政治/n  协商/vn  会议/n]nz  在/p  [中共/j  中央/n]nt  。/w  ")
+
+
+def test_people_daily_leaves_what_it_does_not_classify_unannotated(tmp_path):
+    path = tmp_path / "pd.txt"
+    path.write_bytes(HARMONISE_LINE.encode("gbk"))
+    lexicon = {"外交部": "ORG", "邓小平": "PER"}
+    ((text, spans),) = list(corpora.peoples_daily_entities(path, entity_words=lexicon))
+    found = [(text[s:e], label) for s, e, label in spans]
+    missing = corpora.MISSING
+    # abbreviations (j) and nz compounds say nothing about entity-hood; 外交部/n is an MSRA entity word;
+    # a j inside a tagged compound stays part of that compound
+    assert found == [("中", missing), ("美", missing), ("外交部", missing), ("十五大", missing), ("邓小平", "PER"),
+                     ("中国人民政治协商会议", missing), ("中共中央", "ORG")]
+    ((_, plain),) = list(corpora.peoples_daily_entities(path))
+    assert ("邓小平", "PER") not in [(text[s:e], label) for s, e, label in plain]
+    assert (text.index("外交部"), text.index("外交部") + 3, missing) not in plain
+
+
+def test_entity_lexicon_keeps_words_mostly_tagged():
+    examples = [("两岸关系", [(0, 2, "LOC")]), ("两岸关系", [(0, 2, "LOC")]), ("河两岸", []),
+                ("外交部说", [(0, 3, "ORG")]), ("外交部长", [(0, 3, "ORG")]), ("外交部", [(0, 3, "ORG")]),
+                ("中美", [(0, 1, "LOC")])]
+    # 两岸: tagged 2 of 3 times, below min_tagged=3; 外交部 3 of 3; one character never
+    assert corpora.entity_lexicon(examples) == {"外交部": "ORG"}
+    assert corpora.entity_lexicon(examples, min_tagged=2) == {"两岸": "LOC", "外交部": "ORG"}
+    assert corpora.entity_lexicon(examples, min_tagged=2, min_share=0.7) == {"外交部": "ORG"}
+
+
+def test_mark_unannotated_entities_longest_first_and_never_over_a_tag():
+    examples = [("外交部长访问北京", [(6, 8, "LOC")])]
+    lexicon = {"外交部": "ORG", "外交": "ORG", "北京": "LOC", "访问北": "LOC"}
+    ((_, spans),) = list(corpora.mark_unannotated_entities(examples, lexicon))
+    assert spans == [(0, 3, corpora.MISSING), (6, 8, "LOC")]

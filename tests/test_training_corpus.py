@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import spacy
 
+from kg.corpora import MISSING
 from kg.train import featured_tokenizer, write_docbin
 from kg.training_corpus import featured_corpus
 
@@ -16,7 +17,7 @@ EXAMPLES = [
 def test_featured_docbin_round_trip(tmp_path):
     nlp = featured_tokenizer()
     stats = write_docbin(nlp, EXAMPLES, tmp_path / "train.spacy")
-    assert stats == {"entities": 3, "misaligned": 0, "docs": 2}
+    assert stats == {"entities": 3, "misaligned": 0, "missing": 0, "docs": 2}
     read = featured_corpus(tmp_path / "train.spacy")
     examples = list(read(spacy.blank("zh")))
     assert len(examples) == 2
@@ -41,3 +42,12 @@ def test_config_names_the_reader():
     config = load_config(CONFIGS / "ner.cfg")
     assert config["corpora"]["train"]["@readers"] == "kg.featured_corpus.v1"
     assert "LEMMA" in config["components"]["tok2vec"]["model"]["embed"]["attrs"]
+
+
+def test_missing_spans_are_neither_entity_nor_outside(tmp_path):
+    examples = [("中美关系和外交部", [(0, 1, MISSING), (1, 2, MISSING), (5, 8, "ORG")])]
+    stats = write_docbin(featured_tokenizer(), examples, tmp_path / "train.spacy")
+    assert stats == {"entities": 1, "misaligned": 0, "missing": 2, "docs": 1}
+    (example,) = featured_corpus(tmp_path / "train.spacy")(spacy.blank("zh"))
+    iob = [t.ent_iob_ for t in example.reference]
+    assert iob == ["", "", "O", "O", "O", "B", "I", "I"]
