@@ -128,7 +128,8 @@ def peoples_daily_predicate_verbs(path: Path, *, min_count: int = 5, min_share: 
                   if len(word) >= 2 and seen.total() >= min_count and seen["v"] >= min_share * seen.total())
 
 
-def peoples_daily_entities(path: Path, *, entity_words: Mapping[str, str] | None = None) -> Iterator[Example]:
+def peoples_daily_entities(path: Path, *, entity_words: Mapping[str, str] | None = None,
+                           abbreviations_unannotated: bool = False) -> Iterator[Example]:
     """Yield People's Daily paragraphs as NER examples (nr -> PER, ns -> LOC, nt -> ORG).
 
     A bracketed compound counts once with its outer tag; a person's ``nr`` tokens (surname + given
@@ -138,9 +139,11 @@ def peoples_daily_entities(path: Path, *, entity_words: Mapping[str, str] | None
     Where People's Daily's tags say nothing about entity-hood, the span is :data:`MISSING` rather
     than O, so this corpus does not teach "not an entity" where MSRA teaches an entity:
 
-    * abbreviations (``j``: 中/j 美/j, 十五大/j, 欧盟/j) outside a tagged compound;
     * ``nz`` compounds ([中国/ns 人民/n 政治/n 协商/vn 会议/n]nz);
-    * words of ``entity_words`` (see :func:`entity_lexicon`) tagged as common words (外交部/n, 两岸/n).
+    * words of ``entity_words`` (see :func:`entity_lexicon`) tagged as common words or
+      abbreviations (外交部/n, 十五大/j, 欧盟/j);
+    * with ``abbreviations_unannotated``, every abbreviation (``j``) outside a tagged compound,
+      one-character country names included (中/j 美/j, which MSRA tags and our pages' gold does not).
 
     A doctrine named after a person (邓小平理论/n, one word here) tags the person, when
     ``entity_words`` knows the name as a PER.
@@ -159,7 +162,7 @@ def peoples_daily_entities(path: Path, *, entity_words: Mapping[str, str] | None
             if compound_start is None:
                 if label:
                     spans.append((start, len(text), label))
-                elif tag == "j" or word in known:
+                elif word in known or (abbreviations_unannotated and tag == "j"):
                     spans.append((start, len(text), MISSING))
                 else:
                     name = _doctrine_person(word, known)

@@ -151,7 +151,8 @@ def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd",
     People's Daily is harmonised with MSRA (:func:`kg.corpora.peoples_daily_entities`): words MSRA
     consistently tags as entities, learned from MSRA train less its last ``msra_heldout``
     sentences (the dev set), are left unannotated where People's Daily calls them common words;
-    with ``"cluener"`` in ``harmonise``, also where CLUENER2020 leaves them untagged.
+    with ``"pd-abbreviations"``, every People's Daily abbreviation too; with ``"cluener"``, also
+    where CLUENER2020 leaves MSRA's entity words untagged.
     """
     found: dict[str, list] = {}
     msra = list(corpora.msra_bio(_require(corpora_dir / "msra_ner" / "msra_train_bio")))
@@ -162,7 +163,8 @@ def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd",
     if "pd" in sources:
         found["pd"] = [ex for ex in corpora.peoples_daily_entities(
             _require(corpora_dir / "peoples_daily_1998" / "199801.txt"),
-            entity_words=lexicon if "pd" in harmonise else None) if ex[0]]
+            entity_words=lexicon if "pd" in harmonise else None,
+            abbreviations_unannotated="pd-abbreviations" in harmonise) if ex[0]]
     if "cluener" in sources:  # the public train and dev sets (our dev set is MSRA's)
         found["cluener"] = [ex for name in ("train.json", "dev.json")
                             for ex in corpora.cluener(_require(corpora_dir / "cluener2020" / name))]
@@ -330,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--config", type=Path, default=NER_CONFIG, help="stage-1 spaCy config (default configs/ner.cfg)")
     parser.add_argument("--harmonise", default=",".join(HARMONISED),
-                        help="sources whose untagged MSRA entity words become unannotated (pd, cluener; '' for none)")
+                        help="sources whose untagged MSRA entity words become unannotated: pd, cluener, and "
+                             "pd-abbreviations (every People's Daily abbreviation, 中/j 美/j included); '' for none")
     parser.add_argument("--iterations", type=int, default=6)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

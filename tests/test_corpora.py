@@ -82,14 +82,16 @@ HARMONISE_LINE = ("19980101-01-001-007/m  中/j  美/j  关系/n  ，/w  外交�
 def test_people_daily_leaves_what_it_does_not_classify_unannotated(tmp_path):
     path = tmp_path / "pd.txt"
     path.write_bytes(HARMONISE_LINE.encode("gbk"))
-    lexicon = {"外交部": "ORG", "邓小平": "PER"}
+    lexicon = {"外交部": "ORG", "十五大": "ORG", "邓小平": "PER"}
     ((text, spans),) = list(corpora.peoples_daily_entities(path, entity_words=lexicon))
     found = [(text[s:e], label) for s, e, label in spans]
     missing = corpora.MISSING
-    # abbreviations (j) and nz compounds say nothing about entity-hood; 外交部/n is an MSRA entity word;
-    # a j inside a tagged compound stays part of that compound
-    assert found == [("中", missing), ("美", missing), ("外交部", missing), ("十五大", missing), ("邓小平", "PER"),
+    # nz compounds say nothing about entity-hood; 外交部/n and 十五大/j are MSRA entity words; a j
+    # inside a tagged compound stays part of it; 中/j 美/j stay O (our pages' convention)
+    assert found == [("外交部", missing), ("十五大", missing), ("邓小平", "PER"),
                      ("中国人民政治协商会议", missing), ("中共中央", "ORG")]
+    ((_, every_j),) = list(corpora.peoples_daily_entities(path, abbreviations_unannotated=True))
+    assert [(text[s:e], label) for s, e, label in every_j][:3] == [("中", missing), ("美", missing), ("十五大", missing)]
     ((_, plain),) = list(corpora.peoples_daily_entities(path))
     assert ("邓小平", "PER") not in [(text[s:e], label) for s, e, label in plain]
     assert (text.index("外交部"), text.index("外交部") + 3, missing) not in plain
