@@ -189,7 +189,7 @@ def entity_lexicon(examples: Iterable[Example], *, min_tagged: int = 3, min_shar
     """Strings of two or more characters that ``examples`` tag as an entity at least
     ``min_tagged`` times and in at least ``min_share`` of the places they occur, with their
     most frequent label: what the reference annotation (MSRA) consistently calls an entity
-    (两岸 LOC, 外交部 ORG, 邓小平 PER)."""
+    (十五大 ORG, 外交部 ORG, 邓小平 PER)."""
     examples = list(examples)
     tagged: dict[str, Counter] = {}
     for text, spans in examples:
