@@ -20,6 +20,7 @@ import argparse
 import resource
 import sys
 import time
+from collections import deque
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,6 +43,18 @@ def rss_mb(who=resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def consume(results) -> None:
+    """Run a generator to its end, keeping nothing (so peak RSS measures the work, not a list)."""
+    deque(results, maxlen=0)
+
+
+def chars_per_second(chars: int, run):
+    """``chars`` divided by the seconds ``run()`` takes, and what it returned."""
+    t0 = time.perf_counter()
+    result = run()
+    return chars / (time.perf_counter() - t0), result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--min-chars", type=int, default=400_000)
@@ -58,10 +71,7 @@ def main() -> None:
 
     jieba.setLogLevel(60)
     jieba.initialize()
-    t0 = time.perf_counter()
-    for text in texts:
-        list(jieba.posseg.cut(text))
-    base = chars / (time.perf_counter() - t0)
+    base, _ = chars_per_second(chars, lambda: consume(list(jieba.posseg.cut(text)) for text in texts))
     print(f"baseline jieba.posseg:        {base:10,.0f} chars/s   (1.00x)")
 
     from kg.ner import load_pipeline
@@ -70,26 +80,17 @@ def main() -> None:
     nlp("预热")
     # the floor under the pipeline: pkuseg word segmentation alone (with kg's user dictionary),
     # then the tokenizer that turns its words into featured character tokens
-    t0 = time.perf_counter()
-    for text in texts:
-        nlp.tokenizer.seg.cut(text)
-    seg = chars / (time.perf_counter() - t0)
+    seg, _ = chars_per_second(chars, lambda: consume(nlp.tokenizer.seg.cut(text) for text in texts))
     print(f"  pkuseg segmentation alone:  {seg:10,.0f} chars/s   ({seg / base:.2f}x)")
-    t0 = time.perf_counter()
-    for text in texts:
-        nlp.tokenizer(text)
-    tok = chars / (time.perf_counter() - t0)
+    tok, _ = chars_per_second(chars, lambda: consume(nlp.tokenizer(text) for text in texts))
     print(f"  kg tokenizer (+ features):  {tok:10,.0f} chars/s   ({tok / base:.2f}x)")
-    t0 = time.perf_counter()
-    n_ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=64))
-    ours = chars / (time.perf_counter() - t0)
+    ours, n_ents = chars_per_second(chars, lambda: sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=64)))
     print(f"kg pipeline, 1 process:       {ours:10,.0f} chars/s   ({ours / base:.2f}x)   {n_ents} entities")
     print(f"peak RSS so far: {rss_mb():,.0f} MB")
 
     if args.processes > 1:
-        t0 = time.perf_counter()
-        n_ents = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=64, n_process=args.processes))
-        multi = chars / (time.perf_counter() - t0)
+        multi, n_ents = chars_per_second(
+            chars, lambda: sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=64, n_process=args.processes)))
         print(f"kg pipeline, {args.processes} processes:     {multi:10,.0f} chars/s   ({multi / base:.2f}x)   {n_ents} entities")
         print(f"peak RSS: parent {rss_mb():,.0f} MB, largest child {rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB")
 

@@ -179,9 +179,9 @@ def peoples_daily_entities(path: Path, *, entity_words: Mapping[str, str] | None
 def _doctrine_person(word: str, known: Mapping[str, str]) -> str | None:
     """The person a doctrine word is named after (邓小平理论 -> 邓小平), if ``known`` says PER."""
     for ending in _DOCTRINE_WORDS:
-        name = word[: -len(ending)]
-        if word.endswith(ending) and len(name) >= 2 and known.get(name) == "PER":
-            return name
+        if word.endswith(ending):
+            name = word[: -len(ending)]
+            return name if len(name) >= 2 and known.get(name) == "PER" else None
     return None
 
 

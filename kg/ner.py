@@ -542,11 +542,9 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
             extended = sdoc.char_span(span.start_char, end, label="ORG") if end else None
             if extended is not None:
                 span = extended
-        # an organisation right before an organisation is part of its name (北京友谊医院 + 内蒙古医院:
-        # the flat, outermost span), and so is a place before a full name (内蒙古 +
-        # 奥普赛生物科技有限公司; not before a brand: 兴安盟 + 金风)
+        # rule 4: an organisation, or a place before a full name (not a brand), joins the ORG after it
         if result and span.label_ == "ORG" and result[-1].end_char == span.start_char and (
-                result[-1].label_ == "ORG" or result[-1].label_ == "LOC" and _names_organisation(span.text, suffixes)):
+                result[-1].label_ == "ORG" or (result[-1].label_ == "LOC" and _names_organisation(span.text, suffixes))):
             merged = sdoc.char_span(result[-1].start_char, span.end_char, label="ORG")
             if merged is not None:
                 result[-1] = merged

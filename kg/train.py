@@ -188,21 +188,17 @@ def write_docbin(nlp, examples, path: Path) -> dict[str, int]:
     for doc, (_, spans) in zip(nlp.pipe(texts, batch_size=256), examples):
         ents, missing = [], []
         for start, end, label in spans:
-            if label == corpora.MISSING:
-                span = doc.char_span(start, end, alignment_mode="expand")
+            if label != corpora.MISSING:
+                stats["entities"] += 1
+                span = doc.char_span(start, end, label=label)
                 if span is not None:
-                    missing.append(span)
-                    stats["missing"] += 1
-                continue
-            span = doc.char_span(start, end, label=label)
-            stats["entities"] += 1
-            if span is None:
+                    ents.append(span)
+                    continue
                 stats["misaligned"] += 1
-                span = doc.char_span(start, end, alignment_mode="expand")
-                if span is not None:
-                    missing.append(span)
-            else:
-                ents.append(span)
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                missing.append(span)
+                stats["missing"] += label == corpora.MISSING
         try:
             doc.set_ents(ents, missing=missing, default="outside")
         except ValueError:  # overlapping spans in the source annotation: keep the aligned ones
