@@ -82,6 +82,8 @@ def make_parser() -> argparse.ArgumentParser:
     ev.add_argument("--seeds", type=Path, default=Path("seeds"), metavar="DIR", help="where the gold files' pages are (default seeds/)")
     ev.add_argument("--segmenter", type=Path, default=None, metavar="FILE", help="SIGHAN gold file to score the word segmenter on")
     ev.add_argument("--errors", action="store_true", help="with --gold or --msra: list every missed and spurious mention, with context")
+    ev.add_argument("--no-rules", dest="rules", action="store_false",
+                    help="score the NER model's own spans, without kg's post-processing rules (kg.ner.postprocess_entities)")
 
     tr = sub.add_parser("train", help="train the segmenter or the NER model from the corpora")
     tr.add_argument("what", choices=["segmenter", "verbs", "ner", "all"],

@@ -144,16 +144,18 @@ def _mistakes(gold: set, predicted: set, text: str, where) -> list[str]:
     return lines
 
 
-def evaluate_msra(nlp, test_file: Path, *, errors: bool = False) -> Report:
+def evaluate_msra(nlp, test_file: Path, *, errors: bool = False, rules: bool = True) -> Report:
     """Exact span+type scores on the MSRA BIO test file; with ``errors``, every missed (``FN``)
-    and spurious (``FP``) entity with its sentence number and context."""
-    report = Report(f"MSRA test ({test_file.name})")
+    and spurious (``FP``) entity with its sentence number and context.  ``rules=False`` scores
+    the model's own spans, without :func:`kg.ner.postprocess_entities`."""
+    report = Report(f"MSRA test ({test_file.name})" + ("" if rules else ", rules off"))
     examples = list(corpora.msra_bio(test_file))
     misaligned = 0
     mistakes = []
     t0 = time.perf_counter()
     for number, (doc, (_, spans)) in enumerate(zip(nlp.pipe((t for t, _ in examples), batch_size=128), examples), 1):
-        postprocess_entities(doc)  # as kg's Recognizer does
+        if rules:
+            postprocess_entities(doc)  # as kg's Recognizer does
         gold = {(s, e, label) for s, e, label in spans}
         predicted = {(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents}
         misaligned += sum(1 for s, e, _ in spans if doc.char_span(s, e) is None)
@@ -192,11 +194,13 @@ def read_gold(gold_dir: Path) -> list[GoldPage]:
     return pages
 
 
-def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None, errors: bool = False) -> list[Report]:
+def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None, errors: bool = False,
+                  rules: bool = True) -> list[Report]:
     """Run the whole pipeline on the gold pages and score NER, alias links and roles.
 
     With ``errors``, the NER report lists every missed (``FN``) and spurious (``FP``) mention
-    with its page, offsets and context."""
+    with its page, offsets and context.  ``rules=False`` runs the pipeline on the NER model's
+    own spans, without :func:`kg.ner.postprocess_entities`."""
     from kg.pipeline import build
 
     pages = read_gold(gold_dir)
@@ -207,8 +211,8 @@ def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None, errors: bool =
             raise CorpusError(f"{path}: the page of gold file {page.doc} is missing (use --seeds)")
         paths.append(path)
     path_of = {page.doc: path for page, path in zip(pages, paths)}
-    result = build(paths, model=model, show_progress=False)
-    ner = Report("NER on gold pages (exact span + type, optional ignored)")
+    result = build(paths, model=model, show_progress=False, rules=rules)
+    ner = Report("NER on gold pages (exact span + type, optional ignored)" + ("" if rules else ", rules off"))
     found: list[tuple[str, dict, str]] = []  # (doc, gold mention, system entity) for correct mentions
     predicted_by_doc: dict[str, list] = defaultdict(list)
     for lm in result.linked:
@@ -279,8 +283,8 @@ def run(args) -> str:
             raise CorpusError(f"{test}: MSRA test file not found (pass --msra)")
         nlp = load_pipeline(args.model)
         out.append(f"model: {resolve_model_path(args.model)}")
-        out.append(str(evaluate_msra(nlp, test, errors=args.errors)))
+        out.append(str(evaluate_msra(nlp, test, errors=args.errors, rules=args.rules)))
     if args.gold:
         out += [str(r) for r in evaluate_gold(args.gold, args.seeds, model=args.model,
-                                              errors=args.errors)]
+                                              errors=args.errors, rules=args.rules)]
     return "\n".join(out)

@@ -605,11 +605,14 @@ class Recognizer:
     Args:
         model: model directory (default: ``models/ner`` or ``$KG_MODEL``).
         batch_size: paragraphs per ``nlp.pipe`` batch.
+        rules: apply :func:`postprocess_entities` to the model's spans (the default); ``False``
+            gives the model's own output, to measure what the rules add.
     """
 
-    def __init__(self, model: str | Path | None = None, *, batch_size: int = 64) -> None:
+    def __init__(self, model: str | Path | None = None, *, batch_size: int = 64, rules: bool = True) -> None:
         self.nlp = load_pipeline(model)
         self.batch_size = batch_size
+        self.rules = rules
 
     def __call__(self, doc: Document) -> list[Mention]:
         """Return the mentions of one document, in text order."""
@@ -621,7 +624,8 @@ class Recognizer:
             texts = ((doc.text[p.start:p.end], p.start) for p in doc.paragraphs)
             mentions: list[Mention] = []
             for sdoc, offset in self.nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size):
-                postprocess_entities(sdoc)
+                if self.rules:
+                    postprocess_entities(sdoc)
                 for ent in sdoc.ents:
                     if ent.label_ not in LABELS:
                         continue

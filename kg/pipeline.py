@@ -85,10 +85,13 @@ def build(
     max_evidence: int = 5,
     strict: bool = False,
     show_progress: bool = True,
+    rules: bool = True,
 ) -> BuildResult:
-    """Build the knowledge graph of the pages under ``paths``; write it to ``out_dir`` if given."""
+    """Build the knowledge graph of the pages under ``paths``; write it to ``out_dir`` if given.
+
+    ``rules=False`` keeps the NER model's own spans (no :func:`kg.ner.postprocess_entities`)."""
     documents, errors = read_documents(paths, strict=strict, show_progress=show_progress)
-    recognizer = Recognizer(model)
+    recognizer = Recognizer(model, rules=rules)
     mentions = []
     for found in progress(recognizer.pipe(documents), total=len(documents), desc="entities", unit="doc",
                           disable=not show_progress):

@@ -53,7 +53,9 @@ def test_msra_evaluation_lists_its_errors(tmp_path):
     test.write_text("".join(f"{ch}\t{tag}\n" for ch, tag in zip("张三在包头市工作。", ["B-PER", "I-PER", "O", "B-LOC", "I-LOC",
                                                                                 "I-LOC", "O", "O", "O"]))
                     + "\n" + "".join(f"{ch}\tO\n" for ch in "今天天气很好。") + "\n", encoding="utf-8")
-    report = evaluate_msra(load_pipeline(), test, errors=True)
+    nlp = load_pipeline()
+    report = evaluate_msra(nlp, test, errors=True)
+    assert "rules off" in evaluate_msra(nlp, test, rules=False).name
     listed = [line for line in report.extra if line.startswith(("FN ", "FP "))]
     assert len(listed) == report.overall.fp + report.overall.fn
     assert report.overall.tp + report.overall.fn == 2

@@ -82,6 +82,18 @@ def test_mentions_carry_raw_offsets_across_a_layout_break():
         assert doc.text[m.cstart:m.cend] == m.text
 
 
+def test_recognizer_without_rules_gives_the_models_own_spans():
+    text = "呼和浩特市第一医院的医生来到清水河县。"
+    doc = repair(RawPage("p", "p", text))
+    raw = Recognizer(rules=False)
+    model_spans = [(e.text, e.label_) for e in raw.nlp(doc.text).ents]
+    assert [(m.text, m.label) for m in raw(doc)] == model_spans
+    # the rules (a place followed by an organisation word is one ORG) change what the model said
+    with_rules = [(m.text, m.label) for m in Recognizer()(doc)]
+    assert ("呼和浩特市第一医院", "ORG") in with_rules
+    assert with_rules != model_spans
+
+
 def test_region_word_heads_an_organisation():
     doc = doc_with("近日，自治区人大常委会党组书记张韶春表示。", [("张韶春", "PER")])
     extend_place_to_organisation(doc)
