@@ -172,6 +172,8 @@ def load_pipeline(model: str | Path | None = None):
                     _cast_weights(component, numpy.float16, numpy.float32)
     except Exception as err:  # spaCy raises many kinds here; all mean "this model is unusable"
         raise ModelError(f"{path}: cannot load the NER model ({err}); rebuild it with `kg train ner`") from err
+    if getattr(nlp.tokenizer, "reverse", False) and "kg_unreverse" not in nlp.pipe_names:
+        nlp.add_pipe("kg_unreverse", last=True)  # a right-to-left model; hand back left-to-right docs
     use_numpy_blas(nlp)
     log.debug("loaded %s with pipes %s", path, nlp.pipe_names)
     return nlp

@@ -19,7 +19,7 @@ import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
-import kg.zh_tokenizer  # noqa: F401  (registers kg.pkuseg_chars.v1)
+from kg.zh_tokenizer import reverse_doc  # importing it registers kg.pkuseg_chars.v1
 
 #: token attributes a featured DocBin stores (the gold entities and the tokenizer's features)
 FEATURE_ATTRS = ["ENT_IOB", "ENT_TYPE", "NORM", "TAG", "LEMMA"]
@@ -39,21 +39,24 @@ def predicted_doc(reference: Doc) -> Doc:
     return doc
 
 
-def read_examples(path: Path, vocab, *, limit: int = 0):
-    """Yield :class:`Example` objects from a featured DocBin."""
+def read_examples(path: Path, vocab, *, limit: int = 0, reverse: bool = False):
+    """Yield :class:`Example` objects from a featured DocBin (right to left with ``reverse``,
+    for a pipeline whose tokenizer reverses: :func:`kg.zh_tokenizer.reverse_doc`)."""
     for i, reference in enumerate(DocBin().from_disk(path).get_docs(vocab)):
         if limit and i >= limit:
             break
+        if reverse:
+            reference = reverse_doc(reference)
         yield Example(predicted_doc(reference), reference)
 
 
 @spacy.registry.readers("kg.featured_corpus.v1")
-def featured_corpus(path: Path, limit: int = 0):
+def featured_corpus(path: Path, limit: int = 0, reverse: bool = False):
     """spaCy registry entry: ``[corpora.train] @readers = "kg.featured_corpus.v1"``."""
     if path is None:
         raise ValueError("kg.featured_corpus.v1 needs a path to a featured DocBin")
 
     def read(nlp):
-        return read_examples(Path(path), nlp.vocab, limit=limit)
+        return read_examples(Path(path), nlp.vocab, limit=limit, reverse=reverse)
 
     return read

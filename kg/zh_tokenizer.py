@@ -14,6 +14,10 @@ The segmenter runs with a user dictionary (``user_dict``: files under ``models/`
 line, or a ``places.tsv`` gazetteer whose names and short forms are taken): words that modern
 news needs and a 1998 newspaper never printed (发改委, 工信厅, 鄂尔多斯市 …) are kept whole.
 
+With ``reverse``, the tokenizer returns the characters right to left (:func:`reverse_doc`) and
+the pipeline's last component, ``kg_unreverse``, hands back the left-to-right document with the
+entities found: see :func:`reverse_doc` for why.
+
 The segmenter is read from ``models/segmenter`` (not copied into each pipeline), so the
 shipped pipeline stays small.  This module registers the tokenizer when imported; spaCy
 finds it through ``kg.ner`` (which imports it) or ``spacy train --code kg/zh_tokenizer.py``.
@@ -28,8 +32,9 @@ from pathlib import Path
 
 import numpy
 import spacy
-from spacy.attrs import NORM
-from spacy.tokens import Doc
+from spacy.attrs import LEMMA, NORM, TAG
+from spacy.language import Language
+from spacy.tokens import Doc, Span
 from spacy.util import get_words_and_spaces
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
@@ -128,19 +133,71 @@ def word_class(word: str) -> str:
     return ""
 
 
+#: ``Doc.user_data`` key: whether the left-to-right original ended in a space (a reversed
+#: document cannot hold it; reversing back restores it, so the text round-trips exactly)
+TRAILING_SPACE = "kg_trailing_space"
+
+
+def reverse_doc(doc: Doc) -> Doc:
+    """``doc``'s tokens right to left, each with its features (``NORM``, ``TAG``, ``LEMMA``)
+    and its entity annotation (entities, missing and outside tokens) unchanged.
+
+    Why: Chinese names are head-final — the word that says what a name is comes last
+    (内蒙古自治区教育考试**院**, 天津合生生物科技**有限公司**, 包头**市**).  spaCy's transition-based
+    NER reads left to right and commits to a label on a name's first character, where a
+    6-character context window does not reach the head of a long name: the model then calls
+    内蒙古自治区 a place and stops.  Read right to left, the head is the first thing it sees.
+    The features were computed left to right and stay as they were; what matters is that
+    training (``kg.featured_corpus.v1`` with ``reverse``) and prediction reverse alike.
+    """
+    n = len(doc)
+    # the space after token k-1 now follows token k; a trailing space is remembered aside
+    spaces = [bool(doc[k - 1].whitespace_) if k else False for k in range(n - 1, -1, -1)]
+    if n and doc.user_data.get(TRAILING_SPACE):
+        spaces[-1] = True
+    rev = Doc(doc.vocab, words=[t.text for t in reversed(doc)], spaces=spaces)
+    rev.user_data[TRAILING_SPACE] = bool(n and doc[-1].whitespace_)
+    if n:
+        rev.from_array([NORM, TAG, LEMMA], doc.to_array([NORM, TAG, LEMMA])[::-1].copy())
+    if doc.has_annotation("ENT_IOB"):
+        ents = [Span(rev, n - e.end, n - e.start, label=e.label) for e in doc.ents]
+        missing, run_start = [], None
+        for k in range(n + 1):  # runs of unannotated tokens, in reversed positions
+            is_missing = k < n and doc[n - 1 - k].ent_iob == 0
+            if is_missing and run_start is None:
+                run_start = k
+            elif not is_missing and run_start is not None:
+                missing.append(Span(rev, run_start, k))
+                run_start = None
+        rev.set_ents(ents, missing=missing, default="outside")
+    return rev
+
+
+@Language.component("kg_unreverse")
+def unreverse(doc: Doc) -> Doc:
+    """Last component of a right-to-left pipeline: the document left to right again (the
+    tokenizer's text exactly), with the entities found on its reversal."""
+    forward = reverse_doc(doc)
+    del forward.user_data[TRAILING_SPACE]
+    return forward
+
+
 class PkusegCharTokenizer:
     """Segments with pkuseg, returns one token per character with word features.
 
     With ``word_classes`` the ``TAG`` also carries :func:`word_class` (``B3O``: first character
-    of a three-character organisation word); models trained without it need it off."""
+    of a three-character organisation word); models trained without it need it off.  With
+    ``reverse`` the document is right to left (:func:`reverse_doc`) until ``kg_unreverse``."""
 
     def __init__(self, vocab, segmenter: str = "segmenter", *, postprocess: bool = False,
-                 user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False) -> None:
+                 user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False,
+                 reverse: bool = False) -> None:
         self.vocab = vocab
         self.segmenter = segmenter
         self.postprocess = postprocess
         self.user_dict = user_dict
         self.word_classes = word_classes
+        self.reverse = reverse
         self._seg = None
 
     @property
@@ -198,7 +255,7 @@ class PkusegCharTokenizer:
         add = self.vocab.strings.add
         # one array write instead of a Token object per character
         doc.from_array([NORM], numpy.array([add(n) for n in norms], dtype="uint64").reshape(-1, 1))
-        return doc
+        return reverse_doc(doc) if self.reverse else doc
 
     def pipe(self, texts, batch_size: int = 1000):
         for text in texts:
@@ -208,7 +265,7 @@ class PkusegCharTokenizer:
 
     def _cfg(self) -> dict:
         return {"segmenter": self.segmenter, "postprocess": self.postprocess, "user_dict": self.user_dict,
-                "word_classes": self.word_classes}
+                "word_classes": self.word_classes, "reverse": self.reverse}
 
     def to_bytes(self, **kwargs) -> bytes:
         return json.dumps(self._cfg()).encode("utf-8")
@@ -218,6 +275,7 @@ class PkusegCharTokenizer:
         self.segmenter, self.postprocess, self._seg = cfg["segmenter"], cfg["postprocess"], None
         self.user_dict = cfg.get("user_dict", DEFAULT_USER_DICT)
         self.word_classes = cfg.get("word_classes", False)
+        self.reverse = cfg.get("reverse", False)
         return self
 
     def to_disk(self, path, **kwargs) -> None:
@@ -231,11 +289,12 @@ class PkusegCharTokenizer:
 
 @spacy.registry.tokenizers("kg.pkuseg_chars.v1")
 def create_pkuseg_char_tokenizer(segmenter: str = "segmenter", postprocess: bool = False,
-                                 user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False):
+                                 user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False,
+                                 reverse: bool = False):
     """spaCy registry entry: ``[nlp.tokenizer] @tokenizers = "kg.pkuseg_chars.v1"``."""
 
     def make(nlp):
         return PkusegCharTokenizer(nlp.vocab, segmenter, postprocess=postprocess, user_dict=user_dict,
-                                   word_classes=word_classes)
+                                   word_classes=word_classes, reverse=reverse)
 
     return make

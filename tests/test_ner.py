@@ -380,3 +380,14 @@ def test_a_place_right_before_a_brand_stays_a_place():
     doc = doc_with("兴安盟金风200万千瓦风电项目开工。", [("兴安盟", "LOC"), ("金风", "ORG")])
     extend_place_to_organisation(doc)
     assert ents(doc) == [("兴安盟", "LOC"), ("金风", "ORG")]
+
+
+def test_a_right_to_left_model_loads_with_the_component_that_turns_it_back(tmp_path):
+    from kg.ner import load_pipeline
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.pkuseg_chars.v1", "reverse": True}}})
+    nlp.to_disk(tmp_path / "rtl")
+    loaded = load_pipeline(tmp_path / "rtl")
+    assert loaded.pipe_names == ["kg_unreverse"]
+    assert loaded("包头市的企业").text == "包头市的企业"
+    assert load_pipeline().pipe_names[-1] == "ner"  # the shipped left-to-right model is unchanged

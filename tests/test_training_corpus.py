@@ -51,3 +51,20 @@ def test_missing_spans_are_neither_entity_nor_outside(tmp_path):
     (example,) = featured_corpus(tmp_path / "train.spacy")(spacy.blank("zh"))
     iob = [t.ent_iob_ for t in example.reference]
     assert iob == ["", "", "O", "O", "O", "B", "I", "I"]
+
+
+def test_reversed_examples_match_the_reversing_tokenizer(tmp_path):
+    examples = [("中美关系和外交部", [(0, 1, MISSING), (1, 2, MISSING), (5, 8, "ORG")]), *EXAMPLES]
+    nlp = featured_tokenizer()
+    write_docbin(nlp, examples, tmp_path / "train.spacy")
+    reversing = featured_tokenizer()
+    reversing.tokenizer.reverse = True
+    read = featured_corpus(tmp_path / "train.spacy", reverse=True)
+    for example, (text, _) in zip(read(spacy.blank("zh")), examples):
+        fresh = reversing(text)
+        assert example.predicted.text == text[::-1] == fresh.text
+        assert [(t.norm_, t.tag_, t.lemma_) for t in example.predicted] == [(t.norm_, t.tag_, t.lemma_) for t in fresh]
+    (first, *_) = read(spacy.blank("zh"))
+    # entities and unannotated tokens reversed with the text: 部交外 is the ORG, 美 and 中 stay missing
+    assert [t.ent_iob_ for t in first.reference] == ["B", "I", "I", "O", "O", "O", "", ""]
+    assert [(e.text, e.label_) for e in first.reference.ents] == [("部交外", "ORG")]

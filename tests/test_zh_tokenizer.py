@@ -5,7 +5,7 @@ import pytest
 import spacy
 
 import kg.zh_tokenizer  # noqa: F401
-from kg.zh_tokenizer import word_class, word_position
+from kg.zh_tokenizer import reverse_doc, word_class, word_position
 
 SENTENCE = "本报12月27日讯（记者 王皓 薛来）近日，自治区人大常委会党组书记、副主任张韶春宣讲。"
 
@@ -96,3 +96,31 @@ def test_the_training_data_tokenizer_follows_the_config(tmp_path):
                       encoding="utf-8")
     assert featured_tokenizer(config=config)("包头市")[0].tag_ == "B3P"
     assert featured_tokenizer()("包头市")[0].tag_ == "B3"
+
+
+@pytest.mark.parametrize("text", [SENTENCE, "  包头市 ", "记者 冯雪玉 孙柳\n", ""])
+def test_reversed_document_round_trips_exactly(text):
+    doc = make()(text)
+    doc.ents = [doc.char_span(*span, label="PER") for span in [(text.find("冯雪玉"), text.find("冯雪玉") + 3)]
+                if span[0] >= 0]
+    rev = reverse_doc(doc)
+    assert [t.text for t in rev] == [t.text for t in reversed(doc)]
+    assert [(t.norm_, t.tag_, t.lemma_) for t in rev] == [(t.norm_, t.tag_, t.lemma_) for t in reversed(doc)]
+    back = reverse_doc(rev)
+    assert back.text == text
+    assert [(e.start_char, e.end_char, e.label_) for e in back.ents] == [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    assert [t.ent_iob_ for t in back] == [t.ent_iob_ for t in doc]
+
+
+def test_right_to_left_pipeline_hands_back_left_to_right_entities():
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.pkuseg_chars.v1", "reverse": True}}})
+    ruler = nlp.add_pipe("entity_ruler")  # stands in for a right-to-left NER: it sees reversed text
+    ruler.add_patterns([{"label": "ORG", "pattern": [{"TEXT": c} for c in "院医一第市特浩和呼"]}])
+    nlp.add_pipe("kg_unreverse")
+    text = "呼和浩特市第一医院的医生来到清水河县。"
+    assert nlp.tokenizer(text).text == text[::-1]
+    doc = nlp(text)
+    assert doc.text == text and "kg_trailing_space" not in doc.user_data
+    assert [(e.text, e.label_, e.start_char) for e in doc.ents] == [("呼和浩特市第一医院", "ORG", 0)]
+    (again,) = nlp.pipe([text], n_process=2)  # documents cross process boundaries as bytes
+    assert [(e.text, e.label_) for e in again.ents] == [("呼和浩特市第一医院", "ORG")]
