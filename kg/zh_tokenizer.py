@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy
 import spacy
-from spacy.attrs import LEMMA, NORM, TAG
+from spacy.attrs import ENT_IOB, LEMMA, NORM, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import get_words_and_spaces
@@ -161,14 +161,10 @@ def reverse_doc(doc: Doc) -> Doc:
         rev.from_array([NORM, TAG, LEMMA], doc.to_array([NORM, TAG, LEMMA])[::-1].copy())
     if doc.has_annotation("ENT_IOB"):
         ents = [Span(rev, n - e.end, n - e.start, label=e.label) for e in doc.ents]
-        missing, run_start = [], None
-        for k in range(n + 1):  # runs of unannotated tokens, in reversed positions
-            is_missing = k < n and doc[n - 1 - k].ent_iob == 0
-            if is_missing and run_start is None:
-                run_start = k
-            elif not is_missing and run_start is not None:
-                missing.append(Span(rev, run_start, k))
-                run_start = None
+        # runs of unannotated tokens (ENT_IOB 0), in reversed positions
+        edges = numpy.diff(numpy.concatenate(([0], doc.to_array(ENT_IOB)[::-1] == 0, [0])).astype(numpy.int8))
+        starts, ends = numpy.flatnonzero(edges == 1), numpy.flatnonzero(edges == -1)
+        missing = [Span(rev, int(a), int(b)) for a, b in zip(starts, ends)]
         rev.set_ents(ents, missing=missing, default="outside")
     return rev
 
