@@ -175,6 +175,7 @@ def unreverse(doc: Doc) -> Doc:
     tokenizer's text exactly), with the entities found on its reversal."""
     forward = reverse_doc(doc)
     del forward.user_data[TRAILING_SPACE]
+    forward._context = doc._context  # what nlp.pipe(..., as_tuples=True) hands back with the doc
     return forward
 
 

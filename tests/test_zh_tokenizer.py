@@ -124,3 +124,6 @@ def test_right_to_left_pipeline_hands_back_left_to_right_entities():
     assert [(e.text, e.label_, e.start_char) for e in doc.ents] == [("呼和浩特市第一医院", "ORG", 0)]
     (again,) = nlp.pipe([text], n_process=2)  # documents cross process boundaries as bytes
     assert [(e.text, e.label_) for e in again.ents] == [("呼和浩特市第一医院", "ORG")]
+    for processes in (1, 2):
+        assert [(d.text, context) for d, context in nlp.pipe([(text, 7)], as_tuples=True, n_process=processes)] \
+            == [(text, 7)]
