@@ -307,14 +307,57 @@ def segmenter_word_lengths(sdoc) -> dict[int, int]:
 
 def postprocess_entities(sdoc) -> None:
     """kg's entity rules over a parsed paragraph, in order: :func:`tag_known_places`,
-    :func:`relabel_misshapen_people`, :func:`extend_place_to_organisation`, then
-    :func:`tag_listed_organisations`.  Every
+    :func:`relabel_misshapen_people`, :func:`extend_place_to_organisation`,
+    :func:`tag_listed_organisations`, :func:`complete_bracketed_names`, then
+    :func:`drop_references`.  Every
     prediction (and every score) goes through this."""
     word_len = segmenter_word_lengths(sdoc)  # the tokens never change, only the entities
     tag_known_places(sdoc, word_len=word_len)
     relabel_misshapen_people(sdoc, word_len=word_len)
     extend_place_to_organisation(sdoc, word_len=word_len)
     tag_listed_organisations(sdoc, word_len=word_len)
+    complete_bracketed_names(sdoc)
+    drop_references(sdoc)
+
+
+#: what makes the noun after it a reference to an organisation named before (该公司, 本院, 此局)
+_DEMONSTRATIVES = "该本此这"
+
+
+def drop_references(sdoc) -> None:
+    """An "organisation" that opens with a generic organisation word right after a demonstrative
+    (该|公司技术研发部, 本|院) is a reference to one named before, not a name: the span is
+    dropped, and kg.relate resolves the reference (该公司 → the company the article is about)."""
+    text, suffixes = sdoc.text, org_suffixes()
+    kept = [e for e in sdoc.ents
+            if not (e.label_ == "ORG" and e.start_char > 0 and text[e.start_char - 1] in _DEMONSTRATIVES
+                    and e.text.startswith(suffixes))]
+    if len(kept) != len(sdoc.ents):
+        sdoc.ents = kept
+
+
+def complete_bracketed_names(sdoc) -> None:
+    """An organisation the model found inside brackets but a character or two short of the
+    opening one ((长|海医院), an alias printed after a full name) is the whole bracketed name:
+    brackets delimit a name, so a span ending at the closing bracket starts right after the
+    opening one (at most 10 characters between them, no stop character, not 简称 …)."""
+    text, spans, changed = sdoc.text, [], False
+    for ent in sdoc.ents:
+        span = ent
+        # organisations only: a person in brackets has words before it (（记者罗玉文）, （原名…）)
+        if ent.label_ == "ORG" and text[ent.end_char:ent.end_char + 1] in ("）", ")"):
+            open_at = max(text.rfind("（", 0, ent.start_char), text.rfind("(", 0, ent.start_char))
+            inside = text[open_at + 1:ent.start_char]
+            if 0 <= open_at and 0 < len(inside) <= 2 and ent.end_char - open_at <= 11 \
+                    and not _STOP.search(inside) and not inside.startswith("简"):
+                grown = sdoc.char_span(open_at + 1, ent.end_char, label=ent.label_)
+                if grown is not None:
+                    span, changed = grown, True
+        spans.append(span)
+    if changed:
+        from spacy.util import filter_spans
+
+        sdoc.ents = filter_spans(spans)
 
 
 def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None) -> None:
@@ -572,7 +615,10 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
             continue
         if close < span.start_char - 1 and not _place_like(text[open_at + 1:close]):
             continue  # across a gap, only a bracketed place: （包头）
-        people = [e for e in result if e.label_ == "PER" and open_at - max_chars < e.end_char <= open_at]
+        # a "person" right against a bracketed place is the brand (卧龙电驱（包头）…)
+        brand = _place_like(text[open_at + 1:close])
+        people = [e for e in result if e.label_ == "PER" and open_at - max_chars < e.end_char <= open_at
+                  and not (brand and e.end_char == open_at)]
         start = _name_start(text, open_at, people, max_chars)
         if start < open_at and _balanced(text[start:span.end_char]):
             grown = sdoc.char_span(start, span.end_char, label="ORG")

@@ -176,6 +176,8 @@ def unreverse(doc: Doc) -> Doc:
     forward = reverse_doc(doc)
     del forward.user_data[TRAILING_SPACE]
     forward._context = doc._context  # what nlp.pipe(..., as_tuples=True) hands back with the doc
+    if doc.tensor.size:  # the tok2vec's vectors, one row per character, left to right too
+        forward.tensor = doc.tensor[::-1].copy()
     return forward
 
 
