@@ -308,8 +308,8 @@ def segmenter_word_lengths(sdoc) -> dict[int, int]:
 def postprocess_entities(sdoc) -> None:
     """kg's entity rules over a parsed paragraph, in order: :func:`tag_known_places`,
     :func:`relabel_misshapen_people`, :func:`extend_place_to_organisation`,
-    :func:`tag_listed_organisations`, :func:`complete_bracketed_names`, then
-    :func:`drop_references`.  Every
+    :func:`tag_listed_organisations`, :func:`complete_bracketed_names`,
+    :func:`drop_references`, then :func:`drop_concepts`.  Every
     prediction (and every score) goes through this."""
     word_len = segmenter_word_lengths(sdoc)  # the tokens never change, only the entities
     tag_known_places(sdoc, word_len=word_len)
@@ -318,6 +318,20 @@ def postprocess_entities(sdoc) -> None:
     tag_listed_organisations(sdoc, word_len=word_len)
     complete_bracketed_names(sdoc)
     drop_references(sdoc)
+    drop_concepts(sdoc)
+
+
+#: what a 共同体 ("community") is when it is an idea, not a body: 人类命运共同体, 中华民族共同体
+#: (a slogan on nearly every page of a regional paper), 人与自然生命共同体; 欧洲共同体 is a body
+_CONCEPT_COMMUNITIES = tuple(w + "共同体" for w in ("命运", "民族", "生命", "利益", "责任", "发展", "安全", "健康", "未来"))
+
+
+def drop_concepts(sdoc) -> None:
+    """An "organisation" naming a political idea of community (…命运共同体, 中华民族共同体) is
+    not a body with members and offices; the right-to-left model reads the head 共同体 as one."""
+    kept = [e for e in sdoc.ents if not (e.label_ == "ORG" and e.text.endswith(_CONCEPT_COMMUNITIES))]
+    if len(kept) != len(sdoc.ents):
+        sdoc.ents = kept
 
 
 #: what makes the noun after it a reference to an organisation named before (该公司, 本院, 此局)

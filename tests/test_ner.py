@@ -10,6 +10,7 @@ from kg.ingest import RawPage, repair
 from kg.ner import (
     Recognizer,
     complete_bracketed_names,
+    drop_concepts,
     drop_references,
     extend_place_to_organisation,
     postprocess_entities,
@@ -437,3 +438,10 @@ def test_right_to_left_model_hands_back_entities_and_vectors_in_text_order():
     doc = nlp(HOSPITAL)
     assert doc.text == HOSPITAL and all(doc[e.start].idx == e.start_char for e in doc.ents)
     assert np.allclose(doc.tensor, reversed_doc.tensor[::-1])
+
+
+def test_a_community_that_is_an_idea_is_not_an_organisation():
+    doc = doc_with("铸牢中华民族共同体意识，构建中非命运共同体，欧洲共同体成员国。",
+                   [("中华民族共同体", "ORG"), ("中非命运共同体", "ORG"), ("欧洲共同体", "ORG")])
+    drop_concepts(doc)
+    assert ents(doc) == [("欧洲共同体", "ORG")]
