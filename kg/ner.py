@@ -321,35 +321,6 @@ def postprocess_entities(sdoc) -> None:
     drop_concepts(sdoc)
 
 
-#: what a 共同体 ("community") is when it is an idea, not a body: 人类命运共同体, 中华民族共同体
-#: (a slogan on nearly every page of a regional paper), 人与自然生命共同体; 欧洲共同体 is a body
-_CONCEPT_COMMUNITIES = tuple(w + "共同体" for w in ("命运", "民族", "生命", "利益", "责任", "发展", "安全", "健康", "未来"))
-
-
-def drop_concepts(sdoc) -> None:
-    """An "organisation" naming a political idea of community (…命运共同体, 中华民族共同体) is
-    not a body with members and offices; the right-to-left model reads the head 共同体 as one."""
-    kept = [e for e in sdoc.ents if not (e.label_ == "ORG" and e.text.endswith(_CONCEPT_COMMUNITIES))]
-    if len(kept) != len(sdoc.ents):
-        sdoc.ents = kept
-
-
-#: what makes the noun after it a reference to an organisation named before (该公司, 本院, 此局)
-_DEMONSTRATIVES = "该本此这"
-
-
-def drop_references(sdoc) -> None:
-    """An "organisation" that opens with a generic organisation word right after a demonstrative
-    (该|公司技术研发部, 本|院) is a reference to one named before, not a name: the span is
-    dropped, and kg.relate resolves the reference (该公司 → the company the article is about)."""
-    text, suffixes = sdoc.text, org_suffixes()
-    kept = [e for e in sdoc.ents
-            if not (e.label_ == "ORG" and e.start_char > 0 and text[e.start_char - 1] in _DEMONSTRATIVES
-                    and e.text.startswith(suffixes))]
-    if len(kept) != len(sdoc.ents):
-        sdoc.ents = kept
-
-
 def complete_bracketed_names(sdoc) -> None:
     """An organisation the model found inside brackets but a character or two short of the
     opening one ((长|海医院), an alias printed after a full name) is the whole bracketed name:
@@ -372,6 +343,35 @@ def complete_bracketed_names(sdoc) -> None:
         from spacy.util import filter_spans
 
         sdoc.ents = filter_spans(spans)
+
+
+#: what makes the noun after it a reference to an organisation named before (该公司, 本院, 此局)
+_DEMONSTRATIVES = "该本此这"
+
+
+def drop_references(sdoc) -> None:
+    """An "organisation" that opens with a generic organisation word right after a demonstrative
+    (该|公司技术研发部, 本|院) is a reference to one named before, not a name: the span is
+    dropped, and kg.relate resolves the reference (该公司 → the company the article is about)."""
+    text, suffixes = sdoc.text, org_suffixes()
+    kept = [e for e in sdoc.ents
+            if not (e.label_ == "ORG" and e.start_char > 0 and text[e.start_char - 1] in _DEMONSTRATIVES
+                    and e.text.startswith(suffixes))]
+    if len(kept) != len(sdoc.ents):
+        sdoc.ents = kept
+
+
+#: what a 共同体 ("community") is when it is an idea, not a body: 人类命运共同体, 中华民族共同体
+#: (a slogan on nearly every page of a regional paper), 人与自然生命共同体; 欧洲共同体 is a body
+_CONCEPT_COMMUNITIES = tuple(w + "共同体" for w in ("命运", "民族", "生命", "利益", "责任", "发展", "安全", "健康", "未来"))
+
+
+def drop_concepts(sdoc) -> None:
+    """An "organisation" naming a political idea of community (…命运共同体, 中华民族共同体) is
+    not a body with members and offices; the right-to-left model reads the head 共同体 as one."""
+    kept = [e for e in sdoc.ents if not (e.label_ == "ORG" and e.text.endswith(_CONCEPT_COMMUNITIES))]
+    if len(kept) != len(sdoc.ents):
+        sdoc.ents = kept
 
 
 def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None) -> None:

@@ -144,9 +144,9 @@ def reverse_doc(doc: Doc) -> Doc:
 
     Why: Chinese names are head-final — the word that says what a name is comes last
     (内蒙古自治区教育考试**院**, 天津合生生物科技**有限公司**, 包头**市**).  spaCy's transition-based
-    NER reads left to right and commits to a label on a name's first character, where a
-    6-character context window does not reach the head of a long name: the model then calls
-    内蒙古自治区 a place and stops.  Read right to left, the head is the first thing it sees.
+    NER reads left to right and commits to a label on a name's first character, where the
+    CNN's context (6 to 8 characters either side) does not reach the head of a long name: the
+    model then calls 内蒙古自治区 a place and stops.  Read right to left, the head is the first thing it sees.
     The features were computed left to right and stay as they were; what matters is that
     training (``kg.featured_corpus.v1`` with ``reverse``) and prediction reverse alike.
     """
