@@ -20,6 +20,7 @@ from kg.gazetteer import (
     org_suffixes,
     place_names,
     predicate_verbs,
+    titles,
 )
 from kg.ingest import Document
 
@@ -309,7 +310,7 @@ def postprocess_entities(sdoc) -> None:
     """kg's entity rules over a parsed paragraph, in order: :func:`tag_known_places`,
     :func:`relabel_misshapen_people`, :func:`extend_place_to_organisation`,
     :func:`tag_listed_organisations`, :func:`complete_bracketed_names`,
-    :func:`drop_references`, then :func:`drop_concepts`.  Every
+    :func:`drop_references`, :func:`drop_concepts`, then :func:`cut_run_on_organisations`.  Every
     prediction (and every score) goes through this."""
     word_len = segmenter_word_lengths(sdoc)  # the tokens never change, only the entities
     tag_known_places(sdoc, word_len=word_len)
@@ -319,6 +320,7 @@ def postprocess_entities(sdoc) -> None:
     complete_bracketed_names(sdoc)
     drop_references(sdoc)
     drop_concepts(sdoc)
+    cut_run_on_organisations(sdoc, word_len=word_len)
 
 
 def complete_bracketed_names(sdoc) -> None:
@@ -372,6 +374,32 @@ def drop_concepts(sdoc) -> None:
     kept = [e for e in sdoc.ents if not (e.label_ == "ORG" and e.text.endswith(_CONCEPT_COMMUNITIES))]
     if len(kept) != len(sdoc.ents):
         sdoc.ents = kept
+
+
+def cut_run_on_organisations(sdoc, *, word_len: dict[int, int] | None = None) -> None:
+    """An organisation span that runs on into a title (内蒙古森工集团|总经理恩和特布沁) ends where
+    the name ends: before a segmenter word that opens with a title (``models/titles.txt``; the
+    segmenter may glue the title to the name after it, 总经理恩), when the text before it already
+    ends like an organisation (``models/org_suffixes.txt``; 中共中央书记处 stays whole).  The
+    rule "adjacent organisations merge" joins a title the model tags as a second organisation."""
+    text = sdoc.text
+    lengths = segmenter_word_lengths(sdoc) if word_len is None else word_len
+    word_starts = {end - length for end, length in lengths.items()}
+    title_words, suffixes = titles(), org_suffixes()
+    spans, changed = [], False
+    for ent in sdoc.ents:
+        span = ent
+        if ent.label_ == "ORG":
+            for k in range(ent.start_char + 2, ent.end_char):
+                if k in word_starts and text[ent.start_char:k].endswith(suffixes) \
+                        and any(text.startswith(title, k) for title in title_words):
+                    cut = sdoc.char_span(ent.start_char, k, label="ORG")
+                    if cut is not None:
+                        span, changed = cut, True
+                        break
+        spans.append(span)
+    if changed:
+        sdoc.ents = spans
 
 
 def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None) -> None:

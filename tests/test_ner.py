@@ -10,6 +10,7 @@ from kg.ingest import RawPage, repair
 from kg.ner import (
     Recognizer,
     complete_bracketed_names,
+    cut_run_on_organisations,
     drop_concepts,
     drop_references,
     extend_place_to_organisation,
@@ -445,3 +446,15 @@ def test_a_community_that_is_an_idea_is_not_an_organisation():
                    [("中华民族共同体", "ORG"), ("中非命运共同体", "ORG"), ("欧洲共同体", "ORG")])
     drop_concepts(doc)
     assert ents(doc) == [("欧洲共同体", "ORG")]
+
+
+def test_an_organisation_ends_before_a_title():
+    doc = doc_with("内蒙古森工集团总经理恩和特布沁说。", [("内蒙古森工集团总经理恩", "ORG")])
+    cut_run_on_organisations(doc)
+    assert ents(doc) == [("内蒙古森工集团", "ORG")]
+    doc = doc_with("自治区人大常委会党组书记张韶春。", [("自治区人大常委会党组", "ORG"), ("张韶春", "PER")])
+    cut_run_on_organisations(doc)  # 党组书记 is the title
+    assert ents(doc) == [("自治区人大常委会", "ORG"), ("张韶春", "PER")]
+    doc = doc_with("中共中央书记处书记。", [("中共中央书记处", "ORG")])
+    cut_run_on_organisations(doc)  # 书记处 is a body: 中共中央 does not end like an organisation
+    assert ents(doc) == [("中共中央书记处", "ORG")]
