@@ -356,11 +356,8 @@ def drop_references(sdoc) -> None:
     (该|公司技术研发部, 本|院) is a reference to one named before, not a name: the span is
     dropped, and kg.relate resolves the reference (该公司 → the company the article is about)."""
     text, suffixes = sdoc.text, org_suffixes()
-    kept = [e for e in sdoc.ents
-            if not (e.label_ == "ORG" and e.start_char > 0 and text[e.start_char - 1] in _DEMONSTRATIVES
-                    and e.text.startswith(suffixes))]
-    if len(kept) != len(sdoc.ents):
-        sdoc.ents = kept
+    _drop_organisations(sdoc, lambda e: e.start_char > 0 and text[e.start_char - 1] in _DEMONSTRATIVES
+                        and e.text.startswith(suffixes))
 
 
 #: what a 共同体 ("community") is when it is an idea, not a body: 人类命运共同体, 中华民族共同体
@@ -371,7 +368,12 @@ _CONCEPT_COMMUNITIES = tuple(w + "共同体" for w in ("命运", "民族", "生�
 def drop_concepts(sdoc) -> None:
     """An "organisation" naming a political idea of community (…命运共同体, 中华民族共同体) is
     not a body with members and offices; the right-to-left model reads the head 共同体 as one."""
-    kept = [e for e in sdoc.ents if not (e.label_ == "ORG" and e.text.endswith(_CONCEPT_COMMUNITIES))]
+    _drop_organisations(sdoc, lambda e: e.text.endswith(_CONCEPT_COMMUNITIES))
+
+
+def _drop_organisations(sdoc, unwanted) -> None:
+    """Remove the ORG spans for which ``unwanted(span)`` is true."""
+    kept = [e for e in sdoc.ents if not (e.label_ == "ORG" and unwanted(e))]
     if len(kept) != len(sdoc.ents):
         sdoc.ents = kept
 

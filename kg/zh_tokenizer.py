@@ -250,17 +250,11 @@ class PkusegCharTokenizer:
                 tags.append(word_position(i, len(word)) + klass)
         folded_chars = [_fold_char(ch) for ch in chars]
         bigrams = [a + b for a, b in zip(folded_chars, folded_chars[1:] + ["</s>"])]
-        trailing_space = bool(char_spaces) and char_spaces[-1]
-        if self.reverse:  # what reverse_doc would make of the left-to-right document, built once
-            chars, tags, bigrams, norms = chars[::-1], tags[::-1], bigrams[::-1], norms[::-1]
-            char_spaces = char_spaces[-2::-1] + [False] if char_spaces else []
         doc = Doc(self.vocab, words=chars, spaces=char_spaces, tags=tags, lemmas=bigrams)
         add = self.vocab.strings.add
         # one array write instead of a Token object per character
         doc.from_array([NORM], numpy.array([add(n) for n in norms], dtype="uint64").reshape(-1, 1))
-        if self.reverse:
-            doc.user_data[TRAILING_SPACE] = trailing_space
-        return doc
+        return reverse_doc(doc) if self.reverse else doc
 
     def pipe(self, texts, batch_size: int = 1000):
         for text in texts:
