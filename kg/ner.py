@@ -118,7 +118,9 @@ def compact_model(model_dir: Path, *, part_size: int = PART_SIZE) -> list[str]:
     - every component's weights become float16 parts (``NAME/model.f16.part-000`` …), which
       :func:`load_pipeline` turns back into float32;
     - the vocab's string table keeps only the entity labels: the model reads hashed features,
-      and the tokenizer adds the strings of each text it reads.
+      and the tokenizer adds the strings of each text it reads;
+    - a static vectors table (kg/vectors.py) is stored in float16 too (``vocab/vectors``); it
+      stays float16 in memory, and the rows a batch needs are read as float32.
 
     Halves the shipped size and what each retrained model adds to git history (57 MB -> 24 MB
     for the model of models/README.md, whose scores are measured on the compacted model and are
@@ -136,6 +138,12 @@ def compact_model(model_dir: Path, *, part_size: int = PART_SIZE) -> list[str]:
         _cast_weights(model, numpy.float32, numpy.float16)
         _write_parts(folder, f"model{HALF}", model.to_bytes(), part_size, replacing=list(folder.glob("model*")))
         done.append(name)
+    vectors = model_dir / "vocab" / "vectors"
+    if vectors.exists() and nlp.vocab.vectors.shape[0]:
+        tmp = vectors.with_suffix(".tmp")
+        with tmp.open("wb") as out:
+            numpy.save(out, numpy.asarray(nlp.vocab.vectors.data, dtype=numpy.float16), allow_pickle=False)
+        tmp.replace(vectors)
     labels = sorted({label for _, c in nlp.pipeline for label in getattr(c, "labels", ())})
     strings = model_dir / "vocab" / "strings.json"
     if strings.exists():
@@ -152,6 +160,7 @@ def load_pipeline(model: str | Path | None = None):
     import spacy
     from spacy import util
 
+    import kg.vectors  # noqa: F401  (registers kg.MultiHashEmbed.v1)
     import kg.zh_tokenizer  # noqa: F401  (registers the tokenizer the pipeline names)
 
     path = resolve_model_path(model)

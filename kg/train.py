@@ -32,6 +32,8 @@ AUGMENTED_EXAMPLES = 10_000
 HARMONISED = ("pd",)
 #: steps of NER stage 1 behind the shipped model (see models/README.md)
 STAGE1_STEPS = 8_000
+#: how the NER's static vectors are learned when its config names ``vectors_attr`` (kg/vectors.py)
+VECTORS = {"attr": "LEMMA", "dim": 64, "window": 5, "min_count": 3, "max_rows": 100_000, "epochs": 5}
 
 
 def _require(path: Path) -> Path:
@@ -262,6 +264,15 @@ def _spacy_train(config: Path, output: Path, train_file: Path, dev_file: Path, s
     return output
 
 
+def _vectors_attr(config: Path, overrides: dict[str, str]) -> str | None:
+    """The attribute the NER config (with ``overrides``) keys static vectors on, if it reads any
+    (``kg.MultiHashEmbed.v1``'s ``vectors_attr``)."""
+    from spacy import util
+
+    embed = util.load_config(config, overrides=dict(overrides), interpolate=False)["components"]["tok2vec"]["model"]["embed"]
+    return embed.get("vectors_attr") or None
+
+
 def train_ner(
     corpora_dir: Path = DEFAULT_CORPORA,
     out: Path = MODELS / "ner",
@@ -279,7 +290,9 @@ def train_ner(
     """Train the NER pipeline in two ``spacy train`` stages and copy the result to ``out``.
 
     Stage 1 (``configs/ner.cfg``) learns from every source for ``stage1_steps`` steps and keeps
-    its best dev checkpoint: that is the shipped model.  Optional stage 2
+    its best dev checkpoint: that is the shipped model.  When the config reads static vectors,
+    they are learned first from the sources' raw text (:func:`kg.vectors.train_vectors`, settings
+    :data:`VECTORS`) unless ``paths.vectors`` names a table.  Optional stage 2
     (``configs/ner-finetune.cfg``) continues from stage 1's last model on ``finetune_sources``
     only (e.g. MSRA: one consistent annotation convention; better on MSRA test, worse on
     modern pages — see models/README.md).
@@ -289,10 +302,19 @@ def train_ner(
     work = Path(work_dir or tempfile.mkdtemp(prefix="kg-ner-"))
     train_file, dev_file = prepare_ner_data(corpora_dir, work / "stage1", sources=sources, segmenter=segmenter,
                                             config=config, harmonise=harmonise)
+    overrides = dict(overrides or {})
+    attr = _vectors_attr(config, overrides)
+    if attr and "paths.vectors" not in overrides:
+        vectors = work / "vectors"
+        if not (vectors / "vocab" / "vectors").exists():
+            from kg.vectors import train_vectors
+
+            train_vectors(corpora_dir, vectors, segmenter=_segmenter_arg(segmenter), **{**VECTORS, "attr": attr})
+        overrides["paths.vectors"] = str(vectors)
     if os.environ.get("KG_PREPARE_ONLY"):
         return work
     stage1 = _spacy_train(config, work / "stage1" / "output", train_file, dev_file, segmenter,
-                          {"training.max_steps": str(stage1_steps), **(overrides or {})})
+                          {"training.max_steps": str(stage1_steps), **overrides})
     result = stage1 / "model-best"
     if finetune_sources:
         train2, dev2 = prepare_ner_data(corpora_dir, work / "stage2", sources=finetune_sources, segmenter=segmenter,
@@ -318,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m kg.train")
-    parser.add_argument("what", choices=["segmenter", "ner"])
+    parser.add_argument("what", choices=["segmenter", "ner", "vectors"])
     parser.add_argument("--work", type=Path, default=None, help="working folder for the NER DocBins and checkpoints")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--sources", default="msra,pd,cluener",
@@ -331,10 +353,15 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
                         help="sources whose untagged MSRA entity words become unannotated: pd, cluener, and "
                              "pd-abbreviations (every People's Daily abbreviation, 中/j 美/j included); '' for none")
     parser.add_argument("--iterations", type=int, default=6)
+    parser.add_argument("--attr", default=VECTORS["attr"], help="vectors: the token attribute to key them on (LEMMA or NORM)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if args.what == "segmenter":
         train_segmenter(args.corpora, iterations=args.iterations)
+    elif args.what == "vectors":
+        from kg.vectors import train_vectors
+
+        train_vectors(args.corpora, args.out or Path("vectors"), **{**VECTORS, "attr": args.attr})
     else:
         overrides = dict(kv.split("=", 1) for kv in args.set)
         train_ner(args.corpora, args.out or MODELS / "ner", work_dir=args.work, sources=tuple(args.sources.split(",")),

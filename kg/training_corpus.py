@@ -9,7 +9,8 @@ rebuilds the predicted side from those stored features.  The result is the same 
 would have built, without the repeated segmentation.
 
 ``spacy train --code kg/training_corpus.py`` loads this file; importing it also registers the
-tokenizer.
+tokenizer and
+kg's embedding architecture.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
+import kg.vectors  # noqa: F401  (registers kg.MultiHashEmbed.v1)
 from kg.zh_tokenizer import reverse_doc  # importing it registers kg.pkuseg_chars.v1
 
 #: token attributes a featured DocBin stores (the gold entities and the tokenizer's features)

@@ -1,0 +1,201 @@
+"""Static vectors for the NER, learned with word2vec from the corpora's raw text.
+
+The NER's hash embeddings only know the characters, words and bigrams the annotated
+sentences show it, each learned from its labels alone.  Vectors learned from raw text add
+what the distribution of a string says (鄂尔多 sits where 呼和浩 sits), which is how
+character NER for Chinese gets most of its gain from unlabelled text.
+
+The vectors are keyed on one token attribute: ``LEMMA``, the character bigram starting at each
+character (see kg/zh_tokenizer.py), or ``NORM``, the segmenter word the character belongs to.
+spaCy's own ``StaticVectors`` reads the key attribute from ``Vectors.attr``, which spaCy 3.8
+does not save for ordinary tables (only floret ones), so a reloaded pipeline would silently
+look the vectors up by ``ORTH``.  kg's embedding architecture ``kg.MultiHashEmbed.v1`` is
+spaCy's ``MultiHashEmbed.v2`` with the key attribute in the config (``vectors_attr``),
+where it is saved with the model.  The raw text
+is every sentence of the training sources (MSRA train less the dev sentences, People's Daily
+1998-01, CLUENER2020 train and dev); no test set and no seed page is read.
+
+``python -m kg.train vectors`` writes a small spaCy pipeline holding only the table; ``kg train ner``
+reads it through ``[initialize] vectors`` and the table ships inside ``models/ner``.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import numpy
+import spacy
+from spacy.attrs import IDS
+from spacy.ml.staticvectors import _handle_empty
+from spacy.ml.staticvectors import init as _init_static_vectors
+from thinc.api import (
+    Maxout,
+    Model,
+    chain,
+    concatenate,
+    list2ragged,
+    ragged2list,
+    with_array,
+)
+from thinc.initializers import glorot_uniform_init
+from thinc.types import Floats2d, Ragged
+from thinc.util import partial
+
+from kg import corpora
+from kg.errors import CorpusError
+
+log = logging.getLogger(__name__)
+
+#: token attributes a vectors table can be keyed on, and what each holds
+KEY_ATTRS = {"LEMMA": "character bigram", "NORM": "segmenter word"}
+#: XOR-ed into each attribute's keys, so one table holds a bigram and a word spelled alike (人民)
+KEY_SALTS = {"LEMMA": 0, "NORM": 0x9E3779B97F4A7C15}
+
+
+def raw_texts(corpora_dir: Path, *, msra_heldout: int = 2000) -> Iterator[str]:
+    """Every training sentence's text: MSRA train less its last ``msra_heldout`` sentences
+    (the NER's dev set), People's Daily 1998-01, CLUENER2020 train and dev."""
+    def need(path: Path) -> Path:
+        if not path.exists():
+            raise CorpusError(f"{path}: corpus file not found (set --corpora to the folder holding the corpora)")
+        return path
+
+    msra = [text for text, _ in corpora.msra_bio(need(corpora_dir / "msra_ner" / "msra_train_bio"))]
+    yield from msra[:len(msra) - msra_heldout]
+    for words in corpora.peoples_daily_words(need(corpora_dir / "peoples_daily_1998" / "199801.txt")):
+        yield "".join(words)
+    for name in ("train.json", "dev.json"):
+        for text, _ in corpora.cluener(need(corpora_dir / "cluener2020" / name)):
+            yield text
+
+
+def key_sequences(tokenizer, texts: Iterable[str], attr: str) -> Iterator[list[str]]:
+    """Each text as the sequence of keys the NER will look up: its segmenter words (``NORM``,
+    folded as the tokenizer folds them) or its character bigrams (``LEMMA``)."""
+    from kg.zh_tokenizer import _fold_char, fold
+
+    for text in texts:
+        words = tokenizer.words(text)
+        if attr == "NORM":
+            yield [fold(w) for w in words]
+        else:
+            chars = [_fold_char(ch) for w in words for ch in w]
+            yield [a + b for a, b in zip(chars, chars[1:] + ["</s>"])]
+
+
+def train_vectors(corpora_dir: Path, out: Path, *, attr: str | Iterable[str] = "LEMMA", dim: int = 64,
+                  window: int = 5, min_count: int = 3, max_rows: int = 100_000, epochs: int = 5, seed: int = 0,
+                  segmenter: str = "segmenter", texts: Iterable[str] | None = None) -> Path:
+    """Learn skip-gram vectors keyed on ``attr`` and write them as a spaCy pipeline at ``out``.
+
+    ``attr`` is ``LEMMA``, ``NORM`` or both (``"LEMMA,NORM"``): one word2vec model each, in one
+    table, each attribute's keys XOR-ed with its :data:`KEY_SALTS`.  Keeps each attribute's
+    ``max_rows`` most frequent keys seen at least ``min_count`` times.  Needs gensim (``pip
+    install -e .[train]``); one worker thread, so a re-run gives the same table."""
+    attrs = _attrs(attr)
+    try:
+        from gensim.models import Word2Vec
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise CorpusError("training vectors needs gensim: pip install -e '.[train]'") from exc
+    from spacy.vectors import Vectors
+
+    from kg.zh_tokenizer import PkusegCharTokenizer
+
+    nlp = spacy.blank("zh")
+    tokenizer = PkusegCharTokenizer(nlp.vocab, segmenter)
+    texts = list(texts if texts is not None else raw_texts(corpora_dir))
+    keys: list[int] = []
+    rows = []
+    for name in attrs:
+        sentences = list(key_sequences(tokenizer, texts, name))
+        counts = Counter(key for sentence in sentences for key in sentence)
+        log.info("%s: %d sentences, %d keys, %d distinct", name, len(sentences), sum(counts.values()), len(counts))
+        model = Word2Vec(sentences, vector_size=dim, window=window, min_count=min_count, sg=1, negative=5,
+                         epochs=epochs, workers=1, seed=seed)
+        kept = [k for k, _ in counts.most_common() if k in model.wv.key_to_index][:max_rows]
+        keys += [nlp.vocab.strings.add(k) ^ KEY_SALTS[name] for k in kept]
+        rows.append(numpy.asarray([model.wv[k] for k in kept], dtype="float32"))
+        log.info("%s: %d vectors (%s)", name, len(kept), KEY_ATTRS[name])
+    table = Vectors(strings=nlp.vocab.strings, data=numpy.concatenate(rows), keys=keys)
+    nlp.vocab.vectors = table
+    staging = out.with_name(out.name + ".partial")
+    nlp.to_disk(staging)
+    if out.exists():
+        import shutil
+
+        shutil.rmtree(out)
+    staging.rename(out)
+    log.info("%s: %d vectors of %d dimensions keyed on %s", out, len(keys), dim, "+".join(attrs))
+    return out
+
+
+def _attrs(attr: str | Iterable[str] | None) -> list[str]:
+    """``"LEMMA,NORM"``, ``["LEMMA", "NORM"]`` or ``"LEMMA"`` as a list of known attribute names."""
+    if not attr:
+        return []
+    names = [a.strip().upper() for a in (attr.split(",") if isinstance(attr, str) else attr) if a.strip()]
+    for name in names:
+        if name not in KEY_ATTRS:
+            raise ValueError(f"attr must be one of {sorted(KEY_ATTRS)}, not {name!r}")
+    return names
+
+
+# -- the embedding layer ------------------------------------------------------------------
+
+
+def KeyedStaticVectors(nO: int | None = None, *, key_attr: str = "LEMMA") -> Model:
+    """spaCy's ``StaticVectors`` (default mode, no dropout), looking the table up by ``key_attr``
+    (its keys XOR-ed with the attribute's :data:`KEY_SALTS`) instead of the table's unsaved
+    ``Vectors.attr``.  Tokens without a vector get zeros, which also keep them out of the
+    projection's gradient."""
+    name = key_attr.upper()
+    return Model("keyed_static_vectors", _keyed_forward, init=partial(_init_static_vectors, glorot_uniform_init),
+                 params={"W": None}, attrs={"key_attr": IDS[name], "salt": KEY_SALTS[name], "dropout_rate": None},
+                 dims={"nO": nO, "nM": None})
+
+
+def _keyed_forward(model: Model, docs: list, is_train: bool) -> tuple[Ragged, Callable]:
+    if not sum(len(doc) for doc in docs):
+        return _handle_empty(model.ops, model.get_dim("nO"))
+    vectors = docs[0].vocab.vectors
+    keys = model.ops.flatten([doc.to_array(model.attrs["key_attr"]) for doc in docs])
+    if model.attrs["salt"]:
+        keys = keys ^ numpy.uint64(model.attrs["salt"])
+    data = model.ops.asarray(vectors.data)
+    if data.shape[0]:
+        rows = vectors.find(keys=keys)
+        V = model.ops.xp.ascontiguousarray(data[rows], dtype="float32")  # the table may be float16
+        V[rows < 0] = 0  # no vector: zeros, in the output and in W's gradient
+    else:
+        V = model.ops.alloc2f(len(keys), model.get_dim("nM"))
+    W = model.ops.as_contig(model.get_param("W"))
+    output = model.ops.gemm(V, W, trans2=True)
+    lengths = model.ops.asarray1i([len(doc) for doc in docs])
+
+    def backprop(d_output: Ragged) -> list:
+        model.inc_grad("W", model.ops.gemm(model.ops.as_contig(d_output.data), V, trans1=True))
+        return []
+
+    return Ragged(output, lengths), backprop
+
+
+@spacy.registry.architectures("kg.MultiHashEmbed.v1")
+def multi_hash_embed(width: int, attrs: list[str | int], rows: list[int],
+                     vectors_attr: str | list[str] | None = None) -> Model[list, list[Floats2d]]:
+    """spaCy's ``MultiHashEmbed.v2`` (same layers, same seeds), with static vectors looked up by
+    ``vectors_attr`` when it is set: ``LEMMA``, ``NORM`` or both (``"LEMMA,NORM"``), each with
+    its own projection; ``None`` is ``MultiHashEmbed.v2`` without vectors."""
+    from spacy.ml.featureextractor import FeatureExtractor
+    from thinc.api import HashEmbed
+
+    if len(rows) != len(attrs):
+        raise ValueError(f"Mismatched lengths: {len(rows)} vs {len(attrs)}")
+    embeddings = [HashEmbed(width, rows[i], column=i, seed=8 + i, dropout=0.0) for i in range(len(attrs))]
+    features = chain(FeatureExtractor(attrs), list2ragged(), with_array(concatenate(*embeddings)))
+    keyed = [KeyedStaticVectors(width, key_attr=name) for name in _attrs(vectors_attr)]
+    if keyed:
+        features = concatenate(features, *keyed)
+    concat_size = width * (len(embeddings) + len(keyed))
+    return chain(features, with_array(Maxout(width, concat_size, nP=3, dropout=0.0, normalize=True)), ragged2list())
