@@ -9,8 +9,7 @@ rebuilds the predicted side from those stored features.  The result is the same 
 would have built, without the repeated segmentation.
 
 ``spacy train --code kg/training_corpus.py`` loads this file; importing it also registers the
-tokenizer and
-kg's embedding architecture.
+tokenizer and kg's embedding architecture (kg/vectors.py).
 """
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 The NER's hash embeddings only know the characters, words and bigrams the annotated
 sentences show it, each learned from its labels alone.  Vectors learned from raw text add
-what the distribution of a string says (鄂尔多 sits where 呼和浩 sits), which is how
-character NER for Chinese gets most of its gain from unlabelled text.
+what the distribution of a string says (鄂尔多斯市 is written where 呼和浩特市 is), the usual way
+character NER for Chinese puts unlabelled text to use.
 
 The vectors are keyed on one token attribute: ``LEMMA``, the character bigram starting at each
 character (see kg/zh_tokenizer.py), or ``NORM``, the segmenter word the character belongs to.
@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 #: token attributes a vectors table can be keyed on, and what each holds
 KEY_ATTRS = {"LEMMA": "character bigram", "NORM": "segmenter word"}
-#: XOR-ed into each attribute's keys, so one table holds a bigram and a word spelled alike (人民)
+#: XOR-ed into each attribute's keys, so one table holds a bigram and a word spelled alike (召开)
 KEY_SALTS = {"LEMMA": 0, "NORM": 0x9E3779B97F4A7C15}
 
 

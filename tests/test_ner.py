@@ -150,6 +150,7 @@ def test_compacted_model_predicts_the_same_at_half_the_size(tmp_path):
     full = load_pipeline()
     compact = tmp_path / "compact"
     full.to_disk(compact)  # plain float32 spaCy files, whatever the shipped storage
+
     def weights_size():  # the components' weights (a float16 vectors table stays as it is)
         return sum(f.stat().st_size for name in ("tok2vec", "ner") for f in (compact / name).rglob("*") if f.is_file())
 
