@@ -87,7 +87,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     tr = sub.add_parser("train", help="train the segmenter or the NER model from the corpora")
     tr.add_argument("what", choices=["segmenter", "verbs", "ner", "all"],
-                    help="segmenter (pkuseg), verbs (the predicate-verb lexicon), ner, or all three")
+                    help="segmenter (pkuseg), verbs (the predicate-verb lexicon), ner (learns its static vectors "
+                         "first: needs pip install -e '.[train]'), or all three")
     tr.add_argument("--corpora", type=Path, default=None, metavar="DIR", help="corpora folder (default ../shared/corpora)")
     return parser
 

@@ -44,7 +44,7 @@ from thinc.types import Floats2d, Ragged
 from thinc.util import partial
 
 from kg import corpora
-from kg.errors import CorpusError
+from kg.errors import CorpusError, KGError
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def train_vectors(corpora_dir: Path, out: Path, *, attr: str | Iterable[str] = "
     try:
         from gensim.models import Word2Vec
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise CorpusError("training vectors needs gensim: pip install -e '.[train]'") from exc
+        raise KGError("training vectors needs gensim: pip install -e '.[train]'") from exc
     from spacy.vectors import Vectors
 
     from kg.zh_tokenizer import PkusegCharTokenizer
