@@ -34,6 +34,13 @@ CLUENER_LABELS = {
 }
 
 
+def require(path: Path) -> Path:
+    """``path``, or a :class:`CorpusError` naming it when the corpus file is not there."""
+    if not path.exists():
+        raise CorpusError(f"{path}: corpus file not found (set --corpora to the folder holding the corpora)")
+    return path
+
+
 def _pd_lines(path: Path) -> Iterator[list[tuple[str, str, str | None, bool]]]:
     """Yield each People's Daily paragraph as ``(word, tag, compound_tag, opens)`` tuples."""
     try:

@@ -140,10 +140,13 @@ def compact_model(model_dir: Path, *, part_size: int = PART_SIZE) -> list[str]:
         done.append(name)
     vectors = model_dir / "vocab" / "vectors"
     if vectors.exists() and nlp.vocab.vectors.shape[0]:
-        tmp = vectors.with_suffix(".tmp")
-        with tmp.open("wb") as out:
-            numpy.save(out, numpy.asarray(nlp.vocab.vectors.data, dtype=numpy.float16), allow_pickle=False)
-        tmp.replace(vectors)
+        import io
+
+        from kg.export import write_file
+
+        half = io.BytesIO()
+        numpy.save(half, numpy.asarray(nlp.vocab.vectors.data, dtype=numpy.float16), allow_pickle=False)
+        write_file(vectors, half.getvalue())
     labels = sorted({label for _, c in nlp.pipeline for label in getattr(c, "labels", ())})
     strings = model_dir / "vocab" / "strings.json"
     if strings.exists():
@@ -160,7 +163,7 @@ def load_pipeline(model: str | Path | None = None):
     import spacy
     from spacy import util
 
-    import kg.vectors  # noqa: F401  (registers kg.MultiHashEmbed.v1)
+    import kg.vectors  # registers kg.MultiHashEmbed.v1
     import kg.zh_tokenizer  # noqa: F401  (registers the tokenizer the pipeline names)
 
     path = resolve_model_path(model)
@@ -337,23 +340,19 @@ def complete_bracketed_names(sdoc) -> None:
     opening one ((长|海医院), an alias printed after a full name) is the whole bracketed name:
     brackets delimit a name, so a span ending at the closing bracket starts right after the
     opening one (at most 10 characters between them, no stop character, not 简称 …)."""
-    text, spans, changed = sdoc.text, [], False
-    for ent in sdoc.ents:
-        span = ent
-        # organisations only: a person in brackets has words before it (（记者罗玉文）, （原名…）)
-        if ent.label_ == "ORG" and text[ent.end_char:ent.end_char + 1] in ("）", ")"):
-            open_at = max(text.rfind("（", 0, ent.start_char), text.rfind("(", 0, ent.start_char))
-            inside = text[open_at + 1:ent.start_char]
-            if 0 <= open_at and 0 < len(inside) <= 2 and ent.end_char - open_at <= 11 \
-                    and not _STOP.search(inside) and not inside.startswith("简"):
-                grown = sdoc.char_span(open_at + 1, ent.end_char, label=ent.label_)
-                if grown is not None:
-                    span, changed = grown, True
-        spans.append(span)
-    if changed:
-        from spacy.util import filter_spans
+    text = sdoc.text
 
-        sdoc.ents = filter_spans(spans)
+    def grown(ent):  # organisations only: a person in brackets has words before it (（记者罗玉文）)
+        if text[ent.end_char:ent.end_char + 1] not in ("）", ")"):
+            return None
+        open_at = max(text.rfind("（", 0, ent.start_char), text.rfind("(", 0, ent.start_char))
+        inside = text[open_at + 1:ent.start_char]
+        if 0 <= open_at and 0 < len(inside) <= 2 and ent.end_char - open_at <= 11 \
+                and not _STOP.search(inside) and not inside.startswith("简"):
+            return sdoc.char_span(open_at + 1, ent.end_char, label=ent.label_)
+        return None
+
+    _replace_organisations(sdoc, grown)
 
 
 #: what makes the noun after it a reference to an organisation named before (该公司, 本院, 此局)
@@ -387,6 +386,20 @@ def _drop_organisations(sdoc, unwanted) -> None:
         sdoc.ents = kept
 
 
+def _replace_organisations(sdoc, replacement) -> None:
+    """Put ``replacement(span)`` in place of each ORG span for which it returns a span (``None``:
+    keep it); where a grown span now overlaps another, the longer one stays."""
+    spans, changed = [], False
+    for ent in sdoc.ents:
+        new = replacement(ent) if ent.label_ == "ORG" else None
+        spans.append(ent if new is None else new)
+        changed |= new is not None
+    if changed:
+        from spacy.util import filter_spans
+
+        sdoc.ents = filter_spans(spans)
+
+
 def cut_run_on_organisations(sdoc, *, word_len: dict[int, int] | None = None) -> None:
     """An organisation span that runs on into a title (内蒙古森工集团|总经理恩和特布沁) ends where
     the name ends: before a segmenter word that opens with a title (``models/titles.txt``; the
@@ -397,20 +410,17 @@ def cut_run_on_organisations(sdoc, *, word_len: dict[int, int] | None = None) ->
     lengths = segmenter_word_lengths(sdoc) if word_len is None else word_len
     word_starts = {end - length for end, length in lengths.items()}
     title_words, suffixes = titles(), org_suffixes()
-    spans, changed = [], False
-    for ent in sdoc.ents:
-        span = ent
-        if ent.label_ == "ORG":
-            for k in range(ent.start_char + 2, ent.end_char):
-                if k in word_starts and text[ent.start_char:k].endswith(suffixes) \
-                        and any(text.startswith(title, k) for title in title_words):
-                    cut = sdoc.char_span(ent.start_char, k, label="ORG")
-                    if cut is not None:
-                        span, changed = cut, True
-                        break
-        spans.append(span)
-    if changed:
-        sdoc.ents = spans
+
+    def cut(ent):
+        for k in range(ent.start_char + 2, ent.end_char):
+            if k in word_starts and text[ent.start_char:k].endswith(suffixes) \
+                    and any(text.startswith(title, k) for title in title_words):
+                span = sdoc.char_span(ent.start_char, k, label="ORG")
+                if span is not None:
+                    return span
+        return None
+
+    _replace_organisations(sdoc, cut)
 
 
 def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None) -> None:

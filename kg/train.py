@@ -36,19 +36,13 @@ STAGE1_STEPS = 8_000
 VECTORS = {"attr": "LEMMA", "dim": 64, "window": 5, "min_count": 3, "max_rows": 100_000, "epochs": 5}
 
 
-def _require(path: Path) -> Path:
-    if not path.exists():
-        raise CorpusError(f"{path}: corpus file not found (set --corpora to the folder holding the corpora)")
-    return path
-
-
 def write_segmenter_data(corpora_dir: Path, out_dir: Path, *, heldout: int = 500) -> tuple[Path, Path]:
     """Write People's Daily as pkuseg training text (words separated by spaces, one paragraph a line).
 
     The last ``heldout`` paragraphs become the trainer's own test file (for its per-iteration log);
     the model is scored separately on the SIGHAN 2005 PKU test gold, which it never sees.
     """
-    source = _require(corpora_dir / "peoples_daily_1998" / "199801.txt")
+    source = corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt")
     paragraphs = [" ".join(words) for words in corpora.peoples_daily_words(source)]
     out_dir.mkdir(parents=True, exist_ok=True)
     train_file, test_file = out_dir / "pd_train.txt", out_dir / "pd_heldout.txt"
@@ -114,7 +108,7 @@ def prune_segmenter(model_dir: Path, *, threshold: float = 0.01) -> dict[str, in
 
 def write_predicate_verbs(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "predicate_verbs.txt") -> Path:
     """Write the predicate-verb lexicon (:func:`kg.corpora.peoples_daily_predicate_verbs`)."""
-    verbs = corpora.peoples_daily_predicate_verbs(_require(corpora_dir / "peoples_daily_1998" / "199801.txt"))
+    verbs = corpora.peoples_daily_predicate_verbs(corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt"))
     header = ("# Predicate verbs: words People's Daily 1998-01 tags as plain verbs (v) in >= 85% of their\n"
               "# >= 5 occurrences (not verbal nouns such as 管理, 发展).  An organisation name never starts\n"
               "# with one after its place (巴彦淖尔市 + 成立 + 农推官工作室 is a clause).  Rebuild: kg train verbs\n")
@@ -157,19 +151,19 @@ def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd",
     where CLUENER2020 leaves MSRA's entity words untagged.
     """
     found: dict[str, list] = {}
-    msra = list(corpora.msra_bio(_require(corpora_dir / "msra_ner" / "msra_train_bio")))
+    msra = list(corpora.msra_bio(corpora.require(corpora_dir / "msra_ner" / "msra_train_bio")))
     if "msra" in sources:
         found["msra"] = msra
     lexicon = corpora.entity_lexicon(msra[:len(msra) - msra_heldout]) if harmonise else {}
     log.info("MSRA entity lexicon: %d words", len(lexicon))
     if "pd" in sources:
         found["pd"] = [ex for ex in corpora.peoples_daily_entities(
-            _require(corpora_dir / "peoples_daily_1998" / "199801.txt"),
+            corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt"),
             entity_words=lexicon if "pd" in harmonise else None,
             abbreviations_unannotated="pd-abbreviations" in harmonise) if ex[0]]
     if "cluener" in sources:  # the public train and dev sets (our dev set is MSRA's)
         found["cluener"] = [ex for name in ("train.json", "dev.json")
-                            for ex in corpora.cluener(_require(corpora_dir / "cluener2020" / name))]
+                            for ex in corpora.cluener(corpora.require(corpora_dir / "cluener2020" / name))]
         if "cluener" in harmonise:
             found["cluener"] = list(corpora.mark_unannotated_entities(found["cluener"], lexicon))
     return found

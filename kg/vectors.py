@@ -44,7 +44,7 @@ from thinc.types import Floats2d, Ragged
 from thinc.util import partial
 
 from kg import corpora
-from kg.errors import CorpusError, KGError
+from kg.errors import KGError
 
 log = logging.getLogger(__name__)
 
@@ -57,32 +57,30 @@ KEY_SALTS = {"LEMMA": 0, "NORM": 0x9E3779B97F4A7C15}
 def raw_texts(corpora_dir: Path, *, msra_heldout: int = 2000) -> Iterator[str]:
     """Every training sentence's text: MSRA train less its last ``msra_heldout`` sentences
     (the NER's dev set), People's Daily 1998-01, CLUENER2020 train and dev."""
-    def need(path: Path) -> Path:
-        if not path.exists():
-            raise CorpusError(f"{path}: corpus file not found (set --corpora to the folder holding the corpora)")
-        return path
-
-    msra = [text for text, _ in corpora.msra_bio(need(corpora_dir / "msra_ner" / "msra_train_bio"))]
+    msra = [text for text, _ in corpora.msra_bio(corpora.require(corpora_dir / "msra_ner" / "msra_train_bio"))]
     yield from msra[:len(msra) - msra_heldout]
-    for words in corpora.peoples_daily_words(need(corpora_dir / "peoples_daily_1998" / "199801.txt")):
+    for words in corpora.peoples_daily_words(corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt")):
         yield "".join(words)
     for name in ("train.json", "dev.json"):
-        for text, _ in corpora.cluener(need(corpora_dir / "cluener2020" / name)):
+        for text, _ in corpora.cluener(corpora.require(corpora_dir / "cluener2020" / name)):
             yield text
 
 
 def key_sequences(tokenizer, texts: Iterable[str], attr: str) -> Iterator[list[str]]:
-    """Each text as the sequence of keys the NER will look up: its segmenter words (``NORM``,
-    folded as the tokenizer folds them) or its character bigrams (``LEMMA``)."""
+    """Each text as the sequence of keys the NER will look up (:func:`word_keys`)."""
+    for text in texts:
+        yield word_keys(tokenizer.words(text), attr)
+
+
+def word_keys(words: list[str], attr: str) -> list[str]:
+    """A text's segmenter words as the keys the NER looks up: the words themselves (``NORM``,
+    folded as the tokenizer folds them) or the character bigrams (``LEMMA``)."""
     from kg.zh_tokenizer import _fold_char, fold
 
-    for text in texts:
-        words = tokenizer.words(text)
-        if attr == "NORM":
-            yield [fold(w) for w in words]
-        else:
-            chars = [_fold_char(ch) for w in words for ch in w]
-            yield [a + b for a, b in zip(chars, chars[1:] + ["</s>"])]
+    if attr == "NORM":
+        return [fold(w) for w in words]
+    chars = [_fold_char(ch) for w in words for ch in w]
+    return [a + b for a, b in zip(chars, chars[1:] + ["</s>"])]
 
 
 def train_vectors(corpora_dir: Path, out: Path, *, attr: str | Iterable[str] = "LEMMA", dim: int = 64,
@@ -105,11 +103,12 @@ def train_vectors(corpora_dir: Path, out: Path, *, attr: str | Iterable[str] = "
 
     nlp = spacy.blank("zh")
     tokenizer = PkusegCharTokenizer(nlp.vocab, segmenter)
-    texts = list(texts if texts is not None else raw_texts(corpora_dir))
+    # segmented once, whatever the number of attributes
+    segmented = [tokenizer.words(text) for text in (texts if texts is not None else raw_texts(corpora_dir))]
     keys: list[int] = []
     rows = []
     for name in attrs:
-        sentences = list(key_sequences(tokenizer, texts, name))
+        sentences = [word_keys(words, name) for words in segmented]
         counts = Counter(key for sentence in sentences for key in sentence)
         log.info("%s: %d sentences, %d keys, %d distinct", name, len(sentences), sum(counts.values()), len(counts))
         model = Word2Vec(sentences, vector_size=dim, window=window, min_count=min_count, sg=1, negative=5,
