@@ -84,6 +84,10 @@ def make_parser() -> argparse.ArgumentParser:
     ev.add_argument("--errors", action="store_true", help="with --gold or --msra: list every missed and spurious mention, with context")
     ev.add_argument("--no-rules", dest="rules", action="store_false",
                     help="score the NER model's own spans, without kg's post-processing rules (kg.ner.postprocess_entities)")
+    ev.add_argument("--msra-convention", dest="msra_convention", choices=["auto", "msra", "kg"], default="auto",
+                    help="annotation convention the model follows on MSRA test: msra (MSRA's own, for a model "
+                         "trained with it marked), kg (kg's own, what kg runs with), auto (msra when the model "
+                         "knows it; the default)")
 
     tr = sub.add_parser("train", help="train the segmenter or the NER model from the corpora")
     tr.add_argument("what", choices=["segmenter", "verbs", "ner", "all"],

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import contextmanager
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import corpora
-from kg.errors import CorpusError
+from kg.errors import CorpusError, KGError
 from kg.ner import postprocess_entities
 
 LABELS = ("PER", "ORG", "LOC")
@@ -144,16 +145,46 @@ def _mistakes(gold: set, predicted: set, text: str, where) -> list[str]:
     return lines
 
 
-def evaluate_msra(nlp, test_file: Path, *, errors: bool = False, rules: bool = True) -> Report:
+@contextmanager
+def following(nlp, convention: str):
+    """``nlp`` asked to follow annotation ``convention`` for the duration (kg's own after)."""
+    tokenizer = nlp.tokenizer
+    before = getattr(tokenizer, "convention", "")
+    if convention or before:
+        tokenizer.convention = convention
+    try:
+        yield nlp
+    finally:
+        if convention or before:
+            tokenizer.convention = before
+
+
+def msra_convention(nlp, choice: str = "auto") -> str:
+    """The annotation convention to score MSRA test in: ``"msra"`` when ``choice`` asks for it
+    or (``"auto"``) when the model learned MSRA's convention marked, else kg's own (``""``)."""
+    known = getattr(nlp.tokenizer, "conventions", ())
+    if choice == "msra" and "msra" not in known:
+        raise KGError("this model learned no MSRA convention mark (configs/ner.cfg: [nlp.tokenizer] conventions); "
+                      "score it with --msra-convention kg")
+    return "msra" if choice == "msra" or (choice == "auto" and "msra" in known) else ""
+
+
+def evaluate_msra(nlp, test_file: Path, *, errors: bool = False, rules: bool = True,
+                  convention: str = "") -> Report:
     """Exact span+type scores on the MSRA BIO test file; with ``errors``, every missed (``FN``)
     and spurious (``FP``) entity with its sentence number and context.  ``rules=False`` scores
-    the model's own spans, without :func:`kg.ner.postprocess_entities`."""
-    report = Report(f"MSRA test ({test_file.name})" + ("" if rules else ", rules off"))
+    the model's own spans, without :func:`kg.ner.postprocess_entities`.  ``convention`` is the
+    annotation convention the model is asked to follow (``"msra"`` for a model trained with
+    MSRA's marked; ``""``, kg's own, otherwise)."""
+    report = Report(f"MSRA test ({test_file.name})" + ("" if rules else ", rules off")
+                    + (f", {convention} convention" if convention else ""))
     examples = list(corpora.msra_bio(test_file))
     misaligned = 0
     mistakes = []
     t0 = time.perf_counter()
-    for number, (doc, (_, spans)) in enumerate(zip(nlp.pipe((t for t, _ in examples), batch_size=128), examples), 1):
+    with following(nlp, convention):
+        docs = list(nlp.pipe((t for t, _ in examples), batch_size=128))
+    for number, (doc, (_, spans)) in enumerate(zip(docs, examples), 1):
         if rules:
             postprocess_entities(doc)  # as kg's Recognizer does
         gold = {(s, e, label) for s, e, label in spans}
@@ -282,8 +313,9 @@ def run(args) -> str:
         if not test.exists():
             raise CorpusError(f"{test}: MSRA test file not found (pass --msra)")
         nlp = load_pipeline(args.model)
+        convention = msra_convention(nlp, getattr(args, "msra_convention", "auto"))
         out.append(f"model: {resolve_model_path(args.model)}")
-        out.append(str(evaluate_msra(nlp, test, errors=args.errors, rules=args.rules)))
+        out.append(str(evaluate_msra(nlp, test, errors=args.errors, rules=args.rules, convention=convention)))
     if args.gold:
         out += [str(r) for r in evaluate_gold(args.gold, args.seeds, model=args.model,
                                               errors=args.errors, rules=args.rules)]

@@ -169,19 +169,34 @@ def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd",
     return found
 
 
-def write_docbin(nlp, examples, path: Path) -> dict[str, int]:
+def write_docbin(nlp, examples, path: Path, conventions: list[str] | None = None) -> dict[str, int]:
     """Tokenise ``examples`` with ``nlp`` and save them as a DocBin; spans labelled
     :data:`kg.corpora.MISSING`, and spans that do not align with the tokens, are kept as
-    *missing* (neither entity nor O) so the model is not taught wrong boundaries.  Returns
-    counts of entities, misaligned entities, missing spans and docs."""
+    *missing* (neither entity nor O) so the model is not taught wrong boundaries.  With
+    ``conventions`` (one per example), each example is tokenised with its source's annotation
+    convention marked (``PkusegCharTokenizer.convention``).  Returns counts of entities,
+    misaligned entities, missing spans and docs."""
     from spacy.tokens import DocBin
 
     from kg.training_corpus import FEATURE_ATTRS
 
     stats = {"entities": 0, "misaligned": 0, "missing": 0, "docs": 0}
     db = DocBin(attrs=FEATURE_ATTRS)
-    texts = [t for t, _ in examples]
-    for doc, (_, spans) in zip(nlp.pipe(texts, batch_size=256), examples):
+    tokenizer = nlp.tokenizer
+    before = getattr(tokenizer, "convention", "")
+
+    def tokenised():
+        if not conventions:
+            yield from nlp.pipe((text for text, _ in examples), batch_size=256)
+            return
+        try:
+            for convention, (text, _) in zip(conventions, examples):
+                tokenizer.convention = convention
+                yield tokenizer(text)
+        finally:
+            tokenizer.convention = before
+
+    for doc, (_, spans) in zip(tokenised(), examples):
         ents, missing = [], []
         for start, end, label in spans:
             if label != corpora.MISSING:
@@ -234,10 +249,16 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
         made = augmented_examples(base, base, n=AUGMENTED_EXAMPLES)
         log.info("augmented examples: %d", len(made))
         train += made
-    random.shuffle(train)
     nlp = featured_tokenizer(segmenter, config)
-    log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy.tmp"))
-    log.info("train docbin: %s", write_docbin(nlp, train, work / "train.spacy.tmp"))
+    marked = set(nlp.tokenizer.conventions)  # sources trained with their own convention marked
+    conventions = [name if name in marked else "" for name in real for _ in data[name]]
+    conventions += [""] * (len(train) - len(conventions))  # augmented examples: kg's own
+    order = list(range(len(train)))
+    random.shuffle(order)
+    train, conventions = [train[i] for i in order], [conventions[i] for i in order]
+    log.info("conventions marked: %s", ", ".join(sorted(marked)) or "none")
+    log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy.tmp", ["msra" if "msra" in marked else ""] * len(dev)))
+    log.info("train docbin: %s", write_docbin(nlp, train, work / "train.spacy.tmp", conventions))
     (work / "dev.spacy.tmp").rename(dev_file)
     (work / "train.spacy.tmp").rename(train_file)
     return train_file, dev_file

@@ -181,23 +181,49 @@ def unreverse(doc: Doc) -> Doc:
     return forward
 
 
+def convention_tag(tag: str, convention: str) -> str:
+    """``tag`` (a character's word position, ``B2``) marked with an annotation convention
+    (``B2|msra``); ``""`` is kg's own and leaves it unmarked."""
+    return f"{tag}|{convention}" if convention else tag
+
+
 class PkusegCharTokenizer:
     """Segments with pkuseg, returns one token per character with word features.
 
     With ``word_classes`` the ``TAG`` also carries :func:`word_class` (``B3O``: first character
     of a three-character organisation word); models trained without it need it off.  With
-    ``reverse`` the document is right to left (:func:`reverse_doc`) until ``kg_unreverse``."""
+    ``reverse`` the document is right to left (:func:`reverse_doc`) until ``kg_unreverse``.
+    With ``convention`` (one of ``conventions``, say ``"msra"``) every ``TAG`` carries that
+    annotation convention's mark (:func:`convention_tag`).  ``conventions`` are the marks the
+    model was trained with (``kg train ner`` marks each source named there, see
+    ``configs/ner.cfg``); a model follows the convention its tokenizer names, and kg's own
+    (``""``, unmarked) by default."""
 
     def __init__(self, vocab, segmenter: str = "segmenter", *, postprocess: bool = False,
                  user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False,
-                 reverse: bool = False) -> None:
+                 reverse: bool = False, conventions: list[str] | tuple[str, ...] = (),
+                 convention: str = "") -> None:
         self.vocab = vocab
+        self.conventions = tuple(conventions)
         self.segmenter = segmenter
         self.postprocess = postprocess
         self.user_dict = user_dict
         self.word_classes = word_classes
         self.reverse = reverse
+        self.convention = convention
         self._seg = None
+
+    @property
+    def convention(self) -> str:
+        """The annotation convention the model is asked to follow (``""``: kg's own)."""
+        return self._convention
+
+    @convention.setter
+    def convention(self, name: str) -> None:
+        if name and name not in self.conventions:
+            known = ", ".join(self.conventions) or "none"
+            raise ValueError(f"this model learned no annotation convention {name!r} (it knows: {known})")
+        self._convention = name
 
     @property
     def seg(self):
@@ -248,6 +274,8 @@ class PkusegCharTokenizer:
                 char_spaces.append(space if i == len(word) - 1 else False)
                 norms.append(folded)
                 tags.append(word_position(i, len(word)) + klass)
+        if self.convention:
+            tags = [convention_tag(tag, self.convention) for tag in tags]
         folded_chars = [_fold_char(ch) for ch in chars]
         bigrams = [a + b for a, b in zip(folded_chars, folded_chars[1:] + ["</s>"])]
         doc = Doc(self.vocab, words=chars, spaces=char_spaces, tags=tags, lemmas=bigrams)
@@ -264,7 +292,7 @@ class PkusegCharTokenizer:
 
     def _cfg(self) -> dict:
         return {"segmenter": self.segmenter, "postprocess": self.postprocess, "user_dict": self.user_dict,
-                "word_classes": self.word_classes, "reverse": self.reverse}
+                "word_classes": self.word_classes, "reverse": self.reverse, "conventions": list(self.conventions), "convention": self.convention}
 
     def to_bytes(self, **kwargs) -> bytes:
         return json.dumps(self._cfg()).encode("utf-8")
@@ -275,6 +303,8 @@ class PkusegCharTokenizer:
         self.user_dict = cfg.get("user_dict", DEFAULT_USER_DICT)
         self.word_classes = cfg.get("word_classes", False)
         self.reverse = cfg.get("reverse", False)
+        self.conventions = tuple(cfg.get("conventions", ()))
+        self.convention = cfg.get("convention", "")
         return self
 
     def to_disk(self, path, **kwargs) -> None:
@@ -289,11 +319,12 @@ class PkusegCharTokenizer:
 @spacy.registry.tokenizers("kg.pkuseg_chars.v1")
 def create_pkuseg_char_tokenizer(segmenter: str = "segmenter", postprocess: bool = False,
                                  user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False,
-                                 reverse: bool = False):
+                                 reverse: bool = False, conventions: list[str] = [], convention: str = ""):
     """spaCy registry entry: ``[nlp.tokenizer] @tokenizers = "kg.pkuseg_chars.v1"``."""
 
     def make(nlp):
         return PkusegCharTokenizer(nlp.vocab, segmenter, postprocess=postprocess, user_dict=user_dict,
-                                   word_classes=word_classes, reverse=reverse)
+                                   word_classes=word_classes, reverse=reverse, conventions=conventions,
+                                   convention=convention)
 
     return make

@@ -59,3 +59,21 @@ def test_msra_evaluation_lists_its_errors(tmp_path):
     listed = [line for line in report.extra if line.startswith(("FN ", "FP "))]
     assert len(listed) == report.overall.fp + report.overall.fn
     assert report.overall.tp + report.overall.fn == 2
+
+
+def test_msra_is_scored_in_the_convention_the_model_learned():
+    from kg.errors import KGError
+    from kg.evaluate import following, msra_convention
+    from kg.ner import load_pipeline
+
+    nlp = load_pipeline()
+    known = nlp.tokenizer.conventions
+    assert msra_convention(nlp, "kg") == ""
+    assert msra_convention(nlp, "auto") == ("msra" if "msra" in known else "")
+    if "msra" not in known:
+        with pytest.raises(KGError, match="--msra-convention kg"):
+            msra_convention(nlp, "msra")
+    nlp.tokenizer.conventions = ("msra",)
+    with following(nlp, "msra"):
+        assert nlp("包头")[0].tag_ == "B2|msra"
+    assert nlp.tokenizer.convention == "" and nlp("包头")[0].tag_ == "B2"

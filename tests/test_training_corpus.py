@@ -68,3 +68,13 @@ def test_reversed_examples_match_the_reversing_tokenizer(tmp_path):
     # entities and unannotated tokens reversed with the text: 部交外 is the ORG, 美 and 中 stay missing
     assert [t.ent_iob_ for t in first.reference] == ["B", "I", "I", "O", "O", "O", "", ""]
     assert [(e.text, e.label_) for e in first.reference.ents] == [("部交外", "ORG")]
+
+
+def test_each_example_can_carry_its_sources_convention(tmp_path):
+    nlp = featured_tokenizer()
+    nlp.tokenizer.conventions = ("msra",)
+    write_docbin(nlp, EXAMPLES, tmp_path / "train.spacy", conventions=["msra", ""])
+    first, second = featured_corpus(tmp_path / "train.spacy")(spacy.blank("zh"))
+    assert all(t.tag_.endswith("|msra") for t in first.predicted)
+    assert not any("|" in t.tag_ for t in second.predicted)
+    assert nlp.tokenizer.convention == ""  # as it was before

@@ -127,3 +127,23 @@ def test_right_to_left_pipeline_hands_back_left_to_right_entities():
     for processes in (1, 2):
         assert [(d.text, context) for d, context in nlp.pipe([(text, 7)], as_tuples=True, n_process=processes)] \
             == [(text, 7)]
+
+
+def test_an_annotation_convention_marks_every_tag_and_is_saved(tmp_path):
+    from kg.zh_tokenizer import convention_tag
+
+    assert convention_tag("B2", "msra") == "B2|msra"
+    assert convention_tag("B2", "") == "B2"
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.pkuseg_chars.v1",
+                                                          "conventions": ["msra"]}}})
+    assert [t.tag_ for t in nlp("包头市")] == ["B3", "M3", "E3"]  # kg's own by default
+    nlp.tokenizer.convention = "msra"
+    assert [t.tag_ for t in nlp("包头市")] == ["B3|msra", "M3|msra", "E3|msra"]
+    with pytest.raises(ValueError, match="no annotation convention 'cluener'.*knows: msra"):
+        nlp.tokenizer.convention = "cluener"
+    nlp.tokenizer.convention = ""
+    nlp.to_disk(tmp_path / "p")
+    again = spacy.load(tmp_path / "p")
+    assert again.tokenizer.conventions == ("msra",) and again.tokenizer.convention == ""
+    with pytest.raises(ValueError, match="knows: none"):
+        make().tokenizer.convention = "msra"
