@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import contextmanager
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
