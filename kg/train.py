@@ -123,8 +123,10 @@ def featured_tokenizer(segmenter: Path = MODELS / "segmenter", config: Path | No
     """A spaCy ``zh`` pipeline whose tokenizer is kg's own (kg/zh_tokenizer.py): one token per
     character carrying the segmenter's word features, so every gold span aligns and the
     features are computed once, when the training data is written.  The tokenizer settings
-    (user dictionary, word classes) are read from ``config``'s ``[nlp.tokenizer]``, so the
-    stored features are the ones the trained pipeline computes."""
+    (user dictionary, word classes, conventions) are read from ``config``'s ``[nlp.tokenizer]``,
+    so the stored features are the ones the trained pipeline computes; but the documents are
+    always left to right, as the gold spans' offsets are: a right-to-left pipeline's reader
+    reverses them (``kg.featured_corpus.v1``'s ``reverse``)."""
     import spacy
     from spacy import util
 
@@ -132,6 +134,7 @@ def featured_tokenizer(segmenter: Path = MODELS / "segmenter", config: Path | No
 
     settings = dict(util.load_config(config)["nlp"]["tokenizer"]) if config else {"@tokenizers": "kg.pkuseg_chars.v1"}
     settings["segmenter"] = _segmenter_arg(segmenter)
+    settings["reverse"] = False
     return spacy.blank("zh", config={"nlp": {"tokenizer": settings}})
 
 

@@ -78,3 +78,13 @@ def test_each_example_can_carry_its_sources_convention(tmp_path):
     assert all(t.tag_.endswith("|msra") for t in first.predicted)
     assert not any("|" in t.tag_ for t in second.predicted)
     assert nlp.tokenizer.convention == ""  # as it was before
+
+
+def test_training_documents_are_left_to_right_whatever_the_pipeline_reads(tmp_path):
+    from kg.train import NER_CONFIG
+
+    nlp = featured_tokenizer(config=NER_CONFIG)  # the shipped config reads right to left
+    write_docbin(nlp, EXAMPLES, tmp_path / "train.spacy")
+    for example, (text, spans) in zip(featured_corpus(tmp_path / "train.spacy")(spacy.blank("zh")), EXAMPLES):
+        assert example.reference.text == text
+        assert [(e.text, e.label_) for e in example.reference.ents] == [(text[s:e], label) for s, e, label in spans]
