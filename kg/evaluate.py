@@ -147,16 +147,20 @@ def _mistakes(gold: set, predicted: set, text: str, where) -> list[str]:
 
 @contextmanager
 def following(nlp, convention: str):
-    """``nlp`` asked to follow annotation ``convention`` for the duration (kg's own after)."""
+    """``nlp`` asked to follow annotation ``convention`` for the duration, then as before (a
+    pipeline whose tokenizer knows no conventions follows kg's own, ``""``)."""
     tokenizer = nlp.tokenizer
-    before = getattr(tokenizer, "convention", "")
-    if convention or before:
-        tokenizer.convention = convention
+    if not hasattr(tokenizer, "convention"):
+        if convention:
+            raise KGError(f"this model's tokenizer cannot follow the {convention} convention")
+        yield nlp
+        return
+    before = tokenizer.convention
+    tokenizer.convention = convention
     try:
         yield nlp
     finally:
-        if convention or before:
-            tokenizer.convention = before
+        tokenizer.convention = before
 
 
 def msra_convention(nlp, choice: str = "auto") -> str:

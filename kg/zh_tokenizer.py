@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -201,7 +202,7 @@ class PkusegCharTokenizer:
 
     def __init__(self, vocab, segmenter: str = "segmenter", *, postprocess: bool = False,
                  user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False,
-                 reverse: bool = False, conventions: list[str] | tuple[str, ...] = (),
+                 reverse: bool = False, conventions: Sequence[str] = (),
                  convention: str = "") -> None:
         self.vocab = vocab
         self.conventions = tuple(conventions)
@@ -292,7 +293,8 @@ class PkusegCharTokenizer:
 
     def _cfg(self) -> dict:
         return {"segmenter": self.segmenter, "postprocess": self.postprocess, "user_dict": self.user_dict,
-                "word_classes": self.word_classes, "reverse": self.reverse, "conventions": list(self.conventions), "convention": self.convention}
+                "word_classes": self.word_classes, "reverse": self.reverse,
+                "conventions": list(self.conventions), "convention": self.convention}
 
     def to_bytes(self, **kwargs) -> bytes:
         return json.dumps(self._cfg()).encode("utf-8")
@@ -319,7 +321,7 @@ class PkusegCharTokenizer:
 @spacy.registry.tokenizers("kg.pkuseg_chars.v1")
 def create_pkuseg_char_tokenizer(segmenter: str = "segmenter", postprocess: bool = False,
                                  user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False,
-                                 reverse: bool = False, conventions: list[str] = [], convention: str = ""):
+                                 reverse: bool = False, conventions: Sequence[str] = (), convention: str = ""):
     """spaCy registry entry: ``[nlp.tokenizer] @tokenizers = "kg.pkuseg_chars.v1"``."""
 
     def make(nlp):
