@@ -18,4 +18,5 @@ def test_shipped_model_has_the_network_of_the_training_config():
     shipped = load_config(MODELS / "ner" / "config.cfg", interpolate=True)
     recipe = load_config(CONFIGS / "ner.cfg", interpolate=True)
     assert shipped["components"] == recipe["components"]
-    assert shipped["nlp"]["tokenizer"]["reverse"] == recipe["nlp"]["tokenizer"]["reverse"]
+    for setting in ("reverse", "conventions"):  # what the network was trained to read
+        assert shipped["nlp"]["tokenizer"].get(setting) == recipe["nlp"]["tokenizer"].get(setting), setting
