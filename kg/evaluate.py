@@ -186,17 +186,17 @@ def evaluate_msra(nlp, test_file: Path, *, errors: bool = False, rules: bool = T
     misaligned = 0
     mistakes = []
     t0 = time.perf_counter()
-    with following(nlp, convention):
-        docs = list(nlp.pipe((t for t, _ in examples), batch_size=128))
-    for number, (doc, (_, spans)) in enumerate(zip(docs, examples), 1):
-        if rules:
-            postprocess_entities(doc)  # as kg's Recognizer does
-        gold = {(s, e, label) for s, e, label in spans}
-        predicted = {(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents}
-        misaligned += sum(1 for s, e, _ in spans if doc.char_span(s, e) is None)
-        report.add(gold, predicted)
-        if errors:
-            mistakes += _mistakes(gold, predicted, doc.text, lambda s, e, n=number: f"sentence {n}")
+    with following(nlp, convention):  # streamed: one batch of documents in memory at a time
+        docs = nlp.pipe((t for t, _ in examples), batch_size=128)
+        for number, (doc, (_, spans)) in enumerate(zip(docs, examples), 1):
+            if rules:
+                postprocess_entities(doc)  # as kg's Recognizer does
+            gold = {(s, e, label) for s, e, label in spans}
+            predicted = {(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents}
+            misaligned += sum(1 for s, e, _ in spans if doc.char_span(s, e) is None)
+            report.add(gold, predicted)
+            if errors:
+                mistakes += _mistakes(gold, predicted, doc.text, lambda s, e, n=number: f"sentence {n}")
     elapsed = time.perf_counter() - t0
     chars = sum(len(t) for t, _ in examples)
     report.extra.append(f"{len(examples)} sentences, {chars / elapsed:,.0f} chars/s; "

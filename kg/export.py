@@ -39,6 +39,7 @@ import logging
 import math
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -160,6 +161,15 @@ class AtomicWriter:
         for tmp, _ in self._pending:
             tmp.unlink(missing_ok=True)
         self._pending.clear()
+
+
+def replace_directory(staging: Path, dest: Path) -> Path:
+    """Put the finished folder ``staging`` (written beside ``dest``) in ``dest``'s place, so a
+    run that fails half-way leaves the last complete ``dest`` (a model, a vectors table)."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    staging.rename(dest)
+    return dest
 
 
 def write_file(dest: str | Path, data: bytes) -> Path:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kg import corpora
 from kg.errors import CorpusError
+from kg.export import replace_directory
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +75,7 @@ def train_segmenter(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "s
         log.info("training pkuseg on %s for %d iterations", train_file, iterations)
         spacy_pkuseg.train(str(train_file), str(test_file), str(staging), train_iter=iterations)
         log.info("pruned: %s", prune_segmenter(staging, threshold=prune_threshold))
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
+        replace_directory(staging, out)
     return out
 
 
@@ -177,7 +176,7 @@ def write_docbin(nlp, examples, path: Path, conventions: list[str] | None = None
     :data:`kg.corpora.MISSING`, and spans that do not align with the tokens, are kept as
     *missing* (neither entity nor O) so the model is not taught wrong boundaries.  With
     ``conventions`` (one per example), each example is tokenised with its source's annotation
-    convention marked (``PkusegCharTokenizer.convention``).  Returns counts of entities,
+    convention marked (``PkusegCharTokenizer.tokenize``).  Returns counts of entities,
     misaligned entities, missing spans and docs."""
     from spacy.tokens import DocBin
 
@@ -185,21 +184,11 @@ def write_docbin(nlp, examples, path: Path, conventions: list[str] | None = None
 
     stats = {"entities": 0, "misaligned": 0, "missing": 0, "docs": 0}
     db = DocBin(attrs=FEATURE_ATTRS)
-    tokenizer = nlp.tokenizer
-    before = getattr(tokenizer, "convention", "")
-
-    def tokenised():
-        if not conventions:
-            yield from nlp.pipe((text for text, _ in examples), batch_size=256)
-            return
-        try:
-            for convention, (text, _) in zip(conventions, examples):
-                tokenizer.convention = convention
-                yield tokenizer(text)
-        finally:
-            tokenizer.convention = before
-
-    for doc, (_, spans) in zip(tokenised(), examples):
+    if conventions:
+        docs = (nlp.tokenizer.tokenize(text, convention) for convention, (text, _) in zip(conventions, examples))
+    else:
+        docs = nlp.pipe((text for text, _ in examples), batch_size=256)
+    for doc, (_, spans) in zip(docs, examples):
         ents, missing = [], []
         for start, end, label in spans:
             if label != corpora.MISSING:
@@ -254,13 +243,17 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
         train += made
     nlp = featured_tokenizer(segmenter, config)
     marked = set(nlp.tokenizer.conventions)  # sources trained with their own convention marked
-    conventions = [name if name in marked else "" for name in real for _ in data[name]]
+
+    def convention(source: str) -> str:
+        return source if source in marked else ""
+
+    conventions = [convention(name) for name in real for _ in data[name]]
     conventions += [""] * (len(train) - len(conventions))  # augmented examples: kg's own
     order = list(range(len(train)))
     random.shuffle(order)
     train, conventions = [train[i] for i in order], [conventions[i] for i in order]
     log.info("conventions marked: %s", ", ".join(sorted(marked)) or "none")
-    log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy.tmp", ["msra" if "msra" in marked else ""] * len(dev)))
+    log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy.tmp", [convention("msra")] * len(dev)))
     log.info("train docbin: %s", write_docbin(nlp, train, work / "train.spacy.tmp", conventions))
     (work / "dev.spacy.tmp").rename(dev_file)
     (work / "train.spacy.tmp").rename(train_file)
@@ -348,10 +341,7 @@ def train_ner(
     from kg.ner import compact_model
 
     compact_model(staging)
-    if out.exists():
-        shutil.rmtree(out)
-    staging.rename(out)
-    return out
+    return replace_directory(staging, out)
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapper for nohup runs

@@ -66,12 +66,6 @@ def raw_texts(corpora_dir: Path, *, msra_heldout: int = 2000) -> Iterator[str]:
             yield text
 
 
-def key_sequences(tokenizer, texts: Iterable[str], attr: str) -> Iterator[list[str]]:
-    """Each text as the sequence of keys the NER will look up (:func:`word_keys`)."""
-    for text in texts:
-        yield word_keys(tokenizer.words(text), attr)
-
-
 def word_keys(words: list[str], attr: str) -> list[str]:
     """A text's segmenter words as the keys the NER looks up: the words themselves (``NORM``,
     folded as the tokenizer folds them) or the character bigrams (``LEMMA``)."""
@@ -99,6 +93,7 @@ def train_vectors(corpora_dir: Path, out: Path, *, attr: str | Iterable[str] = "
         raise KGError("training vectors needs gensim: pip install -e '.[train]'") from exc
     from spacy.vectors import Vectors
 
+    from kg.export import replace_directory
     from kg.zh_tokenizer import PkusegCharTokenizer
 
     nlp = spacy.blank("zh")
@@ -121,11 +116,7 @@ def train_vectors(corpora_dir: Path, out: Path, *, attr: str | Iterable[str] = "
     nlp.vocab.vectors = table
     staging = out.with_name(out.name + ".partial")
     nlp.to_disk(staging)
-    if out.exists():
-        import shutil
-
-        shutil.rmtree(out)
-    staging.rename(out)
+    replace_directory(staging, out)
     log.info("%s: %d vectors of %d dimensions keyed on %s", out, len(keys), dim, "+".join(attrs))
     return out
 

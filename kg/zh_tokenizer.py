@@ -221,10 +221,13 @@ class PkusegCharTokenizer:
 
     @convention.setter
     def convention(self, name: str) -> None:
+        self._convention = self._known(name)
+
+    def _known(self, name: str) -> str:
         if name and name not in self.conventions:
             known = ", ".join(self.conventions) or "none"
             raise ValueError(f"this model learned no annotation convention {name!r} (it knows: {known})")
-        self._convention = name
+        return name
 
     @property
     def seg(self):
@@ -259,6 +262,12 @@ class PkusegCharTokenizer:
         return words
 
     def __call__(self, text: str) -> Doc:
+        return self.tokenize(text, self.convention)
+
+    def tokenize(self, text: str, convention: str = "") -> Doc:
+        """``text`` as the model reads it, following annotation ``convention`` (one of
+        ``conventions``; ``""``: kg's own) whatever the tokenizer's own setting."""
+        convention = self._known(convention)
         words, spaces = get_words_and_spaces(self.words(text), text)
         chars: list[str] = []
         char_spaces: list[bool] = []
@@ -275,8 +284,8 @@ class PkusegCharTokenizer:
                 char_spaces.append(space if i == len(word) - 1 else False)
                 norms.append(folded)
                 tags.append(word_position(i, len(word)) + klass)
-        if self.convention:
-            tags = [convention_tag(tag, self.convention) for tag in tags]
+        if convention:
+            tags = [convention_tag(tag, convention) for tag in tags]
         folded_chars = [_fold_char(ch) for ch in chars]
         bigrams = [a + b for a, b in zip(folded_chars, folded_chars[1:] + ["</s>"])]
         doc = Doc(self.vocab, words=chars, spaces=char_spaces, tags=tags, lemmas=bigrams)

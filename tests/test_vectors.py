@@ -7,7 +7,7 @@ import spacy
 from spacy.vectors import Vectors
 
 import kg.zh_tokenizer  # noqa: F401
-from kg.vectors import KEY_SALTS, KeyedStaticVectors, key_sequences, train_vectors
+from kg.vectors import KEY_SALTS, KeyedStaticVectors, train_vectors, word_keys
 from kg.zh_tokenizer import PkusegCharTokenizer
 
 TEXTS = ["包头市人民政府召开常务会议。", "鄂尔多斯市人民政府召开常务会议。", "呼和浩特市人民政府发布通知。",
@@ -21,14 +21,15 @@ def tokenizer():
 
 @pytest.mark.parametrize("attr", ["LEMMA", "NORM"])
 def test_keys_are_the_strings_the_tokenizer_puts_on_each_character(tokenizer, attr):
-    for text, keys in zip(TEXTS, key_sequences(tokenizer, TEXTS, attr)):
+    for text in TEXTS:
+        keys = word_keys(tokenizer.words(text), attr)
         doc = tokenizer(text)
         if attr == "LEMMA":  # one bigram per character, full-width letters folded
             assert keys == [t.lemma_ for t in doc]
         else:  # one key per word: the NORM its characters carry
             words = [t.norm_ for t in doc if t.tag_[0] in "BS"]
             assert keys == words
-    assert next(key_sequences(tokenizer, ["ＡＢ"], "LEMMA")) == ["ab", "b</s>"]
+    assert word_keys(tokenizer.words("ＡＢ"), "LEMMA") == ["ab", "b</s>"]
 
 
 def test_train_vectors_writes_a_table_keyed_on_the_attribute(tmp_path, tokenizer):
