@@ -190,7 +190,7 @@ def evaluate_msra(nlp, test_file: Path, *, errors: bool = False, rules: bool = T
         docs = nlp.pipe((t for t, _ in examples), batch_size=128)
         for number, (doc, (_, spans)) in enumerate(zip(docs, examples), 1):
             if rules:
-                postprocess_entities(doc)  # as kg's Recognizer does
+                postprocess_entities(doc, convention)  # as kg's Recognizer does
             gold = {(s, e, label) for s, e, label in spans}
             predicted = {(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents}
             misaligned += sum(1 for s, e, _ in spans if doc.char_span(s, e) is None)

@@ -212,6 +212,8 @@ _STOP = re.compile(r"[\s，。、；：！？“”‘’《》〈〉「」,.;:!
 #: what never ends an organisation's name: a conjunction left over from a list (…监督和)
 _CONJUNCTIONS = "和与及同"
 _EDGE = re.compile(r"[\s，。、；：！？“”‘’《》〈〉「」,.;:!?（）()]")
+#: opening marks and their closing ones
+_PAIRS = {"“": "”", "‘": "’", "《": "》", "〈": "〉", "「": "」", "（": "）", "(": ")"}
 #: words that stand for the home region at the start of an organisation name (自治区党委)
 REGION_PREFIXES = ("自治区",)
 
@@ -223,8 +225,11 @@ def _names_organisation(text: str, suffixes: tuple[str, ...]) -> bool:
 
 
 def _closes_bracket(name: str) -> bool:
-    """Whether ``name`` ends with a bracket it opened (合生远景(内蒙古) keeps its closing bracket)."""
-    return name[-1] in "）)" and name.count("（") + name.count("(") >= name.count("）") + name.count(")")
+    """Whether ``name`` ends with a bracket or quote it opened (合生远景(内蒙古) keeps its closing
+    bracket, “幸福工程” its closing quote)."""
+    if name[-1] in "）)":
+        return name.count("（") + name.count("(") >= name.count("）") + name.count(")")
+    return any(name[-1] == close and opening in name[:-1] for opening, close in _PAIRS.items())
 
 
 def _closes_organisation(text: str, end: int, word_len: dict[int, int], suffixes: tuple[str, ...]) -> bool:
@@ -237,7 +242,11 @@ def _closes_organisation(text: str, end: int, word_len: dict[int, int], suffixes
         return False
     for suffix in suffixes:
         if text.endswith(suffix, 0, end):
-            return len(suffix) > 1 or length == 1 or length >= 3
+            if len(suffix) > 1 or length >= 3:
+                return True
+            # a one-character word of its own ends a name (公安|局), except 所 (所写: a particle)
+            # and a classifier after a number (第一部, 两所)
+            return length == 1 and suffix != "所" and not _NUMERAL.match(text[end - 2:end - 1])
     return False
 
 
@@ -257,6 +266,10 @@ def _name_start(text: str, bracket: int, before: list, max_chars: int) -> int:
 
 #: a number, in digits or in characters (5, ５, 两, 十二, 几, 多)
 _NUMBER = r"(?:[0-9０-９]+|[一二三四五六七八九十两几多数]+)"
+_NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十两几多数]")
+#: one-character words that make a clause of what follows a place, never part of a name:
+#: 廊坊|是|城乡结合部, 盘锦市改革|了|中小学, 城西|有|个孤儿院 (有限公司 is one word)
+_CLAUSE_WORDS = "了是有把被将"
 #: a count of things (两家, 7所, 首座): a clause, never inside a name (第一医院 is, hence 第)
 _COUNTED = re.compile(rf"(?<!第)(?:{_NUMBER}|首)[家所个座批项名位条支]")
 
@@ -283,6 +296,7 @@ def _organisation_end(text: str, name_start: int, start: int, limit: int, word_l
     limit = stop.start() if stop else limit
     counted = _COUNTED.search(text, start, limit)
     limit = counted.start() if counted else limit
+    limit = next((i for i in range(start, limit) if text[i] in _CLAUSE_WORDS and word_len.get(i + 1) == 1), limit)
     verb_end = _predicate_end(text, start, word_len)
     for end in range(limit, start, -1):
         if verb_end is not None and end > verb_end and word_len.get(end) != end - verb_end:
@@ -318,7 +332,7 @@ def segmenter_word_lengths(sdoc) -> dict[int, int]:
     return lengths
 
 
-def postprocess_entities(sdoc) -> None:
+def postprocess_entities(sdoc, convention: str = "") -> None:
     """kg's entity rules over a parsed paragraph, in order: :func:`tag_known_places`,
     :func:`relabel_misshapen_people`, :func:`extend_place_to_organisation`,
     :func:`tag_listed_organisations`, :func:`complete_bracketed_names`,
@@ -327,7 +341,7 @@ def postprocess_entities(sdoc) -> None:
     word_len = segmenter_word_lengths(sdoc)  # the tokens never change, only the entities
     tag_known_places(sdoc, word_len=word_len)
     relabel_misshapen_people(sdoc, word_len=word_len)
-    extend_place_to_organisation(sdoc, word_len=word_len)
+    extend_place_to_organisation(sdoc, word_len=word_len, convention=convention)
     tag_listed_organisations(sdoc, word_len=word_len)
     complete_bracketed_names(sdoc)
     drop_references(sdoc)
@@ -579,7 +593,7 @@ def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None) -> None:
 
 
 def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: int = 10,
-                                 word_len: dict[int, int] | None = None) -> None:
+                                 word_len: dict[int, int] | None = None, convention: str = "") -> None:
     """Correct the model's spans with general rules of Chinese naming, in place.
 
     1. a span whose text is a known organisation (``models/aliases.tsv``) is ORG (东盟 tagged
@@ -602,6 +616,7 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
     text = sdoc.text
     suffixes = org_suffixes()
     organisations = known_organisations()
+    kg_names = convention != "msra"  # rules 2-4 write kg's convention of what one name is
     # segmenter words ending at each character offset, with their length (from the B/M/E/S tags)
     if word_len is None:
         word_len = segmenter_word_lengths(sdoc)
@@ -626,10 +641,10 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
             span = sdoc.char_span(ent.start_char, ent.end_char, label="ORG")
         elif ent.label_ != "LOC" and is_known_place(ent.text):
             span = sdoc.char_span(ent.start_char, ent.end_char, label="LOC")
-        if span.label_ == "LOC" and _names_organisation(span.text, suffixes) and \
+        if span.label_ == "LOC" and kg_names and _names_organisation(span.text, suffixes) and \
                 _closes_organisation(text, span.end_char, word_len, suffixes):
             span = sdoc.char_span(span.start_char, span.end_char, label="ORG")
-        elif span.label_ == "LOC":
+        elif span.label_ == "LOC" and kg_names:
             start = span.start_char
             if 0 < start and text[start - 1] in "（(" and text[span.end_char:span.end_char + 1] in ("）", ")"):
                 # 金龙稀土新材料（包头）有限公司: the place in brackets sits inside the name
@@ -652,7 +667,8 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
                 span = extended
         # rule 4: an organisation, or a place before a full name (not a brand), joins the ORG after it
         if result and span.label_ == "ORG" and result[-1].end_char == span.start_char and (
-                result[-1].label_ == "ORG" or (result[-1].label_ == "LOC" and _names_organisation(span.text, suffixes))):
+                result[-1].label_ == "ORG" or (kg_names and result[-1].label_ == "LOC"
+                                               and _names_organisation(span.text, suffixes))):
             merged = sdoc.char_span(result[-1].start_char, span.end_char, label="ORG")
             if merged is not None:
                 result[-1] = merged
@@ -676,6 +692,9 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
         open_at = max(text.rfind("（", 0, close), text.rfind("(", 0, close))
         if open_at < 0 or close - open_at > 9:
             continue
+        if _NUMERAL.search(text, open_at + 1, close) and not _place_like(text[open_at + 1:close]) or any(
+                e.label_ == "PER" and open_at < e.start_char < close for e in sdoc.ents):
+            continue  # a note, not part of a name: （附图片１张）, （记者王黎）
         if close < span.start_char - 1 and not _place_like(text[open_at + 1:close]):
             continue  # across a gap, only a bracketed place: （包头）
         # a "person" right against a bracketed place is the brand (卧龙电驱（包头）…)
@@ -696,8 +715,8 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
             changed = True
             continue
         start, end = span.start_char, span.end_char
-        while start < end and _EDGE.match(text[start]):
-            start += 1
+        while start < end and _EDGE.match(text[start]) and _PAIRS.get(text[start], "\0") not in text[start + 1:end]:
+            start += 1  # an opening mark stays with its closing one inside the name: “幸福工程”组委会
         while end > start and (_EDGE.match(text[end - 1]) or (span.label_ == "ORG" and text[end - 1] in _CONJUNCTIONS)) \
                 and not _closes_bracket(text[start:end]):
             end -= 1

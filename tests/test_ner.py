@@ -466,3 +466,48 @@ def test_an_organisation_ends_before_a_title():
     doc = doc_with("中共中央书记处书记。", [("中共中央书记处", "ORG")])
     cut_run_on_organisations(doc)  # 书记处 is a body: 中共中央 does not end like an organisation
     assert ents(doc) == [("中共中央书记处", "ORG")]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("廊坊是城乡结合部，民俗传统浓郁。", "廊坊"),  # 是: a clause, not a name
+    ("盘锦市改革了中小学考试制度。", "盘锦市"),  # 了
+    ("喀布尔城西有个孤儿院。", "喀布尔"),  # 有 as a word of its own (有限公司 is one word)
+    ("这是中国第一部关于火花的专著。", "中国"),  # 部 after a number is a classifier
+    ("作者在苏联解体前所写的见闻。", "苏联"),  # 所 on its own is a particle
+])
+def test_an_extension_does_not_turn_a_clause_into_an_organisation(text, place):
+    doc = doc_with(text, [(place, "LOC")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [(place, "LOC")]
+
+
+def test_a_company_name_still_runs_through_its_legal_form():
+    doc = doc_with("包头市宏达稀土有限公司发布公告。", [("包头市", "LOC")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("包头市宏达稀土有限公司", "ORG")]
+
+
+def test_a_bracketed_note_does_not_join_the_organisation_after_it():
+    text = "产生积极深远影响（附图片１张）新华社北京１１月９日电"
+    doc = doc_with(text, [("新华社", "ORG"), ("北京", "LOC")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("新华社", "ORG"), ("北京", "LOC")]
+    text = "为农民服务新华社北京１月３日电（记者王黎）中宣部在日前召开座谈会。"
+    doc = doc_with(text, [("新华社", "ORG"), ("北京", "LOC"), ("王黎", "PER"), ("中宣部", "ORG")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [("新华社", "ORG"), ("北京", "LOC"), ("王黎", "PER"), ("中宣部", "ORG")]
+
+
+@pytest.mark.parametrize("name", ["“幸福工程”组委会", "《星报》编辑部"])
+def test_a_name_keeps_the_quotes_it_opens_and_closes(name):
+    doc = doc_with(f"他找到了{name}，要求曝光。", [(name, "ORG")])
+    extend_place_to_organisation(doc)
+    assert ents(doc) == [(name, "ORG")]
+
+
+def test_in_msras_convention_places_and_facilities_are_not_made_organisations():
+    for convention, expected in (("", [("中国政府", "ORG"), ("毕加索博物馆", "ORG")]),
+                                 ("msra", [("中国", "LOC"), ("毕加索博物馆", "LOC")])):
+        doc = doc_with("中国政府代表团参观了毕加索博物馆。", [("中国", "LOC"), ("毕加索博物馆", "LOC")])
+        postprocess_entities(doc, convention)
+        assert ents(doc) == expected, convention
