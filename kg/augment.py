@@ -149,3 +149,74 @@ def augmented_examples(sources: list[Example], pool_examples: Iterable[Example],
     if not with_org:
         return []
     return [replace_mentions(rng.choice(with_org), pool) for _ in range(n)]
+
+
+# --- lists of people printed without separators -------------------------------------------
+
+#: a name in a list: 2-4 Chinese characters, or a transcribed name with its middle dot
+_LIST_NAME = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff·]{1,10})$")
+#: what follows a name in an official list now and then (how lists mark women)
+LIST_NOTES = ("（女）",)
+#: what may follow a person's name where a list could stand instead (not 马克思|主义, 邓小平|理论)
+_AFTER_PERSON = set("、，。：；！？等和与及同在出说为）（ ")
+
+
+def person_names(examples: Iterable[Example]) -> list[str]:
+    """The distinct PER mentions of ``examples`` shaped like one person's name (sorted)."""
+    return sorted({text[start:end] for text, spans in examples for start, end, label in spans
+                   if label == "PER" and _LIST_NAME.match(text[start:end])})
+
+
+def name_list(names: list[str], rng: random.Random, *, size: int) -> tuple[str, list[tuple[int, int]]]:
+    """``size`` names run together the way lists of people reach us: mostly with nothing
+    between them (a page's spaces or columns lost), sometimes with 、 or a space; now and then a
+    name followed by （女）; in a third of the lists the names are grouped by surname, as lists
+    ordered by stroke count are.  Returns the text and each name's span."""
+    chosen = [rng.choice(names) for _ in range(size)]
+    if rng.random() < 1 / 3:
+        chosen.sort(key=lambda name: name[0])
+    separator = rng.choices(("", "、", " "), weights=(6, 2, 2))[0]
+    text, spans = "", []
+    for i, name in enumerate(chosen):
+        if i:
+            text += separator
+        spans.append((len(text), len(text) + len(name)))
+        text += name
+        if rng.random() < 0.08:
+            text += rng.choice(LIST_NOTES)
+    return text, spans
+
+
+def name_list_examples(sources: list[Example], pool_examples: Iterable[Example], *, n: int,
+                       seed: int = 0) -> list[Example]:
+    """``n`` examples teaching where one name ends and the next begins in a list of people.
+
+    Each is a real sentence of ``sources`` with one of its PER mentions replaced by a list of
+    2 to 60 names (most lists short) drawn from the PER mentions of ``pool_examples``: the
+    sentence keeps its context ("…等出席", "委员："), the list its exact spans.  MSRA's own text
+    lost the spaces between listed names (江泽民李鹏乔石…), and so do pages whose columns are
+    run together; a model that has seen few such lists reads 巴金钱学森 as one name."""
+    rng = random.Random(seed)
+    names = person_names(pool_examples)
+    with_person = [ex for ex in sources if any(label == "PER" for _, _, label in ex[1])]
+    if not names or not with_person:
+        return []
+    made: list[Example] = []
+    for _ in range(20 * n):
+        if len(made) == n:
+            break
+        text, spans = rng.choice(with_person)
+        alone = [(s, e, label) for s, e, label in spans  # a mention no other span overlaps, ending a word
+                 if label == "PER" and sum(s < e2 and s2 < e for s2, e2, _ in spans) == 1
+                 and (e == len(text) or text[e] in _AFTER_PERSON)]
+        if not alone:
+            continue
+        start, end, _ = rng.choice(alone)
+        size = min(60, 2 + int(rng.expovariate(1 / 6)))
+        listed, list_spans = name_list(names, rng, size=size)
+        shift = len(listed) - (end - start)
+        new_spans = [(s, e, label) for s, e, label in spans if e <= start]
+        new_spans += [(start + s, start + e, "PER") for s, e in list_spans]
+        new_spans += [(s + shift, e + shift, label) for s, e, label in spans if s >= end]
+        made.append((text[:start] + listed + text[end:], sorted(new_spans)))
+    return made

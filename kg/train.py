@@ -29,6 +29,10 @@ CONFIGS = REPO / "configs"
 NER_CONFIG = CONFIGS / "ner.cfg"
 #: examples the ``augment`` source adds (kg/augment.py)
 AUGMENTED_EXAMPLES = 10_000
+#: examples the ``namelists`` source adds (lists of people run together, kg/augment.py)
+NAME_LIST_EXAMPLES = 4_000
+#: sources made from the real ones rather than read from the corpora
+GENERATED = ("augment", "namelists")
 #: sources whose annotation gaps are harmonised with MSRA's entity words (see ner_examples)
 HARMONISED = ("pd",)
 #: steps of NER stage 1 behind the shipped model (see models/README.md)
@@ -226,7 +230,7 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
         return train_file, dev_file
     work.mkdir(parents=True, exist_ok=True)
     random.seed(0)
-    real = tuple(s for s in sources if s != "augment")
+    real = tuple(s for s in sources if s not in GENERATED)
     data = ner_examples(corpora_dir, sources=tuple(dict.fromkeys(("msra", *real))), msra_heldout=dev_size,
                         harmonise=harmonise)
     dev = data["msra"][-dev_size:]
@@ -234,13 +238,6 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     train: list = []
     for name in real:
         train += data[name]
-    if "augment" in sources:  # mention replacement over the real sentences (never the dev set)
-        from kg.augment import augmented_examples
-
-        base = [ex for name in real for ex in data[name]]
-        made = augmented_examples(base, base, n=AUGMENTED_EXAMPLES)
-        log.info("augmented examples: %d", len(made))
-        train += made
     nlp = featured_tokenizer(segmenter, config)
     marked = set(nlp.tokenizer.conventions)  # sources trained with their own convention marked
 
@@ -248,7 +245,21 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
         return source if source in marked else ""
 
     conventions = [convention(name) for name in real for _ in data[name]]
-    conventions += [""] * (len(train) - len(conventions))  # augmented examples: kg's own
+    base = [ex for name in real for ex in data[name]]  # generated examples: never from the dev set
+    if "augment" in sources:  # mention replacement: kg's own convention
+        from kg.augment import augmented_examples
+
+        made = augmented_examples(base, base, n=AUGMENTED_EXAMPLES)
+        log.info("augmented examples: %d", len(made))
+        train += made
+        conventions += [""] * len(made)
+    if "namelists" in sources:  # every convention reads a list of people the same way: half marked
+        from kg.augment import name_list_examples
+
+        made = name_list_examples(base, base, n=NAME_LIST_EXAMPLES)
+        log.info("name-list examples: %d", len(made))
+        train += made
+        conventions += [convention("msra") if i % 2 else "" for i in range(len(made))]
     order = list(range(len(train)))
     random.shuffle(order)
     train, conventions = [train[i] for i in order], [conventions[i] for i in order]
@@ -352,7 +363,8 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     parser.add_argument("--work", type=Path, default=None, help="working folder for the NER DocBins and checkpoints")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--sources", default="msra,pd,cluener",
-                        help="training sources: msra, pd, cluener, and augment (mention replacement, kg/augment.py; measured worse, see models/README.md)")
+                        help="training sources: msra, pd, cluener; generated from them: namelists (lists of people run "
+                             "together) and augment (mention replacement, measured worse; kg/augment.py, models/README.md)")
     parser.add_argument("--finetune", default="", help="comma-separated sources for the optional stage 2, e.g. msra")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="spaCy config override")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
