@@ -547,6 +547,10 @@ def _starts_mid_clause(sdoc, start: int, end: int, word_len: dict[int, int]) -> 
     return word_len.get(end) != end - start and end - start > 4
 
 
+#: one character after a place's name that names a feature of it (马拉维湖, 泰山 is a word)
+_GEOGRAPHIC_FEATURES = ("湖", "山", "河", "江", "海", "岛", "峰", "湾")
+
+
 def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None) -> None:
     """Make the model's places agree with the gazetteer (``models/places.tsv``) where a known
     place name is a whole segmenter word:
@@ -556,8 +560,9 @@ def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None) -> None:
     - a LOC or PER span inside the word grows to the whole name, a LOC (清水河 in 清水河县,
       the "person" 克什克 in 克什克腾旗);
     - a LOC span that starts with the word, runs on and stops inside a later word is cut back to
-      the name (巴彦淖尔现代农|业); one that ends at a word boundary is the model's call
-      (呼和浩特盛乐国际机场, 包头大街).
+      the name (巴彦淖尔现代农|业), unless all it adds is a feature of the place (马拉维湖|是: the
+      segmenter's 湖是); one that ends at a word boundary is the model's call (呼和浩特盛乐国际机场,
+      包头大街).
 
     Other overlaps (an organisation or a person around the name) are left alone.
     """
@@ -584,7 +589,7 @@ def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None) -> None:
             inside = start <= ent.start_char and ent.end_char <= end and len(ent) < len(span)
             # the model's span runs on past the name and stops inside a word (巴彦淖尔 + 现代农|业)
             runs_on = ent.label_ == "LOC" and ent.start_char == start and ent.end_char > end \
-                and ent.end_char not in lengths
+                and ent.end_char not in lengths and text[end:ent.end_char] not in _GEOGRAPHIC_FEATURES
             if inside or runs_on:
                 spans[overlapping[0]] = span
                 changed = True

@@ -237,6 +237,11 @@ def test_place_span_stopping_inside_a_word_is_cut_back_to_the_known_name():
     doc = doc_with("打通包头大街等断头路。", [("包头大街", "LOC")])
     tag_known_places(doc)
     assert ents(doc) == [("包头大街", "LOC")]
+    # a feature of the place is part of its name, whatever the segmenter joined it to (湖|是 -> 湖是)
+    doc = doc_with("集雄奇与秀美于一身的马拉维湖是大自然的瑰宝。", [("马拉维湖", "LOC")])
+    assert segmenter_word_lengths(doc).get(doc.text.index("湖") + 2) == 2  # the segmenter's 湖是
+    tag_known_places(doc)
+    assert ents(doc) == [("马拉维湖", "LOC")]
 
 
 def test_an_organisations_own_unit_after_its_name_joins_it():
