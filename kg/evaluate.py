@@ -180,7 +180,7 @@ def evaluate_msra(nlp, test_file: Path, *, errors: bool = False, rules: bool = T
     the model's own spans, without :func:`kg.ner.postprocess_entities`.  ``convention`` is the
     annotation convention the model is asked to follow (``"msra"`` for a model trained with
     MSRA's marked; ``""``, kg's own, otherwise)."""
-    report = Report(f"MSRA test ({test_file.name})" + ("" if rules else ", rules off")
+    report = Report(f"MSRA BIO file ({test_file.name})" + ("" if rules else ", rules off")
                     + (f", {convention} convention" if convention else ""))
     examples = list(corpora.msra_bio(test_file))
     misaligned = 0
