@@ -88,3 +88,32 @@ def test_training_documents_are_left_to_right_whatever_the_pipeline_reads(tmp_pa
     for example, (text, spans) in zip(featured_corpus(tmp_path / "train.spacy")(spacy.blank("zh")), EXAMPLES):
         assert example.reference.text == text
         assert [(e.text, e.label_) for e in example.reference.ents] == [(text[s:e], label) for s, e, label in spans]
+
+
+def _bio(text: str, spans: list[tuple[int, int, str]]) -> str:
+    tags = ["O"] * len(text)
+    for start, end, label in spans:
+        tags[start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 1)
+    return "".join(f"{c}\t{t}\n" for c, t in zip(text, tags)) + "\n"
+
+
+def test_name_lists_are_added_to_training_and_half_follow_msras_mark(tmp_path, monkeypatch):
+    import kg.train as train
+
+    sentences = [("江泽民、李鹏等出席会议。", [(0, 3, "PER"), (4, 6, "PER")]),
+                 ("记者张三在包头市采访。", [(2, 4, "PER"), (5, 8, "LOC")]),
+                 ("朱镕基说，要抓好落实。", [(0, 3, "PER")]),
+                 ("国家发改委在北京召开会议。", [(0, 5, "ORG"), (6, 8, "LOC")])]  # the dev sentence
+    (tmp_path / "corpora" / "msra_ner").mkdir(parents=True)
+    (tmp_path / "corpora" / "msra_ner" / "msra_train_bio").write_text("".join(_bio(*s) for s in sentences), encoding="utf-8")
+    monkeypatch.setattr(train, "NAME_LIST_EXAMPLES", 6)
+    train_file, dev_file = train.prepare_ner_data(tmp_path / "corpora", tmp_path / "work", sources=("msra", "namelists"),
+                                                  dev_size=1, config=train.NER_CONFIG)
+    docs = list(featured_corpus(train_file)(spacy.blank("zh")))
+    assert len(docs) == 3 + 6
+    lists = [ex for ex in docs if len([e for e in ex.reference.ents if e.label_ == "PER"]) > 2
+             or ex.reference.text not in {text for text, _ in sentences}]
+    assert len(lists) == 6
+    assert sum(ex.predicted[0].tag_.endswith("|msra") for ex in lists) == 3  # half marked, half kg's own
+    assert all(ex.predicted[0].tag_.endswith("|msra") for ex in docs if ex not in lists)  # MSRA's own: marked
+    assert all("发改委" not in ex.reference.text for ex in lists)  # nothing made from the dev sentence
