@@ -98,7 +98,7 @@ def _bio(text: str, spans: list[tuple[int, int, str]]) -> str:
 
 
 def test_name_lists_are_added_to_training_and_half_follow_msras_mark(tmp_path, monkeypatch):
-    import kg.train as train
+    from kg import train
 
     sentences = [("江泽民、李鹏等出席会议。", [(0, 3, "PER"), (4, 6, "PER")]),
                  ("记者张三在包头市采访。", [(2, 4, "PER"), (5, 8, "LOC")]),
