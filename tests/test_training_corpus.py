@@ -117,3 +117,4 @@ def test_name_lists_are_added_to_training_and_half_follow_msras_mark(tmp_path, m
     assert sum(ex.predicted[0].tag_.endswith("|msra") for ex in lists) == 3  # half marked, half kg's own
     assert all(ex.predicted[0].tag_.endswith("|msra") for ex in docs if ex not in lists)  # MSRA's own: marked
     assert all("发改委" not in ex.reference.text for ex in lists)  # nothing made from the dev sentence
+    assert [ex.reference.text for ex in featured_corpus(dev_file)(spacy.blank("zh"))] == [sentences[-1][0]]
