@@ -253,13 +253,15 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
         log.info("augmented examples: %d", len(made))
         train += made
         conventions += [""] * len(made)
-    if "namelists" in sources:  # every convention reads a list of people the same way: half marked
+    if "namelists" in sources:  # each source's share, in its sentences and so in its convention
         from kg.augment import name_list_examples
 
-        made = name_list_examples(base, base, n=NAME_LIST_EXAMPLES)
-        log.info("name-list examples: %d", len(made))
-        train += made
-        conventions += [convention("msra") if i % 2 else "" for i in range(len(made))]
+        for seed, name in enumerate(real):
+            made = name_list_examples(data[name], base, n=round(NAME_LIST_EXAMPLES * len(data[name]) / len(base)),
+                                      seed=seed)
+            log.info("name-list examples in %s sentences: %d", name, len(made))
+            train += made
+            conventions += [convention(name)] * len(made)
     order = list(range(len(train)))
     random.shuffle(order)
     train, conventions = [train[i] for i in order], [conventions[i] for i in order]

@@ -2,6 +2,8 @@
 tokenizer produces, and gold entities stay on the reference side only."""
 from __future__ import annotations
 
+import json
+
 import spacy
 
 from kg.corpora import MISSING
@@ -97,7 +99,7 @@ def _bio(text: str, spans: list[tuple[int, int, str]]) -> str:
     return "".join(f"{c}\t{t}\n" for c, t in zip(text, tags)) + "\n"
 
 
-def test_name_lists_are_added_to_training_and_half_follow_msras_mark(tmp_path, monkeypatch):
+def test_name_lists_are_added_to_training_in_their_sentences_convention(tmp_path, monkeypatch):
     from kg import train
 
     sentences = [("江泽民、李鹏等出席会议。", [(0, 3, "PER"), (4, 6, "PER")]),
@@ -106,15 +108,21 @@ def test_name_lists_are_added_to_training_and_half_follow_msras_mark(tmp_path, m
                  ("国家发改委在北京召开会议。", [(0, 5, "ORG"), (6, 8, "LOC")])]  # the dev sentence
     (tmp_path / "corpora" / "msra_ner").mkdir(parents=True)
     (tmp_path / "corpora" / "msra_ner" / "msra_train_bio").write_text("".join(_bio(*s) for s in sentences), encoding="utf-8")
-    monkeypatch.setattr(train, "NAME_LIST_EXAMPLES", 6)
-    train_file, dev_file = train.prepare_ner_data(tmp_path / "corpora", tmp_path / "work", sources=("msra", "namelists"),
-                                                  dev_size=1, config=train.NER_CONFIG)
+    (tmp_path / "corpora" / "cluener2020").mkdir()
+    cluener = json.dumps({"text": "王五和赵六在呼和浩特市会面。", "label": {"name": {"王五": [[0, 1]], "赵六": [[3, 4]]}}},
+                         ensure_ascii=False)
+    for name in ("train.json", "dev.json"):
+        (tmp_path / "corpora" / "cluener2020" / name).write_text(cluener + "\n", encoding="utf-8")
+    monkeypatch.setattr(train, "NAME_LIST_EXAMPLES", 10)
+    train_file, dev_file = train.prepare_ner_data(tmp_path / "corpora", tmp_path / "work", config=train.NER_CONFIG,
+                                                  sources=("msra", "cluener", "namelists"), dev_size=1, harmonise=())
     docs = list(featured_corpus(train_file)(spacy.blank("zh")))
-    assert len(docs) == 3 + 6
-    lists = [ex for ex in docs if len([e for e in ex.reference.ents if e.label_ == "PER"]) > 2
-             or ex.reference.text not in {text for text, _ in sentences}]
-    assert len(lists) == 6
-    assert sum(ex.predicted[0].tag_.endswith("|msra") for ex in lists) == 3  # half marked, half kg's own
-    assert all(ex.predicted[0].tag_.endswith("|msra") for ex in docs if ex not in lists)  # MSRA's own: marked
+    real = {text for text, _ in sentences} | {"王五和赵六在呼和浩特市会面。"}
+    lists = [ex for ex in docs if ex.reference.text not in real]
+    assert len(docs) == 3 + 2 + 10 and len(lists) == 10  # each source's share: 6 in MSRA's, 4 in CLUENER's
+    for ex in lists:
+        assert len([e for e in ex.reference.ents if e.label_ == "PER"]) >= 2
+        # a list keeps its sentence's convention: MSRA's marked, CLUENER's kg's own
+        assert ex.predicted[0].tag_.endswith("|msra") == ("呼和浩特市会面" not in ex.reference.text)
     assert all("发改委" not in ex.reference.text for ex in lists)  # nothing made from the dev sentence
     assert [ex.reference.text for ex in featured_corpus(dev_file)(spacy.blank("zh"))] == [sentences[-1][0]]
