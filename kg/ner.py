@@ -697,9 +697,10 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
         open_at = max(text.rfind("（", 0, close), text.rfind("(", 0, close))
         if open_at < 0 or close - open_at > 9:
             continue
-        if _NUMERAL.search(text, open_at + 1, close) and not _place_like(text[open_at + 1:close]) or any(
-                e.label_ == "PER" and open_at < e.start_char < close for e in sdoc.ents):
-            continue  # a note, not part of a name: （附图片１张）, （记者王黎）
+        note = (_NUMERAL.search(text, open_at + 1, close) and not _place_like(text[open_at + 1:close])) or any(
+            e.label_ == "PER" and open_at < e.start_char < close for e in sdoc.ents)
+        if note:
+            continue  # not part of a name: （附图片１张）, （记者王黎）
         if close < span.start_char - 1 and not _place_like(text[open_at + 1:close]):
             continue  # across a gap, only a bracketed place: （包头）
         # a "person" right against a bracketed place is the brand (卧龙电驱（包头）…)

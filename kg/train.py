@@ -223,7 +223,10 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     """Write ``train.spacy`` and ``dev.spacy`` under ``work`` (reused when already there).
 
     The dev set is the last ``dev_size`` MSRA training sentences (MSRA test is kept for
-    ``kg evaluate``); the seed gold pages are never used in training.
+    ``kg evaluate``); the seed gold pages are never used in training.  The generated sources
+    (:data:`GENERATED`) are made from the real sources' training sentences: ``namelists``
+    (:func:`kg.augment.name_list_examples`) in each source's share and convention, ``augment``
+    in kg's own.
     """
     train_file, dev_file = work / "train.spacy", work / "dev.spacy"
     if train_file.exists() and dev_file.exists():
@@ -245,7 +248,7 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
         return source if source in marked else ""
 
     conventions = [convention(name) for name in real for _ in data[name]]
-    base = [ex for name in real for ex in data[name]]  # generated examples: never from the dev set
+    base = list(train)  # what generated examples are made from: never the dev set
     if "augment" in sources:  # mention replacement: kg's own convention
         from kg.augment import augmented_examples
 
