@@ -33,6 +33,8 @@ AUGMENTED_EXAMPLES = 10_000
 NAME_LIST_EXAMPLES = 4_000
 #: sources made from the real ones rather than read from the corpora
 GENERATED = ("augment", "namelists")
+#: the shipped model's training sources (see models/README.md)
+SOURCES = ("msra", "pd", "cluener", "namelists")
 #: sources whose annotation gaps are harmonised with MSRA's entity words (see ner_examples)
 HARMONISED = ("pd",)
 #: steps of NER stage 1 behind the shipped model (see models/README.md)
@@ -305,7 +307,7 @@ def train_ner(
     out: Path = MODELS / "ner",
     *,
     segmenter: Path = MODELS / "segmenter",
-    sources: tuple[str, ...] = ("msra", "pd", "cluener"),
+    sources: tuple[str, ...] = SOURCES,
     stage1_steps: int = STAGE1_STEPS,
     finetune_sources: tuple[str, ...] = (),
     finetune_steps: int | None = None,
@@ -367,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     parser.add_argument("what", choices=["segmenter", "ner", "vectors"])
     parser.add_argument("--work", type=Path, default=None, help="working folder for the NER DocBins and checkpoints")
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--sources", default="msra,pd,cluener",
+    parser.add_argument("--sources", default=",".join(SOURCES),
                         help="training sources: msra, pd, cluener; generated from them: namelists (lists of people run "
                              "together) and augment (mention replacement, measured worse; kg/augment.py, models/README.md)")
     parser.add_argument("--finetune", default="", help="comma-separated sources for the optional stage 2, e.g. msra")
