@@ -190,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kg: interrupted; files already in place are complete (outputs are renamed into place only when whole)", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `kg evaluate … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 141
 
 
 def entry_point() -> None:  # pragma: no cover - console script
