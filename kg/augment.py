@@ -1,4 +1,5 @@
-"""Training-data augmentation: mention replacement with the name shapes of modern regional news.
+"""Training-data augmentation: mention replacement with the name shapes of modern regional news,
+and lists of people run together (:func:`name_list_examples`, the shipped ``namelists`` source).
 
 kg learns from 1998 People's Daily (MSRA, PD 1998-01) and from CLUENER2020.  2020s regional
 pages are full of organisation names those corpora rarely print in that shape:
@@ -13,7 +14,8 @@ any word before an industry word starts a company (包头稀土新材料, 现代
 gold pages, ORG precision was 0.59 after 5,000 steps, against 0.75 for the same recipe without
 augmentation after 6,000 (models/README.md).
 
-This module writes extra training examples by *mention replacement* (Dai & Adel, COLING 2020):
+Both write extra training examples by *mention replacement* (Dai & Adel, COLING 2020).  For
+organisations (the opt-in ``augment`` source, measured worse):
 a real sentence keeps its context, and each organisation (sometimes place) mention is replaced
 by a name composed from real parts found in the corpora: places from the gazetteer and the
 corpora's LOC mentions, organisation names from their ORG mentions, brands cut from company
