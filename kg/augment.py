@@ -189,17 +189,15 @@ def name_list(names: list[str], rng: random.Random, *, size: int) -> tuple[str, 
     return text, spans
 
 
-def name_list_examples(sources: list[Example], pool_examples: Iterable[Example], *, n: int,
-                       seed: int = 0) -> list[Example]:
+def name_list_examples(sources: list[Example], names: list[str], *, n: int, seed: int = 0) -> list[Example]:
     """``n`` examples teaching where one name ends and the next begins in a list of people.
 
     Each is a real sentence of ``sources`` with one of its PER mentions replaced by a list of
-    2 to 60 names (most lists short) drawn from the PER mentions of ``pool_examples``: the
+    2 to 60 names (most lists short) drawn from ``names`` (:func:`person_names`): the
     sentence keeps its context ("…等出席", "委员："), the list its exact spans.  MSRA's own text
     lost the spaces between listed names (江泽民李鹏乔石…), and so do pages whose columns are
     run together; a model that has seen few such lists reads 巴金钱学森 as one name."""
     rng = random.Random(seed)
-    names = person_names(pool_examples)
     with_person = [ex for ex in sources if any(label == "PER" for _, _, label in ex[1])]
     if not names or not with_person:
         return []

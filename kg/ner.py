@@ -264,9 +264,11 @@ def _name_start(text: str, bracket: int, before: list, max_chars: int) -> int:
     return start
 
 
+_DIGITS, _NUMBER_CHARS = "0-9０-９", "一二三四五六七八九十两几多数"
 #: a number, in digits or in characters (5, ５, 两, 十二, 几, 多)
-_NUMBER = r"(?:[0-9０-９]+|[一二三四五六七八九十两几多数]+)"
-_NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十两几多数]")
+_NUMBER = rf"(?:[{_DIGITS}]+|[{_NUMBER_CHARS}]+)"
+#: one character of such a number
+_NUMERAL = re.compile(rf"[{_DIGITS}{_NUMBER_CHARS}]")
 #: one-character words that make a clause of what follows a place, never part of a name:
 #: 廊坊|是|城乡结合部, 盘锦市改革|了|中小学, 城西|有|个孤儿院 (有限公司 is one word)
 _CLAUSE_WORDS = "了是有把被将"
@@ -697,14 +699,15 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
         open_at = max(text.rfind("（", 0, close), text.rfind("(", 0, close))
         if open_at < 0 or close - open_at > 9:
             continue
-        note = (_NUMERAL.search(text, open_at + 1, close) and not _place_like(text[open_at + 1:close])) or any(
+        bracketed_place = _place_like(text[open_at + 1:close])
+        note = (_NUMERAL.search(text, open_at + 1, close) and not bracketed_place) or any(
             e.label_ == "PER" and open_at < e.start_char < close for e in sdoc.ents)
         if note:
             continue  # not part of a name: （附图片１张）, （记者王黎）
-        if close < span.start_char - 1 and not _place_like(text[open_at + 1:close]):
+        if close < span.start_char - 1 and not bracketed_place:
             continue  # across a gap, only a bracketed place: （包头）
         # a "person" right against a bracketed place is the brand (卧龙电驱（包头）…)
-        brand = _place_like(text[open_at + 1:close])
+        brand = bracketed_place
         people = [e for e in result if e.label_ == "PER" and open_at - max_chars < e.end_char <= open_at
                   and not (brand and e.end_char == open_at)]
         start = _name_start(text, open_at, people, max_chars)

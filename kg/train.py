@@ -259,10 +259,11 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
         train += made
         conventions += [""] * len(made)
     if "namelists" in sources:  # each source's share, in its sentences and so in its convention
-        from kg.augment import name_list_examples
+        from kg.augment import name_list_examples, person_names
 
+        names = person_names(base)  # one pool of names for every source's lists
         for seed, name in enumerate(real):
-            made = name_list_examples(data[name], base, n=round(NAME_LIST_EXAMPLES * len(data[name]) / len(base)),
+            made = name_list_examples(data[name], names, n=round(NAME_LIST_EXAMPLES * len(data[name]) / len(base)),
                                       seed=seed)
             log.info("name-list examples in %s sentences: %d", name, len(made))
             train += made

@@ -72,7 +72,7 @@ def test_name_list_spans_cover_each_name_exactly():
 
 
 def test_name_list_examples_replace_a_free_standing_person_and_keep_the_rest():
-    made = name_list_examples(PEOPLE, PEOPLE, n=40, seed=1)
+    made = name_list_examples(PEOPLE, person_names(PEOPLE), n=40, seed=1)
     assert len(made) == 40
     for text, spans in made:
         people = [text[s:e] for s, e, label in spans if label == "PER"]
@@ -82,5 +82,5 @@ def test_name_list_examples_replace_a_free_standing_person_and_keep_the_rest():
         if "呼和浩特市" in text:
             loc = [text[s:e] for s, e, label in spans if label == "LOC"]
             assert loc == ["呼和浩特市"]  # spans after the list are shifted with it
-    assert made == name_list_examples(PEOPLE, PEOPLE, n=40, seed=1)
-    assert name_list_examples([("没有人。", [])], PEOPLE, n=5) == []
+    assert made == name_list_examples(PEOPLE, person_names(PEOPLE), n=40, seed=1)
+    assert name_list_examples([("没有人。", [])], person_names(PEOPLE), n=5) == []
