@@ -78,10 +78,15 @@ def make_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evaluate", help="score the NER model (MSRA test, gold pages), linking and roles")
     ev.add_argument("--model", default=None, help="spaCy model directory (default: models/ner)")
     ev.add_argument("--msra", type=Path, default=None, metavar="FILE", help="MSRA BIO test file")
+    ev.add_argument("--cluener", type=Path, default=None, metavar="FILE",
+                    help="CLUENER2020 JSON-lines file (its dev.json), scored in kg's own convention; countries and "
+                         "agencies CLUENER leaves untagged are optional when MSRA train is in --corpora")
+    ev.add_argument("--corpora", type=Path, default=None, metavar="DIR",
+                    help="corpora folder, for --cluener's list of untagged entity words (default ../shared/corpora)")
     ev.add_argument("--gold", type=Path, default=None, metavar="DIR", help="folder of gold JSON files (../shared/eval/dev format)")
     ev.add_argument("--seeds", type=Path, default=Path("seeds"), metavar="DIR", help="where the gold files' pages are (default seeds/)")
     ev.add_argument("--segmenter", type=Path, default=None, metavar="FILE", help="SIGHAN gold file to score the word segmenter on")
-    ev.add_argument("--errors", action="store_true", help="with --gold or --msra: list every missed and spurious mention, with context")
+    ev.add_argument("--errors", action="store_true", help="with --gold, --msra or --cluener: list every missed and spurious mention, with context")
     ev.add_argument("--no-rules", dest="rules", action="store_false",
                     help="score the NER model's own spans, without kg's post-processing rules (kg.ner.postprocess_entities)")
     ev.add_argument("--msra-convention", dest="msra_convention", choices=["auto", "msra", "kg"], default="auto",

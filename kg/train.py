@@ -37,6 +37,9 @@ GENERATED = ("augment", "namelists")
 SOURCES = ("msra", "pd", "cluener", "namelists")
 #: sources whose annotation gaps are harmonised with MSRA's entity words (see ner_examples)
 HARMONISED = ("pd",)
+#: where the checkpoint is chosen: MSRA dev (MSRA's convention), and CLUENER2020's dev set
+#: held out of training (kg's own convention, the one kg runs in)
+DEV_SOURCES = ("msra",)
 #: steps of NER stage 1 behind the shipped model (see models/README.md)
 STAGE1_STEPS = 8_000
 #: how the NER's static vectors are learned when its config names ``vectors_attr`` (kg/vectors.py)
@@ -149,8 +152,14 @@ def _segmenter_arg(segmenter: Path) -> str:
 
 
 def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd", "cluener"),
-                 msra_heldout: int = 0, harmonise: tuple[str, ...] = HARMONISED) -> dict[str, list]:
+                 msra_heldout: int = 0, harmonise: tuple[str, ...] = HARMONISED,
+                 cluener_heldout: bool = False) -> dict[str, list]:
     """Collect ``(text, spans)`` training examples from each named source.
+
+    CLUENER2020's public train and dev sets are both training data, unless ``cluener_heldout``:
+    then its dev set is returned apart, as ``"cluener-dev"``, with the words MSRA consistently
+    tags as entities made unannotated where CLUENER leaves them untagged (a dev set should not
+    count a country CLUENER forgot to tag as a false positive).
 
     People's Daily is harmonised with MSRA (:func:`kg.corpora.peoples_daily_entities`): words MSRA
     consistently tags as entities, learned from MSRA train less its last ``msra_heldout``
@@ -169,11 +178,15 @@ def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd",
             corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt"),
             entity_words=lexicon if "pd" in harmonise else None,
             abbreviations_unannotated="pd-abbreviations" in harmonise) if ex[0]]
-    if "cluener" in sources:  # the public train and dev sets (our dev set is MSRA's)
-        found["cluener"] = [ex for name in ("train.json", "dev.json")
-                            for ex in corpora.cluener(corpora.require(corpora_dir / "cluener2020" / name))]
+    if "cluener" in sources:
+        def read(name: str) -> list:
+            return list(corpora.cluener(corpora.require(corpora_dir / "cluener2020" / name)))
+
+        found["cluener"] = read("train.json") + ([] if cluener_heldout else read("dev.json"))
         if "cluener" in harmonise:
             found["cluener"] = list(corpora.mark_unannotated_entities(found["cluener"], lexicon))
+        if cluener_heldout:
+            found["cluener-dev"] = list(corpora.mark_unannotated_entities(read("dev.json"), lexicon))
     return found
 
 
@@ -221,11 +234,15 @@ def write_docbin(nlp, examples, path: Path, conventions: list[str] | None = None
 
 def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...], dev_size: int = 2000,
                      segmenter: Path = MODELS / "segmenter", config: Path = NER_CONFIG,
-                     harmonise: tuple[str, ...] = HARMONISED) -> tuple[Path, Path]:
+                     harmonise: tuple[str, ...] = HARMONISED,
+                     dev_sources: tuple[str, ...] = DEV_SOURCES) -> tuple[Path, Path]:
     """Write ``train.spacy`` and ``dev.spacy`` under ``work`` (reused when already there).
 
-    The dev set is the last ``dev_size`` MSRA training sentences (MSRA test is kept for
-    ``kg evaluate``); the seed gold pages are never used in training.  The generated sources
+    The dev set is the last ``dev_size`` MSRA training sentences, in MSRA's convention (MSRA
+    test is kept for ``kg evaluate``), and with ``"cluener"`` in ``dev_sources`` also
+    CLUENER2020's public dev set, held out of training, in kg's own convention: the checkpoint
+    is then chosen for both conventions, not for MSRA's alone.  The seed gold pages are never
+    used in training.  The generated sources
     (:data:`GENERATED`) are made from the real sources' training sentences: ``namelists``
     (:func:`kg.augment.name_list_examples`) in each source's share and convention, ``augment``
     in kg's own.
@@ -236,10 +253,18 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     work.mkdir(parents=True, exist_ok=True)
     random.seed(0)
     real = tuple(s for s in sources if s not in GENERATED)
-    data = ner_examples(corpora_dir, sources=tuple(dict.fromkeys(("msra", *real))), msra_heldout=dev_size,
-                        harmonise=harmonise)
+    unknown = set(dev_sources) - {"msra", "cluener"}
+    if unknown or "msra" not in dev_sources:
+        raise ValueError(f"dev sources: msra, optionally with cluener (got {','.join(dev_sources)})")
+    heldout = "cluener" in dev_sources
+    data = ner_examples(corpora_dir, sources=tuple(dict.fromkeys(("msra", *real, *dev_sources))),
+                        msra_heldout=dev_size, harmonise=harmonise, cluener_heldout=heldout)
     dev = data["msra"][-dev_size:]
     data["msra"] = data["msra"][:-dev_size]
+    dev_conventions = ["msra"] * len(dev)
+    if heldout:
+        dev += data["cluener-dev"]
+        dev_conventions += [""] * len(data["cluener-dev"])
     train: list = []
     for name in real:
         train += data[name]
@@ -272,7 +297,7 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     random.shuffle(order)
     train, conventions = [train[i] for i in order], [conventions[i] for i in order]
     log.info("conventions marked: %s", ", ".join(sorted(marked)) or "none")
-    log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy.tmp", [convention("msra")] * len(dev)))
+    log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy.tmp", [convention(c) for c in dev_conventions]))
     log.info("train docbin: %s", write_docbin(nlp, train, work / "train.spacy.tmp", conventions))
     (work / "dev.spacy.tmp").rename(dev_file)
     (work / "train.spacy.tmp").rename(train_file)
@@ -316,6 +341,7 @@ def train_ner(
     overrides: dict[str, str] | None = None,
     config: Path = NER_CONFIG,
     harmonise: tuple[str, ...] = HARMONISED,
+    dev_sources: tuple[str, ...] = DEV_SOURCES,
 ) -> Path:
     """Train the NER pipeline in two ``spacy train`` stages and copy the result to ``out``.
 
@@ -331,7 +357,7 @@ def train_ner(
         raise CorpusError(f"{segmenter}: no segmenter; run `kg train segmenter` first")
     work = Path(work_dir or tempfile.mkdtemp(prefix="kg-ner-"))
     train_file, dev_file = prepare_ner_data(corpora_dir, work / "stage1", sources=sources, segmenter=segmenter,
-                                            config=config, harmonise=harmonise)
+                                            config=config, harmonise=harmonise, dev_sources=dev_sources)
     overrides = dict(overrides or {})
     attr = _vectors_attr(config, overrides)
     if attr and "paths.vectors" not in overrides:
@@ -380,6 +406,9 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     parser.add_argument("--harmonise", default=",".join(HARMONISED),
                         help="sources whose untagged MSRA entity words become unannotated: pd, cluener, and "
                              "pd-abbreviations (every People's Daily abbreviation, 中/j 美/j included); '' for none")
+    parser.add_argument("--dev", default=",".join(DEV_SOURCES),
+                        help="where the best checkpoint is chosen: msra (MSRA dev), or msra,cluener (and CLUENER2020's "
+                             "dev set, held out of training, in kg's own convention)")
     parser.add_argument("--iterations", type=int, default=6)
     parser.add_argument("--attr", default=VECTORS["attr"], help="vectors: the token attribute to key them on (LEMMA or NORM)")
     args = parser.parse_args(argv)
@@ -394,7 +423,8 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
         overrides = dict(kv.split("=", 1) for kv in args.set)
         train_ner(args.corpora, args.out or MODELS / "ner", work_dir=args.work, sources=tuple(args.sources.split(",")),
                   finetune_sources=tuple(x for x in args.finetune.split(",") if x), overrides=overrides,
-                  config=args.config, harmonise=tuple(x for x in args.harmonise.split(",") if x))
+                  config=args.config, harmonise=tuple(x for x in args.harmonise.split(",") if x),
+                  dev_sources=tuple(x for x in args.dev.split(",") if x))
     return 0
 
 

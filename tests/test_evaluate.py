@@ -1,6 +1,7 @@
 """Scoring functions: the arithmetic, and the gold-page evaluation wired to the real pipeline."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,21 @@ def test_msra_is_scored_in_the_convention_the_model_learned():
     assert msra_convention(nlp, "auto") == ""
     with pytest.raises(KGError, match="--msra-convention kg"):
         msra_convention(nlp, "msra")
+
+
+def test_cluener_evaluation_scores_in_kgs_convention_and_skips_what_cluener_left_untagged(tmp_path):
+    from kg.evaluate import evaluate_cluener
+    from kg.ner import load_pipeline
+
+    test = tmp_path / "dev.json"
+    test.write_text(json.dumps({"text": "张三在包头市工作，中国很大。", "label": {"name": {"张三": [[0, 1]]},
+                                                                   "address": {"包头市": [[3, 5]]}}},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    nlp = load_pipeline()
+    strict = evaluate_cluener(nlp, test, errors=True)
+    lenient = evaluate_cluener(nlp, test, errors=True, entity_words={"中国": "LOC"})
+    assert "not made optional" in strict.name and "kg convention" in lenient.name
+    assert strict.overall.tp + strict.overall.fn == lenient.overall.tp + lenient.overall.fn == 2
+    # 中国, untagged by CLUENER, is a false positive only when it is not made optional
+    assert strict.overall.fp == lenient.overall.fp + 1
+    assert not any("'中国'" in line for line in lenient.extra)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import spacy
 
 from kg.corpora import MISSING
@@ -126,3 +127,31 @@ def test_name_lists_are_added_to_training_in_their_sentences_convention(tmp_path
         assert ex.predicted[0].tag_.endswith("|msra") == ("呼和浩特市会面" not in ex.reference.text)
     assert all("发改委" not in ex.reference.text for ex in lists)  # nothing made from the dev sentence
     assert [ex.reference.text for ex in featured_corpus(dev_file)(spacy.blank("zh"))] == [sentences[-1][0]]
+
+
+def test_cluener_dev_can_be_held_out_to_choose_the_checkpoint_in_kgs_convention(tmp_path):
+    from kg import train
+
+    sentences = [("记者张三在包头市采访。", [(2, 4, "PER"), (5, 8, "LOC")]),
+                 ("国家发改委在北京召开会议。", [(0, 5, "ORG"), (6, 8, "LOC")])]  # the MSRA dev sentence
+    (tmp_path / "corpora" / "msra_ner").mkdir(parents=True)
+    (tmp_path / "corpora" / "msra_ner" / "msra_train_bio").write_text("".join(_bio(*s) for s in sentences), encoding="utf-8")
+    (tmp_path / "corpora" / "cluener2020").mkdir()
+    (tmp_path / "corpora" / "cluener2020" / "train.json").write_text(json.dumps(
+        {"text": "王五在呼和浩特市工作。", "label": {"name": {"王五": [[0, 1]]}}}, ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp_path / "corpora" / "cluener2020" / "dev.json").write_text(json.dumps(
+        {"text": "赵六去了包钢集团。", "label": {"name": {"赵六": [[0, 1]]}, "company": {"包钢集团": [[4, 7]]}}},
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    train_file, dev_file = train.prepare_ner_data(tmp_path / "corpora", tmp_path / "work", config=train.NER_CONFIG,
+                                                  sources=("msra", "cluener"), dev_size=1, harmonise=(),
+                                                  dev_sources=("msra", "cluener"))
+    trained = [ex.reference.text for ex in featured_corpus(train_file)(spacy.blank("zh"))]
+    assert sorted(trained) == sorted(["记者张三在包头市采访。", "王五在呼和浩特市工作。"])  # CLUENER dev is not trained on
+    dev = {ex.reference.text: ex for ex in featured_corpus(dev_file)(spacy.blank("zh"))}
+    assert set(dev) == {"国家发改委在北京召开会议。", "赵六去了包钢集团。"}
+    assert dev["国家发改委在北京召开会议。"].predicted[0].tag_.endswith("|msra")  # MSRA's in its convention
+    assert not dev["赵六去了包钢集团。"].predicted[0].tag_.endswith("|msra")  # CLUENER's in kg's own
+    assert [(e.text, e.label_) for e in dev["赵六去了包钢集团。"].reference.ents] == [("赵六", "PER"), ("包钢集团", "ORG")]
+    with pytest.raises(ValueError, match="dev sources"):
+        train.prepare_ner_data(tmp_path / "corpora", tmp_path / "work2", config=train.NER_CONFIG,
+                               sources=("msra",), dev_sources=("cluener",))
