@@ -510,7 +510,8 @@ def tag_listed_organisations(sdoc, *, max_chars: int = 12, word_len: dict[int, i
     The text names what the items are.  Each item between 、 marks (and the first one when it
     opens its clause) becomes one ORG span; a model span inside an item is replaced by it.  An
     item longer than ``max_chars``, or a first item with words before it in its clause (助力安泰北方:
-    where the name starts is unknown), is left to the model.
+    where the name starts is unknown), or one holding 及 or 与 (two items), is left to the
+    model; 等 must be a word of its own (not 高等院校).
     """
     from spacy.util import filter_spans
 
@@ -519,6 +520,8 @@ def tag_listed_organisations(sdoc, *, max_chars: int = 12, word_len: dict[int, i
     for m in _LISTED_AS_ORGS.finditer(text):
         if word_len is None:
             word_len = segmenter_word_lengths(sdoc)
+        if word_len.get(m.start() + 1) != 1:
+            continue  # 等 inside a word is no list's end: 高等院校
         clause_start = m.start()
         while clause_start > 0 and not _LIST_BOUNDARY.match(text[clause_start - 1]):
             clause_start -= 1
@@ -532,6 +535,8 @@ def tag_listed_organisations(sdoc, *, max_chars: int = 12, word_len: dict[int, i
             opens_clause = index == 0  # the clause starts with the list itself only if no other word
             if not 2 <= len(item) <= max_chars or (opens_clause and _starts_mid_clause(sdoc, start, end, word_len)):
                 continue
+            if any(text[i] in "及与" and word_len.get(i + 1) == 1 for i in range(start, end)):
+                continue  # two items joined by 及/与: 自治区及有关科研机构 (和 is in names: 天和磁材)
             span = sdoc.char_span(start, end, label="ORG")
             if span is not None:
                 added.append(span)

@@ -313,6 +313,16 @@ def test_a_list_item_with_words_before_it_is_left_to_the_model():
     assert ents(doc) == [("英思特", "ORG"), ("北方磁材", "ORG")]
 
 
+def test_a_list_ends_at_a_word_of_its_own_and_its_items_hold_no_conjunction():
+    # 等 inside 高等院校 ends no list; an item joined by 及 is two things, not one name
+    doc = doc_with("来自１１个省、市、自治区及有关科研机构、高等院校。", [])
+    postprocess_entities(doc, "msra")
+    assert ents(doc) == []
+    doc = doc_with("天和磁材、金蒙汇磁及英思特等企业跻身先进。", [])
+    postprocess_entities(doc)
+    assert ("天和磁材", "ORG") in ents(doc) and not any("及" in text for text, _ in ents(doc))
+
+
 def test_a_list_of_other_things_is_not_touched():
     doc = doc_with("聚焦稀土新材料、有色金属材料、现代煤化工等优势领域。", [])
     postprocess_entities(doc)
