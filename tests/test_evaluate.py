@@ -96,3 +96,11 @@ def test_cluener_evaluation_scores_in_kgs_convention_and_skips_what_cluener_left
     # 中国, untagged by CLUENER, is a false positive only when it is not made optional
     assert strict.overall.fp == lenient.overall.fp + 1
     assert not any("'中国'" in line for line in lenient.extra)
+
+
+def test_evaluate_names_a_missing_cluener_file(capsys, tmp_path):
+    from kg.cli import main
+
+    assert main(["evaluate", "--cluener", str(tmp_path / "dev.json")]) == 2
+    err = capsys.readouterr().err
+    assert "dev.json" in err and "not found" in err
