@@ -37,8 +37,9 @@ GENERATED = ("augment", "namelists")
 SOURCES = ("msra", "pd", "cluener", "namelists")
 #: sources whose annotation gaps are harmonised with MSRA's entity words (see ner_examples)
 HARMONISED = ("pd",)
-#: where the checkpoint is chosen: MSRA dev (MSRA's convention), and CLUENER2020's dev set
-#: held out of training (kg's own convention, the one kg runs in)
+#: where the shipped model's checkpoint is chosen: MSRA dev (MSRA's convention).  ``--dev
+#: msra,cluener`` adds CLUENER2020's dev set, held out of training (kg's own convention); tried,
+#: not shipped (models/README.md)
 DEV_SOURCES = ("msra",)
 #: steps of NER stage 1 behind the shipped model (see models/README.md)
 STAGE1_STEPS = 8_000
