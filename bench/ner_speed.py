@@ -5,8 +5,10 @@
 The seed pages are repeated until the text reaches ``--min-chars``.  Prints chars/s for
 jieba.posseg (the baseline), pkuseg segmentation alone and kg's tokenizer (the floor under the
 pipeline), kg's spaCy pipeline (pkuseg segmenter + NER) on one process and
-on ``--processes`` processes (``nlp.pipe(n_process=...)``), the ratios against the baseline,
-and the peak RSS of this process (and of the children).  A benchmark, not a test: no pass/fail.
+on ``--processes`` processes (``nlp.pipe(n_process=...)``), then what ``kg build`` runs (the
+Recognizer: pipeline + entity rules + mentions with raw offsets) on one process and on
+``--processes`` (``kg build --jobs N``), the ratios against the baseline, and the peak RSS of
+this process (and of the children).  A benchmark, not a test: no pass/fail.
 """
 from __future__ import annotations
 
@@ -27,16 +29,17 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 
-def paragraphs(min_chars: int) -> list[str]:
+def documents(min_chars: int) -> list:
+    """The seed pages (as kg.ingest Documents), repeated until their paragraphs hold ``min_chars``."""
     from kg.pipeline import read_documents
 
     docs, _ = read_documents([REPO / "seeds"], show_progress=False)
-    base = [d.text[p.start:p.end] for d in docs for p in d.paragraphs]
-    out, total = [], 0
-    while total < min_chars:
-        out += base
-        total += sum(map(len, base))
-    return out
+    per_round = sum(p.end - p.start for d in docs for p in d.paragraphs)
+    return docs * -(-min_chars // per_round)
+
+
+def paragraphs(docs: list) -> list[str]:
+    return [d.text[p.start:p.end] for d in docs for p in d.paragraphs]
 
 
 def rss_mb(who=resource.RUSAGE_SELF) -> float:
@@ -61,7 +64,8 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args()
 
-    texts = paragraphs(args.min_chars)
+    docs = documents(args.min_chars)
+    texts = paragraphs(docs)
     chars = sum(map(len, texts))
     print(f"text: {len(texts)} paragraphs, {chars:,} chars (seed pages repeated); "
           f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")
@@ -93,6 +97,18 @@ def main() -> None:
             chars, lambda: sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=64, n_process=args.processes)))
         print(f"kg pipeline, {args.processes} processes:     {multi:10,.0f} chars/s   ({multi / base:.2f}x)   {n_ents} entities")
         print(f"peak RSS: parent {rss_mb():,.0f} MB, largest child {rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB")
+
+    # what `kg build` runs: the same pipeline plus kg's entity rules and raw offsets, its
+    # paragraphs batched across documents (`kg build --jobs N` for N processes)
+    from kg.ner import Recognizer
+
+    recognizer = Recognizer()
+    for n in sorted({1, args.processes}):
+        recognizer.n_process = n
+        speed, n_mentions = chars_per_second(chars, lambda: sum(map(len, recognizer.pipe(docs))))
+        label = f"kg build's NER, --jobs {n}:"
+        print(f"{label:30s}{speed:10,.0f} chars/s   ({speed / base:.2f}x)   {n_mentions} mentions")
+    print(f"peak RSS: parent {rss_mb():,.0f} MB, largest child {rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB")
 
 
 if __name__ == "__main__":

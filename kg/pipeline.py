@@ -86,12 +86,14 @@ def build(
     strict: bool = False,
     show_progress: bool = True,
     rules: bool = True,
+    jobs: int = 1,
 ) -> BuildResult:
     """Build the knowledge graph of the pages under ``paths``; write it to ``out_dir`` if given.
 
-    ``rules=False`` keeps the NER model's own spans (no :func:`kg.ner.postprocess_entities`)."""
+    ``rules=False`` keeps the NER model's own spans (no :func:`kg.ner.postprocess_entities`);
+    ``jobs`` processes run the NER (the same output whatever the number)."""
     documents, errors = read_documents(paths, strict=strict, show_progress=show_progress)
-    recognizer = Recognizer(model, rules=rules)
+    recognizer = Recognizer(model, rules=rules, n_process=jobs)
     mentions = []
     for found in progress(recognizer.pipe(documents), total=len(documents), desc="entities", unit="doc",
                           disable=not show_progress):

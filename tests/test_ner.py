@@ -101,6 +101,24 @@ def test_recognizer_without_rules_gives_the_models_own_spans():
     assert differ  # the rules change what the model said somewhere, or this test proves nothing
 
 
+def test_documents_flow_through_one_pipe_and_come_back_in_order_whatever_the_processes():
+    pages = ["", HOSPITAL + "\n\n" + CHIEF, "", "", BROKEN, STATION + "\n" + BUREAU, ""]
+    docs = [repair(RawPage(f"p{i}", f"p{i}", text)) for i, text in enumerate(pages)]
+    assert not docs[0].paragraphs and len(docs[1].paragraphs) == 2  # empty pages too get their (empty) list
+    one = list(Recognizer(batch_size=2).pipe(docs))  # batches cross document boundaries
+    assert [[m.doc for m in found] for found in one] == [[d.id] * len(found) for d, found in zip(docs, one)]
+    assert [bool(found) for found in one] == [bool(text) for text in pages]
+    assert [[(m.text, m.label) for m in found] for found in one[1:2]] == [[
+        ("呼和浩特市第一医院", "ORG"), ("包头市公安局", "ORG"), ("张三", "PER")]]
+    assert [m for d in docs for m in Recognizer()(d)] == [m for found in one for m in found]
+    assert list(Recognizer(batch_size=2, n_process=2).pipe(docs)) == one
+
+
+def test_recognizer_refuses_no_processes():
+    with pytest.raises(ValueError, match="n_process"):
+        Recognizer(n_process=0)
+
+
 def test_region_word_heads_an_organisation():
     doc = doc_with("近日，自治区人大常委会党组书记张韶春表示。", [("张韶春", "PER")])
     extend_place_to_organisation(doc)

@@ -81,6 +81,20 @@ def test_two_runs_give_byte_identical_files(seed_build, seed_dir, tmp_path):
     assert not [p for p in again.iterdir() if p.name.startswith(".")], "temporary files left behind"
 
 
+def test_two_processes_give_the_same_files(seed_build, seed_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")  # what kg sets for two processes on two cores
+    assert main(["build", str(seed_dir), "--out", str(tmp_path / "j2"), "--quiet", "--jobs", "2"]) == 0
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "j2" / name).read_bytes() == (seed_build / name).read_bytes(), name
+
+
+def test_a_negative_number_of_processes_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["build", str(tmp_path), "--out", str(tmp_path / "o"), "--jobs", "-2"])
+    assert exc.value.code == 2
+    assert "--jobs" in capsys.readouterr().err and not (tmp_path / "o").exists()
+
+
 def test_gb18030_copy_gives_identical_mentions(seed_dir, tmp_path):
     page = seed_dir / "000_40da871ae59ea618.txt"
     (tmp_path / "utf8").mkdir()
