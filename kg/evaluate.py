@@ -341,7 +341,8 @@ def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None, errors: bool =
 def run(args) -> str:
     """``kg evaluate``: every evaluation the arguments ask for, as text."""
     from kg.ner import load_pipeline, resolve_model_path
-    from kg.train import DEFAULT_CORPORA, MODELS
+    from kg.resources import MODELS
+    from kg.train import DEFAULT_CORPORA
 
     out = []
     if args.segmenter:

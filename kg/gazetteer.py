@@ -11,9 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import InputError, ModelError
+from kg.resources import MODELS
 
-#: ``models/`` at the repository root (kg is installed editable; see README).
-DATA = Path(__file__).resolve().parent.parent / "models"
+#: the shipped reference files: ``models/`` of the checkout, or the installed wheel's copy
+DATA = MODELS
 
 PROVINCE_LEVEL = "province"
 COUNTRY_LEVEL = "country"

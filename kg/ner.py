@@ -24,13 +24,13 @@ from kg.gazetteer import (
     titles,
 )
 from kg.ingest import Document
+from kg.resources import MODELS
 
 log = logging.getLogger(__name__)
 
 LABELS = ("PER", "ORG", "LOC")
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "ner"
-#: Where the packaged model lives when kg is installed from a wheel/sdist.
-PACKAGED_MODEL = Path(__file__).resolve().parent / "models" / "ner"
+#: the shipped model: ``models/ner`` of the checkout, or the installed wheel's copy
+DEFAULT_MODEL = MODELS / "ner"
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def resolve_model_path(model: str | Path | None = None) -> Path:
     if not model and os.environ.get("KG_MODEL"):
         candidates.append(Path(os.environ["KG_MODEL"]))
     if not model:
-        candidates += [DEFAULT_MODEL, PACKAGED_MODEL]
+        candidates.append(DEFAULT_MODEL)
     for path in candidates:
         if (path / "meta.json").exists():
             return path

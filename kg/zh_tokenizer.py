@@ -38,7 +38,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import get_words_and_spaces
 
-MODELS = Path(__file__).resolve().parent.parent / "models"
+from kg.resources import MODELS
 
 
 def resolve_segmenter(path: str) -> Path:
