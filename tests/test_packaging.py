@@ -16,6 +16,20 @@ from kg import resources
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = REPO / "seeds" / "000_40da871ae59ea618.txt"
+#: runs ``kg`` with every way out to the network refused and counted (kg must never need it)
+OFFLINE_KG = """
+import socket, sys
+tried = []
+def refuse(*args, **kwargs):
+    tried.append(repr(args)[:200])
+    raise OSError("kg reached for the network")
+socket.socket.connect = socket.socket.connect_ex = refuse
+socket.getaddrinfo = socket.create_connection = refuse
+from kg.cli import main
+status = main(sys.argv[1:])
+print("network attempts:", len(tried), tried[:3], file=sys.stderr)
+sys.exit(status if not tried else 3)
+"""
 
 
 def tracked_files(folder: str = ".") -> list[str]:
@@ -51,7 +65,7 @@ def test_the_wheel_carries_every_shipped_model_file(wheel):
     assert shipped and inside == shipped
 
 
-def test_kg_installed_from_the_wheel_builds_a_page_away_from_the_checkout(wheel, tmp_path):
+def test_kg_installed_from_the_wheel_builds_a_page_offline_away_from_the_checkout(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
                    check=True, capture_output=True, timeout=600)
@@ -59,8 +73,9 @@ def test_kg_installed_from_the_wheel_builds_a_page_away_from_the_checkout(wheel,
     where = subprocess.run([sys.executable, "-c", "import kg.resources as r; print(r.__file__); print(r.MODELS)"],
                            cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout.split()
     assert where == [str(target / "kg" / "resources.py"), str(target / "kg" / "models")]
-    proc = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(PAGE), "--out", "out", "--quiet"],
+    proc = subprocess.run([sys.executable, "-c", OFFLINE_KG, "build", str(PAGE), "--out", "out", "--quiet"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "network attempts: 0 " in proc.stderr
     mentions = [json.loads(line) for line in (tmp_path / "out" / "mentions.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {"PER", "ORG", "LOC"} <= {m["label"] for m in mentions}
