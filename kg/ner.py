@@ -341,23 +341,25 @@ def postprocess_entities(sdoc, convention: str = "") -> None:
     :func:`tag_listed_organisations`, :func:`complete_bracketed_names`,
     :func:`drop_references`, :func:`drop_concepts`, then :func:`cut_run_on_organisations`.  Every
     prediction (and every score) goes through this."""
-    word_len = segmenter_word_lengths(sdoc)  # the tokens never change, only the entities
-    tag_known_places(sdoc, word_len=word_len)
-    relabel_misshapen_people(sdoc, word_len=word_len)
-    extend_place_to_organisation(sdoc, word_len=word_len, convention=convention)
-    tag_listed_organisations(sdoc, word_len=word_len)
-    complete_bracketed_names(sdoc)
-    drop_references(sdoc)
+    # the tokens never change, only the entities: the words and the text are read once (spaCy
+    # builds Doc.text from a Token object per character on every call)
+    word_len, text = segmenter_word_lengths(sdoc), sdoc.text
+    tag_known_places(sdoc, word_len=word_len, text=text)
+    relabel_misshapen_people(sdoc, word_len=word_len, text=text)
+    extend_place_to_organisation(sdoc, word_len=word_len, convention=convention, text=text)
+    tag_listed_organisations(sdoc, word_len=word_len, text=text)
+    complete_bracketed_names(sdoc, text=text)
+    drop_references(sdoc, text=text)
     drop_concepts(sdoc)
-    cut_run_on_organisations(sdoc, word_len=word_len)
+    cut_run_on_organisations(sdoc, word_len=word_len, text=text)
 
 
-def complete_bracketed_names(sdoc) -> None:
+def complete_bracketed_names(sdoc, *, text: str | None = None) -> None:
     """An organisation the model found inside brackets but a character or two short of the
     opening one ((长|海医院), an alias printed after a full name) is the whole bracketed name:
     brackets delimit a name, so a span ending at the closing bracket starts right after the
     opening one (at most 10 characters between them, no stop character, not 简称 …)."""
-    text = sdoc.text
+    text = sdoc.text if text is None else text
 
     def grown(ent):  # organisations only: a person in brackets has words before it (（记者罗玉文）)
         if text[ent.end_char:ent.end_char + 1] not in ("）", ")"):
@@ -376,11 +378,11 @@ def complete_bracketed_names(sdoc) -> None:
 _DEMONSTRATIVES = "该本此这"
 
 
-def drop_references(sdoc) -> None:
+def drop_references(sdoc, *, text: str | None = None) -> None:
     """An "organisation" that opens with a generic organisation word right after a demonstrative
     (该|公司技术研发部, 本|院) is a reference to one named before, not a name: the span is
     dropped, and kg.relate resolves the reference (该公司 → the company the article is about)."""
-    text, suffixes = sdoc.text, org_suffixes()
+    text, suffixes = sdoc.text if text is None else text, org_suffixes()
     _drop_organisations(sdoc, lambda e: e.start_char > 0 and text[e.start_char - 1] in _DEMONSTRATIVES
                         and e.text.startswith(suffixes))
 
@@ -417,13 +419,13 @@ def _replace_organisations(sdoc, replacement) -> None:
         sdoc.ents = filter_spans(spans)
 
 
-def cut_run_on_organisations(sdoc, *, word_len: dict[int, int] | None = None) -> None:
+def cut_run_on_organisations(sdoc, *, word_len: dict[int, int] | None = None, text: str | None = None) -> None:
     """An organisation span that runs on into a title (内蒙古森工集团|总经理恩和特布沁) ends where
     the name ends: before a segmenter word that opens with a title (``models/titles.txt``; the
     segmenter may glue the title to the name after it, 总经理恩), when the text before it already
     ends like an organisation (``models/org_suffixes.txt``; 中共中央书记处 stays whole).  The
     rule "adjacent organisations merge" joins a title the model tags as a second organisation."""
-    text = sdoc.text
+    text = sdoc.text if text is None else text
     lengths = segmenter_word_lengths(sdoc) if word_len is None else word_len
     word_starts = {end - length for end, length in lengths.items()}
     title_words, suffixes = titles(), org_suffixes()
@@ -440,14 +442,14 @@ def cut_run_on_organisations(sdoc, *, word_len: dict[int, int] | None = None) ->
     _replace_organisations(sdoc, cut)
 
 
-def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None) -> None:
+def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None, text: str | None = None) -> None:
     """A "person" shaped like a place or an organisation is one: a PER span ending in an
     administrative unit (克什克腾旗) is LOC, one ending in an organisation word (…教育局) is ORG,
     a PER span followed at once by a short segmenter word ending in 旗/县/盟 (克什克 + 腾旗,
     a transliterated banner name cut by the segmenter) is LOC over both, one that opens with a
     known place word is that place (乌兰察布市 + 南|瓜子), and one holding a space is the names
     on either side (记者 冯雪玉 孙柳)."""
-    text = sdoc.text
+    text = sdoc.text if text is None else text
     lengths = segmenter_word_lengths(sdoc) if word_len is None else word_len
     next_word = {end - length: end for end, length in lengths.items()}
     suffixes = org_suffixes()
@@ -505,7 +507,8 @@ _LISTED_AS_ORGS = re.compile(rf"等{_NUMBER}?(?:家|个|所)?"
 _LIST_BOUNDARY = re.compile(r"[\s，。；：！？“”‘’《》〈〉「」,.;:!?（）()]")
 
 
-def tag_listed_organisations(sdoc, *, max_chars: int = 12, word_len: dict[int, int] | None = None) -> None:
+def tag_listed_organisations(sdoc, *, max_chars: int = 12, word_len: dict[int, int] | None = None,
+                             text: str | None = None) -> None:
     """Items of a 、-list that ends in 等…企业/公司/单位/机构/医院/高校 (等5家企业) are ORG.
 
     The text names what the items are.  Each item between 、 marks (and the first one when it
@@ -516,7 +519,7 @@ def tag_listed_organisations(sdoc, *, max_chars: int = 12, word_len: dict[int, i
     """
     from spacy.util import filter_spans
 
-    text = sdoc.text
+    text = sdoc.text if text is None else text
     added = []
     for m in _LISTED_AS_ORGS.finditer(text):
         if word_len is None:
@@ -559,7 +562,7 @@ def _starts_mid_clause(sdoc, start: int, end: int, word_len: dict[int, int]) -> 
 _GEOGRAPHIC_FEATURES = ("湖", "山", "河", "江", "海", "岛", "峰", "湾")
 
 
-def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None) -> None:
+def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None, text: str | None = None) -> None:
     """Make the model's places agree with the gazetteer (``models/places.tsv``) where a known
     place name is a whole segmenter word:
 
@@ -577,7 +580,7 @@ def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None) -> None:
     from spacy.util import filter_spans
 
     names = place_names()
-    text = sdoc.text
+    text = sdoc.text if text is None else text
     spans = list(sdoc.ents)
     changed = False
     lengths = segmenter_word_lengths(sdoc) if word_len is None else word_len
@@ -606,7 +609,8 @@ def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None) -> None:
 
 
 def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: int = 10,
-                                 word_len: dict[int, int] | None = None, convention: str = "") -> None:
+                                 word_len: dict[int, int] | None = None, convention: str = "",
+                                 text: str | None = None) -> None:
     """Correct the model's spans with general rules of Chinese naming, in place.
 
     1. a span whose text is a known organisation (``models/aliases.tsv``) is ORG (东盟 tagged
@@ -626,7 +630,7 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
     """
     from spacy.util import filter_spans
 
-    text = sdoc.text
+    text = sdoc.text if text is None else text
     suffixes = org_suffixes()
     organisations = known_organisations()
     kg_names = convention != "msra"  # rules 2-4 write kg's convention of what one name is
