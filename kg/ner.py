@@ -796,7 +796,6 @@ class Recognizer:
         self.nlp = load_pipeline(model)
         add_mention_components(self.nlp, rules=rules)
         self.batch_size = batch_size
-        self.rules = rules
         self.n_process = n_process
 
     def __call__(self, doc: Document) -> list[Mention]:

@@ -19,12 +19,13 @@ from pathlib import Path
 from kg import corpora
 from kg.errors import CorpusError
 from kg.export import replace_directory
+from kg.resources import CHECKOUT_MODELS
 
 log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
-MODELS = REPO / "models"
+MODELS = CHECKOUT_MODELS  # training writes into the checkout's models/, never a wheel's copy
 CONFIGS = REPO / "configs"
 NER_CONFIG = CONFIGS / "ner.cfg"
 #: examples the ``augment`` source adds (kg/augment.py)
