@@ -1,6 +1,9 @@
 """NER: model loading, raw offsets of mentions, and the place -> organisation extension."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 import spacy
 
@@ -112,6 +115,30 @@ def test_documents_flow_through_one_pipe_and_come_back_in_order_whatever_the_pro
         ("呼和浩特市第一医院", "ORG"), ("包头市公安局", "ORG"), ("张三", "PER")]]
     assert [m for d in docs for m in Recognizer()(d)] == [m for found in one for m in found]
     assert list(Recognizer(batch_size=2, n_process=2).pipe(docs)) == one
+
+
+SPAWNED = """
+import multiprocessing, sys
+from kg.ingest import RawPage, repair
+from kg.ner import Recognizer
+if __name__ == "__main__":
+    multiprocessing.set_start_method("spawn")  # macOS and Windows start workers this way
+    docs = [repair(RawPage(f"p{i}", f"p{i}", text)) for i, text in enumerate(sys.argv[1:])]
+    found = [[(m.start, m.end, m.label) for m in ms] for ms in Recognizer(batch_size=1, n_process=2).pipe(docs)]
+    alone = [[(m.start, m.end, m.label) for m in ms] for ms in Recognizer().pipe(docs)]
+    print(found == alone and any(found), found)
+"""
+
+
+def test_worker_processes_started_by_spawn_give_the_same_mentions(tmp_path):
+    """``--jobs`` on macOS and Windows: workers are fresh interpreters that rebuild the pipeline
+    (its tokenizer, rules and right-to-left component) from what spaCy pickles."""
+    script = tmp_path / "spawned.py"
+    script.write_text(SPAWNED, encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script), HOSPITAL, CHIEF, STATION + "\n" + BUREAU],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("True"), result.stdout
 
 
 def test_recognizer_refuses_no_processes():

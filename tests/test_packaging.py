@@ -1,5 +1,5 @@
-"""Packaging: the wheel carries the shipped models, and kg installed from it works offline,
-away from the checkout."""
+"""Packaging: the sdist and the wheel built from it carry the shipped models, and kg installed
+from that wheel works offline, away from the checkout."""
 from __future__ import annotations
 
 import json
@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -40,15 +41,27 @@ def tracked_files(folder: str = ".") -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    """``pip wheel`` of this checkout's files as a commit would hold them (a build folder left in
-    the checkout cannot add stale files); build dependencies come from the package index."""
-    source, out = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("wheel")
+def sdist(tmp_path_factory) -> Path:
+    """The source distribution of this checkout's files as a commit would hold them (a build
+    folder left in the checkout cannot add stale files), built by setuptools' PEP 517 backend."""
+    source, out = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("sdist")
     for name in tracked_files():
         if (REPO / name).is_file():
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, source / name)
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(source), "-w", str(out)],
+    proc = subprocess.run([sys.executable, "-c", "import sys; from setuptools import build_meta as b; "
+                           "print(b.build_sdist(sys.argv[1]))", str(out)],
+                          cwd=source, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out / proc.stdout.split()[-1]
+
+
+@pytest.fixture(scope="module")
+def wheel(sdist, tmp_path_factory) -> Path:
+    """``pip wheel`` of the sdist, as ``pip install`` from a package index builds it; build
+    dependencies come from the package index."""
+    out = tmp_path_factory.mktemp("wheel")
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(sdist), "-w", str(out)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     (built,) = out.glob("kg-*.whl")
@@ -57,6 +70,14 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_the_checkout_reads_its_own_models_folder():
     assert resources.MODELS == REPO / "models"
+
+
+def test_the_sdist_carries_every_shipped_model_file(sdist):
+    with tarfile.open(sdist) as archive:
+        inside = {n.split("/models/", 1)[1] for n in archive.getnames()
+                  if "/models/" in n and archive.getmember(n).isfile()}
+    shipped = {name.removeprefix("models/") for name in tracked_files("models")}
+    assert shipped and inside == shipped
 
 
 def test_the_wheel_carries_every_shipped_model_file(wheel):
