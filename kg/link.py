@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg import gazetteer
-from kg.ner import Mention
+from kg.ner import Mention, company_short_form
 
 log = logging.getLogger(__name__)
 
@@ -120,10 +120,14 @@ def is_abbreviation(short: str, long: str) -> bool:
     * ``long`` = ``short`` + a corporate suffix (包钢 / 包钢集团);
     * ``short`` drops characters of ``long`` in order, keeping its first and last character
       (工信厅 / 工业和信息化厅), and is not a plain prefix of it (a prefix plus more is a
-      sub-unit: 自治区党委 / 自治区党委宣传部).
+      sub-unit: 自治区党委 / 自治区党委宣传部);
+    * ``short`` is the company's short form, :func:`kg.ner.company_short_form` (合生生物 /
+      天津合生生物科技有限公司).
     """
     if len(short) < 2 or len(short) >= len(long):
         return False
+    if company_short_form(long) == short:
+        return True
     if long.startswith(short):
         return _strip_corporate_suffix(long) == short
     core_long = _strip_corporate_suffix(long)

@@ -164,6 +164,7 @@ def load_pipeline(model: str | Path | None = None):
     import spacy
     from spacy import util
 
+    import kg.encoders  # noqa: F401  (registers kg.MaxoutWindowBiLSTMEncoder.v1)
     import kg.vectors  # registers kg.MultiHashEmbed.v1
     import kg.zh_tokenizer  # noqa: F401  (registers the tokenizer the pipeline names)
 
@@ -748,6 +749,69 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
         sdoc.ents = filter_spans(trimmed)
 
 
+#: a company's legal form, then the words of its trade that its short name drops
+#: (天津合生生物科技有限公司 -> 合生生物)
+LEGAL_FORMS = ("集团股份有限公司", "股份有限公司", "集团有限公司", "有限责任公司", "有限公司", "公司")
+TRADE_WORDS = ("信息技术", "科技", "技术", "实业", "控股", "股份")
+_BRACKETED = re.compile(r"[（(][^（）()]{1,8}[）)]")
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]+")
+_NUMERALS = set("0123456789一二三四五六七八九十百千万两第")
+
+
+def company_short_form(name: str) -> str | None:
+    """The short name a page uses for a company after its full name, or None: the full name
+    less its legal form, the trade words before it, any bracketed place, and a known place it
+    opens with, again while it opens with one (天津合生生物科技有限公司 -> 合生生物; 卧龙电驱（包头）永磁电机
+    有限公司 -> 卧龙电驱永磁电机).  At least three characters, not a place, not opening with a numeral."""
+    core = next((name[: -len(form)] for form in LEGAL_FORMS if name.endswith(form)), None)
+    if core is None:
+        return None
+    for word in TRADE_WORDS:
+        if core.endswith(word):
+            core = core[: -len(word)]
+            break
+    core = _BRACKETED.sub("", core)
+    names = place_names()
+    while opening := max((i for i in range(2, min(len(core), 8) + 1) if core[:i] in names), default=0):
+        core = core[opening:]  # 呼和浩特市 + 玉泉区 + …
+    if len(core) < 3 or core in names or not _NAME_CHARS.fullmatch(core) or core[0] in _NUMERALS:
+        return None
+    return core
+
+
+def tag_company_short_forms(sdocs: list) -> None:
+    """A company a document names in full is then called by its short form (天津合生生物科技有限公司,
+    then 合生生物): every occurrence of the short form (:func:`company_short_form`) of a company
+    found in one of the document's paragraphs ``sdocs`` is an organisation, where it starts and
+    ends at segmenter word boundaries and overlaps no entity.
+
+    Spreading every name found to its other occurrences was tried (models/README.md): on the
+    seed pages it spread the model's errors (现代煤化工, a company read as a person) as often
+    as it found names."""
+    from spacy.util import filter_spans
+
+    short_forms = {short for sdoc in sdocs for ent in sdoc.ents if ent.label_ == "ORG"
+                   for short in (company_short_form(ent.text),) if short}
+    if not short_forms:
+        return
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(short_forms, key=len, reverse=True)))
+    for sdoc in sdocs:
+        text = sdoc.text
+        ends = segmenter_word_lengths(sdoc)
+        starts = {end - length for end, length in ends.items()}
+        taken = [(e.start_char, e.end_char) for e in sdoc.ents]
+        added = []
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if start not in starts or end not in ends or any(s < end and start < e for s, e in taken):
+                continue
+            span = sdoc.char_span(start, end, label="ORG")
+            if span is not None:
+                added.append(span)
+        if added:
+            sdoc.ents = filter_spans(sorted([*sdoc.ents, *added], key=lambda e: e.start_char))
+
+
 def _entity_rules(doc):
     """Pipeline component ``kg_entity_rules``: :func:`postprocess_entities` in kg's convention."""
     postprocess_entities(doc)
@@ -815,18 +879,25 @@ class Recognizer:
                 for paragraph in doc.paragraphs:
                     yield doc.text[paragraph.start:paragraph.end]
 
-        found: list[Mention] = []
+        rules = "kg_entity_rules" in self.nlp.pipe_names
+        parsed: list = []  # the front document's paragraphs parsed so far
+
+        def finish() -> list[Mention]:
+            doc, _ = fed.popleft()
+            if rules:
+                tag_company_short_forms(parsed)
+            found = [m for sdoc, paragraph in zip(parsed, doc.paragraphs)
+                     for m in mentions_of(doc, sdoc, paragraph.start)]
+            parsed.clear()
+            return found
+
         for sdoc in self.nlp.pipe(paragraph_texts(), batch_size=self.batch_size, n_process=self.n_process):
             while not fed[0][1]:  # the front document has all its paragraphs back
-                yield found
-                found = []
-                fed.popleft()
-            doc, paragraphs = fed[0]
-            found += mentions_of(doc, sdoc, paragraphs.popleft().start)
+                yield finish()
+            fed[0][1].popleft()
+            parsed.append(sdoc)
         while fed:
-            yield found
-            found = []
-            fed.popleft()
+            yield finish()
 
 
 def mentions_of(doc: Document, sdoc, offset: int) -> list[Mention]:

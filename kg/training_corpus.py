@@ -19,6 +19,7 @@ import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
+import kg.encoders  # noqa: F401  (registers kg.MaxoutWindowBiLSTMEncoder.v1)
 import kg.vectors  # noqa: F401  (registers kg.MultiHashEmbed.v1)
 from kg.zh_tokenizer import reverse_doc  # importing it registers kg.pkuseg_chars.v1
 

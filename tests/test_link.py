@@ -133,3 +133,8 @@ def test_a_known_place_is_a_place_whatever_the_model_said():
 def test_a_name_the_alias_table_knows_is_not_an_abbreviation():
     linked, _ = link(("内蒙古大学", "ORG"), ("内蒙古师范大学", "ORG"))
     assert entity_of(linked, "内蒙古大学") != entity_of(linked, "内蒙古师范大学")
+
+
+def test_a_companys_short_form_abbreviates_its_full_name():
+    assert is_abbreviation("合生生物", "天津合生生物科技有限公司")
+    assert not is_abbreviation("合生远景", "天津合生生物科技有限公司")

@@ -12,6 +12,7 @@ from kg.errors import ModelError
 from kg.ingest import RawPage, repair
 from kg.ner import (
     Recognizer,
+    company_short_form,
     complete_bracketed_names,
     cut_run_on_organisations,
     drop_concepts,
@@ -21,6 +22,7 @@ from kg.ner import (
     relabel_misshapen_people,
     resolve_model_path,
     segmenter_word_lengths,
+    tag_company_short_forms,
     tag_known_places,
 )
 
@@ -571,3 +573,35 @@ def test_in_msras_convention_places_and_facilities_are_not_made_organisations():
         doc = doc_with("中国政府代表团参观了毕加索博物馆。", [("中国", "LOC"), ("毕加索博物馆", "LOC")])
         postprocess_entities(doc, convention)
         assert ents(doc) == expected, convention
+
+
+@pytest.mark.parametrize(("name", "short"), [
+    ("天津合生生物科技有限公司", "合生生物"),  # place, trade word, legal form
+    ("才匠智能（内蒙古）科技有限公司", "才匠智能"),  # a bracketed place
+    ("内蒙古鑫环硅能科技有限公司", "鑫环硅能"),
+    ("金山热电公司", "金山热电"),
+    ("包钢集团", None),  # no legal form: kg.link's suffix rule links 包钢 already
+    ("内蒙古公司", None),  # nothing left but the place
+    ("通辽一牧业公司", None),  # a count, not a name
+    ("中国人民银行", None),
+])
+def test_a_companys_short_form_drops_its_place_trade_word_and_legal_form(name, short):
+    assert company_short_form(name) == short
+
+
+def test_a_company_named_in_full_is_found_again_by_its_short_form_later_in_the_document():
+    first = doc_with("天津合生生物科技有限公司董事长刘斌介绍。", [("天津合生生物科技有限公司", "ORG"), ("刘斌", "PER")])
+    later = doc_with("合生生物母乳低聚糖研发项目开工，合生生物的员工说。", [])
+    elsewhere = doc_with("合生生物学是一门学科。", [])  # not at a word boundary: left alone
+    tag_company_short_forms([first, later, elsewhere])
+    assert ents(later) == [("合生生物", "ORG"), ("合生生物", "ORG")]
+    assert ents(first) == [("天津合生生物科技有限公司", "ORG"), ("刘斌", "PER")]
+    assert segmenter_word_lengths(elsewhere).get(4) != 4 and ents(elsewhere) == []
+
+
+def test_short_forms_do_not_cross_documents():
+    docs = [repair(RawPage(f"p{i}", f"p{i}", text)) for i, text in enumerate(
+        ["天津合生生物科技有限公司董事长刘斌介绍。\n\n合生生物母乳低聚糖研发项目开工。", "合生生物母乳低聚糖研发项目开工。"])]
+    full, other = Recognizer().pipe(docs)
+    assert ("合生生物", "ORG") in [(m.text, m.label) for m in full]
+    assert "合生生物" not in [m.text for m in other if m.label == "ORG"]
