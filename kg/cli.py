@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from kg import __version__
-from kg.errors import KGError
+from kg.errors import KGError, ModelError
 
 log = logging.getLogger("kg")
 
@@ -192,6 +192,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 def _cmd_train(args: argparse.Namespace) -> int:
     from kg import train
 
+    if not train.CONFIGS.is_dir():  # an installed wheel carries the models, not what rebuilds them
+        raise ModelError(f"{train.CONFIGS}: no training configs here; `kg train` rebuilds the models of a "
+                         "kg checkout: clone the repository, `pip install -e '.[train]'` and run it there")
     corpora = args.corpora or train.DEFAULT_CORPORA
     if args.what in ("segmenter", "all"):
         train.train_segmenter(corpora)

@@ -1,6 +1,7 @@
 """Training recipe: the shipped NER is what `kg train ner` with configs/ner.cfg builds."""
 from __future__ import annotations
 
+import pytest
 from spacy.util import load_config
 
 from kg.train import CONFIGS, MODELS, _vectors_attr
@@ -20,3 +21,14 @@ def test_shipped_model_has_the_network_of_the_training_config():
     assert shipped["components"] == recipe["components"]
     for setting in ("reverse", "conventions"):  # what the network was trained to read
         assert shipped["nlp"]["tokenizer"].get(setting) == recipe["nlp"]["tokenizer"].get(setting), setting
+
+
+def test_train_away_from_a_checkout_says_what_to_do_and_trains_nothing(tmp_path, monkeypatch, capsys):
+    from kg import train
+    from kg.cli import main
+
+    monkeypatch.setattr(train, "CONFIGS", tmp_path / "configs")  # as in an installed wheel
+    monkeypatch.setattr(train, "train_segmenter", lambda *a, **k: pytest.fail("trained without configs"))
+    assert main(["train", "segmenter", "--corpora", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "configs" in err and "checkout" in err and str(tmp_path) in err
