@@ -349,6 +349,7 @@ def postprocess_entities(sdoc, convention: str = "") -> None:
     relabel_misshapen_people(sdoc, word_len=word_len, text=text)
     extend_place_to_organisation(sdoc, word_len=word_len, convention=convention, text=text)
     tag_listed_organisations(sdoc, word_len=word_len, text=text)
+    complete_brandless_companies(sdoc, word_len=word_len, text=text)
     complete_bracketed_names(sdoc, text=text)
     drop_references(sdoc, text=text)
     drop_concepts(sdoc)
@@ -377,6 +378,55 @@ def complete_bracketed_names(sdoc, *, text: str | None = None) -> None:
 
 #: what makes the noun after it a reference to an organisation named before (该公司, 本院, 此局)
 _DEMONSTRATIVES = "该本此这"
+
+
+#: a company's legal form, then the words of its trade that its short name drops
+#: (天津合生生物科技有限公司 -> 合生生物)
+LEGAL_FORMS = ("集团股份有限公司", "股份有限公司", "集团有限公司", "有限责任公司", "有限公司", "公司")
+TRADE_WORDS = ("信息技术", "科技", "技术", "实业", "控股", "股份")
+_BRACKETED = re.compile(r"[（(][^（）()]{1,8}[）)]")
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]+")
+_NUMERALS = set("0123456789一二三四五六七八九十百千万两第")
+
+
+#: words of a trade that sit between a company's brand and its legal form (金名|信息技术|股份有限公司)
+BRANDLESS_TRADE_WORDS = ("信息技术", "科技", "技术", "实业", "控股", "股份", "投资", "发展", "能源", "电子", "网络",
+                         "数据", "智能", "新材料", "材料", "生物", "化工", "集团", "贸易", "环保", "电力", "工程",
+                         "建设", "服务", "管理", "咨询", "文化", "传媒", "制造", "装备", "产业")
+_BRANDLESS = re.compile("(?:{})*(?:{})".format("|".join(BRANDLESS_TRADE_WORDS), "|".join(LEGAL_FORMS)))
+_WORD_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
+
+
+def complete_brandless_companies(sdoc, *, word_len: dict[int, int] | None = None, text: str | None = None,
+                                 max_chars: int = 4) -> None:
+    """A "company" made of trade words and a legal form alone (信息技术股份有限公司) has lost its
+    brand, the name that tells it from every other company: the model read the unfamiliar
+    brand (金名) as text.  The span grows back over the words right before it, up to
+    ``max_chars`` characters, stopping at punctuation, another entity, a one-character word
+    (了, 在, 的) or a predicate verb (成立); a demonstrative before it (该, 本) leaves it to
+    :func:`drop_references`."""
+    from spacy.util import filter_spans
+
+    text = sdoc.text if text is None else text
+    lengths = segmenter_word_lengths(sdoc) if word_len is None else word_len
+    verbs = predicate_verbs()
+    spans, changed = list(sdoc.ents), False
+    taken = {i for e in spans for i in range(e.start_char, e.end_char)}
+    for k, ent in enumerate(spans):
+        if ent.label_ != "ORG" or not _BRANDLESS.fullmatch(re.sub(r"\s", "", ent.text)):
+            continue
+        start = ent.start_char
+        while start in lengths and lengths[start] > 1 and ent.start_char - (start - lengths[start]) <= max_chars:
+            word = text[start - lengths[start]:start]
+            if not _WORD_CHARS.fullmatch(word) or word in verbs or (start - 1) in taken:
+                break
+            start -= lengths[start]
+        if start < ent.start_char and (start == 0 or text[start - 1] not in _DEMONSTRATIVES):
+            grown = sdoc.char_span(start, ent.end_char, label="ORG")
+            if grown is not None:
+                spans[k], changed = grown, True
+    if changed:
+        sdoc.ents = filter_spans(sorted(spans, key=lambda e: e.start_char))
 
 
 def drop_references(sdoc, *, text: str | None = None) -> None:
@@ -747,15 +797,6 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
             trimmed.append(span)
     if changed:
         sdoc.ents = filter_spans(trimmed)
-
-
-#: a company's legal form, then the words of its trade that its short name drops
-#: (天津合生生物科技有限公司 -> 合生生物)
-LEGAL_FORMS = ("集团股份有限公司", "股份有限公司", "集团有限公司", "有限责任公司", "有限公司", "公司")
-TRADE_WORDS = ("信息技术", "科技", "技术", "实业", "控股", "股份")
-_BRACKETED = re.compile(r"[（(][^（）()]{1,8}[）)]")
-_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]+")
-_NUMERALS = set("0123456789一二三四五六七八九十百千万两第")
 
 
 def company_short_form(name: str) -> str | None:

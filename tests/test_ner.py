@@ -13,6 +13,7 @@ from kg.ingest import RawPage, repair
 from kg.ner import (
     Recognizer,
     company_short_form,
+    complete_brandless_companies,
     complete_bracketed_names,
     cut_run_on_organisations,
     drop_concepts,
@@ -605,3 +606,34 @@ def test_short_forms_do_not_cross_documents():
     full, other = Recognizer().pipe(docs)
     assert ("合生生物", "ORG") in [(m.text, m.label) for m in full]
     assert "合生生物" not in [m.text for m in other if m.label == "ORG"]
+
+
+def test_a_company_found_without_its_brand_grows_back_over_it():
+    doc = doc_with("当前，金名信息技术股份有限公司联合单创科技。", [("信息技术股份有限公司", "ORG")])
+    complete_brandless_companies(doc)
+    assert ents(doc) == [("金名信息技术股份有限公司", "ORG")]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("为此成立了信息技术有限公司。", "信息技术有限公司"),  # a one-character word: no brand before it
+    ("他们成立信息技术有限公司。", "信息技术有限公司"),  # a predicate verb is not a brand
+    ("包头市信息技术有限公司", "信息技术有限公司"),  # another entity right before it: left as found
+    ("，科技有限公司", "科技有限公司"),  # punctuation
+])
+def test_a_brandless_company_does_not_grow_over_what_is_not_a_brand(text, found):
+    spans = [("包头市", "LOC"), (found, "ORG")] if "包头市" in text else [(found, "ORG")]
+    doc = doc_with(text, spans)
+    complete_brandless_companies(doc)
+    assert (found, "ORG") in ents(doc)
+
+
+def test_a_brand_between_a_place_and_the_trade_words_is_taken_up_to_the_place():
+    doc = doc_with("包头市金名信息技术有限公司", [("包头市", "LOC"), ("信息技术有限公司", "ORG")])
+    complete_brandless_companies(doc)
+    assert ents(doc) == [("包头市", "LOC"), ("金名信息技术有限公司", "ORG")]
+
+
+def test_a_company_with_its_brand_is_left_alone():
+    doc = doc_with("当前，金名信息技术股份有限公司联合单创科技。", [("金名信息技术股份有限公司", "ORG")])
+    complete_brandless_companies(doc)
+    assert ents(doc) == [("金名信息技术股份有限公司", "ORG")]
