@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ner_speed import chars_per_second, paragraphs
+from ner_speed import chars_per_second, documents, paragraphs
 
 
 def main() -> None:
@@ -38,7 +38,7 @@ def main() -> None:
 
     from kg.ner import load_pipeline
 
-    texts = paragraphs(args.min_chars)
+    texts = paragraphs(documents(args.min_chars))
     chars = sum(map(len, texts))
     pipelines = {str(path): load_pipeline(path) for path in args.models}
     for nlp in pipelines.values():  # warm up: first calls load the segmenter and fill caches
