@@ -288,11 +288,20 @@ class PkusegCharTokenizer:
             tags = [convention_tag(tag, convention) for tag in tags]
         folded_chars = [_fold_char(ch) for ch in chars]
         bigrams = [a + b for a, b in zip(folded_chars, folded_chars[1:] + ["</s>"])]
-        doc = Doc(self.vocab, words=chars, spaces=char_spaces, tags=tags, lemmas=bigrams)
         add = self.vocab.strings.add
-        # one array write instead of a Token object per character
-        doc.from_array([NORM], numpy.array([add(n) for n in norms], dtype="uint64").reshape(-1, 1))
-        return reverse_doc(doc) if self.reverse else doc
+        # the features in one array write, not a Token object per character and feature
+        features = numpy.array([[add(n), add(t), add(b)] for n, t, b in zip(norms, tags, bigrams)],
+                               dtype="uint64").reshape(-1, 3)
+        if not self.reverse:
+            doc = Doc(self.vocab, words=chars, spaces=char_spaces)
+        else:  # what reverse_doc would make of the left-to-right doc, built once
+            n = len(chars)
+            doc = Doc(self.vocab, words=chars[::-1], spaces=[char_spaces[k - 1] if k else False for k in range(n - 1, -1, -1)])
+            doc.user_data[TRAILING_SPACE] = bool(n and char_spaces[-1])
+            features = features[::-1].copy()
+        if len(chars):
+            doc.from_array([NORM, TAG, LEMMA], features)
+        return doc
 
     def pipe(self, texts, batch_size: int = 1000):
         for text in texts:

@@ -147,3 +147,20 @@ def test_an_annotation_convention_marks_every_tag_and_is_saved(tmp_path):
     assert again.tokenizer.conventions == ("msra",) and again.tokenizer.convention == ""
     with pytest.raises(ValueError, match="knows: none"):
         make().tokenizer.convention = "msra"
+
+
+@pytest.mark.parametrize("text", [SENTENCE, "", " ", "包头市 ", "  中文\n包钢 集团 ", "a b"])
+def test_a_right_to_left_tokenizer_gives_the_reversal_of_the_left_to_right_one(text):
+    """The right-to-left tokenizer builds its document directly; it must be exactly what
+    reverse_doc makes of the left-to-right one (words, spaces, features, trailing space)."""
+    from spacy.attrs import LEMMA, NORM, ORTH, SPACY, TAG
+
+    from kg.zh_tokenizer import TRAILING_SPACE, PkusegCharTokenizer
+
+    vocab = make().vocab
+    direct = PkusegCharTokenizer(vocab, reverse=True, conventions=("msra",)).tokenize(text, "msra")
+    via = reverse_doc(PkusegCharTokenizer(vocab, conventions=("msra",)).tokenize(text, "msra"))
+    attrs = [ORTH, NORM, TAG, LEMMA, SPACY]
+    assert direct.to_array(attrs).tolist() == via.to_array(attrs).tolist()
+    assert direct.user_data.get(TRAILING_SPACE) == via.user_data.get(TRAILING_SPACE)
+    assert reverse_doc(direct).text == text
