@@ -12,6 +12,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import ModelError
@@ -799,6 +800,7 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
         sdoc.ents = filter_spans(trimmed)
 
 
+@lru_cache(maxsize=1 << 16)  # kg.link asks again for every pair of organisations
 def company_short_form(name: str) -> str | None:
     """The short name a page uses for a company after its full name, or None: the full name
     less its legal form, the trade words before it, any bracketed place, and a known place it
