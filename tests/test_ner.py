@@ -608,10 +608,19 @@ def test_short_forms_do_not_cross_documents():
     assert "合生生物" not in [m.text for m in other if m.label == "ORG"]
 
 
-def test_a_company_found_without_its_brand_grows_back_over_it():
-    doc = doc_with("当前，金名信息技术股份有限公司联合单创科技。", [("信息技术股份有限公司", "ORG")])
+@pytest.mark.parametrize(("text", "spans", "expected"), [
+    # the model's span lost the brand: it grows back over it
+    ("当前，金名信息技术股份有限公司联合单创科技。", [("信息技术股份有限公司", "ORG")], [("金名信息技术股份有限公司", "ORG")]),
+    # a brand between a place and the trade words: taken, up to the place
+    ("包头市金名信息技术有限公司", [("包头市", "LOC"), ("信息技术有限公司", "ORG")],
+     [("包头市", "LOC"), ("金名信息技术有限公司", "ORG")]),
+    # a company with its brand is left alone
+    ("当前，金名信息技术股份有限公司联合单创科技。", [("金名信息技术股份有限公司", "ORG")], [("金名信息技术股份有限公司", "ORG")]),
+])
+def test_a_company_found_without_its_brand_grows_back_over_it(text, spans, expected):
+    doc = doc_with(text, spans)
     complete_brandless_companies(doc)
-    assert ents(doc) == [("金名信息技术股份有限公司", "ORG")]
+    assert ents(doc) == expected
 
 
 @pytest.mark.parametrize(("text", "found"), [
@@ -627,13 +636,3 @@ def test_a_brandless_company_does_not_grow_over_what_is_not_a_brand(text, found)
     assert (found, "ORG") in ents(doc)
 
 
-def test_a_brand_between_a_place_and_the_trade_words_is_taken_up_to_the_place():
-    doc = doc_with("包头市金名信息技术有限公司", [("包头市", "LOC"), ("信息技术有限公司", "ORG")])
-    complete_brandless_companies(doc)
-    assert ents(doc) == [("包头市", "LOC"), ("金名信息技术有限公司", "ORG")]
-
-
-def test_a_company_with_its_brand_is_left_alone():
-    doc = doc_with("当前，金名信息技术股份有限公司联合单创科技。", [("金名信息技术股份有限公司", "ORG")])
-    complete_brandless_companies(doc)
-    assert ents(doc) == [("金名信息技术股份有限公司", "ORG")]
