@@ -914,11 +914,11 @@ class Recognizer:
 
         The paragraphs of all documents flow through one ``nlp.pipe``, so batches (and worker
         processes) are filled across document boundaries."""
-        fed: deque[tuple[Document, deque]] = deque()  # documents given to spaCy, with their paragraphs not yet back
+        fed: deque[list] = deque()  # [document, its paragraphs not yet back] for each document given to spaCy
 
         def paragraph_texts() -> Iterator[str]:
             for doc in docs:
-                fed.append((doc, deque(doc.paragraphs)))
+                fed.append([doc, len(doc.paragraphs)])
                 for paragraph in doc.paragraphs:
                     yield doc.text[paragraph.start:paragraph.end]
 
@@ -937,7 +937,7 @@ class Recognizer:
         for sdoc in self.nlp.pipe(paragraph_texts(), batch_size=self.batch_size, n_process=self.n_process):
             while not fed[0][1]:  # the front document has all its paragraphs back
                 yield finish()
-            fed[0][1].popleft()
+            fed[0][1] -= 1
             parsed.append(sdoc)
         while fed:
             yield finish()

@@ -634,5 +634,3 @@ def test_a_brandless_company_does_not_grow_over_what_is_not_a_brand(text, found)
     doc = doc_with(text, spans)
     complete_brandless_companies(doc)
     assert (found, "ORG") in ents(doc)
-
-
