@@ -839,13 +839,14 @@ def tag_company_short_forms(sdocs: list) -> None:
         return
     pattern = re.compile("|".join(re.escape(n) for n in sorted(short_forms, key=len, reverse=True)))
     for sdoc in sdocs:
-        text = sdoc.text
+        matches = [m.span() for m in pattern.finditer(sdoc.text)]
+        if not matches:  # most paragraphs: no need to read their words
+            continue
         ends = segmenter_word_lengths(sdoc)
         starts = {end - length for end, length in ends.items()}
         taken = [(e.start_char, e.end_char) for e in sdoc.ents]
         added = []
-        for match in pattern.finditer(text):
-            start, end = match.span()
+        for start, end in matches:
             if start not in starts or end not in ends or any(s < end and start < e for s, e in taken):
                 continue
             span = sdoc.char_span(start, end, label="ORG")

@@ -139,6 +139,13 @@ def word_class(word: str) -> str:
 TRAILING_SPACE = "kg_trailing_space"
 
 
+def reversed_spaces(spaces: list[bool]) -> list[bool]:
+    """The spaces of tokens read right to left: the space after token k-1 now follows token k
+    (a trailing space has no token to follow; :data:`TRAILING_SPACE` remembers it aside)."""
+    n = len(spaces)
+    return [spaces[k - 1] if k else False for k in range(n - 1, -1, -1)]
+
+
 def reverse_doc(doc: Doc) -> Doc:
     """``doc``'s tokens right to left, each with its features (``NORM``, ``TAG``, ``LEMMA``)
     and its entity annotation (entities, missing and outside tokens) unchanged.
@@ -152,8 +159,7 @@ def reverse_doc(doc: Doc) -> Doc:
     training (``kg.featured_corpus.v1`` with ``reverse``) and prediction reverse alike.
     """
     n = len(doc)
-    # the space after token k-1 now follows token k; a trailing space is remembered aside
-    spaces = [bool(doc[k - 1].whitespace_) if k else False for k in range(n - 1, -1, -1)]
+    spaces = reversed_spaces([bool(t.whitespace_) for t in doc])
     if n and doc.user_data.get(TRAILING_SPACE):
         spaces[-1] = True
     rev = Doc(doc.vocab, words=[t.text for t in reversed(doc)], spaces=spaces)
@@ -295,11 +301,10 @@ class PkusegCharTokenizer:
         if not self.reverse:
             doc = Doc(self.vocab, words=chars, spaces=char_spaces)
         else:  # what reverse_doc would make of the left-to-right doc, built once
-            n = len(chars)
-            doc = Doc(self.vocab, words=chars[::-1], spaces=[char_spaces[k - 1] if k else False for k in range(n - 1, -1, -1)])
-            doc.user_data[TRAILING_SPACE] = bool(n and char_spaces[-1])
+            doc = Doc(self.vocab, words=chars[::-1], spaces=reversed_spaces(char_spaces))
+            doc.user_data[TRAILING_SPACE] = bool(chars and char_spaces[-1])
             features = features[::-1].copy()
-        if len(chars):
+        if chars:
             doc.from_array([NORM, TAG, LEMMA], features)
         return doc
 
