@@ -116,9 +116,10 @@ def make_parser() -> argparse.ArgumentParser:
                          "knows it; the default)")
 
     tr = sub.add_parser("train", help="train the segmenter or the NER model from the corpora")
-    tr.add_argument("what", choices=["segmenter", "verbs", "ner", "all"],
-                    help="segmenter (pkuseg), verbs (the predicate-verb lexicon), ner (learns its static vectors "
-                         "first: needs pip install -e '.[train]'), or all three")
+    tr.add_argument("what", choices=["segmenter", "verbs", "lexicon", "ner", "all"],
+                    help="segmenter (pkuseg), verbs (the predicate-verb lexicon), lexicon (the NER's word lexicon, "
+                         "from jieba's dictionary), ner (learns its static vectors first; lexicon and ner need "
+                         "pip install -e '.[train]'), or all four")
     tr.add_argument("--corpora", type=Path, default=None, metavar="DIR", help="corpora folder (default ../shared/corpora)")
     return parser
 
@@ -200,6 +201,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
         train.train_segmenter(corpora)
     if args.what in ("verbs", "all"):
         train.write_predicate_verbs(corpora)
+    if args.what in ("lexicon", "all"):
+        train.write_lexicon()
     if args.what in ("ner", "all"):
         train.train_ner(corpora)
     return 0

@@ -129,6 +129,24 @@ def write_predicate_verbs(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODEL
     return out
 
 
+def write_lexicon(out: Path | None = None, jieba_dict: Path | None = None) -> Path:
+    """``models/lexicon.tsv`` (:mod:`kg.lexicon`): jieba's dictionary, its tags reduced to kg's
+    classes, and the places of ``models/places.tsv``.  Needs jieba (``pip install -e '.[train]'``)."""
+    from kg.lexicon import build_entries
+    from kg.lexicon import write_lexicon as write
+
+    if jieba_dict is None:
+        try:
+            import jieba
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise CorpusError("the lexicon is built from jieba's dictionary: pip install -e '.[train]'") from exc
+        jieba_dict = Path(jieba.__file__).with_name("dict.txt")
+    out = out or MODELS / "lexicon.tsv"
+    entries = build_entries(corpora.require(jieba_dict), MODELS / "places.tsv")
+    log.info("%s: %d words", write(entries, out), len(entries))
+    return out
+
+
 def featured_tokenizer(segmenter: Path = MODELS / "segmenter", config: Path | None = None):
     """A spaCy ``zh`` pipeline whose tokenizer is kg's own (kg/zh_tokenizer.py): one token per
     character carrying the segmenter's word features, so every gold span aligns and the
@@ -395,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m kg.train")
-    parser.add_argument("what", choices=["segmenter", "ner", "vectors"])
+    parser.add_argument("what", choices=["segmenter", "lexicon", "ner", "vectors"])
     parser.add_argument("--work", type=Path, default=None, help="working folder for the NER DocBins and checkpoints")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--sources", default=",".join(SOURCES),
@@ -417,6 +435,8 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if args.what == "segmenter":
         train_segmenter(args.corpora, iterations=args.iterations)
+    elif args.what == "lexicon":
+        write_lexicon(args.out)
     elif args.what == "vectors":
         from kg.vectors import train_vectors
 

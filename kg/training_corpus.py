@@ -21,10 +21,10 @@ from spacy.training import Example
 
 import kg.encoders  # noqa: F401  (registers kg.MaxoutWindowBiLSTMEncoder.v1)
 import kg.vectors  # noqa: F401  (registers kg.MultiHashEmbed.v1)
-from kg.zh_tokenizer import reverse_doc  # importing it registers kg.pkuseg_chars.v1
+from kg.zh_tokenizer import FEATURES, reverse_doc  # importing it registers kg.pkuseg_chars.v1
 
 #: token attributes a featured DocBin stores (the gold entities and the tokenizer's features)
-FEATURE_ATTRS = ["ENT_IOB", "ENT_TYPE", "NORM", "TAG", "LEMMA"]
+FEATURE_ATTRS = ["ENT_IOB", "ENT_TYPE", "NORM", "TAG", "LEMMA", "MORPH"]
 
 
 def predicted_doc(reference: Doc) -> Doc:
@@ -33,11 +33,9 @@ def predicted_doc(reference: Doc) -> Doc:
         reference.vocab,
         words=[t.text for t in reference],
         spaces=[bool(t.whitespace_) for t in reference],
-        tags=[t.tag_ for t in reference],
-        lemmas=[t.lemma_ for t in reference],
     )
-    for token, ref in zip(doc, reference):
-        token.norm_ = ref.norm_
+    if len(doc):
+        doc.from_array(FEATURES, reference.to_array(FEATURES))
     return doc
 
 

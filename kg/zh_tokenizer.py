@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy
 import spacy
-from spacy.attrs import ENT_IOB, LEMMA, NORM, TAG
+from spacy.attrs import ENT_IOB, LEMMA, MORPH, NORM, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import get_words_and_spaces
@@ -134,6 +134,9 @@ def word_class(word: str) -> str:
     return ""
 
 
+#: the token attributes the tokenizer sets, which reversing a document carries along
+FEATURES = [NORM, TAG, LEMMA, MORPH]
+
 #: ``Doc.user_data`` key: whether the left-to-right original ended in a space (a reversed
 #: document cannot hold it; reversing back restores it, so the text round-trips exactly)
 TRAILING_SPACE = "kg_trailing_space"
@@ -147,7 +150,7 @@ def reversed_spaces(spaces: list[bool]) -> list[bool]:
 
 
 def reverse_doc(doc: Doc) -> Doc:
-    """``doc``'s tokens right to left, each with its features (``NORM``, ``TAG``, ``LEMMA``)
+    """``doc``'s tokens right to left, each with its features (:data:`FEATURES`)
     and its entity annotation (entities, missing and outside tokens) unchanged.
 
     Why: Chinese names are head-final — the word that says what a name is comes last
@@ -165,7 +168,7 @@ def reverse_doc(doc: Doc) -> Doc:
     rev = Doc(doc.vocab, words=[t.text for t in reversed(doc)], spaces=spaces)
     rev.user_data[TRAILING_SPACE] = bool(n and doc[-1].whitespace_)
     if n:
-        rev.from_array([NORM, TAG, LEMMA], doc.to_array([NORM, TAG, LEMMA])[::-1].copy())
+        rev.from_array(FEATURES, doc.to_array(FEATURES)[::-1].copy())
     if doc.has_annotation("ENT_IOB"):
         ents = [Span(rev, n - e.end, n - e.start, label=e.label) for e in doc.ents]
         # runs of unannotated tokens (ENT_IOB 0), in reversed positions
@@ -204,12 +207,14 @@ class PkusegCharTokenizer:
     annotation convention's mark (:func:`convention_tag`).  ``conventions`` are the marks the
     model was trained with (``kg train ner`` marks each source named there, see
     ``configs/ner.cfg``); a model follows the convention its tokenizer names, and kg's own
-    (``""``, unmarked) by default."""
+    (``""``, unmarked) by default.  With ``lexicon`` (a file relative to ``models/``,
+    :mod:`kg.lexicon`) each character's ``MORPH`` says which classes of dictionary word begin,
+    continue or end there (``B=LOC|E=PER``)."""
 
     def __init__(self, vocab, segmenter: str = "segmenter", *, postprocess: bool = False,
                  user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False,
                  reverse: bool = False, conventions: Sequence[str] = (),
-                 convention: str = "") -> None:
+                 convention: str = "", lexicon: str | None = None) -> None:
         self.vocab = vocab
         self.conventions = tuple(conventions)
         self.segmenter = segmenter
@@ -218,7 +223,10 @@ class PkusegCharTokenizer:
         self.word_classes = word_classes
         self.reverse = reverse
         self.convention = convention
+        self.lexicon = lexicon
         self._seg = None
+        self._lexicon = None
+        self._morphs: dict[str, int] = {"": 0}
 
     @property
     def convention(self) -> str:
@@ -250,6 +258,22 @@ class PkusegCharTokenizer:
             # the package's default dictionary merges PKU words like 邓小平理论; only on request
             self._seg.postprocesser.do_process = self.postprocess and self._seg.postprocesser.do_process
         return self._seg
+
+    def lexicon_features(self, folded_chars: list[str]) -> list[int]:
+        """Each character's lexicon matches (:meth:`kg.lexicon.Lexicon.features`) as a ``MORPH`` id."""
+        if self._lexicon is None:
+            from kg.lexicon import load_lexicon
+
+            self._lexicon = load_lexicon(resolve_segmenter(self.lexicon))
+        # a character NFKC folds into several (㈱) stays one position and matches no word
+        text = "".join(f if len(f) == 1 else "\0" for f in folded_chars)
+        morphs, add = self._morphs, self.vocab.morphology.add
+        ids = []
+        for feats in self._lexicon.features(text):
+            if feats not in morphs:
+                morphs[feats] = add(feats)
+            ids.append(morphs[feats])
+        return ids
 
     def words(self, text: str) -> list[str]:
         """The segmenter's words for ``text`` (whitespace dropped; punctuation split off).
@@ -295,9 +319,10 @@ class PkusegCharTokenizer:
         folded_chars = [_fold_char(ch) for ch in chars]
         bigrams = [a + b for a, b in zip(folded_chars, folded_chars[1:] + ["</s>"])]
         add = self.vocab.strings.add
+        morphs = self.lexicon_features(folded_chars) if self.lexicon else [0] * len(chars)
         # the features in one array write, not a Token object per character and feature
-        features = numpy.array([[add(n), add(t), add(b)] for n, t, b in zip(norms, tags, bigrams)],
-                               dtype="uint64").reshape(-1, 3)
+        features = numpy.array([[add(n), add(t), add(b), m] for n, t, b, m in zip(norms, tags, bigrams, morphs)],
+                               dtype="uint64").reshape(-1, len(FEATURES))
         if not self.reverse:
             doc = Doc(self.vocab, words=chars, spaces=char_spaces)
         else:  # what reverse_doc would make of the left-to-right doc, built once
@@ -305,7 +330,7 @@ class PkusegCharTokenizer:
             doc.user_data[TRAILING_SPACE] = bool(chars and char_spaces[-1])
             features = features[::-1].copy()
         if chars:
-            doc.from_array([NORM, TAG, LEMMA], features)
+            doc.from_array(FEATURES, features)
         return doc
 
     def pipe(self, texts, batch_size: int = 1000):
@@ -317,7 +342,7 @@ class PkusegCharTokenizer:
     def _cfg(self) -> dict:
         return {"segmenter": self.segmenter, "postprocess": self.postprocess, "user_dict": self.user_dict,
                 "word_classes": self.word_classes, "reverse": self.reverse,
-                "conventions": list(self.conventions), "convention": self.convention}
+                "conventions": list(self.conventions), "convention": self.convention, "lexicon": self.lexicon}
 
     def to_bytes(self, **kwargs) -> bytes:
         return json.dumps(self._cfg()).encode("utf-8")
@@ -330,6 +355,7 @@ class PkusegCharTokenizer:
         self.reverse = cfg.get("reverse", False)
         self.conventions = tuple(cfg.get("conventions", ()))
         self.convention = cfg.get("convention", "")
+        self.lexicon, self._lexicon = cfg.get("lexicon"), None
         return self
 
     def to_disk(self, path, **kwargs) -> None:
@@ -344,12 +370,13 @@ class PkusegCharTokenizer:
 @spacy.registry.tokenizers("kg.pkuseg_chars.v1")
 def create_pkuseg_char_tokenizer(segmenter: str = "segmenter", postprocess: bool = False,
                                  user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False,
-                                 reverse: bool = False, conventions: Sequence[str] = (), convention: str = ""):
+                                 reverse: bool = False, conventions: Sequence[str] = (), convention: str = "",
+                                 lexicon: str | None = None):
     """spaCy registry entry: ``[nlp.tokenizer] @tokenizers = "kg.pkuseg_chars.v1"``."""
 
     def make(nlp):
         return PkusegCharTokenizer(nlp.vocab, segmenter, postprocess=postprocess, user_dict=user_dict,
                                    word_classes=word_classes, reverse=reverse, conventions=conventions,
-                                   convention=convention)
+                                   convention=convention, lexicon=lexicon)
 
     return make
