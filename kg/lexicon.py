@@ -24,8 +24,15 @@ from pathlib import Path
 CLASSES = {"nr": "PER", "nrfg": "PER", "nrt": "PER", "ns": "LOC", "nt": "ORG", "nz": "NZ", "j": "ABBR"}
 #: classes a one-character word keeps (a single character is otherwise no news)
 SINGLE_CLASSES = frozenset({"PER", "LOC", "ORG"})
-#: a lexicon table value: the word's classes; :data:`PREFIX` marks a proper prefix of a longer word
-PREFIX = "+"
+#: every class, and its bit in a lexicon table value
+CLASS_BITS = {name: 1 << i for i, name in enumerate(sorted({*CLASSES.values(), "W"}))}
+#: a table value's bit for a proper prefix of a longer word (matching goes on past it)
+PREFIX = 1 << len(CLASS_BITS)
+#: the B/M/E/S positions, each shifting the class bits to its own field
+POSITIONS = ("B", "M", "E", "S")
+_WIDTH = len(CLASS_BITS)
+_B, _M, _E, _S = (i * _WIDTH for i in range(len(POSITIONS)))
+_CLASSES = (1 << _WIDTH) - 1
 
 
 def jieba_entries(path: Path) -> Iterable[tuple[str, str]]:
@@ -78,15 +85,14 @@ class Lexicon:
 
     def __init__(self, entries: dict[str, str], max_length: int = 16) -> None:
         self.max_length = max_length
-        table: dict[str, str] = {}
-        for word, klass in entries.items():
+        table: dict[str, int] = {}
+        for word, classes in entries.items():
             if len(word) > max_length:
                 continue
-            table[word] = klass + table.get(word, "")  # a prefix mark already set stays at the end
+            for klass in classes.split(","):
+                table[word] = table.get(word, 0) | CLASS_BITS[klass]
             for end in range(2, len(word)):
-                prefix = word[:end]
-                if not table.get(prefix, "").endswith(PREFIX):
-                    table[prefix] = table.get(prefix, "") + PREFIX
+                table[word[:end]] = table.get(word[:end], 0) | PREFIX
         self.table = table
         self.size = len(entries)
 
@@ -98,44 +104,47 @@ class Lexicon:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line or line.startswith("#"):
                 continue
-            word, sep, klass = line.partition("\t")
-            if not sep or not klass:
-                raise ValueError(f"{path}:{number}: expected 'word<TAB>classes', got {line!r}")
-            entries[word] = klass
+            word, sep, classes = line.partition("\t")
+            if not sep or not classes or not set(classes.split(",")) <= CLASS_BITS.keys():
+                raise ValueError(f"{path}:{number}: expected 'word<TAB>classes' (of {', '.join(CLASS_BITS)}), "
+                                 f"got {line!r}")
+            entries[word] = classes
         return cls(entries)
 
-    def matches(self, text: str) -> list[tuple[int, int, str]]:
-        """Every lexicon word in ``text`` (already folded) as ``(start, end, classes)``."""
-        table, found, n = self.table, [], len(text)
+    def _spans(self, text: str):
+        """``(start, end, class bits)`` of every lexicon word in ``text``."""
+        table, n, longest = self.table, len(text), self.max_length
         for start in range(n):
-            single = table.get(text[start])
-            if single and single.rstrip(PREFIX):
-                found.append((start, start + 1, single.rstrip(PREFIX)))
-            for end in range(start + 2, min(n, start + self.max_length) + 1):
+            value = table.get(text[start], 0) & _CLASSES
+            if value:
+                yield start, start + 1, value
+            for end in range(start + 2, min(n, start + longest) + 1):
                 value = table.get(text[start:end])
                 if value is None:
                     break
-                if value.rstrip(PREFIX):
-                    found.append((start, end, value.rstrip(PREFIX)))
-                if not value.endswith(PREFIX):
+                if value & _CLASSES:
+                    yield start, end, value & _CLASSES
+                if not value & PREFIX:
                     break
-        return found
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """Every lexicon word in ``text`` (already folded) as ``(start, end, classes)``."""
+        return [(start, end, _class_names(bits)) for start, end, bits in self._spans(text)]
 
     def features(self, text: str) -> list[str]:
         """For each character of ``text`` (folded, one character per character), the classes of
         the lexicon words that begin, continue or end there, or that it is alone, as a
         morphological-features string (``B=LOC,W|E=PER``; ``""`` where no word matches)."""
-        slots: list[dict[str, set[str]]] = [{} for _ in text]
-        for start, end, klass in self.matches(text):
-            classes = klass.split(",")
+        fields = [0] * len(text)
+        for start, end, bits in self._spans(text):
             if end - start == 1:
-                slots[start].setdefault("S", set()).update(classes)
+                fields[start] |= bits << _S
                 continue
-            slots[start].setdefault("B", set()).update(classes)
-            slots[end - 1].setdefault("E", set()).update(classes)
+            fields[start] |= bits << _B
+            fields[end - 1] |= bits << _E
             for i in range(start + 1, end - 1):
-                slots[i].setdefault("M", set()).update(classes)
-        return [_feats(tuple((p, tuple(sorted(c))) for p, c in sorted(slot.items()))) for slot in slots]
+                fields[i] |= bits << _M
+        return [_feats(f) for f in fields]
 
 
 @lru_cache(maxsize=4)
@@ -144,6 +153,17 @@ def load_lexicon(path: Path) -> Lexicon:
     return Lexicon.read(path)
 
 
+def _class_names(bits: int) -> str:
+    return ",".join(name for name, bit in CLASS_BITS.items() if bits & bit)
+
+
 @lru_cache(maxsize=100_000)
-def _feats(slot: tuple) -> str:
-    return "|".join(f"{position}={','.join(classes)}" for position, classes in slot)
+def _feats(fields: int) -> str:
+    """One character's B/M/E/S class fields as ``B=LOC,W|E=PER`` (positions in alphabetical
+    order, as spaCy's morphology writes them)."""
+    parts = []
+    for position, shift in sorted(zip(POSITIONS, (_B, _M, _E, _S))):
+        bits = (fields >> shift) & _CLASSES
+        if bits:
+            parts.append(f"{position}={_class_names(bits)}")
+    return "|".join(parts)
