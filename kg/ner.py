@@ -352,7 +352,7 @@ def postprocess_entities(sdoc, convention: str = "") -> None:
     tag_listed_organisations(sdoc, word_len=word_len, text=text)
     complete_brandless_companies(sdoc, word_len=word_len, text=text)
     complete_bracketed_names(sdoc, text=text)
-    drop_references(sdoc, text=text)
+    drop_references(sdoc, text=text, convention=convention)
     drop_concepts(sdoc)
     cut_run_on_organisations(sdoc, word_len=word_len, text=text)
 
@@ -430,13 +430,24 @@ def complete_brandless_companies(sdoc, *, word_len: dict[int, int] | None = None
         sdoc.ents = filter_spans(sorted(spans, key=lambda e: e.start_char))
 
 
-def drop_references(sdoc, *, text: str | None = None) -> None:
+def drop_references(sdoc, *, text: str | None = None, convention: str = "") -> None:
     """An "organisation" that opens with a generic organisation word right after a demonstrative
-    (该|公司技术研发部, 本|院) is a reference to one named before, not a name: the span is
-    dropped, and kg.relate resolves the reference (该公司 → the company the article is about)."""
+    (该|公司技术研发部, 本|院), or with the demonstrative itself (该公司技术研发部), is a reference
+    to one named before, not a name: the span is dropped, and kg.relate resolves the reference
+    (该公司 → the company the article is about).  In kg's convention so is a generic
+    organisation word alone (管委会 in “管委会+公司”改革): a kind of body, not one body (MSRA
+    tags some: its 政府 and 人大常委会 are the ones the sentence is about)."""
     text, suffixes = sdoc.text if text is None else text, org_suffixes()
-    _drop_organisations(sdoc, lambda e: e.start_char > 0 and text[e.start_char - 1] in _DEMONSTRATIVES
-                        and e.text.startswith(suffixes))
+    words = set(suffixes)
+
+    def reference(e) -> bool:
+        if e.text in words:  # but 其常委会 is "its standing committee": one body, named before
+            return convention != "msra" and not (e.start_char > 0 and text[e.start_char - 1] == "其")
+        if e.text[0] in _DEMONSTRATIVES:
+            return e.text[1:].startswith(suffixes)
+        return e.start_char > 0 and text[e.start_char - 1] in _DEMONSTRATIVES and e.text.startswith(suffixes)
+
+    _drop_organisations(sdoc, reference)
 
 
 #: what a 共同体 ("community") is when it is an idea, not a body: 人类命运共同体, 中华民族共同体

@@ -406,7 +406,19 @@ def train_ner(
     from kg.ner import compact_model
 
     compact_model(staging)
+    clear_training_paths(staging / "config.cfg")
     return replace_directory(staging, out)
+
+
+def clear_training_paths(config_file: Path) -> None:
+    """Set a trained pipeline's ``[paths]`` (this machine's training files) to null: a shipped
+    model names no folder of the machine that trained it."""
+    from spacy import util
+
+    config = util.load_config(config_file, interpolate=False)
+    for key in config["paths"]:
+        config["paths"][key] = None
+    config.to_disk(config_file)
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapper for nohup runs

@@ -93,7 +93,8 @@ def test_mentions_carry_raw_offsets_across_a_layout_break():
 
 
 def test_recognizer_without_rules_gives_the_models_own_spans():
-    texts = [HOSPITAL, BUREAU, "他指出，清水河县要深入学习。", "在卧龙电驱（包头）永磁电机有限公司生产车间。"]
+    texts = [HOSPITAL, BUREAU, "他指出，清水河县要深入学习。", "在卧龙电驱（包头）永磁电机有限公司生产车间。",
+             "北方稀土、安泰北方、单创科技等5家企业参加。", "内蒙古自治区人大常委会党组书记张韶春说。"]
     raw, ruled = Recognizer(rules=False), Recognizer()
     differ = 0
     for text in texts:
@@ -476,6 +477,16 @@ def test_a_reference_to_an_organisation_named_before_is_not_a_name():
     doc = doc_with("全国人大及其常委会一直重视。", [("全国人大", "ORG"), ("常委会", "ORG")])
     drop_references(doc)  # 其 is "its": 常委会 is the standing committee of the body just named
     assert ents(doc) == [("全国人大", "ORG"), ("常委会", "ORG")]
+    doc = doc_with("该公司技术研发部经理李智翔说。", [("该公司技术研发部", "ORG"), ("李智翔", "PER")])
+    drop_references(doc)  # the model's span holds the demonstrative itself
+    assert ents(doc) == [("李智翔", "PER")]
+
+
+@pytest.mark.parametrize("convention, kept", [("", []), ("msra", [("管委会", "ORG")])])
+def test_a_generic_organisation_word_alone_is_no_name_in_kgs_convention(convention, kept):
+    doc = doc_with("推广“管委会+公司”改革。", [("管委会", "ORG")])
+    drop_references(doc, convention=convention)
+    assert ents(doc) == kept
 
 
 def test_an_organisation_in_brackets_cut_short_is_the_whole_bracketed_name():

@@ -19,7 +19,7 @@ def test_shipped_model_has_the_network_of_the_training_config():
     shipped = load_config(MODELS / "ner" / "config.cfg", interpolate=True)
     recipe = load_config(CONFIGS / "ner.cfg", interpolate=True)
     assert shipped["components"] == recipe["components"]
-    for setting in ("reverse", "conventions"):  # what the network was trained to read
+    for setting in ("reverse", "conventions", "lexicon"):  # what the network was trained to read
         assert shipped["nlp"]["tokenizer"].get(setting) == recipe["nlp"]["tokenizer"].get(setting), setting
 
 
@@ -32,3 +32,11 @@ def test_train_away_from_a_checkout_says_what_to_do_and_trains_nothing(tmp_path,
     assert main(["train", "segmenter", "--corpora", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "configs" in err and "checkout" in err and str(tmp_path) in err
+
+
+def test_shipped_lexicon_is_what_kg_train_lexicon_builds(tmp_path):
+    pytest.importorskip("jieba")
+    from kg.train import write_lexicon
+
+    built = write_lexicon(tmp_path / "lexicon.tsv")
+    assert built.read_bytes() == (MODELS / "lexicon.tsv").read_bytes()
