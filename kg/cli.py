@@ -202,7 +202,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if args.what in ("verbs", "all"):
         train.write_predicate_verbs(corpora)
     if args.what in ("lexicon", "all"):
-        train.write_lexicon()
+        train.train_lexicon()
     if args.what in ("ner", "all"):
         train.train_ner(corpora)
     return 0

@@ -94,7 +94,6 @@ class Lexicon:
             for end in range(2, len(word)):
                 table[word[:end]] = table.get(word[:end], 0) | PREFIX
         self.table = table
-        self.size = len(entries)
 
     @classmethod
     def read(cls, path: Path) -> "Lexicon":

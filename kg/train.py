@@ -129,11 +129,10 @@ def write_predicate_verbs(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODEL
     return out
 
 
-def write_lexicon(out: Path | None = None, jieba_dict: Path | None = None) -> Path:
+def train_lexicon(out: Path | None = None, jieba_dict: Path | None = None) -> Path:
     """``models/lexicon.tsv`` (:mod:`kg.lexicon`): jieba's dictionary, its tags reduced to kg's
     classes, and the places of ``models/places.tsv``.  Needs jieba (``pip install -e '.[train]'``)."""
-    from kg.lexicon import build_entries
-    from kg.lexicon import write_lexicon as write
+    from kg.lexicon import build_entries, write_lexicon
 
     if jieba_dict is None:
         try:
@@ -143,7 +142,7 @@ def write_lexicon(out: Path | None = None, jieba_dict: Path | None = None) -> Pa
         jieba_dict = Path(jieba.__file__).with_name("dict.txt")
     out = out or MODELS / "lexicon.tsv"
     entries = build_entries(corpora.require(jieba_dict), MODELS / "places.tsv")
-    log.info("%s: %d words", write(entries, out), len(entries))
+    log.info("%s: %d words", write_lexicon(entries, out), len(entries))
     return out
 
 
@@ -448,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     if args.what == "segmenter":
         train_segmenter(args.corpora, iterations=args.iterations)
     elif args.what == "lexicon":
-        write_lexicon(args.out)
+        train_lexicon(args.out)
     elif args.what == "vectors":
         from kg.vectors import train_vectors
 
