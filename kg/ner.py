@@ -438,10 +438,8 @@ def drop_references(sdoc, *, text: str | None = None, convention: str = "") -> N
     organisation word alone (管委会 in “管委会+公司”改革): a kind of body, not one body (MSRA
     tags some: its 政府 and 人大常委会 are the ones the sentence is about)."""
     text, suffixes = sdoc.text if text is None else text, org_suffixes()
-    words = set(suffixes)
-
     def reference(e) -> bool:
-        if e.text in words:  # but 其常委会 is "its standing committee": one body, named before
+        if e.text in suffixes:  # but 其常委会 is "its standing committee": one body, named before
             return convention != "msra" and not (e.start_char > 0 and text[e.start_char - 1] == "其")
         if e.text[0] in _DEMONSTRATIVES:
             return e.text[1:].startswith(suffixes)

@@ -16,7 +16,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import spacy
-from spacy.attrs import IDS
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
@@ -25,7 +24,7 @@ import kg.vectors  # noqa: F401  (registers kg.MultiHashEmbed.v1)
 from kg.zh_tokenizer import FEATURES, reverse_doc  # importing it registers kg.pkuseg_chars.v1
 
 #: token attributes a featured DocBin stores (the gold entities and the tokenizer's features)
-FEATURE_ATTRS = ["ENT_IOB", "ENT_TYPE", *({v: k for k, v in IDS.items()}[attr] for attr in FEATURES)]
+FEATURE_ATTRS = ["ENT_IOB", "ENT_TYPE", *FEATURES]
 
 
 def predicted_doc(reference: Doc) -> Doc:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy
 import spacy
-from spacy.attrs import ENT_IOB, LEMMA, MORPH, NORM, TAG
+from spacy.attrs import ENT_IOB
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import get_words_and_spaces
@@ -135,7 +135,7 @@ def word_class(word: str) -> str:
 
 
 #: the token attributes the tokenizer sets, which reversing a document carries along
-FEATURES = [NORM, TAG, LEMMA, MORPH]
+FEATURES = ["NORM", "TAG", "LEMMA", "MORPH"]
 
 #: ``Doc.user_data`` key: whether the left-to-right original ended in a space (a reversed
 #: document cannot hold it; reversing back restores it, so the text round-trips exactly)
