@@ -13,6 +13,15 @@ tokenizer (``lexicon = "lexicon.tsv"`` in ``[nlp.tokenizer]``) matches it agains
 stores, for every character, which classes of word begin (``B``), continue (``M``) or end
 (``E``) there, or are the character alone (``S``), as the token's ``MORPH``
 (``B=LOC,W|E=PER``), one more hashed feature of ``kg.MultiHashEmbed.v1``.
+
+A second lexicon, of *names*, holds every entity the training sentences annotate, with its
+labels (:func:`names_entries`): the gazetteer a reader builds from what they have read.  Its
+matches go into the same ``MORPH`` under keys of their own (``NB=ORG|NE=ORG``) and are embedded
+apart (``NAMES`` in ``kg.MultiHashEmbed.v1``).  A model trained with every training name in
+its lexicon would learn that a name is always there; ``kg train ner`` therefore gives each
+fifth of the training sentences the names of the other four fifths (:func:`name_folds`), so the
+model learns how far the names of text it has not read can be trusted.  The model keeps its
+names lexicon in its tokenizer folder (``tokenizer/names.tsv``).
 """
 from __future__ import annotations
 
@@ -33,6 +42,13 @@ POSITIONS = ("B", "M", "E", "S")
 _WIDTH = len(CLASS_BITS)
 _B, _M, _E, _S = (i * _WIDTH for i in range(len(POSITIONS)))
 _CLASSES = (1 << _WIDTH) - 1
+#: the labels a names lexicon holds, and the prefix of its keys in ``MORPH``
+NAME_CLASSES = frozenset({"PER", "LOC", "ORG"})
+NAMES_KEY = "N"
+#: folds of the training sentences, each matched against the names of the others
+NAME_FOLDS = 5
+#: the longest name matched (organisation names run long: 中国人民政治协商会议全国委员会)
+NAME_MAX_LENGTH = 32
 
 
 def jieba_entries(path: Path) -> Iterable[tuple[str, str]]:
@@ -96,7 +112,7 @@ class Lexicon:
         self.table = table
 
     @classmethod
-    def read(cls, path: Path) -> "Lexicon":
+    def read(cls, path: Path, max_length: int = 16) -> "Lexicon":
         if not path.exists():
             raise FileNotFoundError(f"{path}: lexicon not found; build it with `kg train lexicon`")
         entries = {}
@@ -108,7 +124,7 @@ class Lexicon:
                 raise ValueError(f"{path}:{number}: expected 'word<TAB>classes' (of {', '.join(CLASS_BITS)}), "
                                  f"got {line!r}")
             entries[word] = classes
-        return cls(entries)
+        return cls(entries, max_length)
 
     def _spans(self, text: str):
         """``(start, end, class bits)`` of every lexicon word in ``text``."""
@@ -130,10 +146,11 @@ class Lexicon:
         """Every lexicon word in ``text`` (already folded) as ``(start, end, classes)``."""
         return [(start, end, _class_names(bits)) for start, end, bits in self._spans(text)]
 
-    def features(self, text: str) -> list[str]:
+    def features(self, text: str, key_prefix: str = "") -> list[str]:
         """For each character of ``text`` (folded, one character per character), the classes of
         the lexicon words that begin, continue or end there, or that it is alone, as a
-        morphological-features string (``B=LOC,W|E=PER``; ``""`` where no word matches)."""
+        morphological-features string (``B=LOC,W|E=PER``; ``""`` where no word matches); each
+        position key is prefixed with ``key_prefix`` (``NB=ORG`` for the names lexicon)."""
         fields = [0] * len(text)
         for start, end, bits in self._spans(text):
             if end - start == 1:
@@ -143,7 +160,35 @@ class Lexicon:
             fields[end - 1] |= bits << _E
             for i in range(start + 1, end - 1):
                 fields[i] |= bits << _M
-        return [_feats(f) for f in fields]
+        return [_feats(f, key_prefix) for f in fields]
+
+    def entries(self) -> dict[str, str]:
+        """The words and their classes, as :meth:`read` took them."""
+        return {word: _class_names(bits & _CLASSES) for word, bits in self.table.items() if bits & _CLASSES}
+
+
+def names_entries(examples: Iterable[tuple[str, list]], *, min_length: int = 2) -> dict[str, str]:
+    """The names lexicon of annotated ``(text, spans)`` examples: each entity's folded text →
+    the labels (``PER``/``LOC``/``ORG``) it was annotated with.  Spans of other labels (the
+    corpora's *missing*) and names shorter than ``min_length`` are left out."""
+    from kg.zh_tokenizer import fold
+
+    classes: dict[str, set[str]] = {}
+    for text, spans in examples:
+        for start, end, label in spans:
+            if label in NAME_CLASSES and end - start >= min_length:
+                name = fold(text[start:end])
+                if len(name) == end - start and not any(ch.isspace() for ch in name):
+                    classes.setdefault(name, set()).add(label)
+    return {name: ",".join(sorted(k)) for name, k in sorted(classes.items())}
+
+
+def name_folds(examples: list, folds: int = NAME_FOLDS) -> list["Lexicon"]:
+    """One names lexicon per fold: fold ``k`` (the examples ``i`` with ``i % folds == k``) gets
+    the names of every other fold, as a text the model has not read gets the names of the
+    training text."""
+    return [Lexicon(names_entries(ex for i, ex in enumerate(examples) if i % folds != k), NAME_MAX_LENGTH)
+            for k in range(folds)]
 
 
 @lru_cache(maxsize=4)
@@ -157,12 +202,12 @@ def _class_names(bits: int) -> str:
 
 
 @lru_cache(maxsize=100_000)
-def _feats(fields: int) -> str:
+def _feats(fields: int, key_prefix: str = "") -> str:
     """One character's B/M/E/S class fields as ``B=LOC,W|E=PER`` (positions in alphabetical
-    order, as spaCy's morphology writes them)."""
+    order, as spaCy's morphology writes them), each key after ``key_prefix``."""
     parts = []
     for position, shift in sorted(zip(POSITIONS, (_B, _M, _E, _S))):
         bits = (fields >> shift) & _CLASSES
         if bits:
-            parts.append(f"{position}={_class_names(bits)}")
+            parts.append(f"{key_prefix}{position}={_class_names(bits)}")
     return "|".join(parts)

@@ -34,6 +34,8 @@ AUGMENTED_EXAMPLES = 10_000
 NAME_LIST_EXAMPLES = 4_000
 #: sources made from the real ones rather than read from the corpora
 GENERATED = ("augment", "namelists")
+#: the names lexicon of the training sentences, beside the training DocBins
+NAMES_TSV = "names.tsv"
 #: the shipped model's training sources (see models/README.md)
 SOURCES = ("msra", "pd", "cluener", "namelists")
 #: sources whose annotation gaps are harmonised with MSRA's entity words (see ner_examples)
@@ -159,7 +161,7 @@ def featured_tokenizer(segmenter: Path = MODELS / "segmenter", config: Path | No
 
     import kg.zh_tokenizer  # noqa: F401
 
-    settings = dict(util.load_config(config)["nlp"]["tokenizer"]) if config else {"@tokenizers": "kg.pkuseg_chars.v1"}
+    settings = dict(util.load_config(config, interpolate=True)["nlp"]["tokenizer"]) if config else {"@tokenizers": "kg.pkuseg_chars.v1"}
     settings["segmenter"] = _segmenter_arg(segmenter)
     settings["reverse"] = False
     return spacy.blank("zh", config={"nlp": {"tokenizer": settings}})
@@ -209,23 +211,29 @@ def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd",
     return found
 
 
-def write_docbin(nlp, examples, path: Path, conventions: list[str] | None = None) -> dict[str, int]:
+def write_docbin(nlp, examples, path: Path, conventions: list[str] | None = None,
+                 names: list | None = None) -> dict[str, int]:
     """Tokenise ``examples`` with ``nlp`` and save them as a DocBin; spans labelled
     :data:`kg.corpora.MISSING`, and spans that do not align with the tokens, are kept as
     *missing* (neither entity nor O) so the model is not taught wrong boundaries.  With
     ``conventions`` (one per example), each example is tokenised with its source's annotation
-    convention marked (``PkusegCharTokenizer.tokenize``).  Returns counts of entities,
-    misaligned entities, missing spans and docs."""
+    convention marked (``PkusegCharTokenizer.tokenize``); with ``names`` (one names lexicon per
+    example, :func:`kg.lexicon.name_folds`), with that lexicon's matches.  Returns counts of
+    entities, misaligned entities, missing spans and docs."""
     from spacy.tokens import DocBin
 
     from kg.training_corpus import FEATURE_ATTRS
 
     stats = {"entities": 0, "misaligned": 0, "missing": 0, "docs": 0}
     db = DocBin(attrs=FEATURE_ATTRS)
-    if conventions:
-        docs = (nlp.tokenizer.tokenize(text, convention) for convention, (text, _) in zip(conventions, examples))
-    else:
-        docs = nlp.pipe((text for text, _ in examples), batch_size=256)
+
+    def tokenized():
+        for i, (text, _) in enumerate(examples):
+            if names is not None:
+                nlp.tokenizer.names = names[i]
+            yield nlp.tokenizer.tokenize(text, conventions[i]) if conventions else nlp.tokenizer(text)
+
+    docs = tokenized()
     for doc, (_, spans) in zip(docs, examples):
         ents, missing = [], []
         for start, end, label in spans:
@@ -265,9 +273,14 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     (:data:`GENERATED`) are made from the real sources' training sentences: ``namelists``
     (:func:`kg.augment.name_list_examples`) in each source's share and convention, ``augment``
     in kg's own.
+
+    The names lexicon (:mod:`kg.lexicon`), when ``config`` embeds ``NAMES``, is written to
+    ``names.tsv`` from every training sentence; each training sentence is featured with the
+    names of the other folds (:func:`kg.lexicon.name_folds`), the dev sentences with them all.
     """
     train_file, dev_file = work / "train.spacy", work / "dev.spacy"
-    if train_file.exists() and dev_file.exists():
+    with_names = embeds_names(config)
+    if train_file.exists() and dev_file.exists() and (not with_names or (work / NAMES_TSV).exists()):
         return train_file, dev_file
     work.mkdir(parents=True, exist_ok=True)
     random.seed(0)
@@ -312,15 +325,42 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
             log.info("name-list examples in %s sentences: %d", name, len(made))
             train += made
             conventions += [convention(name)] * len(made)
+    generated = set(range(len(base), len(train)))
     order = list(range(len(train)))
     random.shuffle(order)
     train, conventions = [train[i] for i in order], [conventions[i] for i in order]
+    generated_at = {position for position, i in enumerate(order) if i in generated}
     log.info("conventions marked: %s", ", ".join(sorted(marked)) or "none")
-    log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy.tmp", [convention(c) for c in dev_conventions]))
-    log.info("train docbin: %s", write_docbin(nlp, train, work / "train.spacy.tmp", conventions))
+    dev_names = train_names = None
+    if with_names:
+        from kg.lexicon import NAME_FOLDS, NAME_MAX_LENGTH, Lexicon, name_folds, names_entries, write_lexicon
+
+        real_train = [ex for i, ex in enumerate(train) if i not in generated_at]
+        entries = names_entries(real_train)
+        write_lexicon(entries, work / NAMES_TSV)
+        log.info("names lexicon: %d names from %d sentences, in %d folds", len(entries), len(real_train), NAME_FOLDS)
+        folds = name_folds(real_train)
+        fold_of = iter(range(len(real_train)))
+        # a generated example (lists of names from every fold) gets the names of a fold at random
+        train_names = [folds[random.randrange(NAME_FOLDS)] if i in generated_at else folds[next(fold_of) % NAME_FOLDS]
+                       for i in range(len(train))]
+        dev_names = [Lexicon(entries, NAME_MAX_LENGTH)] * len(dev)
+    log.info("dev docbin: %s", write_docbin(nlp, dev, work / "dev.spacy.tmp", [convention(c) for c in dev_conventions],
+                                            dev_names))
+    log.info("train docbin: %s", write_docbin(nlp, train, work / "train.spacy.tmp", conventions, train_names))
     (work / "dev.spacy.tmp").rename(dev_file)
     (work / "train.spacy.tmp").rename(train_file)
     return train_file, dev_file
+
+
+def embeds_names(config: Path, overrides: dict[str, str] | None = None) -> bool:
+    """Whether the NER config's embedding reads the names lexicon (``NAMES`` among its attrs)."""
+    from spacy import util
+
+    from kg.vectors import NAMES_ATTR
+
+    embed = util.load_config(config, overrides=dict(overrides or {}), interpolate=False)["components"]["tok2vec"]["model"]["embed"]
+    return NAMES_ATTR in embed.get("attrs", [])
 
 
 def _spacy_train(config: Path, output: Path, train_file: Path, dev_file: Path, segmenter: Path,
@@ -378,6 +418,8 @@ def train_ner(
     train_file, dev_file = prepare_ner_data(corpora_dir, work / "stage1", sources=sources, segmenter=segmenter,
                                             config=config, harmonise=harmonise, dev_sources=dev_sources)
     overrides = dict(overrides or {})
+    if embeds_names(config, overrides):
+        overrides.setdefault("nlp.tokenizer.names", str(work / "stage1" / NAMES_TSV))
     attr = _vectors_attr(config, overrides)
     if attr and "paths.vectors" not in overrides:
         vectors = work / "vectors"
@@ -410,13 +452,16 @@ def train_ner(
 
 
 def clear_training_paths(config_file: Path) -> None:
-    """Set a trained pipeline's ``[paths]`` (this machine's training files) to null: a shipped
-    model names no folder of the machine that trained it."""
+    """Set a trained pipeline's ``[paths]`` (this machine's training files), and its tokenizer's
+    names lexicon file (the model keeps a copy in ``tokenizer/``), to null: a shipped model
+    names no folder of the machine that trained it."""
     from spacy import util
 
     config = util.load_config(config_file, interpolate=False)
     for key in config["paths"]:
         config["paths"][key] = None
+    if config["nlp"]["tokenizer"].get("names"):  # the training folder's names lexicon: the model keeps its own
+        config["nlp"]["tokenizer"]["names"] = None
     config.to_disk(config_file)
 
 

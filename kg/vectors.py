@@ -171,19 +171,78 @@ def _keyed_forward(model: Model, docs: list, is_train: bool) -> tuple[Ragged, Ca
     return Ragged(output, lengths), backprop
 
 
+#: the pseudo-attribute ``kg.MultiHashEmbed.v1`` reads the names lexicon's matches from
+NAMES_ATTR = "NAMES"
+
+
+def NamesFeatureExtractor(attrs: list[str]) -> Model:
+    """spaCy's ``FeatureExtractor`` for ``attrs``, where :data:`NAMES_ATTR` is the part of each
+    token's ``MORPH`` the names lexicon wrote (keys after :data:`kg.lexicon.NAMES_KEY`) and
+    ``MORPH`` the rest (the word lexicon's), each hashed as a string of its own: the two are
+    embedded apart, not as one feature of every pair."""
+    from spacy.attrs import MORPH
+
+    if "MORPH" not in attrs:
+        raise ValueError(f"{NAMES_ATTR} needs MORPH among the attrs (it is read from MORPH)")
+    read = [MORPH if a in ("MORPH", NAMES_ATTR) else IDS[a.upper()] if isinstance(a, str) else a for a in attrs]
+    names_column = attrs.index(NAMES_ATTR)
+    return Model("names_extractor", _names_forward, attrs={"read": read, "names_column": names_column})
+
+
+#: MORPH hash → the hashes of its word-lexicon part and its names part (hashes are the same in
+#: every vocabulary, so one table serves every pipeline)
+_SPLIT_MORPHS: dict[int, tuple[int, int]] = {}
+
+
+def _split_morph(strings, key: int) -> tuple[int, int]:
+    """A ``MORPH`` hash as the hashes of its word-lexicon part and its names part."""
+    from spacy.strings import get_string_id
+
+    from kg.lexicon import NAMES_KEY
+
+    if not key:
+        return 0, 0
+    parts = strings[key].split("|")
+    lexicon = "|".join(p for p in parts if not p.startswith(NAMES_KEY))
+    names = "|".join(p for p in parts if p.startswith(NAMES_KEY))
+    return (get_string_id(lexicon) if lexicon else 0), (get_string_id(names) if names else 0)
+
+
+def _names_forward(model: Model, docs: list, is_train: bool) -> tuple[list, Callable]:
+    read, column, split = model.attrs["read"], model.attrs["names_column"], _SPLIT_MORPHS
+    morph_column = next(i for i, a in enumerate(read) if i != column and a == read[column])
+    features = []
+    for doc in docs:
+        array = doc.to_array(read) if len(doc) else numpy.zeros((0, len(read)), dtype="uint64")
+        array = array.reshape(-1, len(read)).copy()
+        keys, inverse = numpy.unique(array[:, morph_column], return_inverse=True)
+        parts = []
+        for key in keys.tolist():
+            if key not in split:
+                split[key] = _split_morph(doc.vocab.strings, key)
+            parts.append(split[key])
+        parts = numpy.asarray(parts, dtype="uint64").reshape(-1, 2)
+        array[:, morph_column] = parts[inverse.reshape(-1), 0]
+        array[:, column] = parts[inverse.reshape(-1), 1]
+        features.append(model.ops.asarray2i(array, dtype="uint64"))
+    return features, lambda d_features: []
+
+
 @spacy.registry.architectures("kg.MultiHashEmbed.v1")
 def multi_hash_embed(width: int, attrs: list[str | int], rows: list[int],
                      vectors_attr: str | list[str] | None = None) -> Model[list, list[Floats2d]]:
     """spaCy's ``MultiHashEmbed.v2`` (same layers, same seeds), with static vectors looked up by
     ``vectors_attr`` when it is set: ``LEMMA``, ``NORM`` or both (``"LEMMA,NORM"``), each with
-    its own projection; ``None`` is ``MultiHashEmbed.v2`` without vectors."""
+    its own projection; ``None`` is ``MultiHashEmbed.v2`` without vectors.  Among ``attrs``,
+    ``NAMES`` is the names lexicon's part of ``MORPH`` (:func:`NamesFeatureExtractor`)."""
     from spacy.ml.featureextractor import FeatureExtractor
     from thinc.api import HashEmbed
 
     if len(rows) != len(attrs):
         raise ValueError(f"Mismatched lengths: {len(rows)} vs {len(attrs)}")
     embeddings = [HashEmbed(width, rows[i], column=i, seed=8 + i, dropout=0.0) for i in range(len(attrs))]
-    features = chain(FeatureExtractor(attrs), list2ragged(), with_array(concatenate(*embeddings)))
+    extractor = NamesFeatureExtractor(attrs) if NAMES_ATTR in attrs else FeatureExtractor(attrs)
+    features = chain(extractor, list2ragged(), with_array(concatenate(*embeddings)))
     keyed = [KeyedStaticVectors(width, key_attr=name) for name in _attrs(vectors_attr)]
     if keyed:
         features = concatenate(features, *keyed)

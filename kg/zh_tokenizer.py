@@ -136,6 +136,8 @@ def word_class(word: str) -> str:
 
 #: the token attributes the tokenizer sets, which reversing a document carries along
 FEATURES = ["NORM", "TAG", "LEMMA", "MORPH"]
+#: the file a trained model's names lexicon is kept in, in its tokenizer folder
+NAMES_FILE = "names.tsv"
 
 #: ``Doc.user_data`` key: whether the left-to-right original ended in a space (a reversed
 #: document cannot hold it; reversing back restores it, so the text round-trips exactly)
@@ -209,12 +211,15 @@ class PkusegCharTokenizer:
     ``configs/ner.cfg``); a model follows the convention its tokenizer names, and kg's own
     (``""``, unmarked) by default.  With ``lexicon`` (a file relative to ``models/``,
     :mod:`kg.lexicon`) each character's ``MORPH`` says which classes of dictionary word begin,
-    continue or end there (``B=LOC|E=PER``)."""
+    continue or end there (``B=LOC|E=PER``).  With ``names`` (a names lexicon file, set when
+    training; a trained model keeps its own in ``tokenizer/names.tsv``) the ``MORPH`` also
+    holds the matches of the names the model was trained on (``NB=ORG|NE=ORG``;
+    :mod:`kg.lexicon`)."""
 
     def __init__(self, vocab, segmenter: str = "segmenter", *, postprocess: bool = False,
                  user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False,
                  reverse: bool = False, conventions: Sequence[str] = (),
-                 convention: str = "", lexicon: str | None = None) -> None:
+                 convention: str = "", lexicon: str | None = None, names: str | None = None) -> None:
         self.vocab = vocab
         self.conventions = tuple(conventions)
         self.segmenter = segmenter
@@ -226,6 +231,8 @@ class PkusegCharTokenizer:
         self.lexicon = lexicon
         self._seg = None
         self._lexicon = None
+        self._names_file = names
+        self.names = None  # the names lexicon (kg.lexicon.Lexicon), read from names_file on first use
         self._morphs: dict[str, int] = {"": 0}
 
     @property
@@ -259,20 +266,39 @@ class PkusegCharTokenizer:
             self._seg.postprocesser.do_process = self.postprocess and self._seg.postprocesser.do_process
         return self._seg
 
+    @property
+    def uses_names(self) -> bool:
+        """Whether the model reads a names lexicon."""
+        return self.names is not None or self._names_file is not None
+
+    def _names_lexicon(self):
+        if self.names is None:
+            from kg.lexicon import NAME_MAX_LENGTH, Lexicon
+
+            self.names = Lexicon.read(Path(self._names_file), NAME_MAX_LENGTH)
+        return self.names
+
     def lexicon_features(self, folded_chars: list[str]) -> list[int]:
-        """Each character's lexicon matches (:meth:`kg.lexicon.Lexicon.features`) as a ``MORPH`` id."""
-        if self._lexicon is None:
+        """Each character's lexicon matches (:meth:`kg.lexicon.Lexicon.features`), and its names
+        lexicon's, as a ``MORPH`` id."""
+        if self._lexicon is None and self.lexicon:
             from kg.lexicon import load_lexicon
 
             self._lexicon = load_lexicon(resolve_segmenter(self.lexicon))
         # a character NFKC folds into several (㈱) stays one position and matches no word
         text = "".join(f if len(f) == 1 else "\0" for f in folded_chars)
+        feats = self._lexicon.features(text) if self.lexicon else [""] * len(text)
+        if self.uses_names:
+            from kg.lexicon import NAMES_KEY
+
+            names = self._names_lexicon().features(text, NAMES_KEY)
+            feats = [f"{a}|{b}" if a and b else a or b for a, b in zip(feats, names)]
         morphs, add = self._morphs, self.vocab.morphology.add
         ids = []
-        for feats in self._lexicon.features(text):
-            if feats not in morphs:
-                morphs[feats] = add(feats)
-            ids.append(morphs[feats])
+        for feat in feats:
+            if feat not in morphs:
+                morphs[feat] = add(feat)
+            ids.append(morphs[feat])
         return ids
 
     def words(self, text: str) -> list[str]:
@@ -319,7 +345,7 @@ class PkusegCharTokenizer:
         folded_chars = [_fold_char(ch) for ch in chars]
         bigrams = [a + b for a, b in zip(folded_chars, folded_chars[1:] + ["</s>"])]
         add = self.vocab.strings.add
-        morphs = self.lexicon_features(folded_chars) if self.lexicon else [0] * len(chars)
+        morphs = self.lexicon_features(folded_chars) if self.lexicon or self.uses_names else [0] * len(chars)
         # the features in one array write, not a Token object per character and feature
         features = numpy.array([[add(n), add(t), add(b), m] for n, t, b, m in zip(norms, tags, bigrams, morphs)],
                                dtype="uint64").reshape(-1, len(FEATURES))
@@ -342,10 +368,14 @@ class PkusegCharTokenizer:
     def _cfg(self) -> dict:
         return {"segmenter": self.segmenter, "postprocess": self.postprocess, "user_dict": self.user_dict,
                 "word_classes": self.word_classes, "reverse": self.reverse,
-                "conventions": list(self.conventions), "convention": self.convention, "lexicon": self.lexicon}
+                "conventions": list(self.conventions), "convention": self.convention, "lexicon": self.lexicon,
+                "names": NAMES_FILE if self.uses_names else None}
 
     def to_bytes(self, **kwargs) -> bytes:
-        return json.dumps(self._cfg()).encode("utf-8")
+        cfg = self._cfg()
+        if self.uses_names:
+            cfg["names_entries"] = self._names_lexicon().entries()
+        return json.dumps(cfg, ensure_ascii=False).encode("utf-8")
 
     def from_bytes(self, data: bytes, **kwargs) -> "PkusegCharTokenizer":
         cfg = json.loads(data)
@@ -356,27 +386,44 @@ class PkusegCharTokenizer:
         self.conventions = tuple(cfg.get("conventions", ()))
         self.convention = cfg.get("convention", "")
         self.lexicon, self._lexicon = cfg.get("lexicon"), None
+        self._names_file, self.names = None, None
+        if "names_entries" in cfg:
+            from kg.lexicon import NAME_MAX_LENGTH, Lexicon
+
+            self.names = Lexicon(cfg["names_entries"], NAME_MAX_LENGTH)
         return self
 
     def to_disk(self, path, **kwargs) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
+        if self.uses_names:
+            from kg.lexicon import write_lexicon
+
+            write_lexicon(self._names_lexicon().entries(), path / NAMES_FILE)
         (path / "cfg.json").write_text(json.dumps(self._cfg()), encoding="utf-8")
 
     def from_disk(self, path, **kwargs) -> "PkusegCharTokenizer":
-        return self.from_bytes((Path(path) / "cfg.json").read_bytes())
+        self.from_bytes((Path(path) / "cfg.json").read_bytes())
+        if json.loads((Path(path) / "cfg.json").read_text(encoding="utf-8")).get("names"):
+            self._names_file = str(Path(path) / NAMES_FILE)
+            try:  # read now: a missing or broken file is the model's error, said when it loads
+                self._names_lexicon()
+            except FileNotFoundError as err:
+                raise FileNotFoundError(f"{self._names_file}: the model's names lexicon is missing; "
+                                        f"rebuild the model with `kg train ner`") from err
+        return self
 
 
 @spacy.registry.tokenizers("kg.pkuseg_chars.v1")
 def create_pkuseg_char_tokenizer(segmenter: str = "segmenter", postprocess: bool = False,
                                  user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False,
                                  reverse: bool = False, conventions: Sequence[str] = (), convention: str = "",
-                                 lexicon: str | None = None):
+                                 lexicon: str | None = None, names: str | None = None):
     """spaCy registry entry: ``[nlp.tokenizer] @tokenizers = "kg.pkuseg_chars.v1"``."""
 
     def make(nlp):
         return PkusegCharTokenizer(nlp.vocab, segmenter, postprocess=postprocess, user_dict=user_dict,
                                    word_classes=word_classes, reverse=reverse, conventions=conventions,
-                                   convention=convention, lexicon=lexicon)
+                                   convention=convention, lexicon=lexicon, names=names)
 
     return make

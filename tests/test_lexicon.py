@@ -6,7 +6,7 @@ import pytest
 import spacy
 
 import kg.zh_tokenizer  # noqa: F401
-from kg.lexicon import Lexicon, build_entries, write_lexicon
+from kg.lexicon import NAME_MAX_LENGTH, Lexicon, build_entries, name_folds, names_entries, write_lexicon
 from kg.training_corpus import predicted_doc
 from kg.zh_tokenizer import reverse_doc
 
@@ -74,3 +74,61 @@ def test_tokenizer_carries_the_lexicon_as_morph_through_reversal_and_training_co
 def test_without_a_lexicon_morph_is_empty():
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.pkuseg_chars.v1"}}})
     assert all(str(t.morph) == "" for t in nlp("段志强在呼和浩特市"))
+
+
+# -- the names lexicon: the training sentences' own entities ---------------------------------
+
+NAMED = [
+    ("国务院总理李鹏在北京会见中国人民银行行长", [(0, 3, "ORG"), (5, 7, "PER"), (8, 10, "LOC"), (12, 18, "ORG")]),
+    ("李鹏说，中国人民银行要稳健", [(0, 2, "PER"), (4, 10, "ORG")]),
+    ("北京的中国", [(0, 2, "LOC"), (3, 4, "LOC")]),  # one character: left out
+]
+
+
+def test_names_entries_hold_each_annotated_name_with_its_labels():
+    entries = names_entries(NAMED + [("北京队赢了", [(0, 2, "ORG"), (2, 3, "MISSING")])])
+    assert entries == {"中国人民银行": "ORG", "北京": "LOC,ORG", "国务院": "ORG", "李鹏": "PER"}
+
+
+def test_name_folds_give_each_fold_the_names_of_the_others_only():
+    examples = [(f"{name}来了", [(0, 2, "PER")]) for name in ("张三", "李四", "王五", "赵六", "钱七", "孙八")]
+    folds = name_folds(examples, folds=3)
+    for k, lexicon in enumerate(folds):
+        own = {examples[i][0][:2] for i in range(len(examples)) if i % 3 == k}
+        others = {examples[i][0][:2] for i in range(len(examples)) if i % 3 != k}
+        assert set(lexicon.entries()) == others and not own & set(lexicon.entries())
+
+
+def test_names_go_into_morph_under_their_own_keys_and_are_embedded_apart(lexicon_file):
+    from spacy.strings import get_string_id
+
+    from kg.vectors import NamesFeatureExtractor
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.pkuseg_chars.v1",
+                                                          "lexicon": str(lexicon_file)}}})
+    nlp.tokenizer.names = Lexicon(names_entries(NAMED), NAME_MAX_LENGTH)
+    doc = nlp("段志强在中国人民银行")
+    assert str(doc[0].morph) == "B=PER" and str(doc[4].morph) == "NB=ORG" and str(doc[9].morph) == "NE=ORG"
+    features = NamesFeatureExtractor(["ORTH", "MORPH", "NAMES"]).predict([doc])[0]
+    assert features[0, 1] == get_string_id("B=PER") and features[0, 2] == 0  # the word lexicon's part alone
+    assert features[4, 1] == 0 and features[4, 2] == get_string_id("NB=ORG")  # the names lexicon's alone
+    with pytest.raises(ValueError, match="MORPH"):
+        NamesFeatureExtractor(["ORTH", "NAMES"])
+
+
+def test_a_model_keeps_its_names_lexicon_in_its_tokenizer_folder(tmp_path):
+    names = write_lexicon(names_entries(NAMED), tmp_path / "names.tsv")
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.pkuseg_chars.v1", "names": str(names)}}})
+    before = [str(t.morph) for t in nlp("李鹏在中国人民银行")]
+    nlp.to_disk(tmp_path / "model")
+    names.unlink()  # the model no longer needs the training folder's file
+    assert (tmp_path / "model" / "tokenizer" / "names.tsv").exists()
+    loaded = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.pkuseg_chars.v1"}}})
+    loaded.tokenizer.from_disk(tmp_path / "model" / "tokenizer")
+    assert [str(t.morph) for t in loaded("李鹏在中国人民银行")] == before
+    assert before[0] == "NB=PER"
+    copy = nlp.tokenizer.from_bytes(loaded.tokenizer.to_bytes())
+    assert [str(t.morph) for t in copy("李鹏在中国人民银行")] == before
+    (tmp_path / "model" / "tokenizer" / "names.tsv").unlink()
+    with pytest.raises(FileNotFoundError, match="names.tsv"):
+        loaded.tokenizer.from_disk(tmp_path / "model" / "tokenizer")

@@ -155,3 +155,31 @@ def test_cluener_dev_can_be_held_out_to_choose_the_checkpoint_in_kgs_convention(
     with pytest.raises(ValueError, match="dev sources"):
         train.prepare_ner_data(tmp_path / "corpora", tmp_path / "work2", config=train.NER_CONFIG,
                                sources=("msra",), dev_sources=("cluener",))
+
+
+def test_training_sentences_read_the_names_of_the_other_folds_and_dev_reads_them_all(tmp_path):
+    from kg import lexicon, train
+
+    config = tmp_path / "ner-names.cfg"
+    text = train.NER_CONFIG.read_text(encoding="utf-8")
+    if "NAMES" not in text:  # the shipped recipe without names: the same recipe with them
+        text = text.replace('"MORPH"]', '"MORPH","NAMES"]').replace(",5000]", ",5000,2000]")
+    config.write_text(text, encoding="utf-8")
+    assert train.embeds_names(config)
+    people = ["张三", "李四", "王五", "赵六", "钱七", "孙八", "周九", "吴十", "郑一", "冯二"]
+    sentences = [(f"记者{name}在包头市采访。", [(2, 4, "PER"), (5, 8, "LOC")]) for name in people]
+    sentences.append(("国家发改委在北京召开会议。", [(0, 5, "ORG"), (6, 8, "LOC")]))  # the dev sentence
+    (tmp_path / "corpora" / "msra_ner").mkdir(parents=True)
+    (tmp_path / "corpora" / "msra_ner" / "msra_train_bio").write_text("".join(_bio(*s) for s in sentences),
+                                                                       encoding="utf-8")
+    train_file, dev_file = train.prepare_ner_data(tmp_path / "corpora", tmp_path / "work", config=config,
+                                                  sources=("msra",), dev_size=1, harmonise=())
+    names = lexicon.Lexicon.read(tmp_path / "work" / train.NAMES_TSV).entries()
+    assert names == {**{name: "PER" for name in people}, "包头市": "LOC"}  # the training sentences' names only
+    for ex in featured_corpus(train_file)(spacy.blank("zh")):
+        person = ex.reference.text[2:4]
+        assert "NB=" not in str(ex.predicted[2].morph)  # its own name is not in its fold's lexicon...
+        assert "NB=LOC" in str(ex.predicted[5].morph)  # ...包头市, printed in every fold, is
+    dev = next(iter(featured_corpus(dev_file)(spacy.blank("zh"))))
+    assert not any("NB" in str(t.morph) for t in dev.predicted)  # 发改委, 北京: no training name
+    assert person in names
