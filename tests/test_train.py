@@ -40,3 +40,17 @@ def test_shipped_lexicon_is_what_kg_train_lexicon_builds(tmp_path):
 
     built = train_lexicon(tmp_path / "lexicon.tsv")
     assert built.read_bytes() == (MODELS / "lexicon.tsv").read_bytes()
+
+
+def test_shipped_model_keeps_the_names_lexicon_its_config_embeds():
+    from kg.ner import load_pipeline
+    from kg.train import embeds_names
+
+    shipped = load_config(MODELS / "ner" / "config.cfg")
+    assert shipped["nlp"]["tokenizer"].get("names") is None  # no training folder named
+    if not embeds_names(CONFIGS / "ner.cfg"):
+        pytest.skip("the recipe reads no names lexicon")
+    assert embeds_names(MODELS / "ner" / "config.cfg")
+    tokenizer = load_pipeline(MODELS / "ner").tokenizer
+    assert tokenizer.uses_names and len(tokenizer.names.entries()) > 30_000
+    assert any(part.startswith("NB=") for part in str(tokenizer("中国人民银行")[-1].morph).split("|"))
