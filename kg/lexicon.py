@@ -49,6 +49,8 @@ NAMES_KEY = "N"
 NAME_FOLDS = 5
 #: the longest name matched (organisation names run long: 中国人民政治协商会议全国委员会)
 NAME_MAX_LENGTH = 32
+#: a name stays in the lexicon when annotated in at least this share of its occurrences
+NAME_MIN_SHARE = 0.5
 
 
 def jieba_entries(path: Path) -> Iterable[tuple[str, str]]:
@@ -167,27 +169,56 @@ class Lexicon:
         return {word: _class_names(bits & _CLASSES) for word, bits in self.table.items() if bits & _CLASSES}
 
 
-def names_entries(examples: Iterable[tuple[str, list]], *, min_length: int = 2) -> dict[str, str]:
+def names_entries(examples: Iterable[tuple[str, list]], *, min_length: int = 2,
+                  min_share: float = 0.0) -> dict[str, str]:
     """The names lexicon of annotated ``(text, spans)`` examples: each entity's folded text →
     the labels (``PER``/``LOC``/``ORG``) it was annotated with.  Spans of other labels (the
-    corpora's *missing*) and names shorter than ``min_length`` are left out."""
+    corpora's *missing*) and names shorter than ``min_length`` are left out, and so, with
+    ``min_share``, is a name annotated in less than that share of its occurrences in the
+    examples' text (民生 is once a bank, mostly "people's livelihood")."""
     from kg.zh_tokenizer import fold
 
+    examples = list(examples)
     classes: dict[str, set[str]] = {}
+    annotated: dict[str, int] = {}
     for text, spans in examples:
         for start, end, label in spans:
             if label in NAME_CLASSES and end - start >= min_length:
                 name = fold(text[start:end])
                 if len(name) == end - start and not any(ch.isspace() for ch in name):
                     classes.setdefault(name, set()).add(label)
+                    annotated[name] = annotated.get(name, 0) + 1
+    if min_share:
+        printed = occurrences(classes, examples)
+        classes = {name: k for name, k in classes.items() if annotated[name] >= min_share * printed.get(name, 0)}
     return {name: ",".join(sorted(k)) for name, k in sorted(classes.items())}
 
 
-def name_folds(examples: list, folds: int = NAME_FOLDS) -> list["Lexicon"]:
+def occurrences(names: Iterable[str], examples: Iterable[tuple[str, list]]) -> dict[str, int]:
+    """How often each of ``names`` is printed in the examples' (folded) text, inside longer words
+    too, but not inside a longer annotated entity (包头 in an annotated 包头市 is part of that
+    name, not an occurrence of its own)."""
+    from kg.zh_tokenizer import fold
+
+    lexicon = Lexicon({name: "PER" for name in names}, NAME_MAX_LENGTH)
+    counts: dict[str, int] = {}
+    for text, spans in examples:
+        text = fold(text)
+        entities = [(s, e) for s, e, label in spans if label in NAME_CLASSES]
+        for start, end, _ in lexicon._spans(text):
+            if any(s <= start and end <= e and e - s > end - start for s, e in entities):
+                continue
+            name = text[start:end]
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def name_folds(examples: list, folds: int = NAME_FOLDS, *, min_share: float = NAME_MIN_SHARE) -> list["Lexicon"]:
     """One names lexicon per fold: fold ``k`` (the examples ``i`` with ``i % folds == k``) gets
-    the names of every other fold, as a text the model has not read gets the names of the
-    training text."""
-    return [Lexicon(names_entries(ex for i, ex in enumerate(examples) if i % folds != k), NAME_MAX_LENGTH)
+    the names of every other fold (:func:`names_entries` of them), as a text the model has not
+    read gets the names of the training text."""
+    return [Lexicon(names_entries((ex for i, ex in enumerate(examples) if i % folds != k), min_share=min_share),
+                    NAME_MAX_LENGTH)
             for k in range(folds)]
 
 

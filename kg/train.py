@@ -262,7 +262,8 @@ def write_docbin(nlp, examples, path: Path, conventions: list[str] | None = None
 def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...], dev_size: int = 2000,
                      segmenter: Path = MODELS / "segmenter", config: Path = NER_CONFIG,
                      harmonise: tuple[str, ...] = HARMONISED,
-                     dev_sources: tuple[str, ...] = DEV_SOURCES) -> tuple[Path, Path]:
+                     dev_sources: tuple[str, ...] = DEV_SOURCES,
+                     names_min_share: float | None = None) -> tuple[Path, Path]:
     """Write ``train.spacy`` and ``dev.spacy`` under ``work`` (reused when already there).
 
     The dev set is the last ``dev_size`` MSRA training sentences, in MSRA's convention (MSRA
@@ -276,7 +277,9 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
 
     The names lexicon (:mod:`kg.lexicon`), when ``config`` embeds ``NAMES``, is written to
     ``names.tsv`` from every training sentence; each training sentence is featured with the
-    names of the other folds (:func:`kg.lexicon.name_folds`), the dev sentences with them all.
+    names of the other folds (:func:`kg.lexicon.name_folds`), the dev sentences with them all;
+    a name annotated in less than ``names_min_share`` of its occurrences is left out
+    (:data:`kg.lexicon.NAME_MIN_SHARE` by default).
     """
     train_file, dev_file = work / "train.spacy", work / "dev.spacy"
     with_names = embeds_names(config)
@@ -335,11 +338,13 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     if with_names:
         from kg.lexicon import NAME_FOLDS, NAME_MAX_LENGTH, Lexicon, name_folds, names_entries, write_lexicon
 
+        if names_min_share is None:
+            from kg.lexicon import NAME_MIN_SHARE as names_min_share
         real_train = [ex for i, ex in enumerate(train) if i not in generated_at]
-        entries = names_entries(real_train)
+        entries = names_entries(real_train, min_share=names_min_share)
         write_lexicon(entries, work / NAMES_TSV)
         log.info("names lexicon: %d names from %d sentences, in %d folds", len(entries), len(real_train), NAME_FOLDS)
-        folds = name_folds(real_train)
+        folds = name_folds(real_train, min_share=names_min_share)
         fold_of = iter(range(len(real_train)))
         # a generated example (lists of names from every fold) gets the names of a fold at random
         train_names = [folds[random.randrange(NAME_FOLDS)] if i in generated_at else folds[next(fold_of) % NAME_FOLDS]
@@ -401,6 +406,7 @@ def train_ner(
     config: Path = NER_CONFIG,
     harmonise: tuple[str, ...] = HARMONISED,
     dev_sources: tuple[str, ...] = DEV_SOURCES,
+    names_min_share: float | None = None,
 ) -> Path:
     """Train the NER pipeline in two ``spacy train`` stages and copy the result to ``out``.
 
@@ -416,7 +422,8 @@ def train_ner(
         raise CorpusError(f"{segmenter}: no segmenter; run `kg train segmenter` first")
     work = Path(work_dir or tempfile.mkdtemp(prefix="kg-ner-"))
     train_file, dev_file = prepare_ner_data(corpora_dir, work / "stage1", sources=sources, segmenter=segmenter,
-                                            config=config, harmonise=harmonise, dev_sources=dev_sources)
+                                            config=config, harmonise=harmonise, dev_sources=dev_sources,
+                                            names_min_share=names_min_share)
     overrides = dict(overrides or {})
     if embeds_names(config, overrides):
         overrides.setdefault("nlp.tokenizer.names", str(work / "stage1" / NAMES_TSV))
@@ -485,6 +492,10 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     parser.add_argument("--dev", default=",".join(DEV_SOURCES),
                         help="where the best checkpoint is chosen: msra (MSRA dev), or msra,cluener (and CLUENER2020's "
                              "dev set, held out of training, in kg's own convention)")
+    parser.add_argument("--names-min-share", type=float, default=None,
+                        help="with a config that embeds NAMES: keep a training name in the names lexicon when it is "
+                             "annotated in at least this share of its occurrences (default kg.lexicon.NAME_MIN_SHARE; "
+                             "0 keeps every name)")
     parser.add_argument("--iterations", type=int, default=6)
     parser.add_argument("--attr", default=VECTORS["attr"], help="vectors: the token attribute to key them on (LEMMA or NORM)")
     args = parser.parse_args(argv)
@@ -502,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
         train_ner(args.corpora, args.out or MODELS / "ner", work_dir=args.work, sources=tuple(args.sources.split(",")),
                   finetune_sources=tuple(x for x in args.finetune.split(",") if x), overrides=overrides,
                   config=args.config, harmonise=tuple(x for x in args.harmonise.split(",") if x),
-                  dev_sources=tuple(x for x in args.dev.split(",") if x))
+                  dev_sources=tuple(x for x in args.dev.split(",") if x), names_min_share=args.names_min_share)
     return 0
 
 

@@ -132,3 +132,15 @@ def test_a_model_keeps_its_names_lexicon_in_its_tokenizer_folder(tmp_path):
     (tmp_path / "model" / "tokenizer" / "names.tsv").unlink()
     with pytest.raises(FileNotFoundError, match="names.tsv"):
         loaded.tokenizer.from_disk(tmp_path / "model" / "tokenizer")
+
+
+def test_a_name_mostly_printed_as_a_common_word_is_left_out_with_min_share():
+    examples = [("民生银行简称民生。", [(6, 8, "ORG")]),
+                ("保障和改善民生，办好民生实事。", []),
+                ("包头市在内蒙古。", [(0, 3, "LOC"), (4, 7, "LOC")]),
+                ("包头是座城市。", [(0, 2, "LOC")])]
+    assert "民生" in names_entries(examples)
+    kept = names_entries(examples, min_share=0.5)
+    assert "民生" not in kept  # annotated once, printed three times
+    # 包头 inside the annotated 包头市 is part of that name, not an occurrence of its own
+    assert kept["包头"] == "LOC" and kept["包头市"] == "LOC"

@@ -42,15 +42,16 @@ def test_shipped_lexicon_is_what_kg_train_lexicon_builds(tmp_path):
     assert built.read_bytes() == (MODELS / "lexicon.tsv").read_bytes()
 
 
-def test_shipped_model_keeps_the_names_lexicon_its_config_embeds():
+def test_shipped_model_has_a_names_lexicon_exactly_when_its_config_embeds_one():
     from kg.ner import load_pipeline
     from kg.train import embeds_names
 
     shipped = load_config(MODELS / "ner" / "config.cfg")
     assert shipped["nlp"]["tokenizer"].get("names") is None  # no training folder named
-    if not embeds_names(CONFIGS / "ner.cfg"):
-        pytest.skip("the recipe reads no names lexicon")
-    assert embeds_names(MODELS / "ner" / "config.cfg")
     tokenizer = load_pipeline(MODELS / "ner").tokenizer
+    assert embeds_names(MODELS / "ner" / "config.cfg") == embeds_names(CONFIGS / "ner.cfg") == tokenizer.uses_names
+    if not tokenizer.uses_names:  # the shipped recipe reads none (configs/ner-names.cfg does)
+        assert not (MODELS / "ner" / "tokenizer" / "names.tsv").exists()
+        return
     assert tokenizer.uses_names and len(tokenizer.names.entries()) > 30_000
     assert any(part.startswith("NB=") for part in str(tokenizer("中国人民银行")[-1].morph).split("|"))
