@@ -403,8 +403,9 @@ class PkusegCharTokenizer:
         (path / "cfg.json").write_text(json.dumps(self._cfg()), encoding="utf-8")
 
     def from_disk(self, path, **kwargs) -> "PkusegCharTokenizer":
-        self.from_bytes((Path(path) / "cfg.json").read_bytes())
-        if json.loads((Path(path) / "cfg.json").read_text(encoding="utf-8")).get("names"):
+        data = (Path(path) / "cfg.json").read_bytes()
+        self.from_bytes(data)
+        if json.loads(data).get("names"):
             self._names_file = str(Path(path) / NAMES_FILE)
             try:  # read now: a missing or broken file is the model's error, said when it loads
                 self._names_lexicon()
