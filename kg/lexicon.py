@@ -175,7 +175,10 @@ def names_entries(examples: Iterable[tuple[str, list]], *, min_length: int = 2,
     the labels (``PER``/``LOC``/``ORG``) it was annotated with.  Spans of other labels (the
     corpora's *missing*) and names shorter than ``min_length`` are left out, and so, with
     ``min_share``, is a name annotated in less than that share of its occurrences in the
-    examples' text (民生 is once a bank, mostly "people's livelihood")."""
+    examples' text (民生 is once a bank, mostly "people's livelihood").  A relative of
+    :func:`kg.corpora.entity_lexicon`, which harmonises the training data and so keeps its own
+    rule (one label, raw text, every occurrence counted); this one keeps every label, folds, and
+    does not count a name inside a longer annotated one (:func:`occurrences`)."""
     from kg.zh_tokenizer import fold
 
     examples = list(examples)
