@@ -358,14 +358,18 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     return train_file, dev_file
 
 
-def embeds_names(config: Path, overrides: dict[str, str] | None = None) -> bool:
-    """Whether the NER config's embedding reads the names lexicon (``NAMES`` among its attrs)."""
+def _embed_settings(config: Path, overrides: dict[str, str] | None = None) -> dict:
+    """The NER config's (with ``overrides``) ``[components.tok2vec.model.embed]`` section."""
     from spacy import util
 
+    return util.load_config(config, overrides=dict(overrides or {}), interpolate=False)["components"]["tok2vec"]["model"]["embed"]
+
+
+def embeds_names(config: Path, overrides: dict[str, str] | None = None) -> bool:
+    """Whether the NER config's embedding reads the names lexicon (``NAMES`` among its attrs)."""
     from kg.vectors import NAMES_ATTR
 
-    embed = util.load_config(config, overrides=dict(overrides or {}), interpolate=False)["components"]["tok2vec"]["model"]["embed"]
-    return NAMES_ATTR in embed.get("attrs", [])
+    return NAMES_ATTR in _embed_settings(config, overrides).get("attrs", [])
 
 
 def _spacy_train(config: Path, output: Path, train_file: Path, dev_file: Path, segmenter: Path,
@@ -386,10 +390,7 @@ def _spacy_train(config: Path, output: Path, train_file: Path, dev_file: Path, s
 def _vectors_attr(config: Path, overrides: dict[str, str]) -> str | None:
     """The attribute the NER config (with ``overrides``) keys static vectors on, if it reads any
     (``kg.MultiHashEmbed.v1``'s ``vectors_attr``)."""
-    from spacy import util
-
-    embed = util.load_config(config, overrides=dict(overrides), interpolate=False)["components"]["tok2vec"]["model"]["embed"]
-    return embed.get("vectors_attr") or None
+    return _embed_settings(config, overrides).get("vectors_attr") or None
 
 
 def train_ner(

@@ -185,8 +185,9 @@ def NamesFeatureExtractor(attrs: list[str]) -> Model:
     if "MORPH" not in attrs:
         raise ValueError(f"{NAMES_ATTR} needs MORPH among the attrs (it is read from MORPH)")
     read = [MORPH if a in ("MORPH", NAMES_ATTR) else IDS[a.upper()] if isinstance(a, str) else a for a in attrs]
-    names_column = attrs.index(NAMES_ATTR)
-    return Model("names_extractor", _names_forward, attrs={"read": read, "names_column": names_column})
+    names_column, morph_column = attrs.index(NAMES_ATTR), attrs.index("MORPH")
+    return Model("names_extractor", _names_forward,
+                 attrs={"read": read, "names_column": names_column, "morph_column": morph_column})
 
 
 #: MORPH hash → the hashes of its word-lexicon part and its names part (hashes are the same in
@@ -209,8 +210,8 @@ def _split_morph(strings, key: int) -> tuple[int, int]:
 
 
 def _names_forward(model: Model, docs: list, is_train: bool) -> tuple[list, Callable]:
-    read, column, split = model.attrs["read"], model.attrs["names_column"], _SPLIT_MORPHS
-    morph_column = next(i for i, a in enumerate(read) if i != column and a == read[column])
+    read, column, morph_column = model.attrs["read"], model.attrs["names_column"], model.attrs["morph_column"]
+    split = _SPLIT_MORPHS
     features = []
     for doc in docs:
         array = doc.to_array(read) if len(doc) else numpy.zeros((0, len(read)), dtype="uint64")

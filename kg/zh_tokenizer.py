@@ -275,7 +275,11 @@ class PkusegCharTokenizer:
         if self.names is None:
             from kg.lexicon import NAME_MAX_LENGTH, Lexicon
 
-            self.names = Lexicon.read(Path(self._names_file), NAME_MAX_LENGTH)
+            try:
+                self.names = Lexicon.read(Path(self._names_file), NAME_MAX_LENGTH)
+            except FileNotFoundError as err:  # not the word lexicon's `kg train lexicon`: the model's own file
+                raise FileNotFoundError(f"{self._names_file}: the model's names lexicon is missing; "
+                                        f"rebuild the model with `kg train ner`") from err
         return self.names
 
     def lexicon_features(self, folded_chars: list[str]) -> list[int]:
@@ -407,11 +411,7 @@ class PkusegCharTokenizer:
         self.from_bytes(data)
         if json.loads(data).get("names"):
             self._names_file = str(Path(path) / NAMES_FILE)
-            try:  # read now: a missing or broken file is the model's error, said when it loads
-                self._names_lexicon()
-            except FileNotFoundError as err:
-                raise FileNotFoundError(f"{self._names_file}: the model's names lexicon is missing; "
-                                        f"rebuild the model with `kg train ner`") from err
+            self._names_lexicon()  # read now: a missing or broken file is the model's error, said when it loads
         return self
 
 
