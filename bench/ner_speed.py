@@ -3,11 +3,13 @@
     python bench/ner_speed.py [--min-chars 400000] [--processes 2]
 
 The seed pages are repeated until the text reaches ``--min-chars``.  Prints chars/s for
-jieba.posseg (the baseline), pkuseg segmentation alone and kg's tokenizer (the floor under the
-pipeline), kg's spaCy pipeline (pkuseg segmenter + NER) on one process and
-on ``--processes`` processes (``nlp.pipe(n_process=...)``), then what ``kg build`` runs (the
-Recognizer: pipeline + entity rules + mentions with raw offsets) on one process and on
-``--processes`` (``kg build --jobs N``), the ratios against the baseline, and the peak RSS of
+jieba.posseg (the baseline), word segmentation alone (spacy_pkuseg's decoder and kg's, per
+text and batched) and kg's tokenizer (the floor under the pipeline), kg's spaCy pipeline
+(pkuseg segmenter + NER) on one process (tokenizing text by text, as ``nlp.pipe(texts)`` does,
+and in batches, as ``kg build`` does) and on ``--processes`` processes
+(``nlp.pipe(n_process=...)``), then what ``kg build`` runs (the Recognizer: pipeline + entity
+rules + mentions with raw offsets) on one process and on ``--processes`` (``kg build --jobs
+N``), the ratios against the baseline, and the peak RSS of
 this process (and of the children).  A benchmark, not a test: no pass/fail.
 """
 from __future__ import annotations
@@ -79,17 +81,37 @@ def main() -> None:
     print(f"baseline jieba.posseg:        {base:10,.0f} chars/s   (1.00x)")
 
     from kg.ner import load_pipeline
+    from kg.zh_tokenizer import resolve_segmenter
 
     nlp = load_pipeline()
     nlp("预热")
-    # the floor under the pipeline: pkuseg word segmentation alone (with kg's user dictionary),
-    # then the tokenizer that turns its words into featured character tokens
+    # the floor under the pipeline: word segmentation alone (kg's user dictionary), by
+    # spacy_pkuseg's own decoder and by kg's (the same words), text by text and in batches of
+    # texts; then the tokenizer that turns the words into featured character tokens
+    import spacy_pkuseg
+
+    from kg.ner import TOKENIZER_BATCH, tokenized
+
+    package = spacy_pkuseg.pkuseg(str(resolve_segmenter(nlp.tokenizer.segmenter)), user_dict=None)
+    package.preprocesser = nlp.tokenizer.seg.preprocesser
+    ref, _ = chars_per_second(chars, lambda: consume(package.cut(text) for text in texts))
+    print(f"  spacy_pkuseg segmentation:  {ref:10,.0f} chars/s   ({ref / base:.2f}x)   the package's decoder")
     seg, _ = chars_per_second(chars, lambda: consume(nlp.tokenizer.seg.cut(text) for text in texts))
-    print(f"  pkuseg segmentation alone:  {seg:10,.0f} chars/s   ({seg / base:.2f}x)")
+    print(f"  kg segmenter, per text:     {seg:10,.0f} chars/s   ({seg / base:.2f}x)")
+    seg, _ = chars_per_second(chars, lambda: consume(
+        nlp.tokenizer.seg.cut_many(texts[i:i + TOKENIZER_BATCH]) for i in range(0, len(texts), TOKENIZER_BATCH)))
+    print(f"  kg segmenter, batched:      {seg:10,.0f} chars/s   ({seg / base:.2f}x)   {TOKENIZER_BATCH} texts a batch")
     tok, _ = chars_per_second(chars, lambda: consume(nlp.tokenizer(text) for text in texts))
-    print(f"  kg tokenizer (+ features):  {tok:10,.0f} chars/s   ({tok / base:.2f}x)")
+    print(f"  kg tokenizer, per text:     {tok:10,.0f} chars/s   ({tok / base:.2f}x)   (+ features)")
+    tok, _ = chars_per_second(chars, lambda: consume(tokenized(nlp, texts)))
+    print(f"  kg tokenizer, batched:      {tok:10,.0f} chars/s   ({tok / base:.2f}x)")
     ours, n_ents = chars_per_second(chars, lambda: sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=64)))
-    print(f"kg pipeline, 1 process:       {ours:10,.0f} chars/s   ({ours / base:.2f}x)   {n_ents} entities")
+    print(f"kg pipeline, 1 process:       {ours:10,.0f} chars/s   ({ours / base:.2f}x)   {n_ents} entities; "
+          f"nlp.pipe(texts)")
+    ours, n_ents = chars_per_second(chars, lambda: sum(len(doc.ents) for doc in nlp.pipe(tokenized(nlp, texts),
+                                                                                          batch_size=64)))
+    print(f"  tokenizer batched:          {ours:10,.0f} chars/s   ({ours / base:.2f}x)   {n_ents} entities; "
+          f"nlp.pipe(kg.ner.tokenized(nlp, texts)), as kg build does")
     print(f"peak RSS so far: {rss_mb():,.0f} MB")
 
     if args.processes > 1:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg import corpora
 from kg.errors import CorpusError, KGError
-from kg.ner import postprocess_entities
+from kg.ner import postprocess_entities, tokenized
 
 LABELS = ("PER", "ORG", "LOC")
 
@@ -209,7 +209,7 @@ def _score_sentences(nlp, examples: list, report: Report, *, errors: bool, rules
     mistakes = []
     t0 = time.perf_counter()
     with following(nlp, convention):  # streamed: one batch of documents in memory at a time
-        docs = nlp.pipe((t for t, _ in examples), batch_size=128)
+        docs = nlp.pipe(tokenized(nlp, (t for t, _ in examples)), batch_size=128)
         for number, (doc, (_, spans)) in enumerate(zip(docs, examples), 1):
             if rules:
                 postprocess_entities(doc, convention)  # as kg's Recognizer does

@@ -71,6 +71,8 @@ def train_segmenter(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "s
     import spacy_pkuseg
     from spacy_pkuseg import trainer as pkuseg_trainer
 
+    from kg.segmenter import write_tables
+
     # spacy_pkuseg saves only after the last iteration; save after each one too, so a long
     # run can be inspected (and is not lost) half-way.
     original_test = pkuseg_trainer.Trainer.test
@@ -88,6 +90,7 @@ def train_segmenter(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "s
         log.info("training pkuseg on %s for %d iterations", train_file, iterations)
         spacy_pkuseg.train(str(train_file), str(test_file), str(staging), train_iter=iterations)
         log.info("pruned: %s", prune_segmenter(staging, threshold=prune_threshold))
+        write_tables(staging)  # the decoder's lookup tables (kg.segmenter), compiled once here
         replace_directory(staging, out)
     return out
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy
 import spacy
-from spacy.attrs import ENT_IOB
+from spacy.attrs import ENT_IOB, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import get_words_and_spaces
@@ -164,10 +164,12 @@ def reverse_doc(doc: Doc) -> Doc:
     training (``kg.featured_corpus.v1`` with ``reverse``) and prediction reverse alike.
     """
     n = len(doc)
-    spaces = reversed_spaces([bool(t.whitespace_) for t in doc])
+    orths, gaps = doc.to_array([ORTH, SPACY]).T.tolist() if n else ([], [])  # arrays: no Token objects
+    spaces = reversed_spaces([bool(g) for g in gaps])
     if n and doc.user_data.get(TRAILING_SPACE):
         spaces[-1] = True
-    rev = Doc(doc.vocab, words=[t.text for t in reversed(doc)], spaces=spaces)
+    strings = doc.vocab.strings
+    rev = Doc(doc.vocab, words=[strings[o] for o in reversed(orths)], spaces=spaces)
     rev.user_data[TRAILING_SPACE] = bool(n and doc[-1].whitespace_)
     if n:
         rev.from_array(FEATURES, doc.to_array(FEATURES)[::-1].copy())
@@ -252,18 +254,13 @@ class PkusegCharTokenizer:
 
     @property
     def seg(self):
-        """The pkuseg model, loaded on first use (from ``models/`` unless the path is absolute)."""
+        """The pkuseg model (:class:`kg.segmenter.FastPkuseg`: spacy_pkuseg's words, decoded
+        faster), loaded on first use (from ``models/`` unless the path is absolute), with the
+        user dictionary: words matched longest-first and kept whole before the CRF runs."""
         if self._seg is None:
-            import spacy_pkuseg
+            from kg.segmenter import FastPkuseg
 
-            path = resolve_segmenter(self.segmenter)
-            if not (path / "features.msgpack").exists():
-                raise FileNotFoundError(f"{path}: pkuseg segmenter not found; build it with `kg train segmenter`")
-            self._seg = spacy_pkuseg.pkuseg(str(path), user_dict=None)
-            # the user dictionary: words matched longest-first and kept whole before the CRF runs
-            self._seg.preprocesser = spacy_pkuseg.Preprocesser(read_user_words(self.user_dict))
-            # the package's default dictionary merges PKU words like 邓小平理论; only on request
-            self._seg.postprocesser.do_process = self.postprocess and self._seg.postprocesser.do_process
+            self._seg = FastPkuseg(resolve_segmenter(self.segmenter), read_user_words(self.user_dict))
         return self._seg
 
     @property
@@ -311,8 +308,12 @@ class PkusegCharTokenizer:
         The segmenter learned from full-width punctuation; on pages that print half-width
         commas it can glue one to a name (``,克什克``), so clause punctuation is always a word
         of its own (the · inside 约翰·史密斯 stays)."""
+        return self._clean_words(self.seg.cut(text))
+
+    @staticmethod
+    def _clean_words(segmented: list[str]) -> list[str]:
         words = []
-        for word in self.seg.cut(text):
+        for word in segmented:
             if not word or word.isspace():
                 continue
             if len(word) > 1 and _CJK.search(word) and _CLAUSE_PUNCTUATION.search(word):
@@ -324,11 +325,13 @@ class PkusegCharTokenizer:
     def __call__(self, text: str) -> Doc:
         return self.tokenize(text, self.convention)
 
-    def tokenize(self, text: str, convention: str = "") -> Doc:
+    def tokenize(self, text: str, convention: str = "", *, segmented: list[str] | None = None) -> Doc:
         """``text`` as the model reads it, following annotation ``convention`` (one of
-        ``conventions``; ``""``: kg's own) whatever the tokenizer's own setting."""
+        ``conventions``; ``""``: kg's own) whatever the tokenizer's own setting.  ``segmented``:
+        the segmenter's words for ``text`` when already known (:meth:`pipe`)."""
         convention = self._known(convention)
-        words, spaces = get_words_and_spaces(self.words(text), text)
+        found = self.words(text) if segmented is None else self._clean_words(segmented)
+        words, spaces = get_words_and_spaces(found, text)
         chars: list[str] = []
         char_spaces: list[bool] = []
         norms: list[str] = []
@@ -363,9 +366,15 @@ class PkusegCharTokenizer:
             doc.from_array(FEATURES, features)
         return doc
 
-    def pipe(self, texts, batch_size: int = 1000):
-        for text in texts:
-            yield self(text)
+    def pipe(self, texts, batch_size: int = 256):
+        """The documents of ``texts``, segmented ``batch_size`` texts at a time (one decoder run
+        for the batch: faster than calling the tokenizer text by text).  ``nlp.pipe`` calls the
+        tokenizer per text; ``nlp.pipe(nlp.tokenizer.pipe(texts))`` batches it."""
+        from spacy.util import minibatch
+
+        for batch in minibatch(texts, batch_size):
+            for text, segmented in zip(batch, self.seg.cut_many(batch)):
+                yield self.tokenize(text, self.convention, segmented=segmented)
 
     # -- serialisation: only the settings; the segmenter stays in models/ --------------
 
