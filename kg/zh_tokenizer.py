@@ -236,6 +236,8 @@ class PkusegCharTokenizer:
         self._names_file = names
         self.names = None  # the names lexicon (kg.lexicon.Lexicon), read from names_file on first use
         self._morphs: dict[str, int] = {"": 0}
+        self._ids: dict[str, int] = {}  # strings -> their ids in vocab.strings (_string_id)
+        self._tag_ids: dict[tuple, list[int]] = {}
 
     @property
     def convention(self) -> str:
@@ -325,6 +327,32 @@ class PkusegCharTokenizer:
     def __call__(self, text: str) -> Doc:
         return self.tokenize(text, self.convention)
 
+    def _string_ids(self):
+        """Two functions: a string's id in the vocabulary's strings (added on first sight), and
+        the ``TAG`` ids of a word's characters (:func:`word_position` + its class, marked with a
+        convention).  Both remember what they computed, a dictionary lookup being cheaper than
+        hashing a string again, except inside a spaCy memory zone, whose strings are forgotten
+        when it closes."""
+        zone = getattr(self.vocab, "in_memory_zone", False)
+        ids, tag_ids = ({}, {}) if zone else (self._ids, self._tag_ids)
+        add = self.vocab.strings.add
+
+        def string_id(text: str) -> int:
+            found = ids.get(text)
+            if found is None:
+                found = ids[text] = add(text)
+            return found
+
+        def word_tags(length: int, klass: str, convention: str) -> list[int]:
+            key = (length, klass, convention)
+            found = tag_ids.get(key)
+            if found is None:
+                found = tag_ids[key] = [string_id(convention_tag(word_position(i, length) + klass, convention))
+                                        for i in range(length)]
+            return found
+
+        return string_id, word_tags
+
     def tokenize(self, text: str, convention: str = "", *, segmented: list[str] | None = None) -> Doc:
         """``text`` as the model reads it, following annotation ``convention`` (one of
         ``conventions``; ``""``: kg's own) whatever the tokenizer's own setting.  ``segmented``:
@@ -334,28 +362,28 @@ class PkusegCharTokenizer:
         words, spaces = get_words_and_spaces(found, text)
         chars: list[str] = []
         char_spaces: list[bool] = []
-        norms: list[str] = []
-        tags: list[str] = []
+        norms: list[int] = []  # string ids
+        tags: list[int] = []
+        string_id, word_tags = self._string_ids()
         for word, space in zip(words, spaces):
-            if word.isspace():
-                chars.append(word), char_spaces.append(space), norms.append(word), tags.append("_SP")
+            n = len(word)
+            chars += word
+            if n > 1:
+                char_spaces += [False] * (n - 1)
+            char_spaces.append(space)
+            if word.isspace():  # a whitespace token: one, whatever its length
+                chars[-n:] = [word]
+                del char_spaces[len(chars):]
+                norms.append(string_id(word))
+                tags.append(string_id(convention_tag("_SP", convention)))
                 continue
-            folded = fold(word)
-            klass = word_class(word) if self.word_classes else ""
-            for i, ch in enumerate(word):
-                chars.append(ch)
-                char_spaces.append(space if i == len(word) - 1 else False)
-                norms.append(folded)
-                tags.append(word_position(i, len(word)) + klass)
-        if convention:
-            tags = [convention_tag(tag, convention) for tag in tags]
+            norms += [string_id(fold(word))] * n
+            tags += word_tags(n, word_class(word) if self.word_classes else "", convention)
         folded_chars = [_fold_char(ch) for ch in chars]
-        bigrams = [a + b for a, b in zip(folded_chars, folded_chars[1:] + ["</s>"])]
-        add = self.vocab.strings.add
+        bigrams = [string_id(a + b) for a, b in zip(folded_chars, folded_chars[1:] + ["</s>"])]
         morphs = self.lexicon_features(folded_chars) if self.lexicon or self.uses_names else [0] * len(chars)
         # the features in one array write, not a Token object per character and feature
-        features = numpy.array([[add(n), add(t), add(b), m] for n, t, b, m in zip(norms, tags, bigrams, morphs)],
-                               dtype="uint64").reshape(-1, len(FEATURES))
+        features = numpy.array([norms, tags, bigrams, morphs], dtype="uint64").T.reshape(-1, len(FEATURES))
         if not self.reverse:
             doc = Doc(self.vocab, words=chars, spaces=char_spaces)
         else:  # what reverse_doc would make of the left-to-right doc, built once
