@@ -49,6 +49,9 @@ _UNI_CODES = numpy.array([1, 2, 3, 4, 5], dtype=numpy.int64)
 _UNI_ROWS = numpy.array([2, 1, 3, 0, 4])
 _BI_CODES = numpy.array([6, 7, 8], dtype=numpy.int64)
 _BI_ROWS = numpy.array([[1, 2], [2, 3], [0, 1]])
+#: the rows of those eight templates (unigrams, then bigrams) in the order spacy_pkuseg adds them:
+#: c, c-1, c-1c, c1, cc1, c-2, c-2c-1, c2
+_PKUSEG_ORDER = [0, 1, 5, 2, 6, 3, 7, 4]
 
 
 _SPECIAL_NODES = {"**Num": NUM, "**Letter": LETTER}
@@ -300,7 +303,11 @@ class FastPkuseg:
                                   | near[_BI_ROWS[:, 1]]])
         valid = numpy.concatenate([inside[_UNI_ROWS], inside[_BI_ROWS[:, 0]] & inside[_BI_ROWS[:, 1]]])
         feats = numpy.where(valid, self._chars.get(keys.ravel()).reshape(keys.shape), none)
-        score = W[0] + W[feats].sum(axis=0)  # feature 0 ($$) fires everywhere
+        # added one feature at a time in spacy_pkuseg's order, so the sums are the package's to
+        # the last bit: tied segmentations (runs of characters it has no feature for) break alike
+        score = numpy.zeros((n, self.n_tag)) + W[0]  # feature 0 ($$) fires everywhere
+        for row in _PKUSEG_ORDER:
+            score += W[feats[row]]
 
         found = self._windows(nodes, seg_end)
         back = _LENGTHS[:, None]
@@ -310,8 +317,13 @@ class FastPkuseg:
         in_start = found
         ex_end = at(found, pos - back, pos - back >= seg_start, -1)
         ex_start = at(found, numpy.broadcast_to(pos + 1, found.shape), pos + 1 < seg_end, -1)
-        score += W[self._word_end_feature[in_end]].sum(axis=0) + W[self._word_start_feature[in_start]].sum(axis=0)
+        for wid in in_end:
+            score += W[self._word_end_feature[wid]]
+        for wid in in_start:
+            score += W[self._word_start_feature[wid]]
         for side, pres, posts in (("l", ex_end, in_start), ("r", in_end, ex_start)):
+            # in C order: for each position, its pairs come (pre, post) in pkuseg's order, and
+            # numpy.add.at adds them one after another
             a, b, i = numpy.nonzero((pres[:, None, :] >= 0) & (posts[None, :, :] >= 0))
             if len(i):
                 feats = self._pairs[side].get(pres[a, i] * (self._n_words + 1) + posts[b, i])

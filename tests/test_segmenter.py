@@ -17,7 +17,10 @@ SEEDS = MODELS.parent / "seeds"
 #: whitespace, one- to three-character texts (windows at both ends), characters beyond the BMP
 EDGE_CASES = ["", " ", "\u3000\n", "中", "中国", "包头市", "2024年3月15日，ＧＤＰ增长5.2%",
               "a-b.c_d,e|f/g*h:i", "内蒙古自治区人大常委会副主任段志强", "𠀀𠀁字", "ＡＢＣ公司和abc公司",
-              "呼和浩特　市民 在　首府", "■上接第1版", "一二三四五六七八九十百千万亿"]
+              "呼和浩特　市民 在　首府", "■上接第1版", "一二三四五六七八九十百千万亿",
+              # letters pkuseg has no feature for: segmentations tie, and only sums equal to the
+              # last bit break the tie as the package does (c|ci, not cc|i)
+              "vaccino更是体现了透纳对于光与空气的微妙关系的敏感捕捉和高超表现技艺。"]
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +45,22 @@ def test_the_words_are_spacy_pkusegs_own(fast, reference):
     assert sum(map(len, texts)) > 20_000
     for text in texts:
         assert fast.cut(text) == reference.cut(text), text
+
+
+def test_node_scores_are_the_packages_to_the_last_bit(fast, reference):
+    from spacy_pkuseg import inference
+
+    fe, model = reference.feature_extractor, reference.model
+    texts = [line.replace(" ", "").replace("\u3000", "") for line in seed_lines()[:60]] + ["vaccino更是体现了"]
+    for text in texts:
+        if not text:
+            continue
+        nodes = list(fe.normalize_text(text))
+        features = [fe.get_node_features_idx(i, nodes) for i in range(len(nodes))]
+        expected, _ = inference.getLogYY(features, model.n_tag, model.n_feature * model.n_tag, model.w, 1.0)
+        ids = numpy.array([fast._normalise[ord(ch)] if ord(ch) < 0x10000 else ord(ch) for ch in text])
+        got = fast.node_scores(ids, numpy.zeros(len(ids), dtype=int), numpy.full(len(ids), len(ids)))
+        assert (got == expected).all(), text
 
 
 def test_decoding_together_gives_the_words_of_one_by_one(fast):
