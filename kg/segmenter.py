@@ -25,6 +25,7 @@ change a word.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from pathlib import Path
 
 import numpy
@@ -81,6 +82,7 @@ def _hash(ids: list[int]) -> int:
     return h
 
 
+@lru_cache(maxsize=1)
 def _normalisation() -> numpy.ndarray:
     """pkuseg's normalisation as node ids of every BMP code point (astral ones are their own)."""
     from spacy_pkuseg.feature_extractor import FeatureExtractor as fe
@@ -95,7 +97,8 @@ def _normalisation() -> numpy.ndarray:
 
 class _HashTable:
     """Integer keys -> feature indices in an open-addressing hash table (linear probing, at
-    most half full), looked up many at a time; a missing key gives ``missing``."""
+    most a quarter full: short probe runs), looked up many at a time; a missing key gives
+    ``missing``."""
 
     _EMPTY = numpy.uint64(_MASK64)  # no key here (the keys never take this value)
     _MULTIPLIER = numpy.uint64(0xBF58476D1CE4E5B9)

@@ -225,6 +225,8 @@ class PkusegCharTokenizer:
         self.vocab = vocab
         self.conventions = tuple(conventions)
         self.segmenter = segmenter
+        # kept for the configs that name it; kg loads no merging dictionary, so it changes
+        # nothing (spacy_pkuseg merges only with its default dictionary, never loaded here)
         self.postprocess = postprocess
         self.user_dict = user_dict
         self.word_classes = word_classes
@@ -236,7 +238,7 @@ class PkusegCharTokenizer:
         self._names_file = names
         self.names = None  # the names lexicon (kg.lexicon.Lexicon), read from names_file on first use
         self._morphs: dict[str, int] = {"": 0}
-        self._ids: dict[str, int] = {}  # strings -> their ids in vocab.strings (_string_id)
+        self._ids: dict[str, int] = {}  # strings -> their ids in vocab.strings (_string_ids)
         self._tag_ids: dict[tuple, list[int]] = {}
 
     @property
@@ -366,17 +368,14 @@ class PkusegCharTokenizer:
         tags: list[int] = []
         string_id, word_tags = self._string_ids()
         for word, space in zip(words, spaces):
+            if word.isspace():  # a whitespace token: one, whatever its length
+                chars.append(word), char_spaces.append(space)
+                norms.append(string_id(word)), tags.append(string_id(convention_tag("_SP", convention)))
+                continue
             n = len(word)
             chars += word
-            if n > 1:
-                char_spaces += [False] * (n - 1)
+            char_spaces += [False] * (n - 1)
             char_spaces.append(space)
-            if word.isspace():  # a whitespace token: one, whatever its length
-                chars[-n:] = [word]
-                del char_spaces[len(chars):]
-                norms.append(string_id(word))
-                tags.append(string_id(convention_tag("_SP", convention)))
-                continue
             norms += [string_id(fold(word))] * n
             tags += word_tags(n, word_class(word) if self.word_classes else "", convention)
         folded_chars = [_fold_char(ch) for ch in chars]
