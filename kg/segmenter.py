@@ -95,6 +95,10 @@ def _normalisation() -> numpy.ndarray:
     return table
 
 
+#: queries still probing that :meth:`_HashTable.get` finishes one by one (array rounds cost more)
+_FEW = 16
+
+
 class _HashTable:
     """Integer keys -> feature indices in an open-addressing hash table (linear probing, at
     most a quarter full: short probe runs), looked up many at a time; a missing key gives
@@ -131,12 +135,19 @@ class _HashTable:
         slot = self._slot(queries)
         todo = numpy.arange(len(queries))
         mask = len(self.keys) - 1
-        while len(todo):
+        while len(todo) > _FEW:
             found = self.keys[slot]
             hit = found == queries
             out[todo[hit]] = self.values[slot[hit]]
             go_on = ~hit & (found != self._EMPTY)
             todo, queries, slot = todo[go_on], queries[go_on], (slot[go_on] + 1) & mask
+        keys, empty = self.keys, self._EMPTY
+        for at, query, place in zip(todo.tolist(), queries.tolist(), slot.tolist()):  # the last few, one by one
+            while (key := int(keys[place])) != empty:
+                if key == query:
+                    out[at] = self.values[place]
+                    break
+                place = (place + 1) & mask
         return out
 
 
@@ -289,12 +300,14 @@ class FastPkuseg:
         n = len(nodes)
         pos = numpy.arange(n)
         W, none = self._weights, self._none
-        last = max(n - 1, 0)
+        rows = numpy.arange(len(_LENGTHS))[:, None]
 
         def at(values: numpy.ndarray, index: numpy.ndarray, valid: numpy.ndarray, fill: int) -> numpy.ndarray:
-            """``values[row, index]`` row by row (``values[index]`` for one row), ``fill`` where not ``valid``."""
-            clipped = numpy.clip(index, 0, last)
-            got = values[clipped] if values.ndim == 1 else numpy.take_along_axis(values, clipped, axis=1)
+            """``values[row, index]`` row by row (``values[index]`` for one row), ``fill`` where not
+            ``valid`` (``index`` reaches at most ``_MAX_WORD`` beyond either end)."""
+            padded = numpy.full(values.shape[:-1] + (n + 2 * _MAX_WORD,), fill, dtype=values.dtype)
+            padded[..., _MAX_WORD:_MAX_WORD + n] = values
+            got = padded[index + _MAX_WORD] if values.ndim == 1 else padded[rows, index + _MAX_WORD]
             return numpy.where(valid, got, fill)
 
         # the character templates: nodes at offsets -2..2, keys of all eight templates at once
@@ -319,7 +332,7 @@ class FastPkuseg:
         in_end = at(found, pos - back + 1, pos - back + 1 >= seg_start, -1)
         in_start = found
         ex_end = at(found, pos - back, pos - back >= seg_start, -1)
-        ex_start = at(found, numpy.broadcast_to(pos + 1, found.shape), pos + 1 < seg_end, -1)
+        ex_start = at(found, pos + 1 + 0 * back, pos + 1 < seg_end, -1)
         for wid in in_end:
             score += W[self._word_end_feature[wid]]
         for wid in in_start:
