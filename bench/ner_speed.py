@@ -90,7 +90,8 @@ def main() -> None:
     # texts; then the tokenizer that turns the words into featured character tokens
     import spacy_pkuseg
 
-    from kg.ner import TOKENIZER_BATCH, tokenized
+    from kg.ner import tokenized
+    from kg.zh_tokenizer import SEGMENT_BATCH
 
     package = spacy_pkuseg.pkuseg(str(resolve_segmenter(nlp.tokenizer.segmenter)), user_dict=None)
     package.preprocesser = nlp.tokenizer.seg.preprocesser
@@ -99,8 +100,8 @@ def main() -> None:
     seg, _ = chars_per_second(chars, lambda: consume(nlp.tokenizer.seg.cut(text) for text in texts))
     print(f"  kg segmenter, per text:     {seg:10,.0f} chars/s   ({seg / base:.2f}x)")
     seg, _ = chars_per_second(chars, lambda: consume(
-        nlp.tokenizer.seg.cut_many(texts[i:i + TOKENIZER_BATCH]) for i in range(0, len(texts), TOKENIZER_BATCH)))
-    print(f"  kg segmenter, batched:      {seg:10,.0f} chars/s   ({seg / base:.2f}x)   {TOKENIZER_BATCH} texts a batch")
+        nlp.tokenizer.seg.cut_many(texts[i:i + SEGMENT_BATCH]) for i in range(0, len(texts), SEGMENT_BATCH)))
+    print(f"  kg segmenter, batched:      {seg:10,.0f} chars/s   ({seg / base:.2f}x)   {SEGMENT_BATCH} texts a batch")
     tok, _ = chars_per_second(chars, lambda: consume(nlp.tokenizer(text) for text in texts))
     print(f"  kg tokenizer, per text:     {tok:10,.0f} chars/s   ({tok / base:.2f}x)   (+ features)")
     tok, _ = chars_per_second(chars, lambda: consume(tokenized(nlp, texts)))

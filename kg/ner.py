@@ -954,17 +954,13 @@ class Recognizer:
             yield finish()
 
 
-#: texts the tokenizer segments at once in :func:`tokenized`
-TOKENIZER_BATCH = 256
-
-
 def tokenized(nlp, texts: Iterable[str], n_process: int = 1) -> Iterable:
     """What to hand ``nlp.pipe`` for ``texts``: on one process, the documents of kg's tokenizer
-    segmenting :data:`TOKENIZER_BATCH` texts at a time (``nlp.pipe`` itself would call it text by
-    text, and the segmenter decodes a batch about twice as fast per character); with worker
-    processes, the texts themselves, so that the workers tokenize."""
-    if n_process == 1 and hasattr(nlp.tokenizer, "seg"):
-        return nlp.tokenizer.pipe(texts, batch_size=TOKENIZER_BATCH)
+    segmenting texts in batches (``PkusegCharTokenizer.pipe``; ``nlp.pipe`` itself would call it
+    text by text, and the segmenter decodes a batch about twice as fast per character); with
+    worker processes, the texts themselves, so that the workers tokenize."""
+    if n_process == 1 and hasattr(nlp.tokenizer, "segmented"):
+        return nlp.tokenizer.pipe(texts)
     return texts
 
 

@@ -8,19 +8,17 @@ features with array operations instead:
 
 * characters become integer node ids (pkuseg's normalisation: ``-._,|/*:`` read as ``&``,
   digits as ``**Num``, full-width letters as ``**Letter``);
-* the character n-gram features (``c.``, ``c-1.``, ``c-1c.`` …) become integer keys looked up
-  with :func:`numpy.searchsorted` in one sorted table;
+* the character n-gram features (``c.``, ``c-1.``, ``c-1c.`` …) become packed integer keys,
+  looked up many at a time in an open-addressing hash table of numpy arrays;
 * the dictionary-word features (``w-1.``, ``w1.``) look up 64-bit hashes of every 2–6 node
   window among the hashes of pkuseg's word list;
 * the word-pair features (``ww.l.`` / ``ww.r.``: 50 a character, most of them pairs with
   ``**noWord``) are looked up only where both words are dictionary words: pkuseg's trainer
   makes these features from pairs of words seen side by side, never with ``**noWord``.
 
-The node scores then go to ``spacy_pkuseg``'s own Viterbi decoder (:func:`run_viterbi`), so
-the words are the package's own: ``tests/test_segmenter.py`` checks they are identical on the
-seed pages and SIGHAN test text.  Sums run in another order than the package's, so a score
-can differ in its last bit; an exact tie between two segmentations would be needed for that to
-change a word.
+The features are added in the package's order, so the node scores are the package's to the
+last bit, and they go to ``spacy_pkuseg``'s own Viterbi decoder (:func:`run_viterbi`): the
+words are the package's own, ties included (``tests/test_segmenter.py`` checks words and scores).
 """
 from __future__ import annotations
 
@@ -39,21 +37,18 @@ _HASH_BASE = numpy.uint64(0x9E3779B97F4A7C15)  # odd: windows of node ids hash b
 _MASK64 = (1 << 64) - 1
 _MAX_WORD, _MIN_WORD = 6, 2  # pkuseg's config.wordMax / wordMin
 _NO_WORD = "**noWord"
-#: the character templates: name -> (code, offsets of the nodes it reads)
 _LENGTHS = numpy.arange(_MAX_WORD, _MIN_WORD - 1, -1)  # the window lengths, one row each
-_CHAR_TEMPLATES = {"c": (1, (0,)), "c-1": (2, (-1,)), "c1": (3, (1,)), "c-2": (4, (-2,)), "c2": (5, (2,)),
-                   "c-1c": (6, (-1, 0)), "cc1": (7, (0, 1)), "c-2c-1": (8, (-2, -1))}
-
-#: the templates as arrays: unigram codes and the row (offset + 2) each reads; bigrams' two rows
+#: the character templates in the order spacy_pkuseg adds them: name -> (code, offsets of the
+#: nodes it reads)
+_CHAR_TEMPLATES = {"c": (1, (0,)), "c-1": (2, (-1,)), "c-1c": (6, (-1, 0)), "c1": (3, (1,)), "cc1": (7, (0, 1)),
+                   "c-2": (4, (-2,)), "c-2c-1": (8, (-2, -1)), "c2": (5, (2,))}
+#: the same as arrays: codes, and the rows of the -2..2 neighbourhood each template reads first
+#: and last (one and the same row for a unigram)
 _OFFSETS = numpy.arange(-2, 3)
-_UNI_CODES = numpy.array([1, 2, 3, 4, 5], dtype=numpy.int64)
-_UNI_ROWS = numpy.array([2, 1, 3, 0, 4])
-_BI_CODES = numpy.array([6, 7, 8], dtype=numpy.int64)
-_BI_ROWS = numpy.array([[1, 2], [2, 3], [0, 1]])
-#: the rows of those eight templates (unigrams, then bigrams) in the order spacy_pkuseg adds them:
-#: c, c-1, c-1c, c1, cc1, c-2, c-2c-1, c2
-_PKUSEG_ORDER = [0, 1, 5, 2, 6, 3, 7, 4]
-
+_CODES = numpy.array([code for code, _ in _CHAR_TEMPLATES.values()], dtype=numpy.int64)
+_FIRST_ROWS = numpy.array([offsets[0] + 2 for _, offsets in _CHAR_TEMPLATES.values()])
+_LAST_ROWS = numpy.array([offsets[-1] + 2 for _, offsets in _CHAR_TEMPLATES.values()])
+_IS_BIGRAM = numpy.array([len(offsets) == 2 for _, offsets in _CHAR_TEMPLATES.values()])
 
 _SPECIAL_NODES = {"**Num": NUM, "**Letter": LETTER}
 
@@ -62,20 +57,14 @@ def _node_ids(text: str) -> list[int]:
     """The node ids of a normalised pkuseg string (``**Num年`` -> [NUM, ord('年')])."""
     ids, i = [], 0
     while i < len(text):
-        if text.startswith("**Num", i):
-            ids.append(NUM)
-            i += 5
-        elif text.startswith("**Letter", i):
-            ids.append(LETTER)
-            i += 8
-        else:
-            ids.append(ord(text[i]))
-            i += 1
+        special = next((name for name in _SPECIAL_NODES if text.startswith(name, i)), None)
+        ids.append(_SPECIAL_NODES[special] if special else ord(text[i]))
+        i += len(special) if special else 1
     return ids
 
 
 def _hash(ids: list[int]) -> int:
-    """The 64-bit polynomial hash :func:`_window_hashes` computes for a window of node ids."""
+    """The 64-bit polynomial hash :meth:`FastPkuseg._windows` computes for a window of node ids."""
     h = 0
     for node in ids:
         h = (h * int(_HASH_BASE) + node + 1) & _MASK64
@@ -314,16 +303,17 @@ class FastPkuseg:
         index = pos + _OFFSETS[:, None]
         inside = (index >= seg_start) & (index < seg_end)
         near = at(nodes, index, inside, 0)  # row k: the node at offset k - 2
-        keys = numpy.concatenate([(_UNI_CODES[:, None] << _NODE_BITS) | near[_UNI_ROWS],
-                                  (((_BI_CODES[:, None] << _NODE_BITS) | near[_BI_ROWS[:, 0]]) << _NODE_BITS)
-                                  | near[_BI_ROWS[:, 1]]])
-        valid = numpy.concatenate([inside[_UNI_ROWS], inside[_BI_ROWS[:, 0]] & inside[_BI_ROWS[:, 1]]])
+        # a unigram's key: code, node; a bigram's: code, first node, second node (as compile_tables packs them)
+        bigram = _IS_BIGRAM[:, None]
+        head = numpy.where(bigram, (_CODES[:, None] << _NODE_BITS) | near[_FIRST_ROWS], _CODES[:, None])
+        keys = (head << _NODE_BITS) | near[_LAST_ROWS]
+        valid = inside[_LAST_ROWS] & (~bigram | inside[_FIRST_ROWS])
         feats = numpy.where(valid, self._chars.get(keys.ravel()).reshape(keys.shape), none)
         # added one feature at a time in spacy_pkuseg's order, so the sums are the package's to
         # the last bit: tied segmentations (runs of characters it has no feature for) break alike
         score = numpy.zeros((n, self.n_tag)) + W[0]  # feature 0 ($$) fires everywhere
-        for row in _PKUSEG_ORDER:
-            score += W[feats[row]]
+        for row in feats:
+            score += W[row]
 
         found = self._windows(nodes, seg_end)
         back = _LENGTHS[:, None]
@@ -332,7 +322,7 @@ class FastPkuseg:
         in_end = at(found, pos - back + 1, pos - back + 1 >= seg_start, -1)
         in_start = found
         ex_end = at(found, pos - back, pos - back >= seg_start, -1)
-        ex_start = at(found, pos + 1 + 0 * back, pos + 1 < seg_end, -1)
+        ex_start = at(found, numpy.broadcast_to(pos + 1, found.shape), pos + 1 < seg_end, -1)
         for wid in in_end:
             score += W[self._word_end_feature[wid]]
         for wid in in_start:

@@ -214,10 +214,6 @@ def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd",
     return found
 
 
-#: training texts segmented at once (kg.segmenter.FastPkuseg.cut_many)
-SEGMENTER_BATCH = 256
-
-
 def write_docbin(nlp, examples, path: Path, conventions: list[str] | None = None,
                  names: list | None = None) -> dict[str, int]:
     """Tokenise ``examples`` with ``nlp`` and save them as a DocBin; spans labelled
@@ -236,12 +232,10 @@ def write_docbin(nlp, examples, path: Path, conventions: list[str] | None = None
 
     def tokenized():
         tokenizer = nlp.tokenizer
-        for first in range(0, len(examples), SEGMENTER_BATCH):  # the segmenter decodes a batch at once
-            batch = [text for text, _ in examples[first:first + SEGMENTER_BATCH]]
-            for i, (text, words) in enumerate(zip(batch, tokenizer.seg.cut_many(batch)), first):
-                if names is not None:
-                    tokenizer.names = names[i]
-                yield tokenizer.tokenize(text, conventions[i] if conventions else tokenizer.convention, segmented=words)
+        for i, (text, words) in enumerate(tokenizer.segmented(text for text, _ in examples)):
+            if names is not None:
+                tokenizer.names = names[i]
+            yield tokenizer.tokenize(text, conventions[i] if conventions else tokenizer.convention, segmented=words)
 
     docs = tokenized()
     for doc, (_, spans) in zip(docs, examples):

@@ -139,6 +139,9 @@ FEATURES = ["NORM", "TAG", "LEMMA", "MORPH"]
 #: the file a trained model's names lexicon is kept in, in its tokenizer folder
 NAMES_FILE = "names.tsv"
 
+#: texts the tokenizer segments at once (:meth:`PkusegCharTokenizer.segmented`)
+SEGMENT_BATCH = 256
+
 #: ``Doc.user_data`` key: whether the left-to-right original ended in a space (a reversed
 #: document cannot hold it; reversing back restores it, so the text round-trips exactly)
 TRAILING_SPACE = "kg_trailing_space"
@@ -393,15 +396,19 @@ class PkusegCharTokenizer:
             doc.from_array(FEATURES, features)
         return doc
 
-    def pipe(self, texts, batch_size: int = 256):
-        """The documents of ``texts``, segmented ``batch_size`` texts at a time (one decoder run
-        for the batch: faster than calling the tokenizer text by text).  ``nlp.pipe`` calls the
-        tokenizer per text; ``nlp.pipe(nlp.tokenizer.pipe(texts))`` batches it."""
+    def segmented(self, texts, batch_size: int = SEGMENT_BATCH):
+        """``(text, the segmenter's words)`` for each of ``texts``, decoded ``batch_size`` texts at
+        a time (one decoder run a batch: faster than text by text); for :meth:`tokenize`."""
         from spacy.util import minibatch
 
         for batch in minibatch(texts, batch_size):
-            for text, segmented in zip(batch, self.seg.cut_many(batch)):
-                yield self.tokenize(text, self.convention, segmented=segmented)
+            yield from zip(batch, self.seg.cut_many(batch))
+
+    def pipe(self, texts, batch_size: int = SEGMENT_BATCH):
+        """The documents of ``texts``, segmented in batches (:meth:`segmented`).  ``nlp.pipe``
+        calls the tokenizer text by text; ``nlp.pipe(nlp.tokenizer.pipe(texts))`` batches it."""
+        for text, words in self.segmented(texts, batch_size):
+            yield self.tokenize(text, self.convention, segmented=words)
 
     # -- serialisation: only the settings; the segmenter stays in models/ --------------
 
