@@ -166,6 +166,7 @@ def load_pipeline(model: str | Path | None = None):
     from spacy import util
 
     import kg.encoders  # noqa: F401  (registers kg.MaxoutWindowBiLSTMEncoder.v1)
+    import kg.entity_tagger  # noqa: F401  (registers the kg_entity_tagger component)
     import kg.vectors  # registers kg.MultiHashEmbed.v1
     import kg.zh_tokenizer  # noqa: F401  (registers the tokenizer the pipeline names)
 

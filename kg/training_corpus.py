@@ -20,6 +20,7 @@ from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
 import kg.encoders  # noqa: F401  (registers kg.MaxoutWindowBiLSTMEncoder.v1)
+import kg.entity_tagger  # noqa: F401  (registers the kg_entity_tagger component)
 import kg.vectors  # noqa: F401  (registers kg.MultiHashEmbed.v1)
 from kg.zh_tokenizer import FEATURES, reverse_doc  # importing it registers kg.pkuseg_chars.v1
 

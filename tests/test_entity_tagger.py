@@ -1,0 +1,99 @@
+"""kg_entity_tagger: BILUO constraints, Viterbi and the CRF loss against brute force, and a
+real (tiny) training run."""
+from __future__ import annotations
+
+import itertools
+
+import numpy
+import pytest
+import spacy
+from spacy.training import Example
+
+from kg.entity_tagger import crf_loss, tag_names, transition_scores, viterbi
+
+NAMES = tag_names(["X"])  # O B-X I-X L-X U-X: five tags keep brute force small
+TRANS, START, END = transition_scores(NAMES)
+
+
+def valid_sequences(length: int):
+    for seq in itertools.product(range(len(NAMES)), repeat=length):
+        if START[seq[0]] == 0 and END[seq[-1]] == 0 and all(TRANS[a, b] == 0 for a, b in zip(seq, seq[1:])):
+            yield seq
+
+
+def test_tags_and_the_sequences_biluo_allows():
+    assert tag_names(["PER", "LOC"]) == ["O", "B-LOC", "I-LOC", "L-LOC", "U-LOC", "B-PER", "I-PER", "L-PER", "U-PER"]
+    allowed = {(NAMES[a], NAMES[b]) for a in range(5) for b in range(5) if TRANS[a, b] == 0}
+    assert allowed == {("O", "O"), ("O", "B-X"), ("O", "U-X"), ("B-X", "I-X"), ("B-X", "L-X"), ("I-X", "I-X"),
+                       ("I-X", "L-X"), ("L-X", "O"), ("L-X", "B-X"), ("L-X", "U-X"), ("U-X", "O"), ("U-X", "B-X"),
+                       ("U-X", "U-X")}
+    assert [NAMES[i] for i in range(5) if START[i] == 0] == ["O", "B-X", "U-X"]
+    assert [NAMES[i] for i in range(5) if END[i] == 0] == ["O", "L-X", "U-X"]
+    names = tag_names(["LOC", "PER"])
+    trans, _, _ = transition_scores(names)
+    assert trans[names.index("B-LOC"), names.index("L-PER")] < 0  # an entity keeps its label
+
+
+def scores_of(lengths, seed=0):
+    rng = numpy.random.default_rng(seed)
+    return [(rng.normal(size=(n, len(NAMES))) * 2).astype(numpy.float32) for n in lengths]
+
+
+def test_viterbi_finds_the_best_valid_sequence_of_every_document_in_a_batch():
+    scores = scores_of([1, 4, 2, 5, 3, 4])
+    for doc_scores, path in zip(scores, viterbi(scores, TRANS, START, END)):
+        best = max(valid_sequences(len(doc_scores)), key=lambda s: doc_scores[numpy.arange(len(s)), s].sum())
+        assert tuple(path.tolist()) == best
+
+
+def test_crf_loss_and_gradient_match_brute_force():
+    scores = [s.astype(numpy.float64) for s in scores_of([1, 3, 4, 2], seed=1)]
+    gold = [numpy.array([0]), numpy.array([1, 2, 3]), numpy.array([4, -1, 0, 4]), numpy.array([1, 3])]  # -1: unknown
+
+    def nll(scores):
+        total = 0.0
+        for s, g in zip(scores, gold):
+            seqs = list(valid_sequences(len(s)))
+            value = [float(s[numpy.arange(len(q)), q].sum()) for q in seqs]
+            fits = [v for v, q in zip(value, seqs) if all(t < 0 or t == u for t, u in zip(g, q))]
+            total += numpy.logaddexp.reduce(value) - numpy.logaddexp.reduce(fits)
+        return total
+
+    loss, gradient = crf_loss(scores, gold, TRANS, START, END)
+    assert loss == pytest.approx(nll(scores), rel=1e-6)
+    for doc, position, tag in [(1, 0, 1), (2, 1, 3), (2, 2, 0), (3, 1, 3), (0, 0, 4)]:
+        up = [s.copy() for s in scores]
+        down = [s.copy() for s in scores]
+        up[doc][position, tag] += 1e-4
+        down[doc][position, tag] -= 1e-4
+        assert gradient[doc][position, tag] == pytest.approx((nll(up) - nll(down)) / 2e-4, abs=1e-4)
+
+
+TRAIN = [
+    ("张三在包头市工作。", [(0, 2, "PER"), (3, 6, "LOC")]),
+    ("李四去了呼和浩特。", [(0, 2, "PER"), (4, 8, "LOC")]),
+    ("包钢集团在包头市。", [(0, 4, "ORG"), (5, 8, "LOC")]),
+]
+
+
+def test_the_component_learns_entities_and_sets_them_on_documents():
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.zh.ChineseTokenizer", "segmenter": "char"}}})
+    nlp.add_pipe("kg_entity_tagger", name="ner", config={"model": {
+        "@architectures": "spacy.Tagger.v2", "normalize": False,
+        "tok2vec": {"@architectures": "spacy.HashEmbedCNN.v2", "pretrained_vectors": None, "width": 32, "depth": 2,
+                    "embed_size": 500, "window_size": 1, "maxout_pieces": 2, "subword_features": False}}})
+    examples = [Example.from_dict(nlp.make_doc(text), {"entities": ents}) for text, ents in TRAIN]
+    optimizer = nlp.initialize(lambda: examples)
+    assert nlp.get_pipe("ner").labels == tuple(tag_names(["LOC", "ORG", "PER"]))
+    first = last = None
+    for _ in range(60):
+        losses = nlp.update(examples, sgd=optimizer)
+        first = losses["ner"] if first is None else first
+        last = losses["ner"]
+    assert last < first / 10
+    for text, ents in TRAIN:
+        doc = nlp(text)
+        assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == ents
+        assert all(t.ent_iob_ in "BIO" and t.ent_iob_ for t in doc)  # every other token is outside, none missing
+    scores = nlp.evaluate(examples)
+    assert scores["ents_f"] == 1.0
