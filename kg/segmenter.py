@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 #: node ids of pkuseg's normalised classes (beyond the last Unicode code point)
 NUM, LETTER = 0x110000, 0x110001
 _NODE_BITS = 22  # every node id fits in 22 bits
-_HASH_BASE = numpy.uint64(0x9E3779B97F4A7C15)  # odd: windows of node ids hash by polynomial
+HASH_BASE = numpy.uint64(0x9E3779B97F4A7C15)  # odd: windows of node ids hash by polynomial
 _MASK64 = (1 << 64) - 1
 _MAX_WORD, _MIN_WORD = 6, 2  # pkuseg's config.wordMax / wordMin
 _NO_WORD = "**noWord"
@@ -67,7 +67,7 @@ def _hash(ids: list[int]) -> int:
     """The 64-bit polynomial hash :meth:`FastPkuseg._windows` computes for a window of node ids."""
     h = 0
     for node in ids:
-        h = (h * int(_HASH_BASE) + node + 1) & _MASK64
+        h = (h * int(HASH_BASE) + node + 1) & _MASK64
     return h
 
 
@@ -84,11 +84,11 @@ def _normalisation() -> numpy.ndarray:
     return table
 
 
-#: queries still probing that :meth:`_HashTable.get` finishes one by one (array rounds cost more)
+#: queries still probing that :meth:`HashTable.get` finishes one by one (array rounds cost more)
 _FEW = 16
 
 
-class _HashTable:
+class HashTable:
     """Integer keys -> feature indices in an open-addressing hash table (linear probing, at
     most a quarter full: short probe runs), looked up many at a time; a missing key gives
     ``missing``."""
@@ -262,11 +262,11 @@ class FastPkuseg:
         self._begins = tables["begins"]
         self._normalise = _normalisation()
         self._n_words = len(tables["word_hashes"])
-        self._words = _HashTable(tables["word_hashes"].astype(numpy.int64), numpy.arange(self._n_words), -1)
+        self._words = HashTable(tables["word_hashes"].astype(numpy.int64), numpy.arange(self._n_words), -1)
         self._word_end_feature, self._word_start_feature = features("word_end"), features("word_start")
-        self._pairs = {side: _HashTable(tables[f"{side}_pair_keys"], tables[f"{side}_pair_values"], none)
+        self._pairs = {side: HashTable(tables[f"{side}_pair_keys"], tables[f"{side}_pair_values"], none)
                        for side in "lr"}
-        self._chars = _HashTable(tables["char_keys"], tables["char_values"], none)
+        self._chars = HashTable(tables["char_keys"], tables["char_values"], none)
 
     # -- scoring ------------------------------------------------------------------------------
 
@@ -278,7 +278,7 @@ class FastPkuseg:
         hashes = numpy.zeros((len(_LENGTHS), n), dtype=numpy.uint64)
         h = single
         for length in range(2, _MAX_WORD + 1):
-            h = h[:-1] * _HASH_BASE + single[length - 1:]
+            h = h[:-1] * HASH_BASE + single[length - 1:]
             hashes[_MAX_WORD - length, : len(h)] = h
         ids = self._words.get(hashes.ravel()).reshape(hashes.shape)
         return numpy.where(numpy.arange(n) + _LENGTHS[:, None] <= seg_end, ids, -1)

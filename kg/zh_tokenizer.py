@@ -241,6 +241,7 @@ class PkusegCharTokenizer:
         self._names_file = names
         self.names = None  # the names lexicon (kg.lexicon.Lexicon), read from names_file on first use
         self._morphs: dict[str, int] = {"": 0}
+        self._field_morphs: dict[int, int] = {0: 0}  # lexicon fields (kg.lexicon) -> MORPH ids
         self._ids: dict[str, int] = {}  # strings -> their ids in vocab.strings (_string_ids)
         self._tag_ids: dict[tuple, list[int]] = {}
 
@@ -289,18 +290,48 @@ class PkusegCharTokenizer:
     def lexicon_features(self, folded_chars: list[str]) -> list[int]:
         """Each character's lexicon matches (:meth:`kg.lexicon.Lexicon.features`), and its names
         lexicon's, as a ``MORPH`` id."""
+        return self._lexicon_morphs([folded_chars], batched=False)[0]
+
+    def lexicon_features_many(self, folded_texts: list[list[str]]) -> list[list[int]]:
+        """:meth:`lexicon_features` of several texts, the word lexicon matched for all at once
+        (:meth:`kg.lexicon.Lexicon.fields_many`: faster than text by text)."""
+        return self._lexicon_morphs(folded_texts, batched=True)
+
+    def _lexicon_morphs(self, folded_texts: list[list[str]], *, batched: bool) -> list[list[int]]:
         if self._lexicon is None and self.lexicon:
             from kg.lexicon import load_lexicon
 
             self._lexicon = load_lexicon(resolve_segmenter(self.lexicon))
         # a character NFKC folds into several (㈱) stays one position and matches no word
-        text = "".join(f if len(f) == 1 else "\0" for f in folded_chars)
-        feats = self._lexicon.features(text) if self.lexicon else [""] * len(text)
+        texts = ["".join(f if len(f) == 1 else "\0" for f in chars) for chars in folded_texts]
         if self.uses_names:
-            from kg.lexicon import NAMES_KEY
+            return [self._morph_ids(self._with_names(text)) for text in texts]
+        if not self.lexicon:
+            return [[0] * len(text) for text in texts]
+        found = self._lexicon.fields_many(texts) if batched else [self._lexicon.fields(t) for t in texts]
+        from kg.lexicon import feature_string
 
-            names = self._names_lexicon().features(text, NAMES_KEY)
-            feats = [f"{a}|{b}" if a and b else a or b for a, b in zip(feats, names)]
+        cache, add = self._field_morphs, self.vocab.morphology.add
+        out = []
+        for fields in found:
+            ids = []
+            for value in (fields.tolist() if batched else fields):
+                morph = cache.get(value)
+                if morph is None:
+                    morph = cache[value] = add(feature_string(value)) if value else 0
+                ids.append(morph)
+            out.append(ids)
+        return out
+
+    def _with_names(self, text: str) -> list[str]:
+        """The word lexicon's and the names lexicon's feature strings of each character."""
+        from kg.lexicon import NAMES_KEY
+
+        feats = self._lexicon.features(text) if self.lexicon else [""] * len(text)
+        names = self._names_lexicon().features(text, NAMES_KEY)
+        return [f"{a}|{b}" if a and b else a or b for a, b in zip(feats, names)]
+
+    def _morph_ids(self, feats: list[str]) -> list[int]:
         morphs, add = self._morphs, self.vocab.morphology.add
         ids = []
         for feat in feats:
@@ -362,7 +393,12 @@ class PkusegCharTokenizer:
         """``text`` as the model reads it, following annotation ``convention`` (one of
         ``conventions``; ``""``: kg's own) whatever the tokenizer's own setting.  ``segmented``:
         the segmenter's words for ``text`` when already known (:meth:`pipe`)."""
-        convention = self._known(convention)
+        characters = self._characters(text, self._known(convention), segmented)
+        return self._doc(*characters, self.lexicon_features(characters[-1]))
+
+    def _characters(self, text: str, convention: str, segmented: list[str] | None):
+        """(characters, their trailing spaces, ``NORM`` ids, ``TAG`` ids, folded characters)
+        of ``text``: everything but the lexicon, which :meth:`pipe` matches a batch at a time."""
         found = self.words(text) if segmented is None else self._clean_words(segmented)
         words, spaces = get_words_and_spaces(found, text)
         chars: list[str] = []
@@ -381,9 +417,12 @@ class PkusegCharTokenizer:
             char_spaces.append(space)
             norms += [string_id(fold(word))] * n
             tags += word_tags(n, word_class(word) if self.word_classes else "", convention)
-        folded_chars = [_fold_char(ch) for ch in chars]
+        return chars, char_spaces, norms, tags, [_fold_char(ch) for ch in chars]
+
+    def _doc(self, chars, char_spaces, norms, tags, folded_chars, morphs) -> Doc:
+        """The document of :meth:`_characters`' output and the characters' ``MORPH`` ids."""
+        string_id, _ = self._string_ids()
         bigrams = [string_id(a + b) for a, b in zip(folded_chars, folded_chars[1:] + ["</s>"])]
-        morphs = self.lexicon_features(folded_chars) if self.lexicon or self.uses_names else [0] * len(chars)
         # the features in one array write, not a Token object per character and feature
         features = numpy.array([norms, tags, bigrams, morphs], dtype="uint64").T.reshape(-1, len(FEATURES))
         if not self.reverse:
@@ -407,8 +446,13 @@ class PkusegCharTokenizer:
     def pipe(self, texts, batch_size: int = SEGMENT_BATCH):
         """The documents of ``texts``, segmented in batches (:meth:`segmented`).  ``nlp.pipe``
         calls the tokenizer text by text; ``nlp.pipe(nlp.tokenizer.pipe(texts))`` batches it."""
-        for text, words in self.segmented(texts, batch_size):
-            yield self.tokenize(text, self.convention, segmented=words)
+        from spacy.util import minibatch
+
+        for batch in minibatch(self.segmented(texts, batch_size), batch_size):
+            characters = [self._characters(text, self.convention, words) for text, words in batch]
+            morphs = self.lexicon_features_many([c[-1] for c in characters])
+            for chars, char_morphs in zip(characters, morphs):
+                yield self._doc(*chars, char_morphs)
 
     # -- serialisation: only the settings; the segmenter stays in models/ --------------
 

@@ -144,3 +144,27 @@ def test_a_name_mostly_printed_as_a_common_word_is_left_out_with_min_share():
     assert "民生" not in kept  # annotated once, printed three times
     # 包头 inside the annotated 包头市 is part of that name, not an occurrence of its own
     assert kept["包头"] == "LOC" and kept["包头市"] == "LOC"
+
+
+def test_matching_a_batch_with_numpy_finds_what_matching_text_by_text_finds(lexicon_file):
+    lexicon = Lexicon.read(lexicon_file)
+    texts = ["呼和浩特市人大常委会", "段志强的美", "", "呼", "包头市\0呼和浩特", "人大常委", "𠀀呼和浩特市美"]
+    batched = lexicon.fields_many(texts)
+    assert [f.tolist() for f in batched] == [lexicon.fields(t) for t in texts]
+    assert any(f.any() for f in batched)
+    short = Lexicon(Lexicon.read(lexicon_file).entries(), max_length=4)  # 呼和浩特市 is past the longest word
+    assert [f.tolist() for f in short.fields_many(texts)] == [short.fields(t) for t in texts]
+    assert short.fields("呼和浩特市") != lexicon.fields("呼和浩特市")
+
+
+def test_the_tokenizer_matches_its_lexicon_alike_in_batches_and_text_by_text(lexicon_file):
+    from kg.zh_tokenizer import FEATURES
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.pkuseg_chars.v1",
+                                                          "lexicon": str(lexicon_file)}}})
+    texts = ["呼和浩特市人大常委会段志强", "包头 市的美", "", "  呼和浩特\n"]
+    batched = list(nlp.tokenizer.pipe(texts, batch_size=3))
+    one_by_one = [nlp.tokenizer(t) for t in texts]
+    assert [d.to_array(FEATURES).tolist() for d in batched] == [d.to_array(FEATURES).tolist() for d in one_by_one]
+    assert [[t.morph for t in d] for d in batched] == [[t.morph for t in d] for d in one_by_one]
+    assert str(batched[0][0].morph) == "B=LOC"

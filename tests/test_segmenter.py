@@ -7,7 +7,7 @@ import pytest
 import spacy_pkuseg
 
 from kg.resources import MODELS
-from kg.segmenter import TABLES_FILE, FastPkuseg, _HashTable, load_tables, write_tables
+from kg.segmenter import TABLES_FILE, FastPkuseg, HashTable, load_tables, write_tables
 from kg.zh_tokenizer import DEFAULT_USER_DICT, read_user_words
 
 SEGMENTER = MODELS / "segmenter"
@@ -114,8 +114,8 @@ def test_hash_table_finds_every_key_and_misses_the_rest():
     rng = numpy.random.default_rng(0)
     keys = numpy.unique(rng.integers(0, 1 << 47, size=5000))
     values = numpy.arange(len(keys)) * 3
-    table = _HashTable(keys, values, missing=-7)
+    table = HashTable(keys, values, missing=-7)
     numpy.testing.assert_array_equal(table.get(keys), values)
     absent = numpy.setdiff1d(rng.integers(0, 1 << 47, size=5000), keys)
     assert (table.get(absent) == -7).all()
-    assert (_HashTable([], [], missing=-1).get(keys[:3]) == -1).all()
+    assert (HashTable([], [], missing=-1).get(keys[:3]) == -1).all()
