@@ -50,6 +50,7 @@ def resolve_segmenter(path: str) -> Path:
 #: punctuation that never sits inside a word (name-internal marks such as · and - are not here)
 _CLAUSE_PUNCTUATION = re.compile(r"""([,.;:!?，。；：！？、"“”'‘’()（）《》〈〉「」【】\[\]])""")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_WHITESPACE = re.compile(r"\s")
 
 
 def split_punctuation(word: str) -> list[str]:
@@ -100,6 +101,11 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=65536)
 def _fold_char(ch: str) -> str:
     return fold(ch)
+
+
+@lru_cache(maxsize=262144)
+def _fold_word(word: str) -> str:
+    return fold(word)
 
 
 def word_position(index: int, length: int) -> str:
@@ -400,7 +406,10 @@ class PkusegCharTokenizer:
         """(characters, their trailing spaces, ``NORM`` ids, ``TAG`` ids, folded characters)
         of ``text``: everything but the lexicon, which :meth:`pipe` matches a batch at a time."""
         found = self.words(text) if segmented is None else self._clean_words(segmented)
-        words, spaces = get_words_and_spaces(found, text)
+        if "".join(found) == text and not _WHITESPACE.search(text):  # what get_words_and_spaces gives, faster
+            words, spaces = found, [False] * len(found)
+        else:
+            words, spaces = get_words_and_spaces(found, text)
         chars: list[str] = []
         char_spaces: list[bool] = []
         norms: list[int] = []  # string ids
@@ -415,7 +424,7 @@ class PkusegCharTokenizer:
             chars += word
             char_spaces += [False] * (n - 1)
             char_spaces.append(space)
-            norms += [string_id(fold(word))] * n
+            norms += [string_id(_fold_word(word))] * n
             tags += word_tags(n, word_class(word) if self.word_classes else "", convention)
         return chars, char_spaces, norms, tags, [_fold_char(ch) for ch in chars]
 
