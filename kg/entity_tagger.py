@@ -27,7 +27,8 @@ from spacy.language import Language
 from spacy.pipeline.tagger import Tagger
 from spacy.tokens import Doc, Span
 from spacy.training import validate_examples
-from thinc.api import Config
+from spacy.util import registry
+from thinc.api import Config, Model
 
 #: the BILUO prefixes, in the order the tag names use them
 PREFIXES = ("B", "I", "L", "U")
@@ -171,6 +172,23 @@ def crf_loss(scores: list, gold: list, trans, start, end) -> tuple[float, list]:
     gradient = marginals - gold_marginals
     loss = float((log_z - gold_z).sum())
     return loss, [gradient[i, : len(s)].astype(numpy.float32) for i, s in enumerate(scores)]
+
+
+@registry.architectures("kg.EntityTaggerModel.v1")
+def entity_tagger_model(tok2vec: Model, hidden_width: int = 0, maxout_pieces: int = 2, nO: int | None = None) -> Model:
+    """spaCy's ``spacy.Tagger.v2`` (unnormalised output) with an optional hidden maxout layer
+    of ``hidden_width`` between each token's vector and its tag scores (0: none, which is
+    ``spacy.Tagger.v2`` itself)."""
+    from thinc.api import Maxout, Softmax_v2, chain, with_array, zero_init
+
+    width = tok2vec.get_dim("nO") if tok2vec.has_dim("nO") else None
+    output = Softmax_v2(nO, hidden_width or width, init_W=zero_init, normalize_outputs=False)
+    head = chain(Maxout(hidden_width, width, nP=maxout_pieces, dropout=0.0), output) if hidden_width else output
+    model = chain(tok2vec, with_array(head))
+    model.set_ref("tok2vec", tok2vec)
+    model.set_ref("softmax", output)
+    model.set_ref("output_layer", output)
+    return model
 
 
 class EntityTagger(Tagger):

@@ -97,3 +97,17 @@ def test_the_component_learns_entities_and_sets_them_on_documents():
         assert all(t.ent_iob_ in "BIO" and t.ent_iob_ for t in doc)  # every other token is outside, none missing
     scores = nlp.evaluate(examples)
     assert scores["ents_f"] == 1.0
+
+
+def test_a_hidden_layer_between_the_vectors_and_the_tags_trains_too():
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.zh.ChineseTokenizer", "segmenter": "char"}}})
+    nlp.add_pipe("kg_entity_tagger", name="ner", config={"model": {
+        "@architectures": "kg.EntityTaggerModel.v1", "hidden_width": 16,
+        "tok2vec": {"@architectures": "spacy.HashEmbedCNN.v2", "pretrained_vectors": None, "width": 32, "depth": 2,
+                    "embed_size": 500, "window_size": 1, "maxout_pieces": 2, "subword_features": False}}})
+    examples = [Example.from_dict(nlp.make_doc(text), {"entities": ents}) for text, ents in TRAIN]
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(80):
+        nlp.update(examples, sgd=optimizer)
+    assert nlp.evaluate(examples)["ents_f"] == 1.0
+    assert nlp.get_pipe("ner").model.get_ref("output_layer").get_dim("nI") == 16
