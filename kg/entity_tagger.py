@@ -195,11 +195,21 @@ class EntityTagger(Tagger):
     """Named entities as BILUO tags (see the module docstring); a spaCy ``Tagger`` whose
     tags are entity boundaries, with a CRF loss and constrained Viterbi decoding."""
 
-    def _constraints(self):
-        if getattr(self, "_cached_for", None) != self.labels:
-            self._transitions = transition_scores(list(self.labels))
-            self._cached_for = self.labels
-        return self._transitions
+    def _tables(self) -> dict:
+        """What decoding and the loss need of the tags, computed once for the current labels:
+        the transition scores (:func:`transition_scores`), whether each tag opens or closes an
+        entity, and each tag's entity label as a string id."""
+        if getattr(self, "_tables_for", None) != self.labels:
+            prefixes = [name[0] for name in self.labels]
+            self._cached_tables = {
+                "transitions": transition_scores(list(self.labels)),
+                "opens": numpy.array([p in "BU" for p in prefixes]),
+                "closes": numpy.array([p in "LU" for p in prefixes]),
+                "label_ids": numpy.array([self.vocab.strings.add(name[2:]) if name != "O" else 0
+                                          for name in self.labels], dtype=numpy.uint64),
+            }
+            self._tables_for = self.labels
+        return self._cached_tables
 
     def predict(self, docs):
         """The best valid tag ids of each document."""
@@ -207,7 +217,7 @@ class EntityTagger(Tagger):
         if not any(len(doc) for doc in docs):
             return [numpy.zeros((len(doc),), dtype=numpy.intp) for doc in docs]
         scores = [self.model.ops.to_numpy(s) for s in self.model.predict(docs)]
-        trans, start, end = self._constraints()
+        trans, start, end = self._tables()["transitions"]
         paths = [numpy.zeros((0,), dtype=numpy.intp) for _ in docs]
         filled = [i for i in range(len(docs)) if len(scores[i])]
         for i, path in zip(filled, viterbi([scores[i] for i in filled], trans, start, end)):
@@ -218,7 +228,8 @@ class EntityTagger(Tagger):
         """Set each document's ``ents`` from its tags (every other token outside)."""
         if isinstance(docs, Doc):
             docs = [docs]
-        opens, closes, label_ids = self._tag_tables()
+        tables = self._tables()
+        opens, closes, label_ids = tables["opens"], tables["closes"], tables["label_ids"]
         for doc, tags in zip(docs, batch_tag_ids):
             tags = numpy.asarray(tags)
             begins = numpy.flatnonzero(opens[tags])
@@ -227,28 +238,12 @@ class EntityTagger(Tagger):
             doc.set_ents([Span(doc, b, e, label=lab) for b, e, lab in zip(begins.tolist(), ends.tolist(), labels)],
                          default="outside")
 
-    def _tag_tables(self):
-        """(tag opens an entity, tag closes one, the entity label's string id) for each tag id."""
-        if getattr(self, "_tables_for", None) != self.labels:
-            prefixes = [name[0] for name in self.labels]
-            self._tables = (
-                numpy.array([p in "BU" for p in prefixes]),
-                numpy.array([p in "LU" for p in prefixes]),
-                numpy.array([self.vocab.strings.add(name[2:]) if name != "O" else 0 for name in self.labels],
-                            dtype=numpy.uint64),
-            )
-            self._tables_for = self.labels
-        return self._tables
-
     def get_loss(self, examples, scores):
         """The CRF loss and its gradient (see :func:`crf_loss`)."""
         validate_examples(examples, "EntityTagger.get_loss")
-        index = {name: i for i, name in enumerate(self.labels)}
-        gold = []
-        for eg in examples:
-            tags = eg.get_aligned_ner()
-            gold.append(numpy.array([index.get(t, -1) if t not in (None, "", "-") else -1 for t in tags]))
-        trans, start, end = self._constraints()
+        index = {name: i for i, name in enumerate(self.labels)}  # None, "" and "-" (unknown): -1
+        gold = [numpy.array([index.get(t, -1) for t in eg.get_aligned_ner()]) for eg in examples]
+        trans, start, end = self._tables()["transitions"]
         log_probs = [numpy.log(numpy.maximum(self.model.ops.to_numpy(s), 1e-30)) for s in scores]
         loss, gradient = crf_loss(log_probs, gold, trans, start, end)
         return loss, [self.model.ops.asarray(g) for g in gradient]
