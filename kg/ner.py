@@ -225,6 +225,8 @@ REGION_PREFIXES = ("自治区",)
 def _names_organisation(text: str, suffixes: tuple[str, ...]) -> bool:
     """A span "labelled LOC" that ends like an organisation (公安厅交通管理局, 内蒙古大学) is one.
     One-character endings other than 局/厅/署/办/院 are too ambiguous on their own (转运站, 派出所)."""
+    if not text.endswith(suffixes):  # most spans: one C call instead of a loop over the suffixes
+        return False
     return any(text.endswith(s) and len(text) > len(s) and (len(s) > 1 or s in "局厅署办院") for s in suffixes)
 
 
@@ -242,7 +244,7 @@ def _closes_organisation(text: str, end: int, word_len: dict[int, int], suffixes
     A one-character suffix must close a word of three or more characters, or be a word of its
     own: 宣传部 and 气象局 end organisations, 干部, 团队 and 场所 do not."""
     length = word_len.get(end)
-    if length is None:
+    if length is None or not text.endswith(suffixes, 0, end):
         return False
     for suffix in suffixes:
         if text.endswith(suffix, 0, end):
@@ -323,18 +325,28 @@ def _place_like(text: str) -> bool:
     return is_known_place(text) or (1 < len(text) <= 8 and text.endswith(COUNTY_AND_ABOVE_SUFFIXES))
 
 
+#: a ``TAG`` id -> its first letter (the B/M/E/S word position, or ``_`` of ``_SP``)
+_TAG_POSITIONS: dict[int, str] = {0: ""}
+
+
 def segmenter_word_lengths(sdoc) -> dict[int, int]:
     """Character offset where each segmenter word ends -> the word's length in characters,
-    read from the tokenizer's B/M/E/S tags."""
+    read from the tokenizer's B/M/E/S tags (as arrays: no Token objects)."""
+    from spacy.attrs import IDX, LENGTH, TAG
+
     lengths: dict[int, int] = {}
+    if not len(sdoc):
+        return lengths
+    positions, strings = _TAG_POSITIONS, sdoc.vocab.strings
     start = 0
-    for token in sdoc:
-        where = token.tag_[:1]
+    for tag, idx, length in sdoc.to_array([TAG, IDX, LENGTH]).tolist():
+        where = positions.get(tag)
+        if where is None:
+            where = positions[tag] = strings[tag][:1]
         if where in ("B", "S"):
-            start = token.idx
+            start = idx
         if where in ("E", "S"):
-            end = token.idx + len(token.text)
-            lengths[end] = end - start
+            lengths[idx + length] = idx + length - start
     return lengths
 
 
