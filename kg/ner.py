@@ -990,14 +990,16 @@ class Recognizer:
         try:
             with context.Pool(self.n_process, initializer=_start_worker, initargs=(self.model, self.rules)) as pool:
                 pending: deque = deque()  # chunks sent, oldest first; a few per worker, not the whole input
-                for chunk in chunks:
-                    pending.append((chunk, pool.apply_async(_worker_entity_spans, (_texts(chunk), self.batch_size))))
-                    if len(pending) > 2 * self.n_process:
+
+                def finished(keep: int) -> Iterator[list[Mention]]:
+                    while len(pending) > keep:
                         chunk, result = pending.popleft()
                         yield from self._mentions(chunk, result.get())
-                while pending:
-                    chunk, result = pending.popleft()
-                    yield from self._mentions(chunk, result.get())
+
+                for chunk in chunks:
+                    pending.append((chunk, pool.apply_async(_worker_entity_spans, (_texts(chunk), self.batch_size))))
+                    yield from finished(2 * self.n_process)
+                yield from finished(0)
         finally:
             _WORKER.pop("nlp", None)
 
