@@ -157,10 +157,17 @@ def log_partition(emissions: numpy.ndarray, mask: numpy.ndarray, trans, start, e
     return log_z, marginals
 
 
-def crf_loss(scores: list, gold: list, trans, start, end) -> tuple[float, list]:
+def crf_loss(scores: list, gold: list, trans, start, end, *, teacher: list | None = None,
+             weight: float = 0.0) -> tuple[float, list]:
     """Negative log-likelihood of the gold tags among valid sequences, and its gradient with
     respect to each document's scores.  ``gold``: one int array per document, -1 where the
-    tag is unknown (any tag allowed there)."""
+    tag is unknown (any tag allowed there).
+
+    With ``teacher`` (per document an ``n×K`` array of a teacher's tag marginals, or None) and
+    ``weight`` > 0, a document with a teacher scores ``(1 - weight)`` times that loss plus
+    ``weight`` times the cross-entropy of the model's sequence distribution against the
+    teacher's marginals (``log Z - Σ q·s``): the gradient's target becomes the mix of the
+    gold's marginals and the teacher's (distillation, see :mod:`kg.distill`)."""
     emissions, mask = _padded(scores, numpy.float64)
     known = numpy.full(mask.shape, -1)
     for i, g in enumerate(gold):
@@ -170,8 +177,17 @@ def crf_loss(scores: list, gold: list, trans, start, end) -> tuple[float, list]:
     log_z, marginals = log_partition(emissions, mask, trans, start, end)
     gold_z, gold_marginals = log_partition(emissions + numpy.where(allowed, 0.0, FORBIDDEN), mask, trans, start, end)
     gradient = marginals - gold_marginals
-    loss = float((log_z - gold_z).sum())
-    return loss, [gradient[i, : len(s)].astype(numpy.float32) for i, s in enumerate(scores)]
+    losses = log_z - gold_z
+    if teacher is not None and weight > 0:
+        for i, q in enumerate(teacher):
+            if q is None:
+                continue
+            n = len(scores[i])
+            q = numpy.asarray(q, dtype=numpy.float64)
+            soft_loss = log_z[i] - float((q * emissions[i, :n]).sum())
+            losses[i] = (1 - weight) * losses[i] + weight * soft_loss
+            gradient[i, :n] = marginals[i, :n] - ((1 - weight) * gold_marginals[i, :n] + weight * q)
+    return float(losses.sum()), [gradient[i, : len(s)].astype(numpy.float32) for i, s in enumerate(scores)]
 
 
 @registry.architectures("kg.EntityTaggerModel.v1")
@@ -194,6 +210,9 @@ def entity_tagger_model(tok2vec: Model, hidden_width: int = 0, maxout_pieces: in
 class EntityTagger(Tagger):
     """Named entities as BILUO tags (see the module docstring); a spaCy ``Tagger`` whose
     tags are entity boundaries, with a CRF loss and constrained Viterbi decoding."""
+
+    #: share of the training loss taken from teacher distributions (:mod:`kg.distill`)
+    distill_weight = 0.0
 
     def _tables(self) -> dict:
         """What decoding and the loss need of the tags, computed once for the current labels:
@@ -239,14 +258,31 @@ class EntityTagger(Tagger):
                          default="outside")
 
     def get_loss(self, examples, scores):
-        """The CRF loss and its gradient (see :func:`crf_loss`)."""
+        """The CRF loss and its gradient (see :func:`crf_loss`); with ``distill_weight``, mixed
+        with the cross-entropy against the teacher distributions the training documents carry
+        (:mod:`kg.distill`)."""
         validate_examples(examples, "EntityTagger.get_loss")
         index = {name: i for i, name in enumerate(self.labels)}  # None, "" and "-" (unknown): -1
         gold = [numpy.array([index.get(t, -1) for t in eg.get_aligned_ner()]) for eg in examples]
         trans, start, end = self._tables()["transitions"]
         log_probs = [numpy.log(numpy.maximum(self.model.ops.to_numpy(s), 1e-30)) for s in scores]
-        loss, gradient = crf_loss(log_probs, gold, trans, start, end)
+        teacher = None
+        if self.distill_weight:
+            teacher = [self._teacher_of(eg) for eg in examples]
+        loss, gradient = crf_loss(log_probs, gold, trans, start, end, teacher=teacher, weight=self.distill_weight)
         return loss, [self.model.ops.asarray(g) for g in gradient]
+
+    def _teacher_of(self, example):
+        """The teacher tag marginals an example's reference document carries, or None."""
+        from kg.distill import TEACHER_KEY
+
+        carried = example.reference.user_data.get(TEACHER_KEY)
+        if carried is None:
+            return None
+        labels, marginals = carried
+        if tuple(labels) != tuple(self.labels):
+            raise ValueError(f"the teacher's tags {labels} are not this component's {self.labels}")
+        return marginals
 
     def initialize(self, get_examples, *, nlp=None, labels=None):
         """Tags from the examples' entity labels (or ``labels``), then the model's shapes."""
@@ -263,9 +299,15 @@ class EntityTagger(Tagger):
 @Language.factory(
     "kg_entity_tagger",
     assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
-    default_config={"model": DEFAULT_MODEL, "scorer": {"@scorers": "spacy.ner_scorer.v1"}},
+    default_config={"model": DEFAULT_MODEL, "scorer": {"@scorers": "spacy.ner_scorer.v1"}, "distill_weight": 0.0},
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
-def make_entity_tagger(nlp: Language, name: str, model, scorer):
-    """spaCy factory: ``[components.ner] factory = "kg_entity_tagger"``."""
-    return EntityTagger(nlp.vocab, model, name, scorer=scorer)
+def make_entity_tagger(nlp: Language, name: str, model, scorer, distill_weight: float):
+    """spaCy factory: ``[components.ner] factory = "kg_entity_tagger"``; ``distill_weight``
+    (0 to 1) is the share of the training loss taken from teacher distributions
+    (:mod:`kg.distill`; 0: the gold tags alone)."""
+    if not 0.0 <= distill_weight <= 1.0:
+        raise ValueError(f"distill_weight must be between 0 and 1, not {distill_weight}")
+    tagger = EntityTagger(nlp.vocab, model, name, scorer=scorer)
+    tagger.distill_weight = distill_weight
+    return tagger

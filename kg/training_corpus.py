@@ -19,6 +19,8 @@ import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
+from kg.errors import CorpusError
+
 import kg.encoders  # noqa: F401  (registers kg.MaxoutWindowBiLSTMEncoder.v1)
 import kg.entity_tagger  # noqa: F401  (registers the kg_entity_tagger component)
 import kg.vectors  # noqa: F401  (registers kg.MultiHashEmbed.v1)
@@ -40,24 +42,44 @@ def predicted_doc(reference: Doc) -> Doc:
     return doc
 
 
-def read_examples(path: Path, vocab, *, limit: int = 0, reverse: bool = False):
+def read_examples(path: Path, vocab, *, limit: int = 0, reverse: bool = False, teacher: Path | None = None):
     """Yield :class:`Example` objects from a featured DocBin (right to left with ``reverse``,
-    for a pipeline whose tokenizer reverses: :func:`kg.zh_tokenizer.reverse_doc`)."""
-    for i, reference in enumerate(DocBin().from_disk(path).get_docs(vocab)):
-        if limit and i >= limit:
+    for a pipeline whose tokenizer reverses: :func:`kg.zh_tokenizer.reverse_doc`).  With
+    ``teacher`` (a file :func:`kg.distill.teacher_marginals` wrote for this DocBin), each
+    reference document carries its teacher tag distribution in ``user_data``."""
+    from kg.distill import TEACHER_KEY, load_teacher
+
+    marginals = offsets = labels = None
+    if teacher is not None:
+        if reverse:
+            raise CorpusError(f"{teacher}: teacher distributions are for left-to-right pipelines")
+        marginals, offsets, labels = load_teacher(Path(teacher))
+        labels = tuple(labels)
+    count = 0
+    for reference in DocBin().from_disk(path).get_docs(vocab):
+        if limit and count >= limit:
             break
+        if marginals is not None:
+            if count + 1 >= len(offsets) or offsets[count + 1] - offsets[count] != len(reference):
+                raise CorpusError(f"{teacher}: its document {count} does not match {path} (distributions "
+                                  "written for another DocBin?)")
+            reference.user_data[TEACHER_KEY] = (labels, marginals[offsets[count]:offsets[count + 1]])
         if reverse:
             reference = reverse_doc(reference)
+        count += 1
         yield Example(predicted_doc(reference), reference)
+    if marginals is not None and not limit and count + 1 != len(offsets):
+        raise CorpusError(f"{teacher}: it has {len(offsets) - 1} documents, {path} has {count}")
 
 
 @spacy.registry.readers("kg.featured_corpus.v1")
-def featured_corpus(path: Path, limit: int = 0, reverse: bool = False):
-    """spaCy registry entry: ``[corpora.train] @readers = "kg.featured_corpus.v1"``."""
+def featured_corpus(path: Path, limit: int = 0, reverse: bool = False, teacher: Path | None = None):
+    """spaCy registry entry: ``[corpora.train] @readers = "kg.featured_corpus.v1"``; ``teacher``:
+    the DocBin's teacher distributions (:mod:`kg.distill`), for a distilled training run."""
     if path is None:
         raise ValueError("kg.featured_corpus.v1 needs a path to a featured DocBin")
 
     def read(nlp):
-        return read_examples(Path(path), nlp.vocab, limit=limit, reverse=reverse)
+        return read_examples(Path(path), nlp.vocab, limit=limit, reverse=reverse, teacher=teacher)
 
     return read

@@ -111,3 +111,78 @@ def test_a_hidden_layer_between_the_vectors_and_the_tags_trains_too():
         nlp.update(examples, sgd=optimizer)
     assert nlp.evaluate(examples)["ents_f"] == 1.0
     assert nlp.get_pipe("ner").model.get_ref("output_layer").get_dim("nI") == 16
+
+
+def test_distillation_mixes_the_gold_loss_with_cross_entropy_against_the_teacher():
+    scores = [s.astype(numpy.float64) for s in scores_of([2, 3, 4], seed=2)]
+    gold = [numpy.array([1, 3]), numpy.array([0, 4, -1]), numpy.array([4, 0, 1, 3])]
+    rng = numpy.random.default_rng(3)
+    teacher = [None, rng.dirichlet(numpy.ones(len(NAMES)), size=3), rng.dirichlet(numpy.ones(len(NAMES)), size=4)]
+    weight = 0.3
+
+    def loss_of(scores):
+        total = 0.0
+        for s, g, q in zip(scores, gold, teacher):
+            seqs = list(valid_sequences(len(s)))
+            value = [float(s[numpy.arange(len(p)), p].sum()) for p in seqs]
+            fits = [v for v, p in zip(value, seqs) if all(t < 0 or t == u for t, u in zip(g, p))]
+            nll = numpy.logaddexp.reduce(value) - numpy.logaddexp.reduce(fits)
+            if q is None:
+                total += nll
+            else:  # cross-entropy of the sequence distribution against the teacher's marginals
+                total += (1 - weight) * nll + weight * (numpy.logaddexp.reduce(value) - float((q * s).sum()))
+        return total
+
+    plain, _ = crf_loss(scores, gold, TRANS, START, END)
+    unweighted, _ = crf_loss(scores, gold, TRANS, START, END, teacher=teacher, weight=0.0)
+    assert unweighted == pytest.approx(plain)
+    loss, gradient = crf_loss(scores, gold, TRANS, START, END, teacher=teacher, weight=weight)
+    assert loss == pytest.approx(loss_of(scores), rel=1e-6)
+    for doc, position, tag in [(0, 1, 3), (1, 0, 0), (1, 2, 2), (2, 3, 4), (2, 1, 1)]:
+        up = [s.copy() for s in scores]
+        down = [s.copy() for s in scores]
+        up[doc][position, tag] += 1e-4
+        down[doc][position, tag] -= 1e-4
+        assert gradient[doc][position, tag] == pytest.approx((loss_of(up) - loss_of(down)) / 2e-4, abs=1e-4)
+
+
+def test_a_student_learns_from_its_teacher_what_the_gold_leaves_out(tmp_path):
+    """The gold of the last sentence misses 王五; a teacher's distribution (weight 1) teaches it."""
+    from spacy.tokens import DocBin
+
+    from kg.distill import TEACHER_KEY, load_teacher
+    from kg.training_corpus import read_examples
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.zh.ChineseTokenizer", "segmenter": "char"}}})
+    nlp.add_pipe("kg_entity_tagger", name="ner", config={"distill_weight": 1.0, "model": {
+        "@architectures": "spacy.Tagger.v2", "normalize": False,
+        "tok2vec": {"@architectures": "spacy.HashEmbedCNN.v2", "pretrained_vectors": None, "width": 32, "depth": 2,
+                    "embed_size": 500, "window_size": 1, "maxout_pieces": 2, "subword_features": False}}})
+    data = TRAIN + [("王五在包头市。", [(3, 6, "LOC")])]
+    docbin = DocBin(attrs=["ENT_IOB", "ENT_TYPE"])
+    for text, ents in data:
+        doc = nlp.make_doc(text)
+        doc.ents = [doc.char_span(s, e, label=label) for s, e, label in ents]
+        docbin.add(doc)
+    docbin.to_disk(tmp_path / "train.spacy")
+    names = tag_names(["LOC", "ORG", "PER"])
+    wanted = data[:3] + [("王五在包头市。", [(0, 2, "PER"), (3, 6, "LOC")])]
+    rows = []
+    for text, ents in wanted:  # a confident teacher: the wanted tags, one-hot
+        tags = ["O"] * len(text)
+        for s, e, label in ents:
+            tags[s:e] = [f"I-{label}"] * (e - s)
+            tags[s], tags[e - 1] = f"B-{label}", f"L-{label}"
+        rows += [numpy.eye(len(names))[names.index(t)] for t in tags]
+    offsets = numpy.cumsum([0] + [len(t) for t, _ in wanted])
+    numpy.savez(tmp_path / "teacher.npz", marginals=numpy.array(rows, dtype=numpy.float16), offsets=offsets,
+                labels=numpy.array(names))
+    assert load_teacher(tmp_path / "teacher.npz")[2] == names
+    examples = list(read_examples(tmp_path / "train.spacy", nlp.vocab, teacher=tmp_path / "teacher.npz"))
+    assert examples[3].reference.user_data[TEACHER_KEY][1].shape == (7, len(names))
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(80):
+        nlp.update(examples, sgd=optimizer)
+    doc = nlp("王五在包头市。")
+    assert [(e.text, e.label_) for e in doc.ents] == [("王五", "PER"), ("包头市", "LOC")]
+
