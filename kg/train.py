@@ -44,8 +44,14 @@ HARMONISED = ("pd",)
 #: msra,cluener`` adds CLUENER2020's dev set, held out of training (kg's own convention); tried,
 #: not shipped (models/README.md)
 DEV_SOURCES = ("msra",)
+#: marks a ``spacy train`` output folder whose run finished (a teacher to reuse)
+TRAINED_MARK = "kg-trained"
 #: steps of NER stage 1 behind the shipped model (see models/README.md)
 STAGE1_STEPS = 8_000
+#: seeds of the teachers a distilled NER learns from (a config whose ``[components.ner]
+#: distill_weight`` is above 0): each is the config's recipe, undistilled, at that seed; their
+#: averaged tag scores are the student's teacher (kg/distill.py, models/README.md)
+TEACHER_SEEDS = (0, 1)
 #: how the NER's static vectors are learned when its config names ``vectors_attr`` (kg/vectors.py)
 VECTORS = {"attr": "LEMMA", "dim": 64, "window": 5, "min_count": 3, "max_rows": 100_000, "epochs": 5}
 
@@ -391,6 +397,31 @@ def _spacy_train(config: Path, output: Path, train_file: Path, dev_file: Path, s
     return output
 
 
+def distill_weight(config: Path, overrides: dict[str, str] | None = None) -> float:
+    """The share of the NER config's (with ``overrides``) training loss taken from teacher
+    distributions (``[components.ner] distill_weight``; 0 when it names none)."""
+    from spacy import util
+
+    component = util.load_config(config, overrides=dict(overrides or {}), interpolate=False)["components"]["ner"]
+    return float(component.get("distill_weight", 0.0) or 0.0)
+
+
+def train_teachers(config: Path, work: Path, train_file: Path, dev_file: Path, segmenter: Path,
+                   overrides: dict[str, str], *, seeds: tuple[int, ...] = TEACHER_SEEDS) -> list[Path]:
+    """Train the teachers of a distilled NER: ``config``'s recipe without distillation, once per
+    seed, each kept at its best dev checkpoint.  A teacher a finished earlier run left in
+    ``work`` is reused (re-running ``kg train ner`` resumes)."""
+    teachers = []
+    for seed in seeds:
+        output = work / f"teacher-{seed}" / "output"
+        if not (output / TRAINED_MARK).exists():
+            _spacy_train(config, output, train_file, dev_file, segmenter,
+                         {**overrides, "system.seed": str(seed), "components.ner.distill_weight": "0"})
+            (output / TRAINED_MARK).write_text("trained\n")
+        teachers.append(output / "model-best")
+    return teachers
+
+
 def _vectors_attr(config: Path, overrides: dict[str, str]) -> str | None:
     """The attribute the NER config (with ``overrides``) keys static vectors on, if it reads any
     (``kg.MultiHashEmbed.v1``'s ``vectors_attr``)."""
@@ -412,6 +443,7 @@ def train_ner(
     harmonise: tuple[str, ...] = HARMONISED,
     dev_sources: tuple[str, ...] = DEV_SOURCES,
     names_min_share: float | None = None,
+    teachers: tuple[Path, ...] = (),
 ) -> Path:
     """Train the NER pipeline in two ``spacy train`` stages and copy the result to ``out``.
 
@@ -422,6 +454,11 @@ def train_ner(
     (``configs/ner-finetune.cfg``) continues from stage 1's last model on ``finetune_sources``
     only (e.g. MSRA: one consistent annotation convention; better on MSRA test, worse on
     modern pages — see models/README.md).
+
+    A config with ``[components.ner] distill_weight`` above 0 trains a student: first its
+    teachers (:func:`train_teachers`, or the trained models ``teachers`` names), then their
+    averaged tag distributions over the training data (:func:`kg.distill.teacher_marginals`),
+    which stage 1 reads as ``paths.teacher``.
     """
     if not (segmenter / "features.msgpack").exists():
         raise CorpusError(f"{segmenter}: no segmenter; run `kg train segmenter` first")
@@ -442,8 +479,16 @@ def train_ner(
         overrides["paths.vectors"] = str(vectors)
     if os.environ.get("KG_PREPARE_ONLY"):
         return work
-    stage1 = _spacy_train(config, work / "stage1" / "output", train_file, dev_file, segmenter,
-                          {"training.max_steps": str(stage1_steps), **overrides})
+    overrides = {"training.max_steps": str(stage1_steps), **overrides}
+    if distill_weight(config, overrides) > 0 and "paths.teacher" not in overrides:
+        from kg.distill import teacher_marginals
+
+        teacher_file = work / "teacher.npz"
+        if not teacher_file.exists():
+            trained = list(teachers) or train_teachers(config, work, train_file, dev_file, segmenter, overrides)
+            teacher_marginals(train_file, trained, teacher_file)
+        overrides["paths.teacher"] = str(teacher_file)
+    stage1 = _spacy_train(config, work / "stage1" / "output", train_file, dev_file, segmenter, overrides)
     result = stage1 / "model-best"
     if finetune_sources:
         train2, dev2 = prepare_ner_data(corpora_dir, work / "stage2", sources=finetune_sources, segmenter=segmenter,
@@ -501,6 +546,9 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
                         help="with a config that embeds NAMES: keep a training name in the names lexicon when it is "
                              "annotated in at least this share of its occurrences (default kg.lexicon.NAME_MIN_SHARE; "
                              "0 keeps every name)")
+    parser.add_argument("--teachers", default="",
+                        help="with a distilling config: comma-separated trained NER models to learn from instead of "
+                             "training the teachers first")
     parser.add_argument("--iterations", type=int, default=6)
     parser.add_argument("--attr", default=VECTORS["attr"], help="vectors: the token attribute to key them on (LEMMA or NORM)")
     args = parser.parse_args(argv)
@@ -518,7 +566,8 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
         train_ner(args.corpora, args.out or MODELS / "ner", work_dir=args.work, sources=tuple(args.sources.split(",")),
                   finetune_sources=tuple(x for x in args.finetune.split(",") if x), overrides=overrides,
                   config=args.config, harmonise=tuple(x for x in args.harmonise.split(",") if x),
-                  dev_sources=tuple(x for x in args.dev.split(",") if x), names_min_share=args.names_min_share)
+                  dev_sources=tuple(x for x in args.dev.split(",") if x), names_min_share=args.names_min_share,
+                  teachers=tuple(Path(x) for x in args.teachers.split(",") if x))
     return 0
 
 

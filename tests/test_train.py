@@ -1,6 +1,8 @@
 """Training recipe: the shipped NER is what `kg train ner` with configs/ner.cfg builds."""
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from spacy.util import load_config
 
@@ -55,3 +57,25 @@ def test_shipped_model_has_a_names_lexicon_exactly_when_its_config_embeds_one():
         return
     assert tokenizer.uses_names and len(tokenizer.names.entries()) > 30_000
     assert any(part.startswith("NB=") for part in str(tokenizer("中国人民银行")[-1].morph).split("|"))
+
+
+def test_the_distill_weight_is_read_from_the_config_and_its_overrides():
+    from kg.train import distill_weight
+
+    config = CONFIGS / "ner.cfg"
+    assert distill_weight(config) == float(load_config(config)["components"]["ner"].get("distill_weight", 0.0))
+    assert distill_weight(config, {"components.ner.distill_weight": "0"}) == 0.0
+    assert distill_weight(config, {"components.ner.distill_weight": "0.25"}) == 0.25
+
+
+def test_finished_teachers_are_reused_and_unfinished_ones_trained_again(tmp_path):
+    from kg.train import TEACHER_SEEDS, TRAINED_MARK, train_teachers
+
+    for seed in TEACHER_SEEDS:
+        (tmp_path / f"teacher-{seed}" / "output").mkdir(parents=True)
+        (tmp_path / f"teacher-{seed}" / "output" / TRAINED_MARK).write_text("trained\n")
+    args = (CONFIGS / "ner.cfg", tmp_path, tmp_path / "train.spacy", tmp_path / "dev.spacy", MODELS / "segmenter", {})
+    assert train_teachers(*args) == [tmp_path / f"teacher-{seed}" / "output" / "model-best" for seed in TEACHER_SEEDS]
+    (tmp_path / f"teacher-{TEACHER_SEEDS[-1]}" / "output" / TRAINED_MARK).unlink()
+    with pytest.raises(subprocess.CalledProcessError):  # trains that one again: spaCy fails on the missing file
+        train_teachers(*args)
