@@ -382,8 +382,8 @@ def embeds_names(config: Path, overrides: dict[str, str] | None = None) -> bool:
     return NAMES_ATTR in _embed_settings(config, overrides).get("attrs", [])
 
 
-def _spacy_train(config: Path, output: Path, train_file: Path, dev_file: Path, segmenter: Path,
-                 overrides: dict[str, str]) -> Path:
+def _spacy_train_args(config: Path, output: Path, train_file: Path, dev_file: Path, segmenter: Path,
+                      overrides: dict[str, str]) -> list[str]:
     args = [
         sys.executable, "-m", "spacy", "train", str(config), "--output", str(output),
         "--paths.train", str(train_file), "--paths.dev", str(dev_file),
@@ -392,6 +392,12 @@ def _spacy_train(config: Path, output: Path, train_file: Path, dev_file: Path, s
     ]
     for key, value in overrides.items():
         args += [f"--{key}", str(value)]
+    return args
+
+
+def _spacy_train(config: Path, output: Path, train_file: Path, dev_file: Path, segmenter: Path,
+                 overrides: dict[str, str]) -> Path:
+    args = _spacy_train_args(config, output, train_file, dev_file, segmenter, overrides)
     log.info("running %s", " ".join(args))
     subprocess.run(args, check=True)
     return output
@@ -409,17 +415,27 @@ def distill_weight(config: Path, overrides: dict[str, str] | None = None) -> flo
 def train_teachers(config: Path, work: Path, train_file: Path, dev_file: Path, segmenter: Path,
                    overrides: dict[str, str], *, seeds: tuple[int, ...] = TEACHER_SEEDS) -> list[Path]:
     """Train the teachers of a distilled NER: ``config``'s recipe without distillation, once per
-    seed, each kept at its best dev checkpoint.  A teacher a finished earlier run left in
-    ``work`` is reused (re-running ``kg train ner`` resumes)."""
-    teachers = []
-    for seed in seeds:
-        output = work / f"teacher-{seed}" / "output"
-        if not (output / TRAINED_MARK).exists():
-            _spacy_train(config, output, train_file, dev_file, segmenter,
-                         {**overrides, "system.seed": str(seed), "components.ner.distill_weight": "0"})
-            (output / TRAINED_MARK).write_text("trained\n")
-        teachers.append(output / "model-best")
-    return teachers
+    seed, each kept at its best dev checkpoint.  They run at the same time, one process each
+    (``spacy train`` uses one core), as many at once as the machine has cores.  A teacher a
+    finished earlier run left in ``work`` is reused (re-running ``kg train ner`` resumes)."""
+    outputs = {seed: work / f"teacher-{seed}" / "output" for seed in seeds}
+    todo = [seed for seed in seeds if not (outputs[seed] / TRAINED_MARK).exists()]
+    at_once = max(1, min(len(todo), os.cpu_count() or 1))
+    for first in range(0, len(todo), at_once):
+        running = []
+        for seed in todo[first:first + at_once]:
+            args = _spacy_train_args(config, outputs[seed], train_file, dev_file, segmenter,
+                                     {**overrides, "system.seed": str(seed), "components.ner.distill_weight": "0"})
+            log.info("running %s", " ".join(args))
+            running.append((seed, args, subprocess.Popen(args)))
+        finished = [(seed, args, process.wait()) for seed, args, process in running]
+        for seed, _, code in finished:
+            if code == 0:
+                (outputs[seed] / TRAINED_MARK).write_text("trained\n")
+        for _, args, code in finished:
+            if code:
+                raise subprocess.CalledProcessError(code, args)
+    return [outputs[seed] / "model-best" for seed in seeds]
 
 
 def _vectors_attr(config: Path, overrides: dict[str, str]) -> str | None:
