@@ -427,7 +427,8 @@ def train_teachers(config: Path, work: Path, train_file: Path, dev_file: Path, s
             args = _spacy_train_args(config, outputs[seed], train_file, dev_file, segmenter,
                                      {**overrides, "system.seed": str(seed), "components.ner.distill_weight": "0"})
             log.info("running %s", " ".join(args))
-            running.append((seed, args, subprocess.Popen(args)))
+            env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"} if at_once > 1 else None
+            running.append((seed, args, subprocess.Popen(args, env=env)))  # side by side: one BLAS thread each
         finished = [(seed, args, process.wait()) for seed, args, process in running]
         for seed, _, code in finished:
             if code == 0:
