@@ -30,6 +30,8 @@ from spacy.training import validate_examples
 from spacy.util import registry
 from thinc.api import Config, Model
 
+from kg.distill import TEACHER_KEY
+
 #: the BILUO prefixes, in the order the tag names use them
 PREFIXES = ("B", "I", "L", "U")
 #: the score that forbids a transition (finite, so log-sum-exp stays exact and NaN-free)
@@ -274,8 +276,6 @@ class EntityTagger(Tagger):
 
     def _teacher_of(self, example):
         """The teacher tag marginals an example's reference document carries, or None."""
-        from kg.distill import TEACHER_KEY
-
         carried = example.reference.user_data.get(TEACHER_KEY)
         if carried is None:
             return None

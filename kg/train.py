@@ -368,11 +368,19 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     return train_file, dev_file
 
 
-def _embed_settings(config: Path, overrides: dict[str, str] | None = None) -> dict:
-    """The NER config's (with ``overrides``) ``[components.tok2vec.model.embed]`` section."""
+def _config_section(config: Path, overrides: dict[str, str] | None, *keys: str) -> dict:
+    """A section of the NER config (with ``overrides``), uninterpolated: ``keys`` is its path."""
     from spacy import util
 
-    return util.load_config(config, overrides=dict(overrides or {}), interpolate=False)["components"]["tok2vec"]["model"]["embed"]
+    section = util.load_config(config, overrides=dict(overrides or {}), interpolate=False)
+    for key in keys:
+        section = section[key]
+    return section
+
+
+def _embed_settings(config: Path, overrides: dict[str, str] | None = None) -> dict:
+    """The NER config's (with ``overrides``) ``[components.tok2vec.model.embed]`` section."""
+    return _config_section(config, overrides, "components", "tok2vec", "model", "embed")
 
 
 def embeds_names(config: Path, overrides: dict[str, str] | None = None) -> bool:
@@ -406,10 +414,7 @@ def _spacy_train(config: Path, output: Path, train_file: Path, dev_file: Path, s
 def distill_weight(config: Path, overrides: dict[str, str] | None = None) -> float:
     """The share of the NER config's (with ``overrides``) training loss taken from teacher
     distributions (``[components.ner] distill_weight``; 0 when it names none)."""
-    from spacy import util
-
-    component = util.load_config(config, overrides=dict(overrides or {}), interpolate=False)["components"]["ner"]
-    return float(component.get("distill_weight", 0.0) or 0.0)
+    return float(_config_section(config, overrides, "components", "ner").get("distill_weight", 0.0) or 0.0)
 
 
 def train_teachers(config: Path, work: Path, train_file: Path, dev_file: Path, segmenter: Path,

@@ -19,6 +19,7 @@ import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
+from kg.distill import TEACHER_KEY, load_teacher
 from kg.errors import CorpusError
 
 import kg.encoders  # noqa: F401  (registers kg.MaxoutWindowBiLSTMEncoder.v1)
@@ -47,8 +48,6 @@ def read_examples(path: Path, vocab, *, limit: int = 0, reverse: bool = False, t
     for a pipeline whose tokenizer reverses: :func:`kg.zh_tokenizer.reverse_doc`).  With
     ``teacher`` (a file :func:`kg.distill.teacher_marginals` wrote for this DocBin), each
     reference document carries its teacher tag distribution in ``user_data``."""
-    from kg.distill import TEACHER_KEY, load_teacher
-
     marginals = offsets = labels = None
     if teacher is not None:
         if reverse:

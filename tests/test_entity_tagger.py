@@ -46,27 +46,37 @@ def test_viterbi_finds_the_best_valid_sequence_of_every_document_in_a_batch():
         assert tuple(path.tolist()) == best
 
 
+def brute_force_nll(scores, gold) -> tuple[float, float]:
+    """(negative log-likelihood of ``gold``, -1 meaning any tag; log partition) of one document,
+    summed over every valid sequence."""
+    seqs = list(valid_sequences(len(scores)))
+    value = [float(scores[numpy.arange(len(q)), q].sum()) for q in seqs]
+    fits = [v for v, q in zip(value, seqs) if all(t < 0 or t == u for t, u in zip(gold, q))]
+    log_z = numpy.logaddexp.reduce(value)
+    return log_z - numpy.logaddexp.reduce(fits), log_z
+
+
+def assert_gradient_matches(loss, scores, gradient, points, step=1e-4):
+    """``gradient`` at each (document, position, tag) of ``points`` equals ``loss``'s central
+    finite difference."""
+    for doc, position, tag in points:
+        up = [s.copy() for s in scores]
+        down = [s.copy() for s in scores]
+        up[doc][position, tag] += step
+        down[doc][position, tag] -= step
+        assert gradient[doc][position, tag] == pytest.approx((loss(up) - loss(down)) / (2 * step), abs=1e-4)
+
+
 def test_crf_loss_and_gradient_match_brute_force():
     scores = [s.astype(numpy.float64) for s in scores_of([1, 3, 4, 2], seed=1)]
     gold = [numpy.array([0]), numpy.array([1, 2, 3]), numpy.array([4, -1, 0, 4]), numpy.array([1, 3])]  # -1: unknown
 
     def nll(scores):
-        total = 0.0
-        for s, g in zip(scores, gold):
-            seqs = list(valid_sequences(len(s)))
-            value = [float(s[numpy.arange(len(q)), q].sum()) for q in seqs]
-            fits = [v for v, q in zip(value, seqs) if all(t < 0 or t == u for t, u in zip(g, q))]
-            total += numpy.logaddexp.reduce(value) - numpy.logaddexp.reduce(fits)
-        return total
+        return sum(brute_force_nll(s, g)[0] for s, g in zip(scores, gold))
 
     loss, gradient = crf_loss(scores, gold, TRANS, START, END)
     assert loss == pytest.approx(nll(scores), rel=1e-6)
-    for doc, position, tag in [(1, 0, 1), (2, 1, 3), (2, 2, 0), (3, 1, 3), (0, 0, 4)]:
-        up = [s.copy() for s in scores]
-        down = [s.copy() for s in scores]
-        up[doc][position, tag] += 1e-4
-        down[doc][position, tag] -= 1e-4
-        assert gradient[doc][position, tag] == pytest.approx((nll(up) - nll(down)) / 2e-4, abs=1e-4)
+    assert_gradient_matches(nll, scores, gradient, [(1, 0, 1), (2, 1, 3), (2, 2, 0), (3, 1, 3), (0, 0, 4)])
 
 
 TRAIN = [
@@ -123,14 +133,11 @@ def test_distillation_mixes_the_gold_loss_with_cross_entropy_against_the_teacher
     def loss_of(scores):
         total = 0.0
         for s, g, q in zip(scores, gold, teacher):
-            seqs = list(valid_sequences(len(s)))
-            value = [float(s[numpy.arange(len(p)), p].sum()) for p in seqs]
-            fits = [v for v, p in zip(value, seqs) if all(t < 0 or t == u for t, u in zip(g, p))]
-            nll = numpy.logaddexp.reduce(value) - numpy.logaddexp.reduce(fits)
+            nll, log_z = brute_force_nll(s, g)
             if q is None:
                 total += nll
             else:  # cross-entropy of the sequence distribution against the teacher's marginals
-                total += (1 - weight) * nll + weight * (numpy.logaddexp.reduce(value) - float((q * s).sum()))
+                total += (1 - weight) * nll + weight * (log_z - float((q * s).sum()))
         return total
 
     plain, _ = crf_loss(scores, gold, TRANS, START, END)
@@ -138,12 +145,7 @@ def test_distillation_mixes_the_gold_loss_with_cross_entropy_against_the_teacher
     assert unweighted == pytest.approx(plain)
     loss, gradient = crf_loss(scores, gold, TRANS, START, END, teacher=teacher, weight=weight)
     assert loss == pytest.approx(loss_of(scores), rel=1e-6)
-    for doc, position, tag in [(0, 1, 3), (1, 0, 0), (1, 2, 2), (2, 3, 4), (2, 1, 1)]:
-        up = [s.copy() for s in scores]
-        down = [s.copy() for s in scores]
-        up[doc][position, tag] += 1e-4
-        down[doc][position, tag] -= 1e-4
-        assert gradient[doc][position, tag] == pytest.approx((loss_of(up) - loss_of(down)) / 2e-4, abs=1e-4)
+    assert_gradient_matches(loss_of, scores, gradient, [(0, 1, 3), (1, 0, 0), (1, 2, 2), (2, 3, 4), (2, 1, 1)])
 
 
 def test_a_student_learns_from_its_teacher_what_the_gold_leaves_out(tmp_path):
