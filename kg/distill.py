@@ -15,8 +15,7 @@ a featured DocBin's documents (``kg train ner`` prepares it), in its order; the 
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
+import io
 from pathlib import Path
 
 import numpy
@@ -33,7 +32,8 @@ def teacher_marginals(docbin: Path, teachers: list[Path], out: Path, *, batch_si
     float16 ``N×K``; ``offsets``, each document's first row, and the end; ``labels``, the tag
     order) for the featured DocBin ``docbin``, from the average of ``teachers``' tag scores.
     Returns the number of documents.  The teachers must share their tag set."""
-    from kg.entity_tagger import _padded, log_partition
+    from kg.entity_tagger import _padded, log_partition, transition_scores
+    from kg.export import AtomicWriter
     from kg.ner import load_pipeline
     from kg.progress import progress
     from kg.training_corpus import read_examples
@@ -42,7 +42,8 @@ def teacher_marginals(docbin: Path, teachers: list[Path], out: Path, *, batch_si
     labels = [list(nlp.get_pipe("ner").labels) for nlp in nlps]
     if any(lab != labels[0] for lab in labels):
         raise CorpusError(f"{teachers}: the teachers' tag sets differ: {labels}")
-    trans, start, end = nlps[0].get_pipe("ner")._tables()["transitions"]
+    trans, start, end = transition_scores(labels[0])
+    taggers = [(nlp.get_pipe("tok2vec"), nlp.get_pipe("ner")) for nlp in nlps]
     docs_of = [[eg.predicted for eg in read_examples(docbin, nlp.vocab)] for nlp in nlps]
     n_docs = len(docs_of[0])
     lengths = numpy.array([len(d) for d in docs_of[0]])
@@ -54,20 +55,19 @@ def teacher_marginals(docbin: Path, teachers: list[Path], out: Path, *, batch_si
         rows = [int(i) for i in order[first:first + batch_size] if lengths[i]]
         if rows:
             total = None
-            for nlp, docs in zip(nlps, docs_of):
-                batch = list(nlp.get_pipe("tok2vec").pipe([docs[i] for i in rows]))
-                scores = [numpy.asarray(nlp.get_pipe("ner").model.ops.to_numpy(s), dtype=numpy.float64)
-                          for s in nlp.get_pipe("ner").model.predict(batch)]
+            for (tok2vec, ner), docs in zip(taggers, docs_of):
+                batch = list(tok2vec.pipe([docs[i] for i in rows]))
+                scores = [numpy.asarray(ner.model.ops.to_numpy(s), dtype=numpy.float64) for s in ner.model.predict(batch)]
                 total = scores if total is None else [a + b for a, b in zip(total, scores)]
             emissions, mask = _padded([s / len(nlps) for s in total], numpy.float64)
             _, probs = log_partition(emissions, mask, trans, start, end)
             for j, i in enumerate(rows):
                 marginals[offsets[i]:offsets[i + 1]] = probs[j, : lengths[i]]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=".npz")
-    os.close(fd)
-    numpy.savez(tmp, marginals=marginals, offsets=offsets, labels=numpy.array(labels[0]))
-    os.replace(tmp, out)  # written whole or not at all
+    data = io.BytesIO()
+    numpy.savez(data, marginals=marginals, offsets=offsets, labels=numpy.array(labels[0]))
+    writer = AtomicWriter(out.parent)  # written whole or not at all
+    writer.write_bytes(out.name, data.getvalue())
+    writer.commit()
     return n_docs
 
 
