@@ -7,7 +7,8 @@ jieba.posseg (the baseline), word segmentation alone (spacy_pkuseg's decoder and
 text and batched) and kg's tokenizer (the floor under the pipeline), kg's spaCy pipeline
 (pkuseg segmenter + NER) on one process (tokenizing text by text, as ``nlp.pipe(texts)`` does,
 and in batches, as ``kg build`` does) and on ``--processes`` processes
-(``nlp.pipe(n_process=...)``), then what ``kg build`` runs (the Recognizer: pipeline + entity
+(``nlp.pipe(n_process=...)``; and on one process with the embedding layer predicting layer by
+layer, against its folded form, ``kg.vectors.folded_embedding``), then what ``kg build`` runs (the Recognizer: pipeline + entity
 rules + mentions with raw offsets) on one process and on ``--processes`` (``kg build --jobs
 N``), the ratios against the baseline, and the peak RSS of
 this process (and of the children).  A benchmark, not a test: no pass/fail.
@@ -113,6 +114,16 @@ def main() -> None:
                                                                                           batch_size=64)))
     print(f"  tokenizer batched:          {ours:10,.0f} chars/s   ({ours / base:.2f}x)   {n_ents} entities; "
           f"nlp.pipe(kg.ner.tokenized(nlp, texts)), as kg build does")
+    # the same, with the embedding layer predicting layer by layer instead of folded
+    # (kg.vectors.folded_embedding): the ratio is what the fold buys
+    import kg.vectors
+
+    kg.vectors.FOLD_PREDICTION = False
+    layered, _ = chars_per_second(chars, lambda: sum(len(doc.ents) for doc in nlp.pipe(tokenized(nlp, texts),
+                                                                                         batch_size=64)))
+    kg.vectors.FOLD_PREDICTION = True
+    print(f"  embedding not folded:       {layered:10,.0f} chars/s   ({layered / base:.2f}x)   "
+          f"folding it: {ours / layered:.2f}x")
     print(f"peak RSS so far: {rss_mb():,.0f} MB")
 
     if args.processes > 1:

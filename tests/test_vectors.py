@@ -99,3 +99,74 @@ def test_pipeline_with_keyed_vectors_predicts_the_same_after_a_reload(tmp_path):
     # the vectors matter: without them the same weights give another tensor
     reloaded.vocab.vectors = Vectors(strings=reloaded.vocab.strings, shape=(0, 4))
     assert not numpy.allclose(reloaded("包头市人民").tensor, before)
+
+
+def _embedding(attrs, rows, vectors_attr):
+    """A small initialised ``kg.MultiHashEmbed.v1`` and the pipeline whose docs it reads."""
+    nlp = featured_nlp()
+    nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings, data=numpy.random.default_rng(0).random((3, 4), dtype="float32"),
+                                keys=["包头", "头市", "人民"])
+    make = spacy.registry.architectures.get("kg.MultiHashEmbed.v1")
+    layer = make(width=8, attrs=attrs, rows=rows, vectors_attr=vectors_attr)
+    docs = [nlp(text) for text in ("包头市人民政府", "", "人民", "呼和浩特市的人民")]
+    layer.initialize(X=docs)
+    rng = numpy.random.default_rng(1)  # biases too, so that every parameter is read
+    for node in layer.walk():
+        for name in node.param_names:
+            if node.has_param(name):
+                node.set_param(name, rng.normal(size=node.get_param(name).shape).astype("float32"))
+    return layer, docs
+
+
+@pytest.mark.parametrize("attrs, rows, vectors_attr", [
+    (["ORTH", "NORM", "LEMMA", "SHAPE"], [50, 50, 50, 10], "LEMMA,NORM"),
+    (["ORTH", "LEMMA"], [50, 50], None),
+    (["ORTH", "MORPH", "NAMES"], [50, 20, 20], "LEMMA"),
+])
+def test_folded_prediction_computes_what_the_layers_compute(monkeypatch, attrs, rows, vectors_attr):
+    import kg.vectors
+
+    layer, docs = _embedding(attrs, rows, vectors_attr)
+    monkeypatch.setattr(kg.vectors, "FOLD_PREDICTION", False)
+    layered = layer.predict(docs)
+    monkeypatch.setattr(kg.vectors, "FOLD_PREDICTION", True)
+    folded = layer.predict(docs)
+    assert [len(x) for x in folded] == [len(doc) for doc in docs] == [len(x) for x in layered]
+    for a, b in zip(folded, layered):
+        numpy.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+    assert numpy.abs(numpy.concatenate(folded)).sum() > 0
+    # an unknown character gets its own rows: the fold does not reuse another batch's values
+    other = layer.predict([featured_nlp()("鄂尔多斯")])[0]
+    assert other.shape == (4, 8)
+
+
+def test_training_runs_through_the_layers_and_the_folded_pass_cannot_backpropagate(monkeypatch):
+    import kg.vectors
+
+    layer, docs = _embedding(["ORTH", "LEMMA"], [50, 50], "LEMMA")
+    output, backprop = layer.begin_update(docs)  # is_train: thinc's layers, with their gradients
+    backprop([numpy.ones_like(x) for x in output])
+    assert any(node.has_grad(name) and numpy.abs(node.get_grad(name)).sum() > 0
+               for node in layer.walk() for name in node.param_names)
+    _, folded_backprop = kg.vectors._folded_or_layered(lambda *a: None, layer, docs, False)
+    with pytest.raises(ValueError, match="predicts only"):
+        folded_backprop(None)
+
+
+def test_the_shipped_model_finds_the_same_entities_folded_or_layered(monkeypatch, seed_dir):
+    import kg.vectors
+    from kg.ner import load_pipeline, tokenized
+    from kg.pipeline import read_documents
+
+    nlp = load_pipeline()
+    docs, _ = read_documents([seed_dir], show_progress=False)
+    texts = [d.text[p.start:p.end] for d in docs for p in d.paragraphs]
+
+    def entities():
+        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents]
+                for doc in nlp.pipe(tokenized(nlp, texts), batch_size=64)]
+
+    folded = entities()
+    monkeypatch.setattr(kg.vectors, "FOLD_PREDICTION", False)
+    assert entities() == folded
+    assert sum(map(len, folded)) > 500
