@@ -116,11 +116,12 @@ def make_parser() -> argparse.ArgumentParser:
                          "knows it; the default)")
 
     tr = sub.add_parser("train", help="train the segmenter or the NER model from the corpora")
-    tr.add_argument("what", choices=["segmenter", "verbs", "lexicon", "ner", "all"],
-                    help="segmenter (pkuseg), verbs (the predicate-verb lexicon), lexicon (the NER's word lexicon, "
+    tr.add_argument("what", choices=["segmenter", "verbs", "endings", "lexicon", "ner", "all"],
+                    help="segmenter (pkuseg), verbs (the predicate-verb lexicon), endings (the characters no "
+                         "person's name ends with), lexicon (the NER's word lexicon, "
                          "from jieba's dictionary), ner (learns its static vectors, then trains two teachers and "
                          "the student distilled from them: about 2 hours on two cores; lexicon and ner need "
-                         "pip install -e '.[train]'), or all four")
+                         "pip install -e '.[train]'), or all five")
     tr.add_argument("--corpora", type=Path, default=None, metavar="DIR", help="corpora folder (default ../shared/corpora)")
     return parser
 
@@ -202,6 +203,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
         train.train_segmenter(corpora)
     if args.what in ("verbs", "all"):
         train.write_predicate_verbs(corpora)
+    if args.what in ("endings", "all"):
+        train.write_name_endings(corpora)
     if args.what in ("lexicon", "all"):
         train.train_lexicon()
     if args.what in ("ner", "all"):

@@ -212,6 +212,24 @@ def entity_lexicon(examples: Iterable[Example], *, min_tagged: int = 3, min_shar
     return lexicon
 
 
+def non_person_endings(examples: Iterable[Example], *, min_names: int = 30) -> dict[str, tuple[str, int, int]]:
+    """Characters that end at least ``min_names`` places and organisations in ``examples`` and
+    not one person, with the label they end most often and how many places and organisations
+    they end: 矿 (ORG; 43 organisations, a place, no person in MSRA, People's Daily and
+    CLUENER), 县 (LOC), 队 (ORG).  Characters common in given names (山, 江, 林, 海) end
+    people too, so they are never here."""
+    ends: dict[str, Counter] = {}
+    for text, spans in examples:
+        for _, end, label in spans:
+            ends.setdefault(text[end - 1], Counter())[label] += 1
+    table = {}
+    for char, labels in ends.items():
+        places, organisations = labels["LOC"], labels["ORG"]
+        if not labels["PER"] and places + organisations >= min_names:
+            table[char] = ("ORG" if organisations > places else "LOC", places, organisations)
+    return table
+
+
 def msra_bio(path: Path) -> Iterator[Example]:
     """Yield sentences of the MSRA NER BIO files (one ``char<TAB>tag`` per line)."""
     chars: list[str] = []

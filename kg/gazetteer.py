@@ -1,7 +1,7 @@
-"""Reference data shipped in ``models/``: places, curated aliases, the title lexicon and
-organisation-name endings.
+"""Reference data shipped in ``models/``: places, curated aliases, the title lexicon,
+organisation-name endings, predicate verbs and the characters no person's name ends with.
 
-All four are plain UTF-8 TSV/text files so users can read and extend them; this module
+All are plain UTF-8 TSV/text files so users can read and extend them; this module
 only parses them.  Missing or malformed files raise :class:`~kg.errors.ModelError`.
 """
 from __future__ import annotations
@@ -156,3 +156,16 @@ def org_suffixes(path: Path = DATA / "org_suffixes.txt") -> tuple[str, ...]:
     """Organisation-name endings (``models/org_suffixes.txt``: 有限公司, 医院, 局 …), longest first."""
     words = {fields[0] for fields in _rows(path, min_fields=1)}
     return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=None)
+def non_person_endings(path: Path = DATA / "non_person_endings.tsv") -> dict[str, str]:
+    """Characters no person's name ends with, and the label a name ending in one takes
+    (``models/non_person_endings.tsv``: 矿 ORG, 县 LOC …), counted in the training corpora by
+    ``kg train endings``."""
+    table = {}
+    for fields in _rows(path, min_fields=2):
+        if len(fields[0]) != 1 or fields[1] not in ("LOC", "ORG"):
+            raise ModelError(f"{path}: expected one character and LOC or ORG a row, got {fields[:2]}")
+        table[fields[0]] = fields[1]
+    return table

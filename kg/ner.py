@@ -19,6 +19,7 @@ from kg.errors import ModelError
 from kg.gazetteer import (
     is_known_place,
     known_organisations,
+    non_person_endings,
     org_suffixes,
     place_names,
     predicate_verbs,
@@ -521,12 +522,14 @@ def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None, te
     administrative unit (克什克腾旗) is LOC, one ending in an organisation word (…教育局) is ORG,
     a PER span followed at once by a short segmenter word ending in 旗/县/盟 (克什克 + 腾旗,
     a transliterated banner name cut by the segmenter) is LOC over both, one that opens with a
-    known place word is that place (乌兰察布市 + 南|瓜子), and one holding a space is the names
-    on either side (记者 冯雪玉 孙柳)."""
+    known place word is that place (乌兰察布市 + 南|瓜子), one holding a space is the names
+    on either side (记者 冯雪玉 孙柳), and one ending in a character that ends no person in the
+    training corpora (``models/non_person_endings.tsv``: the mine 福元铌矿) takes the label
+    names ending in it have."""
     text = sdoc.text if text is None else text
     lengths = segmenter_word_lengths(sdoc) if word_len is None else word_len
     next_word = {end - length: end for end, length in lengths.items()}
-    suffixes = org_suffixes()
+    suffixes, endings = org_suffixes(), non_person_endings()
     spans, changed = [], False
     for ent in sdoc.ents:
         span = ent
@@ -553,6 +556,8 @@ def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None, te
                     span = sdoc.char_span(ent.start_char, end, label="LOC")
         if span is None:
             span = ent
+        if span is ent and ent.label_ == "PER" and ent.text[-1] in endings:
+            span = sdoc.char_span(ent.start_char, ent.end_char, label=endings[ent.text[-1]])
         changed = changed or span is not ent
         spans.append(span)
     if changed:

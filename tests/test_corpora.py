@@ -112,3 +112,10 @@ def test_mark_unannotated_entities_longest_first_and_never_over_a_tag():
     lexicon = {"外交部": "ORG", "外交": "ORG", "北京": "LOC", "访问北": "LOC"}
     ((_, spans),) = list(corpora.mark_unannotated_entities(examples, lexicon))
     assert spans == [(0, 3, corpora.MISSING), (6, 8, "LOC")]
+
+
+def test_non_person_endings_are_characters_that_end_places_and_organisations_but_no_person():
+    examples = [("福山铁矿", [(0, 4, "ORG")])] * 3 + [("李山", [(0, 2, "PER")]), ("泰山", [(0, 2, "LOC")]) * 1] \
+        + [("和林县", [(0, 3, "LOC")])] * 2 + [("公安局", [(0, 3, "ORG")])] * 2 + [("和林县", [(0, 3, "LOC")])]
+    table = corpora.non_person_endings(examples, min_names=3)
+    assert table == {"矿": ("ORG", 0, 3), "县": ("LOC", 3, 0)}  # 山 ends a person; 局 too few

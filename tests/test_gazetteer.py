@@ -1,6 +1,8 @@
 """Gazetteer: the shipped place and organisation tables and what the segmenter and NER read from them."""
 from __future__ import annotations
 
+import pytest
+
 from kg import gazetteer
 
 
@@ -44,3 +46,30 @@ def test_predicate_verb_lexicon_is_rebuilt_from_peoples_daily(tmp_path):
     corpus.write_bytes("\r\n".join(f"19980101-01-001-{i:03d}/m  市里/s  成立/v  委员会/n" for i in range(5)).encode("gbk"))
     out = write_predicate_verbs(tmp_path / "corpora", tmp_path / "verbs.txt")
     assert gazetteer.predicate_verbs.__wrapped__(out) == frozenset({"成立"})
+
+
+def test_shipped_non_person_endings_hold_facility_and_unit_characters_not_given_names():
+    endings = gazetteer.non_person_endings()
+    assert endings["矿"] == "ORG" and endings["县"] == "LOC" and endings["队"] == "ORG"
+    assert not set("山江林海河峰") & set(endings)  # these end people's names too (孙中山, 李长江)
+
+
+def test_non_person_endings_are_rebuilt_from_the_corpora_and_a_bad_row_is_refused(tmp_path):
+    from kg.errors import ModelError
+    from kg.train import write_name_endings
+
+    root = tmp_path / "corpora"
+    (root / "msra_ner").mkdir(parents=True)
+    mine = "福\tB-ORG\n元\tI-ORG\n矿\tI-ORG\n\n"
+    person = "李\tB-PER\n山\tI-PER\n\n"
+    (root / "msra_ner" / "msra_train_bio").write_text(mine + person * 40, encoding="utf-8")
+    (root / "peoples_daily_1998").mkdir()
+    (root / "peoples_daily_1998" / "199801.txt").write_bytes(
+        "\r\n".join(f"19980101-01-001-{i:03d}/m  [福山/ns  铁矿/n]nt  在/p  泰山/ns" for i in range(40)).encode("gbk"))
+    (root / "cluener2020").mkdir()
+    (root / "cluener2020" / "train.json").write_text("", encoding="utf-8")
+    out = write_name_endings(root, tmp_path / "endings.tsv")
+    assert gazetteer.non_person_endings.__wrapped__(out) == {"矿": "ORG"}  # 山 ends 李山, a person
+    out.write_text("矿山\tORG\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="endings.tsv"):
+        gazetteer.non_person_endings.__wrapped__(out)

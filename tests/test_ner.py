@@ -652,3 +652,12 @@ def test_a_brandless_company_does_not_grow_over_what_is_not_a_brand(text, found)
     doc = doc_with(text, spans)
     complete_brandless_companies(doc)
     assert (found, "ORG") in ents(doc)
+
+
+def test_a_person_span_ending_in_a_character_no_person_ends_with_takes_that_characters_label():
+    doc = doc_with("福元铌矿位于白云鄂博。", [("福元铌矿", "PER")])  # a mine read as a person
+    relabel_misshapen_people(doc)
+    assert ents(doc) == [("福元铌矿", "ORG")]
+    doc = doc_with("李长江说。", [("李长江", "PER")])  # 江 ends people's names too
+    relabel_misshapen_people(doc)
+    assert ents(doc) == [("李长江", "PER")]
