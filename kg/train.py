@@ -487,6 +487,7 @@ def train_ner(
     dev_sources: tuple[str, ...] = DEV_SOURCES,
     names_min_share: float | None = None,
     teachers: tuple[Path, ...] = (),
+    average: bool = True,
 ) -> Path:
     """Train the NER pipeline in two ``spacy train`` stages and copy the result to ``out``.
 
@@ -502,6 +503,11 @@ def train_ner(
     teachers (:func:`train_teachers`, or the trained models ``teachers`` names), then their
     averaged tag distributions over the training data (:func:`kg.distill.teacher_marginals`),
     which stage 1 reads as ``paths.teacher``.
+
+    With ``average`` (the default), stage 1 keeps a copy of the pipeline at every evaluation
+    (``paths.checkpoints``, read by the config's ``kg.checkpoint_logger.v1``) and its result is
+    the average of the best one and the later ones that keep the dev score
+    (:func:`kg.checkpoints.average_checkpoints`) instead of the best alone.
     """
     if not (segmenter / "features.msgpack").exists():
         raise CorpusError(f"{segmenter}: no segmenter; run `kg train segmenter` first")
@@ -531,8 +537,25 @@ def train_ner(
             trained = list(teachers) or train_teachers(config, work, train_file, dev_file, segmenter, overrides)
             teacher_marginals(train_file, trained, teacher_file)
         overrides["paths.teacher"] = str(teacher_file)
+    checkpoints = work / "stage1" / "checkpoints"
+    average = average and "checkpoints" in _config_section(config, overrides, "paths")
+    if average:
+        if checkpoints.exists():
+            shutil.rmtree(checkpoints)  # another run's
+        overrides.setdefault("paths.checkpoints", str(checkpoints))
     stage1 = _spacy_train(config, work / "stage1" / "output", train_file, dev_file, segmenter, overrides)
     result = stage1 / "model-best"
+    if average:
+        from kg.checkpoints import average_checkpoints, kept_checkpoints
+
+        kept = kept_checkpoints(Path(overrides["paths.checkpoints"]))
+        if kept:
+            soup = average_checkpoints(kept, dev_file, work / "stage1" / "averaged")
+            log.info("averaged the checkpoints of steps %s: dev %.4f (alone: %s)", soup.steps, soup.score, soup.scores)
+            result = work / "stage1" / "averaged"
+        else:
+            log.warning("%s: no checkpoints kept (the config's logger is not kg.checkpoint_logger.v1?); "
+                        "shipping the best one", overrides["paths.checkpoints"])
     if finetune_sources:
         train2, dev2 = prepare_ner_data(corpora_dir, work / "stage2", sources=finetune_sources, segmenter=segmenter,
                                         config=config)
@@ -592,6 +615,9 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     parser.add_argument("--teachers", default="",
                         help="with a distilling config: comma-separated trained NER models to learn from instead of "
                              "training the teachers first")
+    parser.add_argument("--no-average", dest="average", action="store_false",
+                        help="ship stage 1's best dev checkpoint alone, not its average with the later ones that keep "
+                             "the dev score (kg/checkpoints.py)")
     parser.add_argument("--iterations", type=int, default=6)
     parser.add_argument("--attr", default=VECTORS["attr"], help="vectors: the token attribute to key them on (LEMMA or NORM)")
     args = parser.parse_args(argv)
@@ -610,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
                   finetune_sources=tuple(x for x in args.finetune.split(",") if x), overrides=overrides,
                   config=args.config, harmonise=tuple(x for x in args.harmonise.split(",") if x),
                   dev_sources=tuple(x for x in args.dev.split(",") if x), names_min_share=args.names_min_share,
-                  teachers=tuple(Path(x) for x in args.teachers.split(",") if x))
+                  teachers=tuple(Path(x) for x in args.teachers.split(",") if x), average=args.average)
     return 0
 
 

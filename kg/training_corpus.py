@@ -9,7 +9,8 @@ rebuilds the predicted side from those stored features.  The result is the same 
 would have built, without the repeated segmentation.
 
 ``spacy train --code kg/training_corpus.py`` loads this file; importing it also registers the
-tokenizer and kg's embedding architecture (kg/vectors.py).
+tokenizer, kg's embedding architecture (kg/vectors.py) and its training logger
+(kg/checkpoints.py).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from spacy.training import Example
 from kg.distill import TEACHER_KEY, load_teacher
 from kg.errors import CorpusError
 
+import kg.checkpoints  # noqa: F401  (registers kg.checkpoint_logger.v1)
 import kg.encoders  # noqa: F401  (registers kg.MaxoutWindowBiLSTMEncoder.v1)
 import kg.entity_tagger  # noqa: F401  (registers the kg_entity_tagger component)
 import kg.vectors  # noqa: F401  (registers kg.MultiHashEmbed.v1)
