@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +36,6 @@ def checkpoint_logger(checkpoints: str | None = None, progress_bar: bool = False
     console = spacy.registry.loggers.get("spacy.ConsoleLogger.v2")(progress_bar=progress_bar)
 
     def setup(nlp, stdout=None, stderr=None):
-        import sys
-
         log_step, finalize = console(nlp, stdout or sys.stdout, stderr or sys.stderr)
 
         def log_and_keep(info: dict | None) -> None:
@@ -51,16 +50,15 @@ def checkpoint_logger(checkpoints: str | None = None, progress_bar: bool = False
 
 def keep_checkpoint(saved: Path, folder: Path, step: int) -> Path:
     """Copy the pipeline ``saved`` to ``folder/step-<step>`` (whole or not at all)."""
+    from kg.export import replace_directory
+
     dest = folder / f"{STEP_PREFIX}{step}"
     staging = folder / f".{dest.name}.partial"
     if staging.exists():
         shutil.rmtree(staging)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copytree(saved, staging)
-    if dest.exists():
-        shutil.rmtree(dest)
-    staging.rename(dest)
-    return dest
+    return replace_directory(staging, dest)
 
 
 def kept_checkpoints(folder: Path) -> list[tuple[int, Path]]:
@@ -83,15 +81,19 @@ def dev_score(path: Path) -> float:
         raise ModelError(f"{path}: no dev score in meta.json ({err}); not a pipeline spacy train saved") from err
 
 
-def _weights(nlp) -> list[numpy.ndarray]:
-    """Every parameter array of every trained component of ``nlp``, in a fixed order."""
-    return [node.get_param(name) for _, component in nlp.pipeline if hasattr(component, "model")
+def _slots(nlp) -> list[tuple]:
+    """Every parameter of every trained component of ``nlp`` as ``(node, name)``, in a fixed order."""
+    return [(node, name) for _, component in nlp.pipeline if hasattr(component, "model")
             for node in component.model.walk() for name in node.param_names if node.has_param(name)]
 
 
+def _weights(nlp) -> list[numpy.ndarray]:
+    """Every parameter array of every trained component of ``nlp``, in :func:`_slots` order."""
+    return [node.get_param(name) for node, name in _slots(nlp)]
+
+
 def _set_weights(nlp, weights: list[numpy.ndarray]) -> None:
-    slots = [(node, name) for _, component in nlp.pipeline if hasattr(component, "model")
-             for node in component.model.walk() for name in node.param_names if node.has_param(name)]
+    slots = _slots(nlp)
     if len(slots) != len(weights):
         raise ModelError(f"checkpoints of different networks: {len(slots)} against {len(weights)} weight arrays")
     for (node, name), value in zip(slots, weights):

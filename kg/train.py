@@ -19,7 +19,7 @@ from pathlib import Path
 
 from kg import corpora
 from kg.errors import CorpusError
-from kg.export import replace_directory
+from kg.export import replace_directory, write_file
 from kg.resources import CHECKOUT_MODELS
 
 log = logging.getLogger(__name__)
@@ -154,9 +154,7 @@ def write_name_endings(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS /
               "# organisations.  A \"person\" ending in one is not a person (福元铌矿).  Rebuild: kg train endings\n")
     rows = "".join(f"{char}\t{label}\t{places}\t{orgs}\n"
                    for char, (label, places, orgs) in sorted(endings.items(), key=lambda kv: (-sum(kv[1][1:]), kv[0])))
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(header + rows, encoding="utf-8")
-    tmp.replace(out)
+    write_file(out, (header + rows).encode("utf-8"))
     log.info("%s: %d characters", out, len(endings))
     return out
 
@@ -506,8 +504,8 @@ def train_ner(
 
     With ``average`` (the default), stage 1 keeps a copy of the pipeline at every evaluation
     (``paths.checkpoints``, read by the config's ``kg.checkpoint_logger.v1``) and its result is
-    the average of the best one and the later ones that keep the dev score
-    (:func:`kg.checkpoints.average_checkpoints`) instead of the best alone.
+    the better on dev of the best one alone and its average with every later one
+    (:func:`kg.checkpoints.average_checkpoints`).
     """
     if not (segmenter / "features.msgpack").exists():
         raise CorpusError(f"{segmenter}: no segmenter; run `kg train segmenter` first")
@@ -551,7 +549,8 @@ def train_ner(
         kept = kept_checkpoints(Path(overrides["paths.checkpoints"]))
         if kept:
             soup = average_checkpoints(kept, dev_file, work / "stage1" / "averaged")
-            log.info("averaged the checkpoints of steps %s: dev %.4f (alone: %s)", soup.steps, soup.score, soup.scores)
+            log.info("stage 1's result: steps %s averaged (dev %.4f; each alone: %s)", soup.steps, soup.score,
+                     soup.scores)
             result = work / "stage1" / "averaged"
         else:
             log.warning("%s: no checkpoints kept (the config's logger is not kg.checkpoint_logger.v1?); "
