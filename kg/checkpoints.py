@@ -133,22 +133,23 @@ def average_checkpoints(checkpoints: list[tuple[int, Path]], dev_file: Path, out
     nlp = spacy.load(dict(checkpoints)[best])
     examples = list(read_examples(dev_file, nlp.vocab, reverse=getattr(nlp.tokenizer, "reverse", False)))
     best_weights = [w.copy() for w in _weights(nlp)]
-    best_score = float(nlp.evaluate(examples)["ents_f"] or 0.0)
+    best_scores = nlp.evaluate(examples)
+    best_score = float(best_scores["ents_f"] or 0.0)
     tail = [step for step, _ in checkpoints if step >= best]
     total = best_weights
     for step, path in checkpoints:
         if step > best:
             total = [t + o for t, o in zip(total, _weights(spacy.load(path)))]
     _set_weights(nlp, [t / len(tail) for t in total])
-    average_score = float(nlp.evaluate(examples)["ents_f"] or 0.0)
+    performance = nlp.evaluate(examples)
+    average_score = float(performance["ents_f"] or 0.0)
     log.info("best checkpoint %d: dev %.4f; average of steps %s: dev %.4f", best, best_score, tail, average_score)
     if average_score < best_score:
         _set_weights(nlp, best_weights)
-        tail = [best]
+        tail, performance = [best], best_scores
     staging = out.with_name(out.name + ".partial")
     if staging.exists():
         shutil.rmtree(staging)
-    performance = nlp.evaluate(examples)
     nlp.meta["performance"] = {key: performance[key] for key in ("ents_f", "ents_p", "ents_r", "ents_per_type")}
     nlp.meta["kg_averaged_steps"] = tail
     nlp.to_disk(staging)
