@@ -122,6 +122,20 @@ def peoples_daily_words(path: Path, *, join_names: bool = True) -> Iterator[list
         yield [word for word, *_ in (_join_people(tokens) if join_names else tokens)]
 
 
+def peoples_daily_char_pos(path: Path) -> Iterator[tuple[str, list[str]]]:
+    """Yield each paragraph of ``199801.txt`` as its text and, for every character, the part
+    of speech of the word it is in, prefixed by ``B-`` on the word's first character and
+    ``I-`` on the others (``市场/n`` -> ``B-n``, ``I-n``).  A person's ``nr`` tokens are one
+    word (:func:`person_groups`); the words inside a bracketed compound keep their own tags.
+    The text is the one :func:`peoples_daily_entities` yields for the paragraph."""
+    for tokens in map(_join_people, _pd_lines(path)):
+        text, tags = [], []
+        for word, tag, *_ in tokens:
+            text.append(word)
+            tags.extend([f"B-{tag}"] + [f"I-{tag}"] * (len(word) - 1))
+        yield "".join(text), tags
+
+
 def peoples_daily_predicate_verbs(path: Path, *, min_count: int = 5, min_share: float = 0.85) -> list[str]:
     """Words of two characters or more that ``199801.txt`` tags as plain verbs (``v``) in at
     least ``min_share`` of their ``min_count`` or more occurrences: predicates such as 成立,

@@ -168,6 +168,7 @@ def load_pipeline(model: str | Path | None = None):
 
     import kg.encoders  # noqa: F401  (registers kg.MaxoutWindowBiLSTMEncoder.v1)
     import kg.entity_tagger  # noqa: F401  (registers the kg_entity_tagger component)
+    import kg.pos_task  # registers kg_pos_auxiliary, a training-only component
     import kg.vectors  # registers kg.MultiHashEmbed.v1
     import kg.zh_tokenizer  # noqa: F401  (registers the tokenizer the pipeline names)
 
@@ -190,6 +191,7 @@ def load_pipeline(model: str | Path | None = None):
                     _cast_weights(component, numpy.float16, numpy.float32)
     except Exception as err:  # spaCy raises many kinds here; all mean "this model is unusable"
         raise ModelError(f"{path}: cannot load the NER model ({err}); rebuild it with `kg train ner`") from err
+    kg.pos_task.remove_auxiliary(nlp)  # a checkpoint of a run with the auxiliary task: it predicts nothing
     if getattr(nlp.tokenizer, "reverse", False) and "kg_unreverse" not in nlp.pipe_names:
         nlp.add_pipe("kg_unreverse", last=True)  # a right-to-left model; hand back left-to-right docs
     use_numpy_blas(nlp)

@@ -22,6 +22,7 @@ from spacy.training import Example
 
 from kg.distill import TEACHER_KEY, load_teacher
 from kg.errors import CorpusError
+from kg.pos_task import POS_KEY, load_pos_tags  # (also registers the kg_pos_auxiliary component)
 
 import kg.checkpoints  # noqa: F401  (registers kg.checkpoint_logger.v1)
 import kg.encoders  # noqa: F401  (registers kg.MaxoutWindowBiLSTMEncoder.v1)
@@ -45,17 +46,24 @@ def predicted_doc(reference: Doc) -> Doc:
     return doc
 
 
-def read_examples(path: Path, vocab, *, limit: int = 0, reverse: bool = False, teacher: Path | None = None):
+def read_examples(path: Path, vocab, *, limit: int = 0, reverse: bool = False, teacher: Path | None = None,
+                  pos: Path | None = None):
     """Yield :class:`Example` objects from a featured DocBin (right to left with ``reverse``,
     for a pipeline whose tokenizer reverses: :func:`kg.zh_tokenizer.reverse_doc`).  With
     ``teacher`` (a file :func:`kg.distill.teacher_marginals` wrote for this DocBin), each
-    reference document carries its teacher tag distribution in ``user_data``."""
+    reference document carries its teacher tag distribution in ``user_data``; with ``pos`` (a
+    file :func:`kg.pos_task.write_pos_tags` wrote for it), its parts of speech."""
     marginals = offsets = labels = None
     if teacher is not None:
         if reverse:
             raise CorpusError(f"{teacher}: teacher distributions are for left-to-right pipelines")
         marginals, offsets, labels = load_teacher(Path(teacher))
         labels = tuple(labels)
+    pos_tags = pos_offsets = pos_names = None
+    if pos is not None:
+        if reverse:
+            raise CorpusError(f"{pos}: parts of speech are for left-to-right pipelines")
+        pos_tags, pos_offsets, pos_names = load_pos_tags(Path(pos))
     count = 0
     for reference in DocBin().from_disk(path).get_docs(vocab):
         if limit and count >= limit:
@@ -65,22 +73,33 @@ def read_examples(path: Path, vocab, *, limit: int = 0, reverse: bool = False, t
                 raise CorpusError(f"{teacher}: its document {count} does not match {path} (distributions "
                                   "written for another DocBin?)")
             reference.user_data[TEACHER_KEY] = (labels, marginals[offsets[count]:offsets[count + 1]])
+        if pos_tags is not None:
+            if count + 1 >= len(pos_offsets) or pos_offsets[count + 1] - pos_offsets[count] != len(reference):
+                raise CorpusError(f"{pos}: its document {count} does not match {path} (tags written for "
+                                  "another DocBin?)")
+            ids = pos_tags[pos_offsets[count]:pos_offsets[count + 1]]
+            if (ids >= 0).any():
+                reference.user_data[POS_KEY] = (pos_names, ids)
         if reverse:
             reference = reverse_doc(reference)
         count += 1
         yield Example(predicted_doc(reference), reference)
     if marginals is not None and not limit and count + 1 != len(offsets):
         raise CorpusError(f"{teacher}: it has {len(offsets) - 1} documents, {path} has {count}")
+    if pos_tags is not None and not limit and count + 1 != len(pos_offsets):
+        raise CorpusError(f"{pos}: it has {len(pos_offsets) - 1} documents, {path} has {count}")
 
 
 @spacy.registry.readers("kg.featured_corpus.v1")
-def featured_corpus(path: Path, limit: int = 0, reverse: bool = False, teacher: Path | None = None):
+def featured_corpus(path: Path, limit: int = 0, reverse: bool = False, teacher: Path | None = None,
+                    pos: Path | None = None):
     """spaCy registry entry: ``[corpora.train] @readers = "kg.featured_corpus.v1"``; ``teacher``:
-    the DocBin's teacher distributions (:mod:`kg.distill`), for a distilled training run."""
+    the DocBin's teacher distributions (:mod:`kg.distill`), for a distilled training run;
+    ``pos``: its parts of speech (:mod:`kg.pos_task`), for the auxiliary task."""
     if path is None:
         raise ValueError("kg.featured_corpus.v1 needs a path to a featured DocBin")
 
     def read(nlp):
-        return read_examples(Path(path), nlp.vocab, limit=limit, reverse=reverse, teacher=teacher)
+        return read_examples(Path(path), nlp.vocab, limit=limit, reverse=reverse, teacher=teacher, pos=pos)
 
     return read
