@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import shutil
 from itertools import islice
 from pathlib import Path
 
@@ -155,6 +156,23 @@ def remove_auxiliary(nlp) -> list[str]:
     names = [name for name in nlp.pipe_names if nlp.get_pipe_meta(name).factory == FACTORY]
     for name in names:
         nlp.remove_pipe(name)
+    return names
+
+
+def strip_auxiliary(model_dir: Path) -> list[str]:
+    """Remove the auxiliary components from the pipeline saved in ``model_dir`` (rewritten in
+    place when it has any); their names."""
+    import spacy
+
+    import kg.training_corpus  # noqa: F401  (registers every architecture a kg pipeline names)
+
+    nlp = spacy.load(model_dir)
+    names = remove_auxiliary(nlp)
+    if names:
+        nlp.to_disk(model_dir)
+        for name in names:
+            if (model_dir / name).is_dir():
+                shutil.rmtree(model_dir / name)
     return names
 
 

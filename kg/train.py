@@ -527,6 +527,13 @@ def train_ner(
     if os.environ.get("KG_PREPARE_ONLY"):
         return work
     overrides = {"training.max_steps": str(stage1_steps), **overrides}
+    if "pos" in _config_section(config, overrides, "paths") and "paths.pos" not in overrides:
+        from kg.pos_task import write_pos_tags  # an auxiliary task's tags (configs/ner-pos.cfg)
+
+        pos_file = work / "stage1" / "pos.npz"
+        if not pos_file.exists():
+            write_pos_tags(train_file, corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt"), pos_file)
+        overrides["paths.pos"] = str(pos_file)
     if distill_weight(config, overrides) > 0 and "paths.teacher" not in overrides:
         from kg.distill import teacher_marginals
 
@@ -567,7 +574,9 @@ def train_ner(
         shutil.rmtree(staging)
     shutil.copytree(result, staging)
     from kg.ner import compact_model
+    from kg.pos_task import strip_auxiliary
 
+    strip_auxiliary(staging)
     compact_model(staging)
     clear_training_paths(staging / "config.cfg")
     return replace_directory(staging, out)

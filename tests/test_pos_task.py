@@ -128,3 +128,19 @@ def test_the_loss_is_cross_entropy_on_tagged_tokens_only():
     expected[numpy.arange(4), [0, 2, 1, 3]] -= 1
     numpy.testing.assert_allclose(grads[0], 0.5 * expected, rtol=1e-6)
     assert not numpy.asarray(grads[1]).any()  # no tags: no gradient
+
+
+def test_strip_auxiliary_rewrites_a_saved_pipeline_without_the_task(tmp_path):
+    from kg.pos_task import strip_auxiliary
+
+    spacy.util.fix_random_seed(0)
+    nlp = _pipeline(1.0)
+    examples = _examples(nlp)
+    nlp.initialize(lambda: examples)
+    nlp.to_disk(tmp_path / "model")
+    assert strip_auxiliary(tmp_path / "model") == ["pos"]
+    assert not (tmp_path / "model" / "pos").exists()
+    reloaded = spacy.load(tmp_path / "model")
+    assert reloaded.pipe_names == ["tok2vec", "ner"]
+    assert [e.text for e in reloaded("包头发展").ents] == [e.text for e in nlp("包头发展").ents]
+    assert strip_auxiliary(tmp_path / "model") == []  # nothing left to strip: unchanged
