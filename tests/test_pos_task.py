@@ -144,3 +144,20 @@ def test_strip_auxiliary_rewrites_a_saved_pipeline_without_the_task(tmp_path):
     assert reloaded.pipe_names == ["tok2vec", "ner"]
     assert [e.text for e in reloaded("包头发展").ents] == [e.text for e in nlp("包头发展").ents]
     assert strip_auxiliary(tmp_path / "model") == []  # nothing left to strip: unchanged
+
+
+def test_the_experiment_config_builds_the_shipped_recipe_plus_the_task():
+    from spacy import util
+
+    import kg.training_corpus  # noqa: F401  (registers kg's architectures, reader and logger)
+    from kg.train import CONFIGS, distill_weight
+
+    config = util.load_config(CONFIGS / "ner-pos.cfg", overrides={"paths.train": "train.spacy", "paths.dev": "dev.spacy"})
+    nlp = util.load_model_from_config(config, auto_fill=True)
+    assert nlp.pipe_names == ["tok2vec", "ner", "pos"]
+    assert nlp.get_pipe("pos").weight == 0.5
+    assert distill_weight(CONFIGS / "ner-pos.cfg") == distill_weight(CONFIGS / "ner.cfg")
+    shipped = util.load_config(CONFIGS / "ner.cfg", interpolate=False)
+    experiment = util.load_config(CONFIGS / "ner-pos.cfg", interpolate=False)
+    assert experiment["components"]["tok2vec"] == shipped["components"]["tok2vec"]
+    assert experiment["training"] == shipped["training"]
