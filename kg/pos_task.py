@@ -1,9 +1,9 @@
 """An auxiliary training task: People's Daily's parts of speech, learned by the NER's tok2vec.
 
 People's Daily 1998-01 tags every word with its part of speech (PKU tag set), but the NER
-reads only its ``nr``/``ns``/``nt`` names.  The rest says where a name cannot go on: 支持 is a
-verb, so 南县人大常委会 stops before it (南县人大常委会坚决支持法院 was one "organisation" of the
-shipped model on MSRA dev).  The component ``kg_pos_auxiliary`` predicts each character's
+reads only its ``nr``/``ns``/``nt`` names.  The rest says where a name cannot run on: 诉诸 is a
+verb, so it is no part of the court in 诉诸县人民法院 (one "organisation" of the shipped model
+on MSRA dev).  The component ``kg_pos_auxiliary`` predicts each character's
 ``B-``/``I-`` + part of speech (:func:`kg.corpora.peoples_daily_char_pos`) from the shared
 ``tok2vec``, during training only: its loss flows into the tok2vec the NER reads, and at
 prediction time it does nothing (no forward pass), so it costs no speed and is removed from a
