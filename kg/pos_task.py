@@ -163,16 +163,19 @@ def strip_auxiliary(model_dir: Path) -> list[str]:
     """Remove the auxiliary components from the pipeline saved in ``model_dir`` (rewritten in
     place when it has any); their names."""
     import spacy
+    from spacy import util
 
     import kg.training_corpus  # noqa: F401  (registers every architecture a kg pipeline names)
 
+    components = util.load_config(model_dir / "config.cfg", interpolate=False)["components"]
+    if not any(section.get("factory") == FACTORY for section in components.values()):
+        return []  # nothing to strip: the pipeline is not loaded, nor written again
     nlp = spacy.load(model_dir)
     names = remove_auxiliary(nlp)
-    if names:
-        nlp.to_disk(model_dir)
-        for name in names:
-            if (model_dir / name).is_dir():
-                shutil.rmtree(model_dir / name)
+    nlp.to_disk(model_dir)
+    for name in names:
+        if (model_dir / name).is_dir():
+            shutil.rmtree(model_dir / name)
     return names
 
 

@@ -69,25 +69,28 @@ def read_examples(path: Path, vocab, *, limit: int = 0, reverse: bool = False, t
         if limit and count >= limit:
             break
         if marginals is not None:
-            if count + 1 >= len(offsets) or offsets[count + 1] - offsets[count] != len(reference):
-                raise CorpusError(f"{teacher}: its document {count} does not match {path} (distributions "
-                                  "written for another DocBin?)")
-            reference.user_data[TEACHER_KEY] = (labels, marginals[offsets[count]:offsets[count + 1]])
+            rows = _document_rows(teacher, offsets, count, len(reference), path)
+            reference.user_data[TEACHER_KEY] = (labels, marginals[rows])
         if pos_tags is not None:
-            if count + 1 >= len(pos_offsets) or pos_offsets[count + 1] - pos_offsets[count] != len(reference):
-                raise CorpusError(f"{pos}: its document {count} does not match {path} (tags written for "
-                                  "another DocBin?)")
-            ids = pos_tags[pos_offsets[count]:pos_offsets[count + 1]]
+            ids = pos_tags[_document_rows(pos, pos_offsets, count, len(reference), path)]
             if (ids >= 0).any():
                 reference.user_data[POS_KEY] = (pos_names, ids)
         if reverse:
             reference = reverse_doc(reference)
         count += 1
         yield Example(predicted_doc(reference), reference)
-    if marginals is not None and not limit and count + 1 != len(offsets):
-        raise CorpusError(f"{teacher}: it has {len(offsets) - 1} documents, {path} has {count}")
-    if pos_tags is not None and not limit and count + 1 != len(pos_offsets):
-        raise CorpusError(f"{pos}: it has {len(pos_offsets) - 1} documents, {path} has {count}")
+    for side, side_offsets in ((teacher, offsets), (pos, pos_offsets)):
+        if side_offsets is not None and not limit and count + 1 != len(side_offsets):
+            raise CorpusError(f"{side}: it has {len(side_offsets) - 1} documents, {path} has {count}")
+
+
+def _document_rows(side: Path, offsets, count: int, length: int, docbin: Path) -> slice:
+    """The rows of document ``count`` (``length`` tokens) in a file written for the DocBin
+    ``docbin`` (teacher distributions, parts of speech: every document's tokens one after the
+    other, ``offsets`` their starts); a :class:`CorpusError` when they do not fit."""
+    if count + 1 >= len(offsets) or offsets[count + 1] - offsets[count] != length:
+        raise CorpusError(f"{side}: its document {count} does not match {docbin} (written for another DocBin?)")
+    return slice(int(offsets[count]), int(offsets[count + 1]))
 
 
 @spacy.registry.readers("kg.featured_corpus.v1")
