@@ -117,7 +117,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     tr = sub.add_parser("train", help="train the segmenter or the NER model from the corpora")
     tr.add_argument("what", choices=["segmenter", "verbs", "endings", "lexicon", "ner", "all"],
-                    help="segmenter (pkuseg), verbs (the predicate-verb lexicon), endings (the characters no "
+                    help="segmenter (pkuseg), verbs (the predicate-verb and clause-word lexicons), endings (the characters no "
                          "person's name ends with), lexicon (the NER's word lexicon, "
                          "from jieba's dictionary), ner (learns its static vectors, then trains two teachers and "
                          "the student distilled from them: about 2 hours on two cores; lexicon and ner need "
@@ -203,6 +203,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         train.train_segmenter(corpora)
     if args.what in ("verbs", "all"):
         train.write_predicate_verbs(corpora)
+        train.write_clause_words(corpora)
     if args.what in ("endings", "all"):
         train.write_name_endings(corpora)
     if args.what in ("lexicon", "all"):

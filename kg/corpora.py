@@ -149,6 +149,22 @@ def peoples_daily_predicate_verbs(path: Path, *, min_count: int = 5, min_share: 
                   if len(word) >= 2 and seen.total() >= min_count and seen["v"] >= min_share * seen.total())
 
 
+def peoples_daily_clause_words(path: Path, *, min_count: int = 5, verb_share: float = 2 / 3,
+                               adverb_share: float = 0.5) -> list[str]:
+    """Words of two characters or more that make a clause, not a name: ``199801.txt`` tags them
+    as adverbs (``d``, ``ad``: 坚决, 积极) in at least ``adverb_share``, or as plain verbs (``v``:
+    支持, 召开) in at least ``verb_share``, of their ``min_count`` or more occurrences.  Looser than
+    :func:`peoples_daily_predicate_verbs`; an organisation's unit written after its name holds
+    none (南县人大常委会 + 坚决支持法院 is a clause)."""
+    tags: dict[str, Counter] = {}
+    for tokens in _pd_lines(path):
+        for word, tag, *_ in tokens:
+            tags.setdefault(word, Counter())[tag] += 1
+    return sorted(word for word, seen in tags.items()
+                  if len(word) >= 2 and seen.total() >= min_count
+                  and (seen["d"] + seen["ad"] >= adverb_share * seen.total() or seen["v"] >= verb_share * seen.total()))
+
+
 def peoples_daily_entities(path: Path, *, entity_words: Mapping[str, str] | None = None,
                            abbreviations_unannotated: bool = False) -> Iterator[Example]:
     """Yield People's Daily paragraphs as NER examples (nr -> PER, ns -> LOC, nt -> ORG).

@@ -152,6 +152,13 @@ def predicate_verbs(path: Path = DATA / "predicate_verbs.txt") -> frozenset[str]
 
 
 @lru_cache(maxsize=None)
+def clause_words(path: Path = DATA / "clause_words.txt") -> frozenset[str]:
+    """Adverbs and verbs that make a clause (``models/clause_words.txt``: 坚决, 支持 …), learned
+    from People's Daily by ``kg train verbs``; no organisation's unit holds one."""
+    return frozenset(fields[0] for fields in _rows(path, min_fields=1))
+
+
+@lru_cache(maxsize=None)
 def org_suffixes(path: Path = DATA / "org_suffixes.txt") -> tuple[str, ...]:
     """Organisation-name endings (``models/org_suffixes.txt``: 有限公司, 医院, 局 …), longest first."""
     words = {fields[0] for fields in _rows(path, min_fields=1)}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kg.errors import ModelError
 from kg.gazetteer import (
+    clause_words,
     is_known_place,
     known_organisations,
     non_person_endings,
@@ -293,6 +294,17 @@ def _predicate_end(text: str, start: int, word_len: dict[int, int]) -> int | Non
         if word_len.get(end) == end - start and text[start:end] in verbs:
             return end
     return None
+
+
+def _clause_start(text: str, start: int, limit: int, word_len: dict[int, int]) -> int:
+    """Start of the first segmenter word in ``text[start:limit]`` that makes a clause (an
+    adverb or a verb, ``models/clause_words.txt``: 坚决, 支持), else ``limit``."""
+    words = clause_words()
+    for end in range(start + 2, limit + 1):
+        length = word_len.get(end)
+        if length and length >= 2 and end - length >= start and text[end - length:end] in words:
+            return end - length
+    return limit
 
 
 def _organisation_end(text: str, name_start: int, start: int, limit: int, word_len: dict[int, int],
@@ -703,7 +715,8 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
        so is a place written right before an organisation's full name (内蒙古 +
        奥普赛生物科技有限公司; 兴安盟 + the brand 金风 stay apart);
     5. an organisation's own unit written right after its name joins it (内蒙古师范大学 + 生物标本馆):
-       at most ``max_unit_chars``, starting with a Chinese character (not “管委会+公司”).
+       at most ``max_unit_chars``, starting with a Chinese character (not “管委会+公司”), and
+       holding no adverb or verb (南县人大常委会 + 坚决支持法院 is a clause).
 
     An extension ends at the longest suffix from ``models/org_suffixes.txt`` that closes a
     segmenter word (so 局 in 局长 never ends one), stops at punctuation and conjunctions, and
@@ -759,6 +772,7 @@ def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: i
             # an organisation's own unit follows its name: 内蒙古师范大学 + 生物标本馆,
             # …市场监督管理局 + 经济技术开发区分局
             limit = min([s for s in blocking if s >= span.end_char] + [len(text), span.end_char + max_unit_chars])
+            limit = _clause_start(text, span.end_char, limit, word_len)
             end = _organisation_end(text, span.start_char, span.end_char, limit, word_len, suffixes)
             extended = sdoc.char_span(span.start_char, end, label="ORG") if end else None
             if extended is not None:

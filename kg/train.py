@@ -141,6 +141,19 @@ def write_predicate_verbs(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODEL
     return out
 
 
+def write_clause_words(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "clause_words.txt") -> Path:
+    """Write the clause-word lexicon (:func:`kg.corpora.peoples_daily_clause_words`)."""
+    words = corpora.peoples_daily_clause_words(corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt"))
+    header = ("# Clause words: words People's Daily 1998-01 tags as adverbs (d, ad) in >= 1/2, or as plain\n"
+              "# verbs (v) in >= 2/3, of their >= 5 occurrences.  An organisation's unit written after its\n"
+              "# name holds none (南县人大常委会 + 坚决支持法院 is a clause).  Rebuild: kg train verbs\n")
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(header + "".join(f"{word}\n" for word in words), encoding="utf-8")
+    tmp.replace(out)
+    log.info("%s: %d clause words", out, len(words))
+    return out
+
+
 def write_name_endings(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "non_person_endings.tsv") -> Path:
     """Write the characters no person's name ends with (:func:`kg.corpora.non_person_endings`),
     counted over MSRA train, People's Daily 1998-01 and CLUENER2020 train."""

@@ -75,6 +75,16 @@ def test_predicate_verbs_are_plain_verbs_not_verbal_nouns(tmp_path):
     assert corpora.peoples_daily_predicate_verbs(path, min_count=5) == ["成立"]
 
 
+def test_clause_words_are_adverbs_and_mostly_verbs(tmp_path):
+    path = tmp_path / "199801.txt"
+    lines = [f"19980101-01-001-{i:03d}/m  法院/n  坚决/ad  支持/v  保护/v  工作/vn" for i in range(5)]
+    lines += [f"19980101-01-002-{i:03d}/m  支持/vn  保护/vn  委员会/n" for i in range(2)]
+    path.write_bytes("\r\n".join(lines).encode("gbk"))
+    # 坚决: 5 of 5 adverb; 支持 5 of 7 plain verb (over 2/3); 保护 likewise; 工作 a verbal noun
+    assert corpora.peoples_daily_clause_words(path, min_count=5) == ["保护", "坚决", "支持"]
+    assert corpora.peoples_daily_clause_words(path, min_count=5, verb_share=0.75) == ["坚决"]
+
+
 HARMONISE_LINE = ("19980101-01-001-007/m  中/j  美/j  关系/n  ，/w  外交部/n  发言人/n  谈/v  十五大/j  和/c  "
                   "邓小平理论/n  ，/w  [中国/ns  人民/n  政治/n  协商/vn  会议/n]nz  在/p  [中共/j  中央/n]nt  。/w  ")
 

@@ -38,6 +38,23 @@ def test_shipped_predicate_verbs_are_predicates_not_verbal_nouns():
     assert not {"管理", "发展", "建设", "服务", "研究"} & verbs  # inside 市场监督管理局, 发展和改革委员会
 
 
+def test_shipped_clause_words_hold_no_unit_words():
+    words = gazetteer.clause_words()
+    assert {"坚决", "支持", "成立"} <= words
+    # the words of units an organisation names after itself (…局 + 经济技术开发区分局, …站)
+    assert not {"管理", "监督", "服务", "开发", "研究", "发展", "教育", "保护"} & words
+
+
+def test_clause_words_are_rebuilt_from_peoples_daily(tmp_path):
+    from kg.train import write_clause_words
+
+    corpus = tmp_path / "corpora" / "peoples_daily_1998" / "199801.txt"
+    corpus.parent.mkdir(parents=True)
+    corpus.write_bytes("\r\n".join(f"19980101-01-001-{i:03d}/m  坚决/ad  支持/v  委员会/n" for i in range(5)).encode("gbk"))
+    out = write_clause_words(tmp_path / "corpora", tmp_path / "clause.txt")
+    assert gazetteer.clause_words.__wrapped__(out) == frozenset({"坚决", "支持"})
+
+
 def test_predicate_verb_lexicon_is_rebuilt_from_peoples_daily(tmp_path):
     from kg.train import write_predicate_verbs
 

@@ -306,6 +306,11 @@ def test_an_organisations_own_unit_after_its_name_joins_it():
     doc = doc_with("包钢集团和北方稀土公司签约。", [("包钢集团", "ORG")])
     extend_place_to_organisation(doc)
     assert ents(doc)[0] == ("包钢集团", "ORG")
+    # nor across an adverb or a verb: the text after the name is a clause (MSRA dev)
+    for text in ("南县人大常委会坚决支持法院依法执行。", "南县人大常委会支持法院执行工作。"):
+        doc = doc_with(text, [("南县人大常委会", "ORG")])
+        extend_place_to_organisation(doc)
+        assert ents(doc) == [("南县人大常委会", "ORG")]
 
 
 def test_city_nicknames_are_aliases_not_names_tagged_on_sight():
