@@ -415,6 +415,12 @@ def _embed_settings(config: Path, overrides: dict[str, str] | None = None) -> di
     return _config_section(config, overrides, "components", "tok2vec", "model", "embed")
 
 
+def pretrains_tok2vec(config: Path, overrides: dict[str, str] | None = None) -> bool:
+    """Whether the NER config starts its tok2vec from pretrained weights: a ``[pretraining]``
+    section naming the component (``configs/ner-pretrained.cfg``; kg/pretrain.py writes them)."""
+    return bool(_config_section(config, overrides, "pretraining").get("component"))
+
+
 def embeds_names(config: Path, overrides: dict[str, str] | None = None) -> bool:
     """Whether the NER config's embedding reads the names lexicon (``NAMES`` among its attrs)."""
     from kg.vectors import NAMES_ATTR
@@ -537,6 +543,16 @@ def train_ner(
 
             train_vectors(corpora_dir, vectors, segmenter=_segmenter_arg(segmenter), **{**VECTORS, "attr": attr})
         overrides["paths.vectors"] = str(vectors)
+    if pretrains_tok2vec(config, overrides) and not overrides.get("paths.init_tok2vec"):
+        weights = work / "tok2vec.bin"  # configs/ner-pretrained.cfg: kg/pretrain.py's weights first
+        if not weights.exists():
+            from kg.pretrain import STEPS as PRETRAIN_STEPS, pretrain_tok2vec
+            from kg.vectors import raw_texts
+
+            vectors = overrides.get("paths.vectors")
+            pretrain_tok2vec([text for text in raw_texts(corpora_dir) if text.strip()], weights, config=config,
+                             vectors=Path(vectors) if vectors else None, segmenter=segmenter, steps=PRETRAIN_STEPS)
+        overrides["paths.init_tok2vec"] = str(weights)
     if os.environ.get("KG_PREPARE_ONLY"):
         return work
     overrides = {"training.max_steps": str(stage1_steps), **overrides}

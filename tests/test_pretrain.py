@@ -85,3 +85,10 @@ def test_no_text_is_refused(tmp_path):
         pretrain_tok2vec([], tmp_path / "x.bin", config=CONFIGS / "ner.cfg", vectors=None,
                          segmenter=MODELS / "segmenter")
     assert not (tmp_path / "x.bin").exists()
+
+
+def test_kg_train_pretrains_first_only_for_a_config_that_asks():
+    from kg.train import pretrains_tok2vec
+
+    assert pretrains_tok2vec(CONFIGS / "ner-pretrained.cfg")
+    assert not pretrains_tok2vec(CONFIGS / "ner.cfg")
