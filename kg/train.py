@@ -516,6 +516,10 @@ def train_ner(
     only (e.g. MSRA: one consistent annotation convention; better on MSRA test, worse on
     modern pages — see models/README.md).
 
+    A config with a ``[pretraining]`` component (``configs/ner-pretrained.cfg``) starts its
+    tok2vec from weights :func:`kg.pretrain.pretrain_tok2vec` learns first from the sources'
+    raw text, unless ``paths.init_tok2vec`` names them.
+
     A config with ``[components.ner] distill_weight`` above 0 trains a student: first its
     teachers (:func:`train_teachers`, or the trained models ``teachers`` names), then their
     averaged tag distributions over the training data (:func:`kg.distill.teacher_marginals`),
