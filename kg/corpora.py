@@ -136,16 +136,21 @@ def peoples_daily_char_pos(path: Path) -> Iterator[tuple[str, list[str]]]:
         yield "".join(text), tags
 
 
+def _word_tags(path: Path) -> dict[str, Counter]:
+    """Each word of ``199801.txt`` -> how often each part of speech tags it."""
+    tags: dict[str, Counter] = {}
+    for tokens in _pd_lines(path):
+        for word, tag, *_ in tokens:
+            tags.setdefault(word, Counter())[tag] += 1
+    return tags
+
+
 def peoples_daily_predicate_verbs(path: Path, *, min_count: int = 5, min_share: float = 0.85) -> list[str]:
     """Words of two characters or more that ``199801.txt`` tags as plain verbs (``v``) in at
     least ``min_share`` of their ``min_count`` or more occurrences: predicates such as 成立,
     选派, 推动.  Verbs that are as often verbal nouns (``vn``: 管理, 发展, 建设) are left out,
     since organisation names are full of those (市场监督管理局, 发展和改革委员会)."""
-    tags: dict[str, Counter] = {}
-    for tokens in _pd_lines(path):
-        for word, tag, *_ in tokens:
-            tags.setdefault(word, Counter())[tag] += 1
-    return sorted(word for word, seen in tags.items()
+    return sorted(word for word, seen in _word_tags(path).items()
                   if len(word) >= 2 and seen.total() >= min_count and seen["v"] >= min_share * seen.total())
 
 
@@ -156,11 +161,7 @@ def peoples_daily_clause_words(path: Path, *, min_count: int = 5, verb_share: fl
     支持, 召开) in at least ``verb_share``, of their ``min_count`` or more occurrences.  Looser than
     :func:`peoples_daily_predicate_verbs`; an organisation's unit written after its name holds
     none (南县人大常委会 + 坚决支持法院 is a clause)."""
-    tags: dict[str, Counter] = {}
-    for tokens in _pd_lines(path):
-        for word, tag, *_ in tokens:
-            tags.setdefault(word, Counter())[tag] += 1
-    return sorted(word for word, seen in tags.items()
+    return sorted(word for word, seen in _word_tags(path).items()
                   if len(word) >= 2 and seen.total() >= min_count
                   and (seen["d"] + seen["ad"] >= adverb_share * seen.total() or seen["v"] >= verb_share * seen.total()))
 

@@ -128,17 +128,22 @@ def prune_segmenter(model_dir: Path, *, threshold: float = 0.01) -> dict[str, in
     return {"features_before": n_feature, "features_after": int(keep.sum())}
 
 
+def _write_word_list(out: Path, header: str, words: list[str], what: str) -> Path:
+    """Write ``words`` one a line under the ``#`` comment ``header``, whole or not at all."""
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(header + "".join(f"{word}\n" for word in words), encoding="utf-8")
+    tmp.replace(out)
+    log.info("%s: %d %s", out, len(words), what)
+    return out
+
+
 def write_predicate_verbs(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "predicate_verbs.txt") -> Path:
     """Write the predicate-verb lexicon (:func:`kg.corpora.peoples_daily_predicate_verbs`)."""
     verbs = corpora.peoples_daily_predicate_verbs(corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt"))
     header = ("# Predicate verbs: words People's Daily 1998-01 tags as plain verbs (v) in >= 85% of their\n"
               "# >= 5 occurrences (not verbal nouns such as 管理, 发展).  An organisation name never starts\n"
               "# with one after its place (巴彦淖尔市 + 成立 + 农推官工作室 is a clause).  Rebuild: kg train verbs\n")
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(header + "".join(f"{verb}\n" for verb in verbs), encoding="utf-8")
-    tmp.replace(out)
-    log.info("%s: %d predicate verbs", out, len(verbs))
-    return out
+    return _write_word_list(out, header, verbs, "predicate verbs")
 
 
 def write_clause_words(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "clause_words.txt") -> Path:
@@ -147,11 +152,7 @@ def write_clause_words(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS /
     header = ("# Clause words: words People's Daily 1998-01 tags as adverbs (d, ad) in >= 1/2, or as plain\n"
               "# verbs (v) in >= 2/3, of their >= 5 occurrences.  An organisation's unit written after its\n"
               "# name holds none (南县人大常委会 + 坚决支持法院 is a clause).  Rebuild: kg train verbs\n")
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(header + "".join(f"{word}\n" for word in words), encoding="utf-8")
-    tmp.replace(out)
-    log.info("%s: %d clause words", out, len(words))
-    return out
+    return _write_word_list(out, header, words, "clause words")
 
 
 def write_name_endings(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "non_person_endings.tsv") -> Path:
