@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import logging
 import random
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -121,8 +122,13 @@ def pretrain_tok2vec(texts: list[str], out: Path, *, config: Path, vectors: Path
 
     from kg.export import write_file
 
+    from kg.train import _vectors_attr
+
     if not texts:
         raise KGError("pretraining: no text")
+    if vectors is None and _vectors_attr(config, dict(overrides or {})):
+        raise KGError(f"{config}: its tok2vec reads static vectors; name the table (--vectors DIR, "
+                      "written by `python -m kg.train vectors`)")
     fix_random_seed(seed)
     rng = random.Random(seed)
     nlp = pretraining_pipeline(config, vectors, segmenter, overrides)
@@ -179,15 +185,19 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     parser.add_argument("out", type=Path, help="where to write the tok2vec weights")
     parser.add_argument("--config", type=Path, default=NER_CONFIG, help="the NER config whose tok2vec to train")
     parser.add_argument("--vectors", type=Path, help="the static vectors the config reads (kg.vectors)")
-    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
-    parser.add_argument("--segmenter", type=Path, default=MODELS / "segmenter")
-    parser.add_argument("--steps", type=int, default=STEPS)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="the corpora folder (default: %(default)s)")
+    parser.add_argument("--segmenter", type=Path, default=MODELS / "segmenter", help="the segmenter the tokenizer uses")
+    parser.add_argument("--steps", type=int, default=STEPS, help="batches of 3,000 characters (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    texts = [text for text in raw_texts(args.corpora) if text.strip()]
-    pretrain_tok2vec(texts, args.out, config=args.config, vectors=args.vectors, segmenter=args.segmenter,
-                     steps=args.steps, seed=args.seed)
+    try:
+        texts = [text for text in raw_texts(args.corpora) if text.strip()]
+        pretrain_tok2vec(texts, args.out, config=args.config, vectors=args.vectors, segmenter=args.segmenter,
+                         steps=args.steps, seed=args.seed)
+    except KGError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     return 0
 
 

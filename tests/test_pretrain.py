@@ -92,3 +92,12 @@ def test_kg_train_pretrains_first_only_for_a_config_that_asks():
 
     assert pretrains_tok2vec(CONFIGS / "ner-pretrained.cfg")
     assert not pretrains_tok2vec(CONFIGS / "ner.cfg")
+
+
+def test_a_config_reading_vectors_needs_the_table(tmp_path):
+    from kg.errors import KGError
+
+    with pytest.raises(KGError, match="ner.cfg: its tok2vec reads static vectors"):
+        pretrain_tok2vec(TEXTS, tmp_path / "x.bin", config=CONFIGS / "ner.cfg", vectors=None,
+                         segmenter=MODELS / "segmenter")
+    assert not (tmp_path / "x.bin").exists()
