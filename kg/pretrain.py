@@ -121,7 +121,6 @@ def pretrain_tok2vec(texts: list[str], out: Path, *, config: Path, vectors: Path
     from thinc.api import Adam, Softmax, fix_random_seed, set_dropout_rate, warmup_linear
 
     from kg.export import write_file
-
     from kg.train import _vectors_attr
 
     if not texts:
@@ -158,7 +157,7 @@ def pretrain_tok2vec(texts: list[str], out: Path, *, config: Path, vectors: Path
             d_outputs, start = [], 0
             for rows, p in zip(outputs, positions):
                 d_rows = ops.alloc2f(*rows.shape)
-                numpy.add.at(d_rows, p, d_chosen[start:start + len(p)])
+                d_rows[p] = d_chosen[start:start + len(p)]  # a document's chosen tokens are distinct
                 d_outputs.append(d_rows)
                 start += len(p)
             backprop_tok2vec(d_outputs)
