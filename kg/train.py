@@ -130,9 +130,7 @@ def prune_segmenter(model_dir: Path, *, threshold: float = 0.01) -> dict[str, in
 
 def _write_word_list(out: Path, header: str, words: list[str], what: str) -> Path:
     """Write ``words`` one a line under the ``#`` comment ``header``, whole or not at all."""
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(header + "".join(f"{word}\n" for word in words), encoding="utf-8")
-    tmp.replace(out)
+    write_file(out, (header + "".join(f"{word}\n" for word in words)).encode("utf-8"))
     log.info("%s: %d %s", out, len(words), what)
     return out
 
