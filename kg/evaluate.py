@@ -92,30 +92,49 @@ def _word_spans(words: list[str]) -> set[tuple[int, int]]:
     return spans
 
 
+#: full-width forms (U+FF01-FF5E) as ASCII: the gold printed the way many modern pages print
+_PRINTED_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
 def evaluate_segmenter(gold_file: Path, *, model: Path, with_jieba: bool = True) -> str:
     """Score our pkuseg model (and jieba, as the peer) on a SIGHAN gold file.
 
     Three settings of ours: as kg's tokenizer runs it (with kg's user dictionary,
-    ``models/user_dict.txt`` + ``models/places.tsv``), the bare CRF, and the bare CRF with
-    spacy_pkuseg's default dictionary merging words afterwards."""
+    ``models/user_dict.txt`` + ``models/places.tsv``, reading ASCII punctuation full-width:
+    :data:`kg.zh_tokenizer.SEGMENTER_READING`), the bare CRF, and the bare CRF with
+    spacy_pkuseg's default dictionary merging words afterwards.  Then the words kg's tokenizer
+    makes of them (punctuation split off), on the gold and on the gold printed half-width
+    (ASCII punctuation, digits and letters, as many modern pages print them), read full-width
+    and as printed."""
     import spacy_pkuseg
 
-    from kg.zh_tokenizer import PkusegCharTokenizer
+    from kg.zh_tokenizer import PkusegCharTokenizer, segmenter_words
 
     gold = list(corpora.sighan_gold(gold_file))
-    raw = ["".join(words) for words in gold]
-    chars = sum(map(len, raw))
+    half_width = [[word.translate(_PRINTED_HALF_WIDTH) for word in words] for words in gold]
     lines = []
-    settings = (
-        (PkusegCharTokenizer(None, str(model)).seg, "as kg uses it (kg's user dictionary)"),
-        (PkusegCharTokenizer(None, str(model), user_dict="").seg, "bare CRF, no dictionary"),
-        (spacy_pkuseg.pkuseg(str(model), user_dict="default"), "bare CRF + spacy_pkuseg's default dictionary"),
+    tokenizer = PkusegCharTokenizer(None, str(model))
+    as_kg, clean = tokenizer.seg, tokenizer.clean_words
+    with_default_dictionary = spacy_pkuseg.pkuseg(str(model), user_dict="default")
+    settings = (  # (sentences, texts -> their words, what)
+        (gold, lambda texts: segmenter_words(as_kg, texts), "as kg uses it (kg's user dictionary)"),
+        (gold, PkusegCharTokenizer(None, str(model), user_dict="").seg.cut_many, "bare CRF, no dictionary"),
+        (gold, lambda texts: [with_default_dictionary.cut(text) for text in texts],
+         "bare CRF + spacy_pkuseg's default dictionary"),
+        (gold, lambda texts: [clean(words) for words in segmenter_words(as_kg, texts)],
+         "kg's tokenizer words (punctuation always split off)"),
+        (half_width, lambda texts: [clean(words) for words in segmenter_words(as_kg, texts)],
+         "kg's tokenizer words, gold printed half-width"),
+        (half_width, lambda texts: [clean(words) for words in as_kg.cut_many(texts)],
+         "kg's tokenizer words, gold printed half-width and read as printed (kg before it read ASCII full-width)"),
     )
-    for seg, what in settings:
+    for sentences, cut, what in settings:
+        raw = ["".join(words) for words in sentences]
         t0 = time.perf_counter()
-        ours = [seg.cut(text) for text in raw]
+        ours = cut(raw)
         elapsed = time.perf_counter() - t0
-        lines.append(f"kg pkuseg, {what}: {score_segmentation(gold, ours)}  {chars / elapsed:,.0f} chars/s")
+        chars = sum(map(len, raw))
+        lines.append(f"kg pkuseg, {what}: {score_segmentation(sentences, ours)}  {chars / elapsed:,.0f} chars/s")
     if with_jieba:
         try:
             import jieba
@@ -124,10 +143,14 @@ def evaluate_segmenter(gold_file: Path, *, model: Path, with_jieba: bool = True)
         else:
             jieba.setLogLevel(60)
             jieba.initialize()
-            t0 = time.perf_counter()
-            theirs = [jieba.lcut(text) for text in raw]
-            elapsed = time.perf_counter() - t0
-            lines.append(f"jieba {jieba.__version__}: {score_segmentation(gold, theirs)}  {chars / elapsed:,.0f} chars/s")
+            for sentences, what in ((gold, ""), (half_width, ", gold printed half-width")):
+                raw = ["".join(words) for words in sentences]
+                t0 = time.perf_counter()
+                theirs = [jieba.lcut(text) for text in raw]
+                elapsed = time.perf_counter() - t0
+                chars = sum(map(len, raw))
+                lines.append(f"jieba {jieba.__version__}{what}: {score_segmentation(sentences, theirs)}  "
+                             f"{chars / elapsed:,.0f} chars/s")
     return f"segmentation on {gold_file.name}:\n  " + "\n  ".join(lines)
 
 

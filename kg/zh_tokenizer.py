@@ -53,6 +53,29 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WHITESPACE = re.compile(r"\s")
 
 
+#: how the segmenter reads printable ASCII: as its full-width form (``,`` as ``，``, ``A`` as ``Ａ``).
+#: pkuseg learned from People's Daily, printed full-width; on a page printed half-width it
+#: glues names to punctuation it never saw (记者 武子|暄)).  PKU test printed half-width: word F1
+#: 0.923 read as is, 0.934 read full-width (models/README.md).  One character for one, so the
+#: words keep the text's own characters and offsets.
+SEGMENTER_READING = {code: code + 0xFEE0 for code in range(0x21, 0x7F) if not chr(code).isalnum()}
+
+
+def segmenter_words(seg, texts: list[str]) -> list[list[str]]:
+    """The words ``seg`` (a pkuseg model) finds in each of ``texts`` read as
+    :data:`SEGMENTER_READING`, spelled as in the text (the segmenter drops whitespace)."""
+    read = [text.translate(SEGMENTER_READING) for text in texts]
+    out = []
+    for text, as_read, words in zip(texts, read, seg.cut_many(read)):
+        spelled, start = [], 0
+        for word in words:
+            start = as_read.index(word, start)
+            spelled.append(text[start:start + len(word)])
+            start += len(word)
+        out.append(spelled)
+    return out
+
+
 def split_punctuation(word: str) -> list[str]:
     """``word`` cut around each clause punctuation character (``,克什克`` -> ``,`` ``克什克``)."""
     return [part for part in _CLAUSE_PUNCTUATION.split(word) if part]
@@ -352,10 +375,10 @@ class PkusegCharTokenizer:
         The segmenter learned from full-width punctuation; on pages that print half-width
         commas it can glue one to a name (``,克什克``), so clause punctuation is always a word
         of its own (the · inside 约翰·史密斯 stays)."""
-        return self._clean_words(self.seg.cut(text))
+        return self.clean_words(segmenter_words(self.seg, [text])[0])
 
     @staticmethod
-    def _clean_words(segmented: list[str]) -> list[str]:
+    def clean_words(segmented: list[str]) -> list[str]:
         words = []
         for word in segmented:
             if not word or word.isspace():
@@ -405,7 +428,7 @@ class PkusegCharTokenizer:
     def _characters(self, text: str, convention: str, segmented: list[str] | None):
         """(characters, their trailing spaces, ``NORM`` ids, ``TAG`` ids, folded characters)
         of ``text``: everything but the lexicon, which :meth:`pipe` matches a batch at a time."""
-        found = self.words(text) if segmented is None else self._clean_words(segmented)
+        found = self.words(text) if segmented is None else self.clean_words(segmented)
         if "".join(found) == text and not _WHITESPACE.search(text):  # what get_words_and_spaces gives, faster
             words, spaces = found, [False] * len(found)
         else:
@@ -450,7 +473,7 @@ class PkusegCharTokenizer:
         from spacy.util import minibatch
 
         for batch in minibatch(texts, batch_size):
-            yield from zip(batch, self.seg.cut_many(batch))
+            yield from zip(batch, segmenter_words(self.seg, batch))
 
     def pipe(self, texts, batch_size: int = SEGMENT_BATCH):
         """The documents of ``texts``, segmented in batches (:meth:`segmented`).  ``nlp.pipe``

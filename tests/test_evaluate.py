@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from kg.errors import CorpusError
-from kg.evaluate import PRF, evaluate_gold, read_gold, score_segmentation
+import re
+
+from kg.evaluate import PRF, evaluate_gold, evaluate_segmenter, read_gold, score_segmentation
+from kg.resources import MODELS
 
 GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev"
 
@@ -25,6 +28,18 @@ def test_segmentation_score_is_word_span_based():
     assert score_segmentation(gold, [["包头市", "召开", "会议"]]).f1 == 1.0
     s = score_segmentation(gold, [["包头", "市", "召开会议"]])
     assert (s.tp, s.fp, s.fn) == (0, 3, 3)
+
+
+def test_segmenter_is_scored_on_the_gold_as_printed_and_printed_half_width(tmp_path):
+    gold = tmp_path / "gold.utf8"
+    gold.write_text("本报  讯  （  记者  武子暄  ）  近日  ，  合生  远景  发布  新品  。\n", encoding="utf-8")
+    report = evaluate_segmenter(gold, model=MODELS / "segmenter", with_jieba=False)
+    f1 = {what: float(score) for what, score in re.findall(r"kg pkuseg, (.*?): P .*?F1 ([0-9.]+)", report)}
+    assert len(f1) == 6
+    # read full-width, the half-width page segments as the full-width one; read as printed, it does not
+    assert f1["kg's tokenizer words, gold printed half-width"] == f1["kg's tokenizer words (punctuation always split off)"]
+    assert f1["kg's tokenizer words, gold printed half-width and read as printed (kg before it read ASCII full-width)"] \
+        < f1["kg's tokenizer words, gold printed half-width"]
 
 
 def test_missing_gold_folder_is_a_clear_error(tmp_path):

@@ -5,7 +5,7 @@ import pytest
 import spacy
 
 import kg.zh_tokenizer  # noqa: F401
-from kg.zh_tokenizer import reverse_doc, word_class, word_position
+from kg.zh_tokenizer import SEGMENTER_READING, reverse_doc, segmenter_words, word_class, word_position
 
 SENTENCE = "本报12月27日讯（记者 王皓 薛来）近日，自治区人大常委会党组书记、副主任张韶春宣讲。"
 
@@ -76,6 +76,20 @@ def test_clause_punctuation_is_its_own_word_name_marks_stay():
     words = make().tokenizer.words("同时,克什克腾旗还在推进。约翰·史密斯说")
     assert "," in words and ",克什克" not in words
     assert "约翰·史密斯" in words
+
+
+def test_ascii_punctuation_is_read_full_width_and_words_keep_the_text():
+    tokenizer = make().tokenizer
+    half = "本报讯(记者 武子暄)近日,合生远景; 12.5%"
+    full = half.translate(SEGMENTER_READING)
+    assert full == "本报讯（记者 武子暄）近日，合生远景； 12．5％"
+    # the same word boundaries as the page printed full-width, in the page's own characters
+    assert [len(w) for w in tokenizer.words(half)] == [len(w) for w in tokenizer.words(full)]
+    assert "".join(tokenizer.words(half)) == half.replace(" ", "")
+    assert "武子暄" in tokenizer.words(half)  # read as printed, the segmenter cut 武子|暄)
+    # whitespace is dropped, as the segmenter drops it, and every word is the text's own
+    assert segmenter_words(tokenizer.seg, ["A股 (上涨)", ""]) == [["A股", "(", "上涨", ")"], []]
+    assert not any(chr(code).isalnum() for code in SEGMENTER_READING)  # letters and digits as printed
 
 
 def test_word_classes_from_the_reference_data_ride_on_tag_when_asked(tmp_path):
