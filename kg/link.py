@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg import gazetteer
-from kg.ner import Mention, company_short_form
+from kg.ner import Mention, company_short_forms
 
 log = logging.getLogger(__name__)
 
@@ -121,12 +121,12 @@ def is_abbreviation(short: str, long: str) -> bool:
     * ``short`` drops characters of ``long`` in order, keeping its first and last character
       (工信厅 / 工业和信息化厅), and is not a plain prefix of it (a prefix plus more is a
       sub-unit: 自治区党委 / 自治区党委宣传部);
-    * ``short`` is the company's short form, :func:`kg.ner.company_short_form` (合生生物 /
-      天津合生生物科技有限公司).
+    * ``short`` is one of the company's short forms, :func:`kg.ner.company_short_forms` (合生生物 /
+      天津合生生物科技有限公司, 金宇保灵 / 金宇保灵生物药品有限公司).
     """
     if len(short) < 2 or len(short) >= len(long):
         return False
-    if company_short_form(long) == short:
+    if short in company_short_forms(long):
         return True
     if long.startswith(short):
         return _strip_corporate_suffix(long) == short

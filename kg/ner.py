@@ -856,6 +856,12 @@ def company_short_form(name: str) -> str | None:
         if core.endswith(word):
             core = core[: -len(word)]
             break
+    return _short_name(core)
+
+
+def _short_name(core: str) -> str | None:
+    """``core`` less any bracketed place and the known places it opens with, when what is left
+    can be a company's short name (:func:`company_short_form`)."""
     core = _BRACKETED.sub("", core)
     names = place_names()
     while opening := max((i for i in range(2, min(len(core), 8) + 1) if core[:i] in names), default=0):
@@ -865,11 +871,35 @@ def company_short_form(name: str) -> str | None:
     return core
 
 
+#: words of a trade that a company's brand drops with its legal form (金宇保灵|生物|药品|有限公司)
+BRAND_TRADE_WORDS = (*BRANDLESS_TRADE_WORDS, "药品", "制药", "医药", "食品", "乳业", "牧业", "农业", "电气", "机械",
+                     "汽车", "钢铁", "稀土", "矿业", "冶金", "物流", "商贸", "软件", "通信", "设备", "新能源")
+
+
+@lru_cache(maxsize=1 << 16)
+def company_short_forms(name: str) -> tuple[str, ...]:
+    """Every short name a page may call the company ``name`` by after naming it in full: its
+    :func:`company_short_form`, and its brand, the name less its legal form and every trade word
+    before it (金宇保灵生物药品有限公司 -> 金宇保灵生物药品, 金宇保灵); each at least three characters."""
+    forms = [form] if (form := company_short_form(name)) else []
+    core = next((name[: -len(legal)] for legal in LEGAL_FORMS if name.endswith(legal)), None)
+    if core is None:
+        return tuple(forms)
+    while trade := next((word for word in BRAND_TRADE_WORDS if core.endswith(word) and len(core) > len(word)), None):
+        core = core[: -len(trade)]
+    brand = _short_name(core)
+    if brand and brand not in forms:
+        forms.append(brand)
+    return tuple(forms)
+
+
 def tag_company_short_forms(sdocs: list) -> None:
-    """A company a document names in full is then called by its short form (天津合生生物科技有限公司,
-    then 合生生物): every occurrence of the short form (:func:`company_short_form`) of a company
-    found in one of the document's paragraphs ``sdocs`` is an organisation, where it starts and
-    ends at segmenter word boundaries and overlaps no entity.
+    """A company a document names in full is then called by a short form (天津合生生物科技有限公司,
+    then 合生生物; 金宇保灵生物药品有限公司, then 金宇保灵): every occurrence of a short form
+    (:func:`company_short_forms`) of a company found in one of the document's paragraphs
+    ``sdocs`` is an organisation, where it starts and ends at segmenter word boundaries and
+    overlaps no entity but a person or place of exactly its span (the model read the brand as a
+    name: 金宇保灵 as a person).
 
     Spreading every name found to its other occurrences was tried (models/README.md): on the
     seed pages it spread the model's errors (现代煤化工, a company read as a person) as often
@@ -877,7 +907,7 @@ def tag_company_short_forms(sdocs: list) -> None:
     from spacy.util import filter_spans
 
     short_forms = {short for sdoc in sdocs for ent in sdoc.ents if ent.label_ == "ORG"
-                   for short in (company_short_form(ent.text),) if short}
+                   for short in company_short_forms(ent.text)}
     if not short_forms:
         return
     pattern = re.compile("|".join(re.escape(n) for n in sorted(short_forms, key=len, reverse=True)))
@@ -887,16 +917,20 @@ def tag_company_short_forms(sdocs: list) -> None:
             continue
         ends = segmenter_word_lengths(sdoc)
         starts = {end - length for end, length in ends.items()}
+        misread = {(e.start_char, e.end_char): e for e in sdoc.ents if e.label_ in ("PER", "LOC")}
         taken = [(e.start_char, e.end_char) for e in sdoc.ents]
-        added = []
+        added, replaced = [], set()
         for start, end in matches:
-            if start not in starts or end not in ends or any(s < end and start < e for s, e in taken):
+            if (start, end) in misread:
+                replaced.add((start, end))
+            elif start not in starts or end not in ends or any(s < end and start < e for s, e in taken):
                 continue
             span = sdoc.char_span(start, end, label="ORG")
             if span is not None:
                 added.append(span)
         if added:
-            sdoc.ents = filter_spans(sorted([*sdoc.ents, *added], key=lambda e: e.start_char))
+            kept = [e for e in sdoc.ents if (e.start_char, e.end_char) not in replaced]
+            sdoc.ents = filter_spans(sorted([*kept, *added], key=lambda e: e.start_char))
 
 
 def _entity_rules(doc):

@@ -138,3 +138,4 @@ def test_a_name_the_alias_table_knows_is_not_an_abbreviation():
 def test_a_companys_short_form_abbreviates_its_full_name():
     assert is_abbreviation("合生生物", "天津合生生物科技有限公司")
     assert not is_abbreviation("合生远景", "天津合生生物科技有限公司")
+    assert is_abbreviation("金宇保灵", "金宇保灵生物药品有限公司")  # its brand

@@ -13,6 +13,7 @@ from kg.ingest import RawPage, repair
 from kg.ner import (
     Recognizer,
     company_short_form,
+    company_short_forms,
     complete_brandless_companies,
     complete_bracketed_names,
     cut_run_on_organisations,
@@ -621,6 +622,25 @@ def test_a_company_named_in_full_is_found_again_by_its_short_form_later_in_the_d
     assert ents(later) == [("合生生物", "ORG"), ("合生生物", "ORG")]
     assert ents(first) == [("天津合生生物科技有限公司", "ORG"), ("刘斌", "PER")]
     assert segmenter_word_lengths(elsewhere).get(4) != 4 and ents(elsewhere) == []
+
+
+@pytest.mark.parametrize(("name", "forms"), [
+    ("金宇保灵生物药品有限公司", ("金宇保灵生物药品", "金宇保灵")),  # the brand drops every trade word
+    ("天津合生生物科技有限公司", ("合生生物",)),  # a two-character brand (合生) is too short to look for
+    ("包头天和磁材科技股份有限公司", ("天和磁材",)),
+    ("中国人民银行", ()),
+])
+def test_a_companys_short_forms_include_its_brand(name, forms):
+    assert company_short_forms(name) == forms
+
+
+def test_a_brand_the_model_read_as_a_person_is_the_company_named_in_full():
+    first = doc_with("金宇保灵生物药品有限公司研发实验室内。", [("金宇保灵生物药品有限公司", "ORG")])
+    later = doc_with("金宇保灵总经理赵丽霞说。", [("金宇保灵", "PER"), ("赵丽霞", "PER")])
+    cut = doc_with("金宇保灵总经理说。", [("金宇保", "PER")])
+    tag_company_short_forms([first, later, cut])
+    assert ents(later) == [("金宇保灵", "ORG"), ("赵丽霞", "PER")]  # exactly the brand's span: the company
+    assert ents(cut) == [("金宇保", "PER")]  # a span cut inside it is left as the model read it
 
 
 def test_short_forms_do_not_cross_documents():
