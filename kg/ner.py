@@ -537,7 +537,8 @@ def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None, te
     a PER span followed at once by a short segmenter word ending in 旗/县/盟 (克什克 + 腾旗,
     a transliterated banner name cut by the segmenter) is LOC over both, one that opens with a
     known place word is that place (乌兰察布市 + 南|瓜子), one holding a space is the names
-    on either side (记者 冯雪玉 孙柳), and one ending in a character that ends no person in the
+    on either side (记者 冯雪玉 孙柳), one that opens a known place's name (科尔沁 of 科尔沁区,
+    :func:`place_stems`) is the region it names, and one ending in a character that ends no person in the
     training corpora (``models/non_person_endings.tsv``: the mine 福元铌矿) takes the label
     names ending in it have."""
     text = sdoc.text if text is None else text
@@ -570,6 +571,9 @@ def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None, te
                     span = sdoc.char_span(ent.start_char, end, label="LOC")
         if span is None:
             span = ent
+        if span is ent and ent.label_ == "PER" and len(ent.text) >= 3 and ent.text in place_stems():
+            # the opening of a known place's name (科尔沁 of 科尔沁区): the region it names
+            span = sdoc.char_span(ent.start_char, ent.end_char, label="LOC")
         if span is ent and ent.label_ == "PER" and ent.text[-1] in endings:
             span = sdoc.char_span(ent.start_char, ent.end_char, label=endings[ent.text[-1]])
         changed = changed or span is not ent
@@ -581,6 +585,13 @@ def relabel_misshapen_people(sdoc, *, word_len: dict[int, int] | None = None, te
 
 
 _WORD = re.compile(r"\S+")
+
+
+@lru_cache(maxsize=1)
+def place_stems() -> frozenset[str]:
+    """Every opening of three characters or more of a known place's name, the name itself left
+    out (科尔沁 of 科尔沁区 and 科尔沁左翼中旗; 乌兰察 of 乌兰察布): no person is named that."""
+    return frozenset(name[:i] for name in place_names() for i in range(3, len(name)))
 
 
 def _leading_place(text: str, ent, word_len: dict[int, int]) -> str | None:

@@ -455,6 +455,14 @@ def test_a_person_span_opening_with_a_known_place_is_the_place():
     assert ents(doc) == [("乌兰察布市", "LOC")]
 
 
+def test_a_person_span_that_opens_a_known_places_name_is_the_region():
+    doc = doc_with("在科尔沁和浑善达克沙地歼灭战区，科尔沁牛肉畅销，王科尔说。",
+                   [("科尔沁", "PER"), ("浑善达克", "LOC"), ("王科尔", "PER")])
+    relabel_misshapen_people(doc)
+    # 科尔沁 opens 科尔沁区 and 科尔沁左翼中旗; 王科尔 opens no place
+    assert ents(doc) == [("科尔沁", "LOC"), ("浑善达克", "LOC"), ("王科尔", "PER")]
+
+
 def test_a_place_right_before_a_companys_full_name_is_part_of_it():
     doc = doc_with("内蒙古奥普赛生物科技有限公司研发了新产品。", [("内蒙古", "LOC"), ("奥普赛生物科技有限公司", "ORG")])
     extend_place_to_organisation(doc)
