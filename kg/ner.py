@@ -677,7 +677,8 @@ def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None, text: str 
     - a LOC span that starts with the word, runs on and stops inside a later word is cut back to
       the name (巴彦淖尔现代农|业), unless all it adds is a feature of the place (马拉维湖|是: the
       segmenter's 湖是); one that ends at a word boundary is the model's call (呼和浩特盛乐国际机场,
-      包头大街).
+      包头大街);
+    - a span that opens inside the word and runs past it opens with the name (和|林格尔数据中心).
 
     Other overlaps (an organisation or a person around the name) are left alone.
     """
@@ -699,6 +700,12 @@ def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None, text: str 
         if not overlapping:
             spans.append(span)
             changed = True
+        elif len(overlapping) == 1 and start < spans[overlapping[0]].start_char < end < spans[overlapping[0]].end_char:
+            # a name that opens inside the place word and runs past it (和|林格尔数据中心) opens with the place
+            grown = sdoc.char_span(start, spans[overlapping[0]].end_char, label=spans[overlapping[0]].label_)
+            if grown is not None:
+                spans[overlapping[0]] = grown
+                changed = True
         elif len(overlapping) == 1 and spans[overlapping[0]].label_ in ("LOC", "PER"):
             ent = spans[overlapping[0]]
             inside = start <= ent.start_char and ent.end_char <= end and len(ent) < len(span)

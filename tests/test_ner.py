@@ -275,6 +275,12 @@ def test_known_place_cut_short_by_the_model_grows_to_the_whole_name():
     assert ents(doc) == [("清水河县", "LOC")]
 
 
+def test_a_name_opening_inside_a_known_place_word_opens_with_the_place():
+    doc = doc_with("大力发展绿算全产业链，和林格尔数据中心绿电使用占比高。", [("林格尔数据中心", "ORG")])
+    tag_known_places(doc)
+    assert ents(doc) == [("和林格尔数据中心", "ORG")]
+
+
 def test_non_prefix_short_forms_of_banners_and_regions_are_names():
     doc = doc_with("达茂旗积极融入长三角发展。", [])
     tag_known_places(doc)
