@@ -367,7 +367,7 @@ def segmenter_word_lengths(sdoc) -> dict[int, int]:
 
 def postprocess_entities(sdoc, convention: str = "") -> None:
     """kg's entity rules over a parsed paragraph, in order: :func:`tag_known_places`,
-    :func:`relabel_misshapen_people`, :func:`extend_place_to_organisation`,
+    :func:`tag_known_organisations`, :func:`relabel_misshapen_people`, :func:`extend_place_to_organisation`,
     :func:`tag_listed_organisations`, :func:`complete_bracketed_names`,
     :func:`drop_references`, :func:`drop_concepts`, then :func:`cut_run_on_organisations`.  Every
     prediction (and every score) goes through this."""
@@ -375,6 +375,7 @@ def postprocess_entities(sdoc, convention: str = "") -> None:
     # builds Doc.text from a Token object per character on every call)
     word_len, text = segmenter_word_lengths(sdoc), sdoc.text
     tag_known_places(sdoc, word_len=word_len, text=text)
+    tag_known_organisations(sdoc, word_len=word_len, text=text)
     relabel_misshapen_people(sdoc, word_len=word_len, text=text)
     extend_place_to_organisation(sdoc, word_len=word_len, convention=convention, text=text)
     tag_listed_organisations(sdoc, word_len=word_len, text=text)
@@ -717,6 +718,34 @@ def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None, text: str 
                 changed = True
     if changed:
         sdoc.ents = filter_spans(sorted(spans, key=lambda e: e.start_char))
+
+
+@lru_cache(maxsize=1)
+def _known_organisation_pattern() -> re.Pattern | None:
+    names = sorted((name for name in known_organisations() if len(name) >= 3), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names))) if names else None
+
+
+def tag_known_organisations(sdoc, *, word_len: dict[int, int] | None = None, text: str | None = None) -> None:
+    """A known organisation (``models/aliases.tsv``, names of three characters or more: 北方稀土,
+    新华社) that the model left untagged is ORG, where it starts and ends at segmenter word
+    boundaries and overlaps no entity: the curated organisations as a dictionary the model
+    cannot miss, as :func:`tag_known_places` does for places."""
+    from spacy.util import filter_spans
+
+    pattern = _known_organisation_pattern()
+    text = sdoc.text if text is None else text
+    matches = [m.span() for m in pattern.finditer(text)] if pattern else []
+    if not matches:
+        return
+    lengths = segmenter_word_lengths(sdoc) if word_len is None else word_len
+    starts = {end - length for end, length in lengths.items()}
+    taken = [(e.start_char, e.end_char) for e in sdoc.ents]
+    added = [span for start, end in matches
+             if start in starts and end in lengths and not any(s < end and start < e for s, e in taken)
+             for span in (sdoc.char_span(start, end, label="ORG"),) if span is not None]
+    if added:
+        sdoc.ents = filter_spans(sorted([*sdoc.ents, *added], key=lambda e: e.start_char))
 
 
 def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: int = 10,

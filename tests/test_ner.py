@@ -25,6 +25,7 @@ from kg.ner import (
     resolve_model_path,
     segmenter_word_lengths,
     tag_company_short_forms,
+    tag_known_organisations,
     tag_known_places,
 )
 
@@ -279,6 +280,16 @@ def test_a_name_opening_inside_a_known_place_word_opens_with_the_place():
     doc = doc_with("大力发展绿算全产业链，和林格尔数据中心绿电使用占比高。", [("林格尔数据中心", "ORG")])
     tag_known_places(doc)
     assert ents(doc) == [("和林格尔数据中心", "ORG")]
+
+
+def test_known_organisations_the_model_missed_are_tagged():
+    doc = doc_with("出一批行业标杆：北方稀土、安泰北方获评，新华社报道，中央空调。", [])
+    tag_known_organisations(doc)
+    # curated names of three characters or more, at word boundaries (中央 is too short to look for)
+    assert ents(doc) == [("北方稀土", "ORG"), ("新华社", "ORG")]
+    doc = doc_with("中国北方稀土集团高技术股份有限公司", [("中国北方稀土集团高技术股份有限公司", "ORG")])
+    tag_known_organisations(doc)
+    assert ents(doc) == [("中国北方稀土集团高技术股份有限公司", "ORG")]  # inside an entity: left alone
 
 
 def test_non_prefix_short_forms_of_banners_and_regions_are_names():
