@@ -667,6 +667,24 @@ def _starts_mid_clause(sdoc, start: int, end: int, word_len: dict[int, int]) -> 
 _GEOGRAPHIC_FEATURES = ("湖", "山", "河", "江", "海", "岛", "峰", "湾")
 
 
+#: the parts of a name between dashes (武汉—北京)
+_BETWEEN_DASHES = re.compile("[^—－–-]+")
+
+
+def _split_dashed_places(sdoc, names: frozenset[str]) -> tuple[list, bool]:
+    """``sdoc``'s entities with each place span that joins two known places or more with dashes
+    replaced by its parts of two characters or more; and whether any was."""
+    spans, changed = [], False
+    for ent in sdoc.ents:
+        parts = [(ent.start_char + m.start(), ent.start_char + m.end()) for m in _BETWEEN_DASHES.finditer(ent.text)]
+        if ent.label_ != "LOC" or len(parts) < 2 or sum(sdoc.text[s:e] in names for s, e in parts) < 2:
+            spans.append(ent)
+            continue
+        spans += [span for s, e in parts if e - s >= 2 for span in (sdoc.char_span(s, e, label="LOC"),) if span]
+        changed = True
+    return spans, changed
+
+
 def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None, text: str | None = None) -> None:
     """Make the model's places agree with the gazetteer (``models/places.tsv``) where a known
     place name is a whole segmenter word:
@@ -681,14 +699,15 @@ def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None, text: str 
       包头大街);
     - a span that opens inside the word and runs past it opens with the name (和|林格尔数据中心).
 
-    Other overlaps (an organisation or a person around the name) are left alone.
+    Other overlaps (an organisation or a person around the name) are left alone.  And a place
+    span that joins two known places or more with dashes is each of its parts (呼包鄂乌—京津冀—长三角,
+    a corridor: MSRA and CLUENER tag 武汉—北京 as two places, never one).
     """
     from spacy.util import filter_spans
 
     names = place_names()
     text = sdoc.text if text is None else text
-    spans = list(sdoc.ents)
-    changed = False
+    spans, changed = _split_dashed_places(sdoc, names)
     lengths = segmenter_word_lengths(sdoc) if word_len is None else word_len
     for end, length in lengths.items():
         start = end - length

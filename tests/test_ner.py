@@ -282,6 +282,16 @@ def test_a_name_opening_inside_a_known_place_word_opens_with_the_place():
     assert ents(doc) == [("和林格尔数据中心", "ORG")]
 
 
+def test_a_place_span_joining_known_places_with_dashes_is_each_place():
+    doc = doc_with("加快建设呼包鄂乌—京津冀—长三角时延圈。", [("包鄂乌—京津冀—长三角", "LOC")])
+    tag_known_places(doc)
+    assert ents(doc) == [("包鄂乌", "LOC"), ("京津冀", "LOC"), ("长三角", "LOC")]
+    # a name with a dash that joins no two known places is the model's call
+    doc = doc_with("他到了沃吕维—圣—皮埃尔区。", [("沃吕维—圣—皮埃尔区", "LOC")])
+    tag_known_places(doc)
+    assert ents(doc) == [("沃吕维—圣—皮埃尔区", "LOC")]
+
+
 def test_known_organisations_the_model_missed_are_tagged():
     doc = doc_with("出一批行业标杆：北方稀土、安泰北方获评，新华社报道，中央空调。", [])
     tag_known_organisations(doc)
