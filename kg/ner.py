@@ -671,13 +671,13 @@ _GEOGRAPHIC_FEATURES = ("湖", "山", "河", "江", "海", "岛", "峰", "湾")
 _BETWEEN_DASHES = re.compile("[^—－–-]+")
 
 
-def _split_dashed_places(sdoc, names: frozenset[str]) -> tuple[list, bool]:
+def _split_dashed_places(sdoc, names: frozenset[str], text: str) -> tuple[list, bool]:
     """``sdoc``'s entities with each place span that joins two known places or more with dashes
     replaced by its parts of two characters or more; and whether any was."""
     spans, changed = [], False
     for ent in sdoc.ents:
         parts = [(ent.start_char + m.start(), ent.start_char + m.end()) for m in _BETWEEN_DASHES.finditer(ent.text)]
-        if ent.label_ != "LOC" or len(parts) < 2 or sum(sdoc.text[s:e] in names for s, e in parts) < 2:
+        if ent.label_ != "LOC" or len(parts) < 2 or sum(text[s:e] in names for s, e in parts) < 2:
             spans.append(ent)
             continue
         spans += [span for s, e in parts if e - s >= 2 for span in (sdoc.char_span(s, e, label="LOC"),) if span]
@@ -707,7 +707,7 @@ def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None, text: str 
 
     names = place_names()
     text = sdoc.text if text is None else text
-    spans, changed = _split_dashed_places(sdoc, names)
+    spans, changed = _split_dashed_places(sdoc, names, text)
     lengths = segmenter_word_lengths(sdoc) if word_len is None else word_len
     for end, length in lengths.items():
         start = end - length
@@ -959,13 +959,16 @@ def company_short_forms(name: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-def tag_company_short_forms(sdocs: list) -> None:
+def tag_company_short_forms(sdocs: list, texts: list[str] | None = None) -> None:
     """A company a document names in full is then called by a short form (天津合生生物科技有限公司,
     then 合生生物; 金宇保灵生物药品有限公司, then 金宇保灵): every occurrence of a short form
     (:func:`company_short_forms`) of a company found in one of the document's paragraphs
     ``sdocs`` is an organisation, where it starts and ends at segmenter word boundaries and
     overlaps no entity but a person or place of exactly its span (the model read the brand as a
     name: 金宇保灵 as a person).
+
+    ``texts``: the paragraphs' texts when known (spaCy builds ``Doc.text`` from a Token object
+    per character).
 
     Spreading every name found to its other occurrences was tried (models/README.md): on the
     seed pages it spread the model's errors (现代煤化工, a company read as a person) as often
@@ -977,8 +980,8 @@ def tag_company_short_forms(sdocs: list) -> None:
     if not short_forms:
         return
     pattern = re.compile("|".join(re.escape(n) for n in sorted(short_forms, key=len, reverse=True)))
-    for sdoc in sdocs:
-        matches = [m.span() for m in pattern.finditer(sdoc.text)]
+    for sdoc, text in zip(sdocs, texts or [None] * len(sdocs)):
+        matches = [m.span() for m in pattern.finditer(sdoc.text if text is None else text)]
         if not matches:  # most paragraphs: no need to read their words
             continue
         ends = segmenter_word_lengths(sdoc)
@@ -1048,7 +1051,7 @@ def entity_spans(nlp, documents: list[list[str]], batch_size: int = 64) -> list[
     for paragraphs in documents:
         sdocs, at = parsed[at:at + len(paragraphs)], at + len(paragraphs)
         if rules:
-            tag_company_short_forms(sdocs)
+            tag_company_short_forms(sdocs, paragraphs)
         found.append([[(e.start_char, e.end_char, e.label_) for e in sdoc.ents] for sdoc in sdocs])
     return found
 
