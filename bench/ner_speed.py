@@ -1,9 +1,12 @@
 """Benchmark: chars/s of kg's NER pipeline vs jieba.posseg on the same text, in one run.
 
-    python bench/ner_speed.py [--min-chars 400000] [--processes 2]
+    python bench/ner_speed.py [--min-chars 400000] [--processes 2] [--rounds 3]
 
-The seed pages are repeated until the text reaches ``--min-chars``.  Prints chars/s for
-jieba.posseg (the baseline), word segmentation alone (spacy_pkuseg's decoder and kg's, per
+The seed pages are repeated until the text reaches ``--min-chars``.  First the goal's measures,
+in turns ``--rounds`` times (the machine's speed drifts between runs): jieba.posseg (the
+baseline), kg's pipeline on one process with its tokenizer batched, and ``kg build``'s NER on
+one process; best of each, and the round-by-round ratios.  Then chars/s for
+jieba.posseg (the baseline, its best), word segmentation alone (spacy_pkuseg's decoder and kg's, per
 text and batched) and kg's tokenizer (the floor under the pipeline), kg's spaCy pipeline
 (pkuseg segmenter + NER) on one process (tokenizing text by text, as ``nlp.pipe(texts)`` does,
 and in batches, as ``kg build`` does) and on ``--processes`` processes
@@ -65,6 +68,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--min-chars", type=int, default=400_000)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="times jieba, the pipeline and kg build's NER are measured in turns (best of each)")
     args = parser.parse_args()
 
     docs = documents(args.min_chars)
@@ -78,20 +83,34 @@ def main() -> None:
 
     jieba.setLogLevel(60)
     jieba.initialize()
-    base, _ = chars_per_second(chars, lambda: consume(list(jieba.posseg.cut(text)) for text in texts))
-    print(f"baseline jieba.posseg:        {base:10,.0f} chars/s   (1.00x)")
-
-    from kg.ner import load_pipeline
+    from kg.ner import Recognizer, load_pipeline, tokenized
     from kg.zh_tokenizer import resolve_segmenter
 
     nlp = load_pipeline()
     nlp("预热")
+    recognizer = Recognizer()
+    recognizer.n_process = 1
+    consume(recognizer.pipe(docs[:1]))
+    # the goal's measures, taken in turns (jieba, the pipeline, kg build) ``--rounds`` times: one
+    # run of each drifts with the machine (jieba alone ran 38k-61k chars/s in one session)
+    rounds = {"jieba": [], "pipeline": [], "build": []}
+    for _ in range(args.rounds):
+        rounds["jieba"].append(chars_per_second(chars, lambda: consume(list(jieba.posseg.cut(t)) for t in texts))[0])
+        rounds["pipeline"].append(chars_per_second(chars, lambda: sum(
+            len(doc.ents) for doc in nlp.pipe(tokenized(nlp, texts), batch_size=64)))[0])
+        rounds["build"].append(chars_per_second(chars, lambda: sum(map(len, recognizer.pipe(docs))))[0])
+    base = max(rounds["jieba"])
+    print(f"baseline jieba.posseg:        {base:10,.0f} chars/s   (1.00x)   best of {args.rounds} "
+          f"({', '.join(f'{x:,.0f}' for x in rounds['jieba'])})")
+    for name, what in (("pipeline", "kg pipeline, 1 process, tokenizer batched"), ("build", "kg build's NER, --jobs 1")):
+        ratios = [ours / theirs for ours, theirs in zip(rounds[name], rounds["jieba"])]
+        print(f"{what}: best {max(rounds[name]):,.0f} chars/s ({max(rounds[name]) / base:.2f}x best against best); "
+              f"round by round {min(ratios):.2f}-{max(ratios):.2f}x")
     # the floor under the pipeline: word segmentation alone (kg's user dictionary), by
     # spacy_pkuseg's own decoder and by kg's (the same words), text by text and in batches of
     # texts; then the tokenizer that turns the words into featured character tokens
     import spacy_pkuseg
 
-    from kg.ner import tokenized
     from kg.zh_tokenizer import SEGMENT_BATCH
 
     package = spacy_pkuseg.pkuseg(str(resolve_segmenter(nlp.tokenizer.segmenter)), user_dict=None)
@@ -134,9 +153,6 @@ def main() -> None:
 
     # what `kg build` runs: the same pipeline plus kg's entity rules and raw offsets, its
     # paragraphs batched across documents (`kg build --jobs N` for N processes)
-    from kg.ner import Recognizer
-
-    recognizer = Recognizer()
     for n in sorted({1, args.processes}):
         recognizer.n_process = n
         speed, n_mentions = chars_per_second(chars, lambda: sum(map(len, recognizer.pipe(docs))))

@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import numpy
@@ -67,6 +68,13 @@ def segmenter_words(seg, texts: list[str]) -> list[list[str]]:
     read = [text.translate(SEGMENTER_READING) for text in texts]
     out = []
     for text, as_read, words in zip(texts, read, seg.cut_many(read)):
+        if as_read == text:  # nothing read otherwise: the words are the text's own
+            out.append(words)
+            continue
+        if not _WHITESPACE.search(text):  # the words cover the text end to end
+            bounds = list(accumulate(map(len, words), initial=0))
+            out.append([text[a:b] for a, b in zip(bounds, bounds[1:])])
+            continue
         spelled, start = [], 0
         for word in words:
             start = as_read.index(word, start)

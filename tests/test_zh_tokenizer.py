@@ -87,6 +87,10 @@ def test_ascii_punctuation_is_read_full_width_and_words_keep_the_text():
     assert [len(w) for w in tokenizer.words(half)] == [len(w) for w in tokenizer.words(full)]
     assert "".join(tokenizer.words(half)) == half.replace(" ", "")
     assert "武子暄" in tokenizer.words(half)  # read as printed, the segmenter cut 武子|暄)
+    unspaced = "本报讯(记者武子暄)近日,合生远景"
+    assert segmenter_words(tokenizer.seg, [unspaced]) == [
+        [w.translate({v: k for k, v in SEGMENTER_READING.items()})
+         for w in tokenizer.seg.cut(unspaced.translate(SEGMENTER_READING))]]
     # whitespace is dropped, as the segmenter drops it, and every word is the text's own
     assert segmenter_words(tokenizer.seg, ["A股 (上涨)", ""]) == [["A股", "(", "上涨", ")"], []]
     assert not any(chr(code).isalnum() for code in SEGMENTER_READING)  # letters and digits as printed
