@@ -986,17 +986,17 @@ def tag_company_short_forms(sdocs: list, texts: list[str] | None = None) -> None
             continue
         ends = segmenter_word_lengths(sdoc)
         starts = {end - length for end, length in ends.items()}
-        misread = {(e.start_char, e.end_char): e for e in sdoc.ents if e.label_ in ("PER", "LOC")}
+        misread = {(e.start_char, e.end_char) for e in sdoc.ents if e.label_ in ("PER", "LOC")}
         taken = [(e.start_char, e.end_char) for e in sdoc.ents]
         added, replaced = [], set()
         for start, end in matches:
-            if (start, end) in misread:
-                replaced.add((start, end))
-            elif start not in starts or end not in ends or any(s < end and start < e for s, e in taken):
+            if (start, end) not in misread and (
+                    start not in starts or end not in ends or any(s < end and start < e for s, e in taken)):
                 continue
             span = sdoc.char_span(start, end, label="ORG")
             if span is not None:
                 added.append(span)
+                replaced.add((start, end))
         if added:
             kept = [e for e in sdoc.ents if (e.start_char, e.end_char) not in replaced]
             sdoc.ents = filter_spans(sorted([*kept, *added], key=lambda e: e.start_char))

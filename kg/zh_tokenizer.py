@@ -54,11 +54,12 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WHITESPACE = re.compile(r"\s")
 
 
-#: how the segmenter reads printable ASCII: as its full-width form (``,`` as ``，``, ``A`` as ``Ａ``).
-#: pkuseg learned from People's Daily, printed full-width; on a page printed half-width it
-#: glues names to punctuation it never saw (记者 武子|暄)).  PKU test printed half-width: word F1
-#: 0.923 read as is, 0.934 read full-width (models/README.md).  One character for one, so the
-#: words keep the text's own characters and offsets.
+#: how the segmenter reads ASCII punctuation: as its full-width form (``,`` as ``，``, ``(`` as
+#: ``（``; letters and digits as printed).  pkuseg learned from People's Daily, printed
+#: full-width; on a page printed half-width it glued names to punctuation it never saw (记者
+#: 武子|暄)).  PKU test printed half-width: word F1 0.923 read as printed, 0.934 read full-width
+#: (models/README.md).  One character for one, so the words keep the text's own characters and
+#: offsets.
 SEGMENTER_READING = {code: code + 0xFEE0 for code in range(0x21, 0x7F) if not chr(code).isalnum()}
 
 
