@@ -750,21 +750,37 @@ def tag_known_organisations(sdoc, *, word_len: dict[int, int] | None = None, tex
     新华社) that the model left untagged is ORG, where it starts and ends at segmenter word
     boundaries and overlaps no entity: the curated organisations as a dictionary the model
     cannot miss, as :func:`tag_known_places` does for places."""
+    pattern = _known_organisation_pattern()
+    if pattern is not None:
+        _tag_organisation_names(sdoc, pattern, sdoc.text if text is None else text, word_len)
+
+
+def _tag_organisation_names(sdoc, pattern: re.Pattern, text: str, word_len: dict[int, int] | None,
+                            misread: tuple[str, ...] = ()) -> None:
+    """Every match of ``pattern`` (organisation names) in ``text``, ``sdoc``'s text, that starts
+    and ends at segmenter word boundaries and overlaps no entity, or is exactly an entity
+    labelled one of ``misread``, becomes ORG."""
     from spacy.util import filter_spans
 
-    pattern = _known_organisation_pattern()
-    text = sdoc.text if text is None else text
-    matches = [m.span() for m in pattern.finditer(text)] if pattern else []
-    if not matches:
+    matches = [m.span() for m in pattern.finditer(text)]
+    if not matches:  # most paragraphs: no need to read their words
         return
     lengths = segmenter_word_lengths(sdoc) if word_len is None else word_len
     starts = {end - length for end, length in lengths.items()}
+    relabelled = {(e.start_char, e.end_char) for e in sdoc.ents if e.label_ in misread}
     taken = [(e.start_char, e.end_char) for e in sdoc.ents]
-    added = [span for start, end in matches
-             if start in starts and end in lengths and not any(s < end and start < e for s, e in taken)
-             for span in (sdoc.char_span(start, end, label="ORG"),) if span is not None]
+    added, replaced = [], set()
+    for start, end in matches:
+        if (start, end) not in relabelled and (
+                start not in starts or end not in lengths or any(s < end and start < e for s, e in taken)):
+            continue
+        span = sdoc.char_span(start, end, label="ORG")
+        if span is not None:
+            added.append(span)
+            replaced.add((start, end))
     if added:
-        sdoc.ents = filter_spans(sorted([*sdoc.ents, *added], key=lambda e: e.start_char))
+        kept = [e for e in sdoc.ents if (e.start_char, e.end_char) not in replaced]
+        sdoc.ents = filter_spans(sorted([*kept, *added], key=lambda e: e.start_char))
 
 
 def extend_place_to_organisation(sdoc, *, max_chars: int = 18, max_unit_chars: int = 10,
@@ -973,33 +989,13 @@ def tag_company_short_forms(sdocs: list, texts: list[str] | None = None) -> None
     Spreading every name found to its other occurrences was tried (models/README.md): on the
     seed pages it spread the model's errors (现代煤化工, a company read as a person) as often
     as it found names."""
-    from spacy.util import filter_spans
-
     short_forms = {short for sdoc in sdocs for ent in sdoc.ents if ent.label_ == "ORG"
                    for short in company_short_forms(ent.text)}
     if not short_forms:
         return
     pattern = re.compile("|".join(re.escape(n) for n in sorted(short_forms, key=len, reverse=True)))
     for sdoc, text in zip(sdocs, texts or [None] * len(sdocs)):
-        matches = [m.span() for m in pattern.finditer(sdoc.text if text is None else text)]
-        if not matches:  # most paragraphs: no need to read their words
-            continue
-        ends = segmenter_word_lengths(sdoc)
-        starts = {end - length for end, length in ends.items()}
-        misread = {(e.start_char, e.end_char) for e in sdoc.ents if e.label_ in ("PER", "LOC")}
-        taken = [(e.start_char, e.end_char) for e in sdoc.ents]
-        added, replaced = [], set()
-        for start, end in matches:
-            if (start, end) not in misread and (
-                    start not in starts or end not in ends or any(s < end and start < e for s, e in taken)):
-                continue
-            span = sdoc.char_span(start, end, label="ORG")
-            if span is not None:
-                added.append(span)
-                replaced.add((start, end))
-        if added:
-            kept = [e for e in sdoc.ents if (e.start_char, e.end_char) not in replaced]
-            sdoc.ents = filter_spans(sorted([*kept, *added], key=lambda e: e.start_char))
+        _tag_organisation_names(sdoc, pattern, sdoc.text if text is None else text, None, misread=("PER", "LOC"))
 
 
 def _entity_rules(doc):
