@@ -116,15 +116,17 @@ def evaluate_segmenter(gold_file: Path, *, model: Path, with_jieba: bool = True)
     tokenizer = PkusegCharTokenizer(None, str(model))
     as_kg, clean = tokenizer.seg, tokenizer.clean_words
     with_default_dictionary = spacy_pkuseg.pkuseg(str(model), user_dict="default")
+
+    def tokenizer_words(texts: list[str]) -> list[list[str]]:
+        return [clean(words) for words in segmenter_words(as_kg, texts)]
+
     settings = (  # (sentences, texts -> their words, what)
         (gold, lambda texts: segmenter_words(as_kg, texts), "as kg uses it (kg's user dictionary)"),
         (gold, PkusegCharTokenizer(None, str(model), user_dict="").seg.cut_many, "bare CRF, no dictionary"),
         (gold, lambda texts: [with_default_dictionary.cut(text) for text in texts],
          "bare CRF + spacy_pkuseg's default dictionary"),
-        (gold, lambda texts: [clean(words) for words in segmenter_words(as_kg, texts)],
-         "kg's tokenizer words (punctuation always split off)"),
-        (half_width, lambda texts: [clean(words) for words in segmenter_words(as_kg, texts)],
-         "kg's tokenizer words, gold printed half-width"),
+        (gold, tokenizer_words, "kg's tokenizer words (punctuation always split off)"),
+        (half_width, tokenizer_words, "kg's tokenizer words, gold printed half-width"),
         (half_width, lambda texts: [clean(words) for words in as_kg.cut_many(texts)],
          "kg's tokenizer words, gold printed half-width and read as printed (kg before it read ASCII full-width)"),
     )

@@ -668,7 +668,7 @@ _GEOGRAPHIC_FEATURES = ("湖", "山", "河", "江", "海", "岛", "峰", "湾")
 
 
 #: the parts of a name between dashes (武汉—北京)
-_BETWEEN_DASHES = re.compile("[^—－–-]+")
+_BETWEEN_DASHES, _DASH = re.compile("[^—－–-]+"), re.compile("[—－–-]")
 
 
 def _split_dashed_places(sdoc, names: frozenset[str], text: str) -> tuple[list, bool]:
@@ -676,8 +676,11 @@ def _split_dashed_places(sdoc, names: frozenset[str], text: str) -> tuple[list, 
     replaced by its parts of two characters or more; and whether any was."""
     spans, changed = [], False
     for ent in sdoc.ents:
+        if ent.label_ != "LOC" or not _DASH.search(ent.text):  # nearly every entity: nothing to split
+            spans.append(ent)
+            continue
         parts = [(ent.start_char + m.start(), ent.start_char + m.end()) for m in _BETWEEN_DASHES.finditer(ent.text)]
-        if ent.label_ != "LOC" or len(parts) < 2 or sum(text[s:e] in names for s, e in parts) < 2:
+        if len(parts) < 2 or sum(text[s:e] in names for s, e in parts) < 2:
             spans.append(ent)
             continue
         spans += [span for s, e in parts if e - s >= 2 for span in (sdoc.char_span(s, e, label="LOC"),) if span]
@@ -720,9 +723,9 @@ def tag_known_places(sdoc, *, word_len: dict[int, int] | None = None, text: str 
         if not overlapping:
             spans.append(span)
             changed = True
-        elif len(overlapping) == 1 and start < spans[overlapping[0]].start_char < end < spans[overlapping[0]].end_char:
+        elif len(overlapping) == 1 and start < (ent := spans[overlapping[0]]).start_char < end < ent.end_char:
             # a name that opens inside the place word and runs past it (和|林格尔数据中心) opens with the place
-            grown = sdoc.char_span(start, spans[overlapping[0]].end_char, label=spans[overlapping[0]].label_)
+            grown = sdoc.char_span(start, ent.end_char, label=ent.label_)
             if grown is not None:
                 spans[overlapping[0]] = grown
                 changed = True
@@ -931,7 +934,7 @@ def company_short_form(name: str) -> str | None:
     less its legal form, the trade words before it, any bracketed place, and a known place it
     opens with, again while it opens with one (天津合生生物科技有限公司 -> 合生生物; 卧龙电驱（包头）永磁电机
     有限公司 -> 卧龙电驱永磁电机).  At least three characters, not a place, not opening with a numeral."""
-    core = next((name[: -len(form)] for form in LEGAL_FORMS if name.endswith(form)), None)
+    core = _without_legal_form(name)
     if core is None:
         return None
     for word in TRADE_WORDS:
@@ -939,6 +942,11 @@ def company_short_form(name: str) -> str | None:
             core = core[: -len(word)]
             break
     return _short_name(core)
+
+
+def _without_legal_form(name: str) -> str | None:
+    """A company's name less its legal form (:data:`LEGAL_FORMS`), or None without one."""
+    return next((name[: -len(form)] for form in LEGAL_FORMS if name.endswith(form)), None)
 
 
 def _short_name(core: str) -> str | None:
@@ -964,7 +972,7 @@ def company_short_forms(name: str) -> tuple[str, ...]:
     :func:`company_short_form`, and its brand, the name less its legal form and every trade word
     before it (金宇保灵生物药品有限公司 -> 金宇保灵生物药品, 金宇保灵); each at least three characters."""
     forms = [form] if (form := company_short_form(name)) else []
-    core = next((name[: -len(legal)] for legal in LEGAL_FORMS if name.endswith(legal)), None)
+    core = _without_legal_form(name)
     if core is None:
         return tuple(forms)
     while trade := next((word for word in BRAND_TRADE_WORDS if core.endswith(word) and len(core) > len(word)), None):
