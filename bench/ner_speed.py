@@ -11,7 +11,8 @@ text and batched) and kg's tokenizer (the floor under the pipeline), kg's spaCy 
 (pkuseg segmenter + NER) on one process (tokenizing text by text, as ``nlp.pipe(texts)`` does,
 and in batches, as ``kg build`` does) and on ``--processes`` processes
 (``nlp.pipe(n_process=...)``; and on one process with the embedding layer predicting layer by
-layer, against its folded form, ``kg.vectors.folded_embedding``), then what ``kg build`` runs (the Recognizer: pipeline + entity
+layer, against its folded form, ``kg.vectors.folded_embedding``, and with the CNN encoder
+predicting through thinc's layers, against ``kg.encoders.fused_window_encoder``), then what ``kg build`` runs (the Recognizer: pipeline + entity
 rules + mentions with raw offsets) on one process and on ``--processes`` (``kg build --jobs
 N``), the ratios against the baseline, and the peak RSS of
 this process (and of the children).  A benchmark, not a test: no pass/fail.
@@ -143,6 +144,16 @@ def main() -> None:
     kg.vectors.FOLD_PREDICTION = True
     print(f"  embedding not folded:       {layered:10,.0f} chars/s   ({layered / base:.2f}x)   "
           f"folding it: {ours / layered:.2f}x")
+    # and with spaCy's CNN encoder predicting through thinc's layers instead of fused
+    # (kg.encoders.fused_window_encoder)
+    import kg.encoders
+
+    kg.encoders.FUSE_PREDICTION = False
+    unfused, _ = chars_per_second(chars, lambda: sum(len(doc.ents) for doc in nlp.pipe(tokenized(nlp, texts),
+                                                                                        batch_size=64)))
+    kg.encoders.FUSE_PREDICTION = True
+    print(f"  encoder not fused:          {unfused:10,.0f} chars/s   ({unfused / base:.2f}x)   "
+          f"fusing it: {ours / unfused:.2f}x")
     print(f"peak RSS so far: {rss_mb():,.0f} MB")
 
     if args.processes > 1:

@@ -196,6 +196,9 @@ def load_pipeline(model: str | Path | None = None):
     if getattr(nlp.tokenizer, "reverse", False) and "kg_unreverse" not in nlp.pipe_names:
         nlp.add_pipe("kg_unreverse", last=True)  # a right-to-left model; hand back left-to-right docs
     use_numpy_blas(nlp)
+    for _, component in nlp.pipeline:  # spaCy's CNN encoder predicts in fewer numpy steps
+        if getattr(component, "model", None) is not None:
+            kg.encoders.fuse_window_encoders(component.model)
     log.debug("loaded %s with pipes %s", path, nlp.pipe_names)
     return nlp
 

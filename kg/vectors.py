@@ -40,7 +40,7 @@ from thinc.api import (
     with_array,
 )
 from thinc.initializers import glorot_uniform_init
-from thinc.types import Floats2d, Ragged
+from thinc.types import Floats2d, Ints1d, Ragged
 from thinc.util import partial
 
 from kg import corpora
@@ -266,6 +266,28 @@ def _folded_or_layered(layered: Callable, model: Model, docs: list, is_train: bo
     return folded_embedding(model, docs), _no_backprop
 
 
+#: each vectors table's keys sorted, and their rows: ``id(vectors.key2row)`` → ``(keys, rows, n)``
+_SORTED_KEYS: dict[int, tuple] = {}
+
+
+def vector_rows(vectors, keys) -> Ints1d:
+    """The row of each of ``keys`` (sorted, unique uint64) in ``vectors``, -1 where it has none:
+    what ``Vectors.find(keys=...)`` returns, by one ``searchsorted`` over the table's keys, sorted
+    once per table (rebuilt when the table's key count changes)."""
+    key2row = vectors.key2row
+    cached = _SORTED_KEYS.get(id(key2row))
+    if cached is None or cached[2] != len(key2row) or cached[3] is not key2row:
+        known = numpy.fromiter(key2row.keys(), dtype="uint64", count=len(key2row))
+        order = numpy.argsort(known)
+        table_rows = numpy.fromiter((key2row[k] for k in known[order].tolist()), dtype="int64", count=len(known))
+        cached = _SORTED_KEYS[id(key2row)] = (known[order], table_rows, len(key2row), key2row)
+    known, table_rows = cached[0], cached[1]
+    if not len(known):
+        return numpy.full(len(keys), -1, dtype="int64")
+    at = numpy.minimum(numpy.searchsorted(known, keys), len(known) - 1)
+    return numpy.where(known[at] == keys, table_rows[at], -1)
+
+
 def _no_backprop(d_output):
     raise ValueError("folded_embedding predicts only; train through the layers (is_train=True)")
 
@@ -282,14 +304,16 @@ def folded_embedding(model: Model, docs: list) -> list[Floats2d]:
     features' rows with one ``gather_add``.  The same function of the same parameters (equal up
     to float rounding, tested), read from the parameters at every call, so it is never stale;
     about 1.6× faster than the layers on the seed pages (``bench/ner_speed.py``)."""
+    from kg.encoders import maxout_and_norm, piece_major
+
     ops = model.ops
     nodes: dict[str, list[Model]] = {}
     for node in model.walk():  # hash tables in column order, then the vectors' projections
         nodes.setdefault(node.name, []).append(node)
     extractor = (nodes.get("extract_features", []) + nodes.get("names_extractor", []))[0]
     maxout, layernorm = nodes["maxout"][0], nodes["layernorm"][0]
-    n_out, pieces, n_in = maxout.get_dim("nO"), maxout.get_dim("nP"), maxout.get_dim("nI")
-    weights = ops.reshape2f(maxout.get_param("W"), n_out * pieces, n_in)
+    n_out, pieces = maxout.get_dim("nO"), maxout.get_dim("nP")
+    weights, bias = piece_major(maxout)  # each maxout piece one block of columns
     features = ops.xp.concatenate(extractor.predict(docs))
     tables, rows, offset, start = [], [], 0, 0
     for table in nodes["hashembed"]:
@@ -308,7 +332,7 @@ def folded_embedding(model: Model, docs: list) -> list[Floats2d]:
             keys = keys ^ numpy.uint64(static.attrs["salt"])
         values, inverse = numpy.unique(keys, return_inverse=True)
         if vectors.data.shape[0]:
-            found = vectors.find(keys=values)
+            found = vector_rows(vectors, values)
             V = ops.xp.ascontiguousarray(vectors.data[found], dtype="float32")  # the table may be float16
             V[found < 0] = 0  # no vector: zeros, as KeyedStaticVectors gives
         else:
@@ -317,9 +341,8 @@ def folded_embedding(model: Model, docs: list) -> list[Floats2d]:
         tables.append(ops.gemm(V, folded, trans2=True))
         rows.append(inverse.reshape(-1) + offset)
         offset, start = offset + len(values), start + projection.shape[0]
+    tables[0] += bias  # every character sums one row of each table: the bias once
     summed = ops.gather_add(ops.xp.ascontiguousarray(ops.xp.concatenate(tables), dtype="float32"),
                             ops.xp.ascontiguousarray(ops.xp.stack(rows, axis=1), dtype="uint32"))
-    summed += ops.reshape1f(maxout.get_param("b"), n_out * pieces)
-    best, _ = ops.maxout(ops.reshape3f(summed, len(summed), n_out, pieces))
-    output = layernorm.predict(best)
+    output = maxout_and_norm(summed, n_out, pieces, layernorm)
     return ops.unflatten(output, ops.asarray1i([len(doc) for doc in docs]))
