@@ -1009,6 +1009,30 @@ def tag_company_short_forms(sdocs: list, texts: list[str] | None = None) -> None
         _tag_organisation_names(sdoc, pattern, sdoc.text if text is None else text, None, misread=("PER", "LOC"))
 
 
+#: one-character adverbs that follow a subject (苏都正伏案: 苏都 "just then" bent over his desk)
+#: and that the model can read as a name's last character
+PERSON_ADVERB_ENDINGS = "正也在都就还又曾已将便却才亦均仍"
+
+
+def trim_people_adverbs(sdocs: list) -> None:
+    """A person a document names as X is X wherever the model read X + a one-character adverb
+    (:data:`PERSON_ADVERB_ENDINGS`) as a person: 苏都正伏案打磨 ("苏都 was just then polishing")
+    gave the person 苏都正, and 苏都说 later in the page the person 苏都.  Only with the shorter
+    name found as a person in the same document (``sdocs``: its paragraphs), and of two
+    characters or more: 王建正 alone is a name."""
+    from spacy.tokens import Span
+
+    people = {ent.text for sdoc in sdocs for ent in sdoc.ents if ent.label_ == "PER"}
+    for sdoc in sdocs:
+        ents = list(sdoc.ents)
+        trimmed = [Span(sdoc, ent.start, ent.end - 1, label="PER")
+                   if ent.label_ == "PER" and len(ent.text) >= 3 and ent.text[-1] in PERSON_ADVERB_ENDINGS
+                   and sdoc[ent.end - 1].text == ent.text[-1] and ent.text[:-1] in people else ent
+                   for ent in ents]
+        if trimmed != ents:
+            sdoc.ents = trimmed
+
+
 def _entity_rules(doc):
     """Pipeline component ``kg_entity_rules``: :func:`postprocess_entities` in kg's convention."""
     postprocess_entities(doc)
@@ -1048,8 +1072,8 @@ _WORKER: dict = {}
 def entity_spans(nlp, documents: list[list[str]], batch_size: int = 64) -> list[list[list[tuple[int, int, str]]]]:
     """The entities of each document (given as its paragraphs' texts), paragraph by paragraph,
     as ``(start_char, end_char, label)``: the pipeline (with its entity rules, when it has
-    them) over all paragraphs, tokenized in batches, then the one document-level rule
-    (:func:`tag_company_short_forms`).  What :class:`Recognizer` runs, in this process or in
+    them) over all paragraphs, tokenized in batches, then the document-level rules
+    (:func:`tag_company_short_forms`, :func:`trim_people_adverbs`).  What :class:`Recognizer` runs, in this process or in
     a worker."""
     texts = [text for paragraphs in documents for text in paragraphs]
     parsed = list(nlp.pipe(tokenized(nlp, texts), batch_size=batch_size))
@@ -1059,6 +1083,7 @@ def entity_spans(nlp, documents: list[list[str]], batch_size: int = 64) -> list[
         sdocs, at = parsed[at:at + len(paragraphs)], at + len(paragraphs)
         if rules:
             tag_company_short_forms(sdocs, paragraphs)
+            trim_people_adverbs(sdocs)
         found.append([[(e.start_char, e.end_char, e.label_) for e in sdoc.ents] for sdoc in sdocs])
     return found
 

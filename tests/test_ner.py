@@ -25,6 +25,7 @@ from kg.ner import (
     resolve_model_path,
     segmenter_word_lengths,
     tag_company_short_forms,
+    trim_people_adverbs,
     tag_known_organisations,
     tag_known_places,
 )
@@ -676,6 +677,19 @@ def test_a_brand_the_model_read_as_a_person_is_the_company_named_in_full():
     tag_company_short_forms([first, later, cut])
     assert ents(later) == [("金宇保灵", "ORG"), ("赵丽霞", "PER")]  # exactly the brand's span: the company
     assert ents(cut) == [("金宇保", "PER")]  # a span cut inside it is left as the model read it
+
+
+def test_a_person_read_with_the_adverb_after_the_name_is_the_person_the_document_names():
+    first = doc_with("语文教师苏都正伏案打磨教学设计。", [("苏都正", "PER")])
+    later = doc_with("“提高学生学习的积极性。”苏都说。", [("苏都", "PER")])
+    name = doc_with("王建正说，王建都同意。", [("王建正", "PER"), ("王建都", "PER")])  # no 王建 found: names
+    trim_people_adverbs([first, later])
+    trim_people_adverbs([name])
+    assert ents(first) == [("苏都", "PER")] and ents(later) == [("苏都", "PER")]
+    assert ents(name) == [("王建正", "PER"), ("王建都", "PER")]
+    alone = doc_with("苏都正伏案打磨教学设计。", [("苏都正", "PER")])
+    trim_people_adverbs([alone])  # the shorter name only counts in the same document
+    assert ents(alone) == [("苏都正", "PER")]
 
 
 def test_short_forms_do_not_cross_documents():
