@@ -370,7 +370,8 @@ def segmenter_word_lengths(sdoc) -> dict[int, int]:
 
 def postprocess_entities(sdoc, convention: str = "") -> None:
     """kg's entity rules over a parsed paragraph, in order: :func:`tag_known_places`,
-    :func:`tag_known_organisations`, :func:`relabel_misshapen_people`, :func:`extend_place_to_organisation`,
+    :func:`tag_known_organisations`, :func:`relabel_misshapen_people`,
+    :func:`drop_people_listed_among_things`, :func:`extend_place_to_organisation`,
     :func:`tag_listed_organisations`, :func:`complete_bracketed_names`,
     :func:`drop_references`, :func:`drop_concepts`, then :func:`cut_run_on_organisations`.  Every
     prediction (and every score) goes through this."""
@@ -380,6 +381,7 @@ def postprocess_entities(sdoc, convention: str = "") -> None:
     tag_known_places(sdoc, word_len=word_len, text=text)
     tag_known_organisations(sdoc, word_len=word_len, text=text)
     relabel_misshapen_people(sdoc, word_len=word_len, text=text)
+    drop_people_listed_among_things(sdoc, text=text)
     extend_place_to_organisation(sdoc, word_len=word_len, convention=convention, text=text)
     tag_listed_organisations(sdoc, word_len=word_len, text=text)
     complete_brandless_companies(sdoc, word_len=word_len, text=text)
@@ -656,6 +658,36 @@ def tag_listed_organisations(sdoc, *, max_chars: int = 12, word_len: dict[int, i
         return
     keep = [e for e in sdoc.ents if not any(a.start_char <= e.start_char and e.end_char <= a.end_char for a in added)]
     sdoc.ents = filter_spans([*added, *keep])
+
+
+def drop_people_listed_among_things(sdoc, *, text: str | None = None) -> None:
+    """A "person" that is one item of a 、-list whose other items (two or more) the model
+    found no entity in is no person: the list is of things (高纯铝、高纯氧化铝、化成箔: 高纯铝,
+    high-purity aluminium, read as a name).  People are listed with people, and the model finds
+    the others."""
+    text = sdoc.text if text is None else text
+    if "、" not in text:
+        return
+    covered = {i for e in sdoc.ents for i in range(e.start_char, e.end_char)}
+    keep, dropped = [], False
+    for ent in sdoc.ents:
+        if ent.label_ == "PER" and "、" in (text[ent.start_char - 1:ent.start_char], text[ent.end_char:ent.end_char + 1]):
+            start, end = ent.start_char, ent.end_char
+            while start > 0 and not _LIST_BOUNDARY.match(text[start - 1]):
+                start -= 1
+            while end < len(text) and not _LIST_BOUNDARY.match(text[end]):
+                end += 1
+            others, pos = [], start
+            for item in text[start:end].split("、"):
+                if item and not pos <= ent.start_char < pos + len(item):  # not the person's own item
+                    others.append(range(pos, pos + len(item)))
+                pos += len(item) + 1
+            if len(others) >= 2 and not any(i in covered for item in others for i in item):
+                dropped = True
+                continue
+        keep.append(ent)
+    if dropped:
+        sdoc.ents = keep
 
 
 def _starts_mid_clause(sdoc, start: int, end: int, word_len: dict[int, int]) -> bool:

@@ -26,6 +26,7 @@ from kg.ner import (
     segmenter_word_lengths,
     tag_company_short_forms,
     trim_people_adverbs,
+    drop_people_listed_among_things,
     tag_known_organisations,
     tag_known_places,
 )
@@ -735,3 +736,21 @@ def test_a_person_span_ending_in_a_character_no_person_ends_with_takes_that_char
     doc = doc_with("李长江说。", [("李长江", "PER")])  # 江 ends people's names too
     relabel_misshapen_people(doc)
     assert ents(doc) == [("李长江", "PER")]
+
+
+@pytest.mark.parametrize(("text", "spans", "expected"), [
+    # a list of products: the "person" among them is a product
+    ("产品包括高纯铝、高纯氧化铝、化成箔、板带箔。", [("高纯铝", "PER")], []),
+    ("律，包括普通法、衡平法、条例、附属立法。", [("衡平法", "PER")], []),
+    # people listed with people, or with a name the model found: kept
+    ("出席的有王芳、李强、张伟。", [("王芳", "PER"), ("李强", "PER"), ("张伟", "PER")],
+     [("王芳", "PER"), ("李强", "PER"), ("张伟", "PER")]),
+    ("王芳、包头市、书记处、文联出席。", [("王芳", "PER"), ("包头市", "LOC")], [("王芳", "PER"), ("包头市", "LOC")]),
+    # one other item is too little to tell (a name the model missed)
+    ("王芳、刘大山出席。", [("王芳", "PER")], [("王芳", "PER")]),
+    ("记者王芳报道。", [("王芳", "PER")], [("王芳", "PER")]),  # no list
+])
+def test_a_person_listed_among_things_is_no_person(text, spans, expected):
+    doc = doc_with(text, spans)
+    drop_people_listed_among_things(doc)
+    assert ents(doc) == expected
