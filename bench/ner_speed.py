@@ -4,17 +4,16 @@
 
 The seed pages are repeated until the text reaches ``--min-chars``.  First the goal's measures,
 in turns ``--rounds`` times (the machine's speed drifts between runs): jieba.posseg (the
-baseline), kg's pipeline on one process with its tokenizer batched, and ``kg build``'s NER on
-one process; best of each, and the round-by-round ratios.  Then chars/s for
-jieba.posseg (the baseline, its best), word segmentation alone (spacy_pkuseg's decoder and kg's, per
-text and batched) and kg's tokenizer (the floor under the pipeline), kg's spaCy pipeline
-(pkuseg segmenter + NER) on one process (tokenizing text by text, as ``nlp.pipe(texts)`` does,
-and in batches, as ``kg build`` does) and on ``--processes`` processes
-(``nlp.pipe(n_process=...)``; and on one process with the embedding layer predicting layer by
-layer, against its folded form, ``kg.vectors.folded_embedding``, and with the CNN encoder
-predicting through thinc's layers, against ``kg.encoders.fused_window_encoder``), then what ``kg build`` runs (the Recognizer: pipeline + entity
-rules + mentions with raw offsets) on one process and on ``--processes`` (``kg build --jobs
-N``), the ratios against the baseline, and the peak RSS of
+baseline), kg's pipeline on one process with its tokenizer batched, ``kg build``'s NER on one
+process, and the pipeline with its embedding layer predicting layer by layer (against
+``kg.vectors.folded_embedding``) and with the CNN encoder predicting through thinc's layers
+(against ``kg.encoders.fused_window_encoder``); best of each, and the round-by-round ratios.
+Then, one run each: word segmentation alone (spacy_pkuseg's decoder and kg's, per text and
+batched) and kg's tokenizer (the floor under the pipeline), kg's spaCy pipeline on one process
+(tokenizing text by text, as ``nlp.pipe(texts)`` does, and in batches, as ``kg build`` does) and
+on ``--processes`` processes (``nlp.pipe(n_process=...)``), then what ``kg build`` runs (the
+Recognizer: pipeline + entity rules + mentions with raw offsets) on one process and on
+``--processes`` (``kg build --jobs N``), the ratios against the baseline, and the peak RSS of
 this process (and of the children).  A benchmark, not a test: no pass/fail.
 """
 from __future__ import annotations
@@ -93,20 +92,39 @@ def main() -> None:
     recognizer.n_process = 1
     consume(recognizer.pipe(docs[:1]))
     # the goal's measures, taken in turns (jieba, the pipeline, kg build) ``--rounds`` times: one
-    # run of each drifts with the machine (jieba alone ran 38k-61k chars/s in one session)
-    rounds = {"jieba": [], "pipeline": [], "build": []}
+    # run of each drifts with the machine (jieba alone ran 38k-61k chars/s in one session); and
+    # in the same turns the pipeline with its embedding layer predicting layer by layer
+    # (kg.vectors.folded_embedding off) and with spaCy's CNN encoder predicting through thinc's
+    # layers (kg.encoders.fused_window_encoder off): what each buys
+    import kg.encoders
+    import kg.vectors
+
+    def pipeline_speed(fold: bool = True, fuse: bool = True) -> float:
+        kg.vectors.FOLD_PREDICTION, kg.encoders.FUSE_PREDICTION = fold, fuse
+        try:
+            return chars_per_second(chars, lambda: sum(
+                len(doc.ents) for doc in nlp.pipe(tokenized(nlp, texts), batch_size=64)))[0]
+        finally:
+            kg.vectors.FOLD_PREDICTION = kg.encoders.FUSE_PREDICTION = True
+
+    rounds = {"jieba": [], "pipeline": [], "build": [], "unfolded": [], "unfused": []}
     for _ in range(args.rounds):
         rounds["jieba"].append(chars_per_second(chars, lambda: consume(list(jieba.posseg.cut(t)) for t in texts))[0])
-        rounds["pipeline"].append(chars_per_second(chars, lambda: sum(
-            len(doc.ents) for doc in nlp.pipe(tokenized(nlp, texts), batch_size=64)))[0])
+        rounds["pipeline"].append(pipeline_speed())
         rounds["build"].append(chars_per_second(chars, lambda: sum(map(len, recognizer.pipe(docs))))[0])
+        rounds["unfolded"].append(pipeline_speed(fold=False))
+        rounds["unfused"].append(pipeline_speed(fuse=False))
     base = max(rounds["jieba"])
     print(f"baseline jieba.posseg:        {base:10,.0f} chars/s   (1.00x)   best of {args.rounds} "
           f"({', '.join(f'{x:,.0f}' for x in rounds['jieba'])})")
-    for name, what in (("pipeline", "kg pipeline, 1 process, tokenizer batched"), ("build", "kg build's NER, --jobs 1")):
-        ratios = [ours / theirs for ours, theirs in zip(rounds[name], rounds["jieba"])]
-        print(f"{what}: best {max(rounds[name]):,.0f} chars/s ({max(rounds[name]) / base:.2f}x best against best); "
-              f"round by round {min(ratios):.2f}-{max(ratios):.2f}x")
+    for name, what, against in (("pipeline", "kg pipeline, 1 process, tokenizer batched", "jieba"),
+                                ("build", "kg build's NER, --jobs 1", "jieba"),
+                                ("pipeline", "  folding the embedding (pipeline against it unfolded)", "unfolded"),
+                                ("pipeline", "  fusing the CNN encoder (pipeline against it unfused)", "unfused")):
+        ratios = [ours / theirs for ours, theirs in zip(rounds[name], rounds[against])]
+        best = max(rounds[name]) / max(rounds[against])
+        print(f"{what}: best {max(rounds[name]):,.0f} against {max(rounds[against]):,.0f} chars/s "
+              f"({best:.2f}x best against best); round by round {min(ratios):.2f}-{max(ratios):.2f}x")
     # the floor under the pipeline: word segmentation alone (kg's user dictionary), by
     # spacy_pkuseg's own decoder and by kg's (the same words), text by text and in batches of
     # texts; then the tokenizer that turns the words into featured character tokens
@@ -134,26 +152,6 @@ def main() -> None:
                                                                                           batch_size=64)))
     print(f"  tokenizer batched:          {ours:10,.0f} chars/s   ({ours / base:.2f}x)   {n_ents} entities; "
           f"nlp.pipe(kg.ner.tokenized(nlp, texts)), as kg build does")
-    # the same, with the embedding layer predicting layer by layer instead of folded
-    # (kg.vectors.folded_embedding): the ratio is what the fold buys
-    import kg.vectors
-
-    kg.vectors.FOLD_PREDICTION = False
-    layered, _ = chars_per_second(chars, lambda: sum(len(doc.ents) for doc in nlp.pipe(tokenized(nlp, texts),
-                                                                                         batch_size=64)))
-    kg.vectors.FOLD_PREDICTION = True
-    print(f"  embedding not folded:       {layered:10,.0f} chars/s   ({layered / base:.2f}x)   "
-          f"folding it: {ours / layered:.2f}x")
-    # and with spaCy's CNN encoder predicting through thinc's layers instead of fused
-    # (kg.encoders.fused_window_encoder)
-    import kg.encoders
-
-    kg.encoders.FUSE_PREDICTION = False
-    unfused, _ = chars_per_second(chars, lambda: sum(len(doc.ents) for doc in nlp.pipe(tokenized(nlp, texts),
-                                                                                        batch_size=64)))
-    kg.encoders.FUSE_PREDICTION = True
-    print(f"  encoder not fused:          {unfused:10,.0f} chars/s   ({unfused / base:.2f}x)   "
-          f"fusing it: {ours / unfused:.2f}x")
     print(f"peak RSS so far: {rss_mb():,.0f} MB")
 
     if args.processes > 1:
