@@ -1,4 +1,5 @@
-"""Context encoders for the NER's tok2vec, registered with spaCy's architecture registry.
+"""Context encoders for the NER's tok2vec, registered with spaCy's architecture registry, and
+spaCy's CNN encoder fused for prediction (:func:`fused_window_encoder`).
 
 ``kg.MaxoutWindowBiLSTMEncoder.v1`` is spaCy's CNN (``spacy.MaxoutWindowEncoder.v2``) followed
 by a residual bidirectional LSTM over each paragraph's characters.  The CNN sees a fixed
