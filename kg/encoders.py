@@ -10,6 +10,7 @@ PyTorch, nothing new to install.
 """
 from __future__ import annotations
 
+import numpy
 import spacy
 from spacy.ml.models.tok2vec import MaxoutWindowEncoder
 from thinc.api import LSTM, Model, chain, residual, with_padded
@@ -112,8 +113,6 @@ def piece_major(maxout: Model) -> tuple[Floats2d, Floats1d]:
     """A thinc ``Maxout`` layer's weights ``(nO * nP, nI)`` and bias, their rows reordered so
     that the product's columns hold each piece as one block (column ``p * nO + o`` instead of
     thinc's ``o * nP + p``), for :func:`maxout_and_norm`."""
-    import numpy
-
     n_out, pieces, n_in = maxout.get_dim("nO"), maxout.get_dim("nP"), maxout.get_dim("nI")
     W = maxout.get_param("W").reshape(n_out, pieces, n_in).transpose(1, 0, 2).reshape(pieces * n_out, n_in)
     return numpy.ascontiguousarray(W), numpy.ascontiguousarray(maxout.get_param("b").reshape(n_out, pieces).T.reshape(-1))
@@ -122,8 +121,6 @@ def piece_major(maxout: Model) -> tuple[Floats2d, Floats1d]:
 def maxout_and_norm(Y: Floats2d, n_out: int, pieces: int, layernorm: Model | None) -> Floats2d:
     """The maxout of ``Y`` (pieces as column blocks, :func:`piece_major`), then thinc's layer
     norm when there is one: ``(x - mean) / sqrt(var + 1e-8) * G + b``, in place where it can."""
-    import numpy
-
     best = Y[:, :n_out]
     for piece in range(1, pieces):
         numpy.maximum(best, Y[:, piece * n_out:(piece + 1) * n_out], out=best)

@@ -266,20 +266,25 @@ def _folded_or_layered(layered: Callable, model: Model, docs: list, is_train: bo
     return folded_embedding(model, docs), _no_backprop
 
 
-#: each vectors table's keys sorted, and their rows: ``id(vectors.key2row)`` → ``(keys, rows, n)``
+#: the last few vectors tables' keys, sorted, with their rows:
+#: ``id(vectors.key2row)`` → ``(sorted keys, their rows, key count, key2row)``
 _SORTED_KEYS: dict[int, tuple] = {}
+_SORTED_KEYS_KEPT = 4
 
 
 def vector_rows(vectors, keys) -> Ints1d:
     """The row of each of ``keys`` (sorted, unique uint64) in ``vectors``, -1 where it has none:
-    what ``Vectors.find(keys=...)`` returns, by one ``searchsorted`` over the table's keys, sorted
-    once per table (rebuilt when the table's key count changes)."""
+    what ``Vectors.find(keys=...)`` returns (a hash-table lookup per key), by one ``searchsorted``
+    over the table's keys, sorted once per table and rebuilt when its key count changes (kg
+    never changes a loaded table's keys)."""
     key2row = vectors.key2row
     cached = _SORTED_KEYS.get(id(key2row))
     if cached is None or cached[2] != len(key2row) or cached[3] is not key2row:
         known = numpy.fromiter(key2row.keys(), dtype="uint64", count=len(key2row))
         order = numpy.argsort(known)
         table_rows = numpy.fromiter((key2row[k] for k in known[order].tolist()), dtype="int64", count=len(known))
+        while len(_SORTED_KEYS) >= _SORTED_KEYS_KEPT:  # a process that loads many models keeps a few
+            del _SORTED_KEYS[next(iter(_SORTED_KEYS))]
         cached = _SORTED_KEYS[id(key2row)] = (known[order], table_rows, len(key2row), key2row)
     known, table_rows = cached[0], cached[1]
     if not len(known):

@@ -170,3 +170,16 @@ def test_the_shipped_model_finds_the_same_entities_folded_or_layered(monkeypatch
     monkeypatch.setattr(kg.vectors, "FOLD_PREDICTION", False)
     assert entities() == folded
     assert sum(map(len, folded)) > 500
+
+
+def test_vector_rows_finds_what_vectors_find():
+    from spacy.vectors import Vectors
+
+    from kg.vectors import vector_rows
+
+    table = Vectors(shape=(3, 2))
+    for key, row in ((5, 0), (17, 2), (2**63 + 9, 1)):
+        table.add(key, row=row)
+    keys = numpy.array([0, 2, 5, 6, 17, 2**63 + 9, 2**64 - 1], dtype="uint64")
+    assert vector_rows(table, keys).tolist() == table.find(keys=keys).tolist() == [-1, -1, 0, -1, 2, 1, -1]
+    assert vector_rows(Vectors(shape=(0, 2)), keys).tolist() == [-1] * len(keys)
