@@ -10,11 +10,10 @@ process, and the pipeline with its embedding layer predicting layer by layer (ag
 (against ``kg.encoders.fused_window_encoder``); best of each, and the round-by-round ratios.
 Then, one run each: word segmentation alone (spacy_pkuseg's decoder and kg's, per text and
 batched) and kg's tokenizer (the floor under the pipeline), kg's spaCy pipeline on one process
-(tokenizing text by text, as ``nlp.pipe(texts)`` does, and in batches, as ``kg build`` does) and
-on ``--processes`` processes (``nlp.pipe(n_process=...)``), then what ``kg build`` runs (the
-Recognizer: pipeline + entity rules + mentions with raw offsets) on one process and on
-``--processes`` (``kg build --jobs N``), the ratios against the baseline, and the peak RSS of
-this process (and of the children).  A benchmark, not a test: no pass/fail.
+tokenizing text by text, as ``nlp.pipe(texts)`` does, and on ``--processes`` processes
+(``nlp.pipe(n_process=...)``), then what ``kg build`` runs (the Recognizer: pipeline + entity
+rules + mentions with raw offsets) on ``--processes`` (``kg build --jobs N``), the ratios
+against the baseline, and the peak RSS of this process (and of the children).  A benchmark, not a test: no pass/fail.
 """
 from __future__ import annotations
 
@@ -99,26 +98,30 @@ def main() -> None:
     import kg.encoders
     import kg.vectors
 
-    def pipeline_speed(fold: bool = True, fuse: bool = True) -> float:
+    def pipeline_speed(fold: bool = True, fuse: bool = True) -> tuple[float, int]:
         kg.vectors.FOLD_PREDICTION, kg.encoders.FUSE_PREDICTION = fold, fuse
         try:
             return chars_per_second(chars, lambda: sum(
-                len(doc.ents) for doc in nlp.pipe(tokenized(nlp, texts), batch_size=64)))[0]
+                len(doc.ents) for doc in nlp.pipe(tokenized(nlp, texts), batch_size=64)))
         finally:
             kg.vectors.FOLD_PREDICTION = kg.encoders.FUSE_PREDICTION = True
 
     rounds = {"jieba": [], "pipeline": [], "build": [], "unfolded": [], "unfused": []}
+    found = {}  # entities of the pipeline, mentions of kg build: the same every round
     for _ in range(args.rounds):
         rounds["jieba"].append(chars_per_second(chars, lambda: consume(list(jieba.posseg.cut(t)) for t in texts))[0])
-        rounds["pipeline"].append(pipeline_speed())
-        rounds["build"].append(chars_per_second(chars, lambda: sum(map(len, recognizer.pipe(docs))))[0])
-        rounds["unfolded"].append(pipeline_speed(fold=False))
-        rounds["unfused"].append(pipeline_speed(fuse=False))
+        speed, found["pipeline"] = pipeline_speed()
+        rounds["pipeline"].append(speed)
+        speed, found["build"] = chars_per_second(chars, lambda: sum(map(len, recognizer.pipe(docs))))
+        rounds["build"].append(speed)
+        rounds["unfolded"].append(pipeline_speed(fold=False)[0])
+        rounds["unfused"].append(pipeline_speed(fuse=False)[0])
     base = max(rounds["jieba"])
     print(f"baseline jieba.posseg:        {base:10,.0f} chars/s   (1.00x)   best of {args.rounds} "
           f"({', '.join(f'{x:,.0f}' for x in rounds['jieba'])})")
-    for name, what, against in (("pipeline", "kg pipeline, 1 process, tokenizer batched", "jieba"),
-                                ("build", "kg build's NER, --jobs 1", "jieba"),
+    for name, what, against in (("pipeline", f"kg pipeline, 1 process, tokenizer batched as kg build does "
+                                             f"({found['pipeline']} entities)", "jieba"),
+                                ("build", f"kg build's NER, --jobs 1 ({found['build']} mentions)", "jieba"),
                                 ("pipeline", "  folding the embedding (pipeline against it unfolded)", "unfolded"),
                                 ("pipeline", "  fusing the CNN encoder (pipeline against it unfused)", "unfused")):
         ratios = [ours / theirs for ours, theirs in zip(rounds[name], rounds[against])]
@@ -148,10 +151,6 @@ def main() -> None:
     ours, n_ents = chars_per_second(chars, lambda: sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=64)))
     print(f"kg pipeline, 1 process:       {ours:10,.0f} chars/s   ({ours / base:.2f}x)   {n_ents} entities; "
           f"nlp.pipe(texts)")
-    ours, n_ents = chars_per_second(chars, lambda: sum(len(doc.ents) for doc in nlp.pipe(tokenized(nlp, texts),
-                                                                                          batch_size=64)))
-    print(f"  tokenizer batched:          {ours:10,.0f} chars/s   ({ours / base:.2f}x)   {n_ents} entities; "
-          f"nlp.pipe(kg.ner.tokenized(nlp, texts)), as kg build does")
     print(f"peak RSS so far: {rss_mb():,.0f} MB")
 
     if args.processes > 1:
@@ -160,14 +159,13 @@ def main() -> None:
         print(f"kg pipeline, {args.processes} processes:     {multi:10,.0f} chars/s   ({multi / base:.2f}x)   {n_ents} entities")
         print(f"peak RSS: parent {rss_mb():,.0f} MB, largest child {rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB")
 
-    # what `kg build` runs: the same pipeline plus kg's entity rules and raw offsets, its
-    # paragraphs batched across documents (`kg build --jobs N` for N processes)
-    for n in sorted({1, args.processes}):
-        recognizer.n_process = n
+        # what `kg build --jobs N` runs: the pipeline plus kg's entity rules and raw offsets, its
+        # paragraphs batched across documents (one process: in the rounds above)
+        recognizer.n_process = args.processes
         speed, n_mentions = chars_per_second(chars, lambda: sum(map(len, recognizer.pipe(docs))))
-        label = f"kg build's NER, --jobs {n}:"
+        label = f"kg build's NER, --jobs {args.processes}:"
         print(f"{label:30s}{speed:10,.0f} chars/s   ({speed / base:.2f}x)   {n_mentions} mentions")
-    print(f"peak RSS: parent {rss_mb():,.0f} MB, largest child {rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB")
+        print(f"peak RSS: parent {rss_mb():,.0f} MB, largest child {rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB")
 
 
 if __name__ == "__main__":

@@ -617,6 +617,16 @@ _LISTED_AS_ORGS = re.compile(rf"等{_NUMBER}?(?:家|个|所)?"
 _LIST_BOUNDARY = re.compile(r"[\s，。；：！？“”‘’《》〈〉「」,.;:!?（）()]")
 
 
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the clause of ``text`` holding ``text[start:end]``: from after the last
+    :data:`_LIST_BOUNDARY` before ``start`` to the first one at or after ``end``."""
+    while start > 0 and not _LIST_BOUNDARY.match(text[start - 1]):
+        start -= 1
+    while end < len(text) and not _LIST_BOUNDARY.match(text[end]):
+        end += 1
+    return start, end
+
+
 def tag_listed_organisations(sdoc, *, max_chars: int = 12, word_len: dict[int, int] | None = None,
                              text: str | None = None) -> None:
     """Items of a 、-list that ends in 等…企业/公司/单位/机构/医院/高校 (等5家企业) are ORG.
@@ -636,9 +646,7 @@ def tag_listed_organisations(sdoc, *, max_chars: int = 12, word_len: dict[int, i
             word_len = segmenter_word_lengths(sdoc)
         if word_len.get(m.start() + 1) != 1:
             continue  # 等 inside a word is no list's end: 高等院校
-        clause_start = m.start()
-        while clause_start > 0 and not _LIST_BOUNDARY.match(text[clause_start - 1]):
-            clause_start -= 1
+        clause_start, _ = _clause_around(text, m.start(), m.start())
         items = text[clause_start:m.start()].split("、")
         if len(items) < 2:
             continue
@@ -672,11 +680,7 @@ def drop_people_listed_among_things(sdoc, *, text: str | None = None) -> None:
     keep, dropped = [], False
     for ent in sdoc.ents:
         if ent.label_ == "PER" and "、" in (text[ent.start_char - 1:ent.start_char], text[ent.end_char:ent.end_char + 1]):
-            start, end = ent.start_char, ent.end_char
-            while start > 0 and not _LIST_BOUNDARY.match(text[start - 1]):
-                start -= 1
-            while end < len(text) and not _LIST_BOUNDARY.match(text[end]):
-                end += 1
+            start, end = _clause_around(text, ent.start_char, ent.end_char)
             others, pos = [], start
             for item in text[start:end].split("、"):
                 if item and not pos <= ent.start_char < pos + len(item):  # not the person's own item

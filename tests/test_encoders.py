@@ -8,6 +8,7 @@ import pytest
 import spacy
 
 import kg.encoders  # noqa: F401  (registers kg.MaxoutWindowBiLSTMEncoder.v1)
+from tests.random_weights import randomise_parameters
 
 
 def build(lstm_depth: int = 1):
@@ -58,11 +59,7 @@ def _random_cnn(width: int, window_size: int, maxout_pieces: int, depth: int):
     model = MaxoutWindowEncoder(width=width, window_size=window_size, maxout_pieces=maxout_pieces, depth=depth)
     X = [numpy.zeros((5, width), dtype="float32")]
     model.initialize(X=X)
-    rng = numpy.random.default_rng(3)
-    for node in model.walk():
-        for name in node.param_names:
-            if node.has_param(name):
-                node.set_param(name, rng.normal(size=node.get_param(name).shape).astype("float32"))
+    randomise_parameters(model, 3)
     return model
 
 

@@ -9,6 +9,7 @@ from spacy.vectors import Vectors
 import kg.zh_tokenizer  # noqa: F401
 from kg.vectors import KEY_SALTS, KeyedStaticVectors, train_vectors, word_keys
 from kg.zh_tokenizer import PkusegCharTokenizer
+from tests.random_weights import randomise_parameters
 
 TEXTS = ["包头市人民政府召开常务会议。", "鄂尔多斯市人民政府召开常务会议。", "呼和浩特市人民政府发布通知。",
          "包钢集团董事长会见客人。", "ＡＢＣ公司在包头市设厂。"]
@@ -110,11 +111,7 @@ def _embedding(attrs, rows, vectors_attr):
     layer = make(width=8, attrs=attrs, rows=rows, vectors_attr=vectors_attr)
     docs = [nlp(text) for text in ("包头市人民政府", "", "人民", "呼和浩特市的人民")]
     layer.initialize(X=docs)
-    rng = numpy.random.default_rng(1)  # biases too, so that every parameter is read
-    for node in layer.walk():
-        for name in node.param_names:
-            if node.has_param(name):
-                node.set_param(name, rng.normal(size=node.get_param(name).shape).astype("float32"))
+    randomise_parameters(layer, 1)
     return layer, docs
 
 
