@@ -4,7 +4,7 @@ Builds a synthetic kg output directory (default: 20,000 entities, 2,000 document
 about 150,000 relationships, 100,000 of them CO_OCCURS), then on the same server and in
 the same process:
 
-1. ``kg.neo4j.load_output`` into an empty database (MERGE, per-document contributions,
+1. ``kg.write.neo4j.load_output`` into an empty database (MERGE, per-document contributions,
    retraction and sweep steps);
 (after a small warm-up run of both writers that plans every statement)
 2. the same load again (the idempotent re-run: every row MERGEs onto an existing one);
@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO))
 
 import neo4j  # noqa: E402
 
-from kg.neo4j import ENTITY_LABELS, RELATION_TYPES, create_schema, load_output, read_output  # noqa: E402
+from kg.write.neo4j import ENTITY_LABELS, RELATION_TYPES, create_schema, load_output, read_output  # noqa: E402
 
 log = logging.getLogger("bench.neo4j_write")
 

@@ -6,8 +6,8 @@ The seed pages are repeated until the text reaches ``--min-chars``.  First the g
 in turns ``--rounds`` times (the machine's speed drifts between runs): jieba.posseg (the
 baseline), kg's pipeline on one process with its tokenizer batched, ``kg build``'s NER on one
 process, and the pipeline with its embedding layer predicting layer by layer (against
-``kg.vectors.folded_embedding``) and with the CNN encoder predicting through thinc's layers
-(against ``kg.encoders.fused_window_encoder``); best of each, and the round-by-round ratios.
+``kg.ner.embedding.folded_embedding``) and with the CNN encoder predicting through thinc's layers
+(against ``kg.ner.encoders.fused_window_encoder``); best of each, and the round-by-round ratios.
 Then, one run each: word segmentation alone (spacy_pkuseg's decoder and kg's, per text and
 batched) and kg's tokenizer (the floor under the pipeline), kg's spaCy pipeline on one process
 tokenizing text by text, as ``nlp.pipe(texts)`` does, and on ``--processes`` processes
@@ -83,7 +83,7 @@ def main() -> None:
     jieba.setLogLevel(60)
     jieba.initialize()
     from kg.ner import Recognizer, load_pipeline, tokenized
-    from kg.zh_tokenizer import resolve_segmenter
+    from kg.ner.tokenizer import resolve_segmenter
 
     nlp = load_pipeline()
     nlp("预热")
@@ -93,18 +93,18 @@ def main() -> None:
     # the goal's measures, taken in turns (jieba, the pipeline, kg build) ``--rounds`` times: one
     # run of each drifts with the machine (jieba alone ran 38k-61k chars/s in one session); and
     # in the same turns the pipeline with its embedding layer predicting layer by layer
-    # (kg.vectors.folded_embedding off) and with spaCy's CNN encoder predicting through thinc's
-    # layers (kg.encoders.fused_window_encoder off): what each buys
-    import kg.encoders
-    import kg.vectors
+    # (kg.ner.embedding.folded_embedding off) and with spaCy's CNN encoder predicting through thinc's
+    # layers (kg.ner.encoders.fused_window_encoder off): what each buys
+    import kg.ner.encoders
+    import kg.ner.embedding
 
     def pipeline_speed(fold: bool = True, fuse: bool = True) -> tuple[float, int]:
-        kg.vectors.FOLD_PREDICTION, kg.encoders.FUSE_PREDICTION = fold, fuse
+        kg.ner.embedding.FOLD_PREDICTION, kg.ner.encoders.FUSE_PREDICTION = fold, fuse
         try:
             return chars_per_second(chars, lambda: sum(
                 len(doc.ents) for doc in nlp.pipe(tokenized(nlp, texts), batch_size=64)))
         finally:
-            kg.vectors.FOLD_PREDICTION = kg.encoders.FUSE_PREDICTION = True
+            kg.ner.embedding.FOLD_PREDICTION = kg.ner.encoders.FUSE_PREDICTION = True
 
     rounds = {"jieba": [], "pipeline": [], "build": [], "unfolded": [], "unfused": []}
     found = {}  # entities of the pipeline, mentions of kg build: the same every round
@@ -133,7 +133,7 @@ def main() -> None:
     # texts; then the tokenizer that turns the words into featured character tokens
     import spacy_pkuseg
 
-    from kg.zh_tokenizer import SEGMENT_BATCH
+    from kg.ner.tokenizer import SEGMENT_BATCH
 
     package = spacy_pkuseg.pkuseg(str(resolve_segmenter(nlp.tokenizer.segmenter)), user_dict=None)
     package.preprocesser = nlp.tokenizer.seg.preprocesser

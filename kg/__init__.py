@@ -21,9 +21,9 @@ def load_graph(out_dir: str | PathLike[str]) -> nx.MultiDiGraph:
 
     Nodes are entity ids (``ORG:包钢集团``) with ``label``, ``name``, ``type``, ``aliases``
     (a list), ``mention_count`` and ``doc_count``; edges carry ``type``, ``weight``,
-    ``title``, ``directed`` and ``evidence``.  Same as :func:`kg.graph.load_graph`, imported
+    ``title``, ``directed`` and ``evidence``.  Same as :func:`kg.write.jsonl.load_graph`, imported
     on first use (networkx only, never spaCy).
     """
-    from kg.graph import load_graph as _load_graph
+    from kg.write.jsonl import load_graph as _load_graph
 
     return _load_graph(out_dir)

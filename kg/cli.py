@@ -136,7 +136,7 @@ def _neo4j_credentials(args: argparse.Namespace) -> dict:
 
 
 def _load(out_dir: Path, args: argparse.Namespace) -> None:
-    from kg.neo4j import load_output
+    from kg.write.neo4j import load_output
 
     counts = load_output(out_dir, args.neo4j, **_neo4j_credentials(args))
     print("neo4j: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -167,33 +167,34 @@ def _cmd_load(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     if args.format == "neo4j-admin":
-        from kg.neo4j import export_admin_csv
+        from kg.write.neo4j import export_admin_csv
 
         written = export_admin_csv(args.out_dir, args.dest or args.out_dir / "neo4j-admin")
     else:
-        from kg.export import write_gexf
+        from kg.write.jsonl import load_graph
+        from kg.write.xml import write_gexf
 
-        written = [write_gexf(args.out_dir, args.dest or args.out_dir / "graph.gexf")]
+        written = [write_gexf(load_graph(args.out_dir), args.dest or args.out_dir / "graph.gexf")]
     print("wrote: " + ", ".join(str(p) for p in written))
     return 0
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from kg.plot import plot
+    from kg.write.plot import plot
 
     print(f"wrote: {plot(args.out_dir, args.out, top=args.top)}")
     return 0
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from kg import evaluate
+    from kg.training import evaluate
 
     print(evaluate.run(args))
     return 0
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from kg import train
+    from kg.training import train
 
     if not train.CONFIGS.is_dir():  # an installed wheel carries the models, not what rebuilds them
         raise ModelError(f"{train.CONFIGS}: no training configs here; `kg train` rebuilds the models of a "

@@ -11,14 +11,11 @@ undirected :class:`networkx.Graph`.  Roles and hierarchy edges are directed.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from pathlib import Path
 
 import networkx as nx
 
-from kg.link import Entity
-from kg.relate import CO_OCCURS, Relation
+from kg.schema import CO_OCCURS, Entity, Relation
 
 NODE_ATTRS = ("label", "name", "type", "aliases", "mention_count", "doc_count")
 
@@ -62,28 +59,3 @@ def cooccurrence_graph(graph: nx.MultiDiGraph) -> nx.Graph:
         if data.get("type") == CO_OCCURS:
             undirected.add_edge(u, v, weight=data.get("weight", 1.0))
     return undirected
-
-
-def load_graph(out_dir: str | Path) -> nx.MultiDiGraph:
-    """Load a ``kg build`` output directory as a MultiDiGraph (from its JSONL files).
-
-    Node ``aliases`` come back as lists; edges carry ``type``, ``weight``, ``title``,
-    ``directed`` and ``evidence`` (a list of ``{doc, start, end}``).
-    """
-    out = Path(out_dir)
-    graph = nx.MultiDiGraph()
-    with (out / "entities.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            e = json.loads(line)
-            graph.add_node(e["id"], label=e["name"], name=e["name"], type=e["label"], aliases=e["aliases"],
-                           mention_count=e["mention_count"], doc_count=e["doc_count"])
-    with (out / "relations.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            r = json.loads(line)
-            props = r.get("properties", {})
-            graph.add_edge(
-                r["source"], r["target"], key=f"{r['type']}:{props.get('title', '')}", type=r["type"],
-                weight=float(props.get("weight", 1)), title=props.get("title", ""),
-                directed=r["type"] != CO_OCCURS, evidence=r.get("evidence", []),
-            )
-    return graph

@@ -21,10 +21,11 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.schema import Document, Paragraph, RawPage, Sentence
 
 log = logging.getLogger(__name__)
 
@@ -47,67 +48,6 @@ _BYLINE = re.compile(
     r"|\s摄\s*$|^[（(][^（）()]{0,20}[）)]$"
 )
 _FULL_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence of the cleaned text: ``[start, end)`` in cleaned offsets."""
-
-    index: int
-    paragraph: int
-    start: int
-    end: int
-    #: index of the first earlier sentence (in this corpus run) with the same text, if any
-    duplicate_of: tuple[str, int] | None = None
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """A repaired paragraph: ``[start, end)`` in cleaned offsets."""
-
-    index: int
-    start: int
-    end: int
-    byline: bool = False
-
-
-@dataclass
-class Document:
-    """One page: raw text, cleaned text and the map between them.
-
-    ``raw_index[i]`` is the index in ``raw`` of cleaned character ``i``.
-    """
-
-    id: str
-    path: str
-    raw: str
-    text: str
-    raw_index: list[int]
-    paragraphs: list[Paragraph]
-    sentences: list[Sentence] = field(default_factory=list)
-    title: str | None = None
-    date: str | None = None
-    sha256: str = ""
-
-    def to_raw(self, start: int, end: int) -> tuple[int, int]:
-        """Map a cleaned span ``[start, end)`` to the raw span covering it."""
-        if not 0 <= start < end <= len(self.text):
-            raise ValueError(f"{self.id}: span {start}:{end} outside cleaned text of {len(self.text)} chars")
-        return self.raw_index[start], self.raw_index[end - 1] + 1
-
-    def sentence_at(self, position: int) -> Sentence:
-        """Return the sentence containing cleaned offset ``position``."""
-        lo, hi = 0, len(self.sentences) - 1
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            s = self.sentences[mid]
-            if position < s.start:
-                hi = mid - 1
-            elif position >= s.end:
-                lo = mid + 1
-            else:
-                return s
-        raise ValueError(f"{self.id}: offset {position} is in no sentence")
 
 
 # --------------------------------------------------------------------------- reading
@@ -136,17 +76,6 @@ def decode_bytes(data: bytes, source: str) -> str:
     if controls > max(2, len(text) // 100):
         raise InputError(f"{source}: undecodable bytes (neither UTF-8 nor GB18030 text)")
     return text
-
-
-@dataclass(frozen=True)
-class RawPage:
-    """A page before repair: an id, where it came from, and its decoded text."""
-
-    id: str
-    path: str
-    text: str
-    title: str | None = None
-    date: str | None = None
 
 
 def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:

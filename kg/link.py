@@ -25,11 +25,12 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from kg import gazetteer
-from kg.ner import Mention, company_short_forms
+from kg.ner.rules_old import company_short_forms
+from kg.schema import Entity, LinkedMention, Mention
 
 log = logging.getLogger(__name__)
 
@@ -47,26 +48,6 @@ _PAREN_ALIAS = re.compile(r"^\s*[（(]\s*$")
 def normalise(text: str) -> str:
     """Fold a surface form for comparison: NFKC (width, brackets) and no whitespace."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
-
-
-@dataclass(frozen=True)
-class LinkedMention:
-    """A mention with the id of the entity it denotes."""
-
-    mention: Mention
-    entity: str
-
-
-@dataclass
-class Entity:
-    """A real-world entity: canonical name, label, and every surface form seen."""
-
-    id: str
-    name: str
-    label: str
-    aliases: list[str] = field(default_factory=list)
-    mention_count: int = 0
-    doc_count: int = 0
 
 
 class _UnionFind:

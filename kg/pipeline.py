@@ -8,39 +8,19 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
-
-from kg import export
 from kg.errors import InputError
 from kg.graph import build_graph
-from kg.ingest import Document, DuplicateTracker, iter_inputs, read_pages, repair
-from kg.link import Entity, LinkedMention, Linker
+from kg.ingest import DuplicateTracker, iter_inputs, read_pages, repair
+from kg.link import Linker
 from kg.ner import Recognizer
 from kg.progress import progress
-from kg.relate import Relation, find_cooccurrences, find_locations, find_place_hierarchy, find_roles, merge_relations
+from kg.relate import find_cooccurrences, find_locations, find_place_hierarchy, find_roles, merge_relations
+from kg.schema import BuildResult, Document, LinkedMention, Relation
+from kg.write.jsonl import write_outputs
 
 log = logging.getLogger(__name__)
-
-OUTPUT_FILES = ("documents.jsonl", "mentions.jsonl", "entities.jsonl", "relations.jsonl", "graph.graphml")
-
-
-@dataclass
-class BuildResult:
-    """What a build produced, plus the input problems it skipped."""
-
-    documents: list[Document]
-    linked: list[LinkedMention]
-    entities: dict[str, Entity]
-    relations: list[Relation]
-    graph: nx.MultiDiGraph
-    errors: list[str] = field(default_factory=list)
-    home_region: str | None = None
-    home_region_inferred: bool = False
-    files: list[Path] = field(default_factory=list)
-
 
 def read_documents(paths: Sequence[str | Path], *, strict: bool = False, show_progress: bool = True) -> tuple[list[Document], list[str]]:
     """Read and repair every page under ``paths``; returns documents and per-file error messages.
@@ -119,36 +99,6 @@ def build(
     if out_dir is not None:
         result.files = write_outputs(result, Path(out_dir))
     return result
-
-
-def write_outputs(result: BuildResult, out_dir: Path) -> list[Path]:
-    """Write the five output files atomically (all renamed into place only at the end)."""
-    writer = export.AtomicWriter(out_dir)
-    try:
-        writer.write_jsonl("documents.jsonl", (
-            {"id": d.id, "path": d.path, "title": d.title, "date": d.date, "chars": len(d.raw), "sha256": d.sha256}
-            for d in result.documents
-        ))
-        writer.write_jsonl("mentions.jsonl", (
-            {"doc": lm.mention.doc, "start": lm.mention.start, "end": lm.mention.end, "text": lm.mention.text,
-             "label": lm.mention.label, "entity": lm.entity, "sentence": lm.mention.sentence}
-            for lm in result.linked
-        ))
-        writer.write_jsonl("entities.jsonl", (
-            {"id": e.id, "name": e.name, "label": e.label, "aliases": e.aliases,
-             "mention_count": e.mention_count, "doc_count": e.doc_count}
-            for e in result.entities.values()
-        ))
-        writer.write_jsonl("relations.jsonl", (
-            {"type": r.type, "source": r.source, "target": r.target, "properties": r.properties,
-             "evidence": [{"doc": ev.doc, "start": ev.start, "end": ev.end} for ev in r.evidence]}
-            for r in result.relations
-        ))
-        writer.write_bytes("graph.graphml", export.graphml_bytes(result.graph))
-    except BaseException:
-        writer.abort()
-        raise
-    return writer.commit()
 
 
 def summary(result: BuildResult, *, top: int = 5) -> str:

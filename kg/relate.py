@@ -15,19 +15,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 
 from kg import gazetteer
-from kg.ingest import Document
-from kg.link import Entity, LinkedMention, normalise
+from kg.link import normalise
+from kg.schema import CO_OCCURS, HOLDS_ROLE, LOCATED_IN, PART_OF, RELATION_TYPES, Document, Entity, Evidence, LinkedMention, Relation
 
-HOLDS_ROLE = "HOLDS_ROLE"
-CO_OCCURS = "CO_OCCURS"
-PART_OF = "PART_OF"
-LOCATED_IN = "LOCATED_IN"
-RELATION_TYPES = (HOLDS_ROLE, CO_OCCURS, PART_OF, LOCATED_IN)
 
 # 该院 -> organisation names ending like this
 REFERENCES = {
@@ -54,30 +48,6 @@ _JOINERS = "、和及与"
 #: bodies that read as part of a title when a title follows (党组书记): 人大常委会党组 + 书记
 TITLE_PREFIXES = ("党组",)
 _PLACE_SUFFIXES = ("市", "省", "县", "区", "旗", "盟", "州", "镇", "乡", "自治区", "自治州", "自治县", "自治旗")
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Where a relation is stated: a document and a raw-offset span."""
-
-    doc: str
-    start: int
-    end: int
-
-
-@dataclass
-class Relation:
-    """A typed edge between two entity ids, with properties and evidence."""
-
-    type: str
-    source: str
-    target: str
-    properties: dict = field(default_factory=dict)
-    evidence: list[Evidence] = field(default_factory=list)
-
-    @property
-    def key(self) -> tuple:
-        return (self.type, self.source, self.target, self.properties.get("title"))
 
 
 class _TitleMatcher:

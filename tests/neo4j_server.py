@@ -113,7 +113,7 @@ def _quoted(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-#: kg's own constraints and index (kg.neo4j.SCHEMA_STATEMENTS): kept by ``clean_db`` because
+#: kg's own constraints and index (kg.write.neo4j.SCHEMA_STATEMENTS): kept by ``clean_db`` because
 #: dropping them makes the server re-plan every query (seconds per test on two cores).
 KG_SCHEMA = frozenset({"entity_id", "document_id", "entity_name"})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from itertools import pairwise
 
-from kg.augment import (
+from kg.training.augment import (
     NamePool,
     augmented_examples,
     name_list,

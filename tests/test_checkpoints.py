@@ -1,4 +1,4 @@
-"""kg.checkpoints: a real (tiny) spacy train run keeps a checkpoint at every evaluation through
+"""kg.training.checkpoints: a real (tiny) spacy train run keeps a checkpoint at every evaluation through
 kg's logger, and their average is the mean of the chosen checkpoints' weights."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
-from kg.checkpoints import _weights, average_checkpoints, dev_score, kept_checkpoints
+from kg.training.checkpoints import _weights, average_checkpoints, dev_score, kept_checkpoints
 from kg.errors import ModelError
 
 TRAIN = [
@@ -97,7 +97,6 @@ learn_rate = 0.01
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """A real spacy train run of six steps with kg's logger: (checkpoints folder, dev DocBin)."""
-    import kg.training_corpus  # noqa: F401  (registers the logger and the tagger, as --code does)
     from spacy.cli.train import train
 
     root = tmp_path_factory.mktemp("run")

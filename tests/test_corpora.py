@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from kg import corpora
+from kg.training import corpora
 
 PD_LINE = ("19980101-01-001-006/m  通过/p  [中央/n  人民/n  广播/vn  电台/n]nt  、/w  [香港/ns  特别/a  行政区/n]ns  "
            "同胞/n  ，/w  国家/n  主席/n  江/nr  泽民/nr  访问/v  北京/ns  。/w  ")

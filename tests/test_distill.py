@@ -1,4 +1,4 @@
-"""kg.distill: teacher tag distributions from real trained models, written for a featured
+"""kg.training.distill: teacher tag distributions from real trained models, written for a featured
 DocBin and read back by the training reader."""
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
-from kg.distill import TEACHER_KEY, load_teacher, teacher_marginals
-from kg.entity_tagger import tag_names
+from kg.training.distill import TEACHER_KEY, load_teacher, teacher_marginals
+from kg.ner.tagger import tag_names
 from kg.errors import CorpusError
 from kg.ner import DEFAULT_MODEL
-from kg.train import featured_tokenizer, write_docbin
-from kg.training_corpus import featured_corpus, read_examples
+from kg.training.train import featured_tokenizer, write_docbin
+from kg.training.corpus import featured_corpus, read_examples
 
 EXAMPLES = [
     ("国家发改委主任在包头市调研。", [(0, 5, "ORG"), (8, 11, "LOC")]),

@@ -1,4 +1,4 @@
-"""kg.encoders: the CNN + BiLSTM context encoder builds from a config, keeps the width, reads the
+"""kg.ner.encoders: the CNN + BiLSTM context encoder builds from a config, keeps the width, reads the
 whole sentence, and survives a save and load; spaCy's CNN encoder predicts the same fused as
 through thinc's layers."""
 from __future__ import annotations
@@ -7,7 +7,6 @@ import numpy
 import pytest
 import spacy
 
-import kg.encoders  # noqa: F401  (registers kg.MaxoutWindowBiLSTMEncoder.v1)
 from tests.random_weights import randomise_parameters
 
 
@@ -66,13 +65,13 @@ def _random_cnn(width: int, window_size: int, maxout_pieces: int, depth: int):
 @pytest.mark.parametrize("width, window_size, maxout_pieces, depth", [(16, 1, 2, 1), (8, 2, 3, 4), (12, 1, 1, 2)])
 def test_the_fused_encoder_computes_what_the_layers_compute(monkeypatch, width, window_size, maxout_pieces, depth):
     model = _random_cnn(width, window_size, maxout_pieces, depth)
-    assert kg.encoders.fuse_window_encoders(model) == 1
-    assert kg.encoders.fuse_window_encoders(model) == 1  # a second call wraps nothing twice
+    assert kg.ner.encoders.fuse_window_encoders(model) == 1
+    assert kg.ner.encoders.fuse_window_encoders(model) == 1  # a second call wraps nothing twice
     rng = numpy.random.default_rng(0)
     X = [rng.standard_normal((n, width)).astype("float32") for n in (7, 0, 1, 12)]
-    monkeypatch.setattr(kg.encoders, "FUSE_PREDICTION", False)
+    monkeypatch.setattr(kg.ner.encoders, "FUSE_PREDICTION", False)
     layered = model.predict(X)
-    monkeypatch.setattr(kg.encoders, "FUSE_PREDICTION", True)
+    monkeypatch.setattr(kg.ner.encoders, "FUSE_PREDICTION", True)
     fused = model.predict(X)
     assert [y.shape for y in fused] == [y.shape for y in layered] == [(7, width), (0, width), (1, width), (12, width)]
     for a, b in zip(fused, layered):
@@ -84,7 +83,7 @@ def test_the_fused_encoder_computes_what_the_layers_compute(monkeypatch, width, 
 
 def test_training_runs_through_the_layers_and_the_fused_pass_cannot_backpropagate():
     model = _random_cnn(8, 1, 2, 2)
-    kg.encoders.fuse_window_encoders(model)
+    kg.ner.encoders.fuse_window_encoders(model)
     X = sentences((4, 6))
     X = [x[:, :8].copy() for x in X]
     output, backprop = model.begin_update(X)
@@ -100,12 +99,12 @@ def test_only_spacys_cnn_encoder_is_fused():
     """The BiLSTM encoder's CNN is fused, its LSTM is not; a model without the CNN is untouched."""
     model = build()
     model.initialize(X=sentences())
-    assert kg.encoders.fuse_window_encoders(model) == 1
+    assert kg.ner.encoders.fuse_window_encoders(model) == 1
     from thinc.api import Relu, with_array
 
     other = with_array(Relu(4, 4))
     other.initialize(X=[numpy.zeros((3, 4), dtype="float32")])
-    assert kg.encoders.fuse_window_encoders(other) == 0
+    assert kg.ner.encoders.fuse_window_encoders(other) == 0
 
 
 def test_the_shipped_model_finds_the_same_entities_fused_or_layered(monkeypatch, seed_dir):
@@ -113,7 +112,7 @@ def test_the_shipped_model_finds_the_same_entities_fused_or_layered(monkeypatch,
     from kg.pipeline import read_documents
 
     nlp = load_pipeline()
-    assert kg.encoders.fuse_window_encoders(nlp.get_pipe("tok2vec").model) == 1
+    assert kg.ner.encoders.fuse_window_encoders(nlp.get_pipe("tok2vec").model) == 1
     docs, _ = read_documents([seed_dir], show_progress=False)
     texts = [d.text[p.start:p.end] for d in docs for p in d.paragraphs]
 
@@ -122,6 +121,6 @@ def test_the_shipped_model_finds_the_same_entities_fused_or_layered(monkeypatch,
                 for doc in nlp.pipe(tokenized(nlp, texts), batch_size=64)]
 
     fused = entities()
-    monkeypatch.setattr(kg.encoders, "FUSE_PREDICTION", False)
+    monkeypatch.setattr(kg.ner.encoders, "FUSE_PREDICTION", False)
     assert entities() == fused
     assert sum(map(len, fused)) > 500

@@ -9,7 +9,7 @@ import pytest
 import spacy
 from spacy.training import Example
 
-from kg.entity_tagger import crf_loss, tag_names, transition_scores, viterbi
+from kg.ner.tagger import crf_loss, tag_names, transition_scores, viterbi
 
 NAMES = tag_names(["X"])  # O B-X I-X L-X U-X: five tags keep brute force small
 TRANS, START, END = transition_scores(NAMES)
@@ -152,8 +152,8 @@ def test_a_student_learns_from_its_teacher_what_the_gold_leaves_out(tmp_path):
     """The gold of the last sentence misses 王五; a teacher's distribution (weight 1) teaches it."""
     from spacy.tokens import DocBin
 
-    from kg.distill import TEACHER_KEY, load_teacher
-    from kg.training_corpus import read_examples
+    from kg.training.distill import TEACHER_KEY, load_teacher
+    from kg.training.corpus import read_examples
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.zh.ChineseTokenizer", "segmenter": "char"}}})
     nlp.add_pipe("kg_entity_tagger", name="ner", config={"distill_weight": 1.0, "model": {

@@ -9,7 +9,7 @@ import pytest
 from kg.errors import CorpusError
 import re
 
-from kg.evaluate import PRF, evaluate_gold, evaluate_segmenter, read_gold, score_segmentation
+from kg.training.evaluate import PRF, evaluate_gold, evaluate_segmenter, read_gold, score_segmentation
 from kg.resources import MODELS
 
 GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev"
@@ -62,7 +62,7 @@ def test_gold_evaluation_runs_end_to_end(seed_dir):
 
 
 def test_msra_evaluation_lists_its_errors(tmp_path):
-    from kg.evaluate import evaluate_msra
+    from kg.training.evaluate import evaluate_msra
     from kg.ner import load_pipeline
 
     test = tmp_path / "msra_test_bio"
@@ -79,7 +79,7 @@ def test_msra_evaluation_lists_its_errors(tmp_path):
 
 def test_msra_is_scored_in_the_convention_the_model_learned():
     from kg.errors import KGError
-    from kg.evaluate import following, msra_convention
+    from kg.training.evaluate import following, msra_convention
     from kg.ner import load_pipeline
 
     nlp = load_pipeline()  # the shipped model learned MSRA's convention under a mark
@@ -96,7 +96,7 @@ def test_msra_is_scored_in_the_convention_the_model_learned():
 
 
 def test_cluener_evaluation_scores_in_kgs_convention_and_skips_what_cluener_left_untagged(tmp_path):
-    from kg.evaluate import evaluate_cluener
+    from kg.training.evaluate import evaluate_cluener
     from kg.ner import load_pipeline
 
     test = tmp_path / "dev.json"

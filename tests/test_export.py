@@ -1,4 +1,4 @@
-"""kg.export: GraphML and GEXF that validate, keep their types, round-trip and never change by themselves."""
+"""kg.write.xml: GraphML and GEXF that validate, keep their types, round-trip and never change by themselves."""
 from __future__ import annotations
 
 import io
@@ -10,9 +10,9 @@ import networkx as nx
 import pytest
 from lxml import etree
 
-import kg.export
+import kg.write.xml
 import kg.graph
-from kg.export import (
+from kg.write.xml import (
     TYPE_COLOURS,
     AtomicWriter,
     entity_id_from_graphml,
@@ -215,7 +215,7 @@ def test_graphml_of_the_seed_build(seed_build, graphml_schema):
 # -------------------------------------------------------------------------------------- GEXF
 
 def test_gexf_is_valid_and_coloured_by_type_and_sized_by_degree(graph, gexf_schema, tmp_path):
-    dest = write_gexf(MINI, tmp_path / "graph.gexf")
+    dest = write_gexf(load_graph(MINI), tmp_path / "graph.gexf")
     assert dest == tmp_path / "graph.gexf"
     root = assert_valid(gexf_schema, dest.read_bytes())
     degree = dict(graph.degree())
@@ -237,7 +237,7 @@ def test_gexf_is_valid_and_coloured_by_type_and_sized_by_degree(graph, gexf_sche
 
 
 def test_gexf_edges_are_mixed_cooccurrence_undirected(graph, tmp_path):
-    root = etree.fromstring(write_gexf(MINI, tmp_path / "g.gexf").read_bytes())
+    root = etree.fromstring(write_gexf(load_graph(MINI), tmp_path / "g.gexf").read_bytes())
     edges = root.findall(".//x:edge", X_NS)
     assert len(edges) == graph.number_of_edges()
     assert len({e.get("id") for e in edges}) == len(edges)
@@ -252,7 +252,7 @@ def test_gexf_edges_are_mixed_cooccurrence_undirected(graph, tmp_path):
 
 
 def test_gexf_of_the_seed_build(seed_build, gexf_schema, tmp_path):
-    dest = write_gexf(seed_build, tmp_path / "seed.gexf")
+    dest = write_gexf(load_graph(seed_build), tmp_path / "seed.gexf")
     root = assert_valid(gexf_schema, dest.read_bytes())
     assert len(root.findall(".//x:node", X_NS)) == kg.graph.load_graph(seed_build).number_of_nodes()
 
@@ -272,20 +272,20 @@ def test_gexf_without_mixed_edges_reads_back_in_networkx(graph, gexf_schema):
 
 
 def test_gexf_is_deterministic(tmp_path):
-    first = write_gexf(MINI, tmp_path / "a.gexf").read_bytes()
-    second = write_gexf(MINI, tmp_path / "b.gexf").read_bytes()
+    first = write_gexf(load_graph(MINI), tmp_path / "a.gexf").read_bytes()
+    second = write_gexf(load_graph(MINI), tmp_path / "b.gexf").read_bytes()
     assert first == second
     assert b"lastmodifieddate" not in first  # no date: the same build gives the same file any day
 
 
 def test_gexf_layout_is_left_to_gephi_for_big_graphs(graph, monkeypatch):
-    monkeypatch.setattr(kg.export, "LAYOUT_MAX_NODES", 5)
+    monkeypatch.setattr(kg.write.xml, "LAYOUT_MAX_NODES", 5)
     data = gexf_bytes(graph)
     assert b"<viz:position" not in data and b"<viz:size" in data
 
 
 def test_write_gexf_leaves_no_temporary_files_and_a_readable_file(tmp_path):
-    dest = write_gexf(MINI, tmp_path / "graph.gexf")
+    dest = write_gexf(load_graph(MINI), tmp_path / "graph.gexf")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.gexf"]
     umask = os.umask(0)
     os.umask(umask)
@@ -299,9 +299,9 @@ def test_failed_write_keeps_the_old_file_and_no_temporary(tmp_path, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(kg.export, "gexf_bytes", broken)
+    monkeypatch.setattr(kg.write.xml, "gexf_bytes", broken)
     with pytest.raises(RuntimeError):
-        write_gexf(MINI, dest)
+        write_gexf(load_graph(MINI), dest)
     assert dest.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.gexf"]
 

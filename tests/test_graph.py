@@ -156,7 +156,7 @@ def test_build_graph_refuses_a_reversed_cooccurrence_and_unknown_entities():
 
 def test_build_graph_and_load_graph_write_the_same_graphml():
     # what `kg build` writes (from build_graph) equals what its JSONL files give again
-    from kg.export import graphml_bytes
+    from kg.write.xml import graphml_bytes
 
     entities, relations = _entities_and_relations(MINI)
     assert graphml_bytes(kg.graph.build_graph(entities, relations)) == graphml_bytes(kg.graph.load_graph(MINI))

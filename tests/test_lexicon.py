@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 import spacy
 
-import kg.zh_tokenizer  # noqa: F401
-from kg.lexicon import NAME_MAX_LENGTH, Lexicon, build_entries, name_folds, names_entries, write_lexicon
-from kg.training_corpus import predicted_doc
-from kg.zh_tokenizer import reverse_doc
+from kg.ner.lexicon import NAME_MAX_LENGTH, Lexicon, build_entries, name_folds, names_entries, write_lexicon
+from kg.training.corpus import predicted_doc
+from kg.ner.tokenizer import reverse_doc
 
 JIEBA = "呼和浩特 120 ns\n呼和浩特市 30 ns\n段志强 3 nr\n人大常委会 40 nt\n人大 200 j\n常委 50 n\n的 9000 uj\n美 300 ns\n"
 
@@ -102,7 +101,7 @@ def test_name_folds_give_each_fold_the_names_of_the_others_only():
 def test_names_go_into_morph_under_their_own_keys_and_are_embedded_apart(lexicon_file):
     from spacy.strings import get_string_id
 
-    from kg.vectors import NamesFeatureExtractor
+    from kg.ner.embedding import NamesFeatureExtractor
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.pkuseg_chars.v1",
                                                           "lexicon": str(lexicon_file)}}})
@@ -158,7 +157,7 @@ def test_matching_a_batch_with_numpy_finds_what_matching_text_by_text_finds(lexi
 
 
 def test_the_tokenizer_matches_its_lexicon_alike_in_batches_and_text_by_text(lexicon_file):
-    from kg.zh_tokenizer import FEATURES
+    from kg.ner.tokenizer import FEATURES
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.pkuseg_chars.v1",
                                                           "lexicon": str(lexicon_file)}}})

@@ -1,4 +1,4 @@
-"""kg.neo4j against a real Neo4j 5 server (see tests/neo4j_server.py): schema, idempotent and
+"""kg.write.neo4j against a real Neo4j 5 server (see tests/neo4j_server.py): schema, idempotent and
 incremental loads, injection safety, errors, the neo4j-admin CSVs (imported for real) and
 every query under cypher/, checked against a Python reading of the same output directory.
 
@@ -20,7 +20,7 @@ import pytest
 from neo4j import GraphDatabase
 
 from kg.errors import InputError, Neo4jError
-from kg.neo4j import (
+from kg.write.neo4j import (
     ENTITY_LABELS,
     RELATION_TYPES,
     SCHEMA_STATEMENTS,

@@ -7,7 +7,6 @@ import sys
 import pytest
 import spacy
 
-import kg.zh_tokenizer  # noqa: F401
 from kg.errors import ModelError
 from kg.ingest import RawPage, repair
 from kg.ner import (

@@ -1,4 +1,4 @@
-"""kg.plot: a PNG of the top entities whose Chinese labels render (a CJK font is found and used)."""
+"""kg.write.plot: a PNG of the top entities whose Chinese labels render (a CJK font is found and used)."""
 from __future__ import annotations
 
 import warnings
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("matplotlib", reason="kg.plot needs matplotlib (the plot/test extras)")
+pytest.importorskip("matplotlib", reason="kg.write.plot needs matplotlib (the plot/test extras)")
 
 import numpy as np  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
@@ -14,27 +14,27 @@ from matplotlib.font_manager import FontProperties  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import kg.graph  # noqa: E402
-import kg.plot  # noqa: E402
-from kg.export import TYPE_COLOURS  # noqa: E402
+import kg.write.plot  # noqa: E402
+from kg.write.xml import TYPE_COLOURS  # noqa: E402
 
 MINI = Path(__file__).resolve().parent / "data" / "mini-build"
 
 
 def test_a_cjk_font_is_found_and_matplotlib_resolves_it_by_name():
-    path = kg.plot.cjk_font_path()
+    path = kg.write.plot.cjk_font_path()
     assert path is not None, "no font with Chinese glyphs: install kg[plot] (pylopdf-fonts-zh-cn)"
-    assert kg.plot.has_glyphs(path, "包头市内蒙古自治区人大常委会段志强")
+    assert kg.write.plot.has_glyphs(path, "包头市内蒙古自治区人大常委会段志强")
     family = FontProperties(fname=str(path)).get_name()
     found = font_manager.findfont(FontProperties(family=family), fallback_to_default=False)
-    assert kg.plot.has_glyphs(found, "包头市")
-    assert kg.plot.cjk_font(10).get_size() == 10
+    assert kg.write.plot.has_glyphs(found, "包头市")
+    assert kg.write.plot.cjk_font(10).get_size() == 10
 
 
 def test_has_glyphs_can_say_no():
     dejavu = font_manager.findfont(FontProperties(family="DejaVu Sans"), fallback_to_default=False)
-    assert kg.plot.has_glyphs(dejavu, "abc")
-    assert not kg.plot.has_glyphs(dejavu, "包头市")
-    assert not kg.plot.has_glyphs("/nonexistent/font.otf", "a")
+    assert kg.write.plot.has_glyphs(dejavu, "abc")
+    assert not kg.write.plot.has_glyphs(dejavu, "包头市")
+    assert not kg.write.plot.has_glyphs("/nonexistent/font.otf", "a")
 
 
 def _pixels_near(image: np.ndarray, rgb: tuple[int, int, int], tolerance: int = 6) -> int:
@@ -45,7 +45,7 @@ def test_plot_writes_a_png_with_every_type_and_no_missing_glyph(tmp_path):
     png = tmp_path / "graph.png"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        assert kg.plot.plot(MINI, png, top=40) == png
+        assert kg.write.plot.plot(MINI, png, top=40) == png
     missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
     assert not missing, missing  # matplotlib warns "Glyph ... missing from font(s)" when it draws tofu
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -58,18 +58,18 @@ def test_plot_writes_a_png_with_every_type_and_no_missing_glyph(tmp_path):
 
 
 def test_plot_is_deterministic(tmp_path):
-    a = kg.plot.plot(MINI, tmp_path / "a.png", top=10).read_bytes()
-    b = kg.plot.plot(MINI, tmp_path / "b.png", top=10).read_bytes()
+    a = kg.write.plot.plot(MINI, tmp_path / "a.png", top=10).read_bytes()
+    b = kg.write.plot.plot(MINI, tmp_path / "b.png", top=10).read_bytes()
     assert a == b
 
 
 def test_top_entities_are_the_most_mentioned():
     graph = kg.graph.load_graph(MINI)
-    top = kg.plot.top_entities(graph, 5)
+    top = kg.write.plot.top_entities(graph, 5)
     assert top[0] == "ORG:包钢集团"  # 4 mentions, the most
     mentions = [graph.nodes[n]["mention_count"] for n in top]
     assert mentions == sorted(mentions, reverse=True) and len(top) == 5
-    assert kg.plot.top_entities(graph, 100) == kg.plot.top_entities(graph, 13)
+    assert kg.write.plot.top_entities(graph, 100) == kg.write.plot.top_entities(graph, 13)
 
 
 def test_draw_on_given_axes_labels_the_top_entities():
@@ -77,16 +77,16 @@ def test_draw_on_given_axes_labels_the_top_entities():
 
     graph = kg.graph.load_graph(MINI)
     ax = Figure().add_subplot()
-    assert kg.plot.draw(graph, top=4, ax=ax) is ax
+    assert kg.write.plot.draw(graph, top=4, ax=ax) is ax
     texts = {t.get_text() for t in ax.texts}
-    names = {graph.nodes[n]["name"] for n in kg.plot.top_entities(graph, 4)}
+    names = {graph.nodes[n]["name"] for n in kg.write.plot.top_entities(graph, 4)}
     assert names <= texts
     assert "李娜" not in texts  # not among the top 4
 
 
 def test_plot_refuses_nonsense_top(tmp_path):
     with pytest.raises(ValueError):
-        kg.plot.plot(MINI, tmp_path / "x.png", top=0)
+        kg.write.plot.plot(MINI, tmp_path / "x.png", top=0)
 
 
 def test_cli_plot(tmp_path):
@@ -97,6 +97,6 @@ def test_cli_plot(tmp_path):
 
 
 def test_plot_of_the_seed_build(seed_build, tmp_path):
-    png = kg.plot.plot(seed_build, tmp_path / "seed.png")
+    png = kg.write.plot.plot(seed_build, tmp_path / "seed.png")
     image = np.asarray(Image.open(png).convert("RGB"))
     assert sum(_pixels_near(image, rgb) > 200 for rgb in TYPE_COLOURS.values()) == 3

@@ -1,4 +1,4 @@
-"""kg.pos_task: People's Daily's parts of speech as a training-only task for the NER's tok2vec."""
+"""kg.training.experiments.pos_task: People's Daily's parts of speech as a training-only task for the NER's tok2vec."""
 from __future__ import annotations
 
 import numpy
@@ -8,10 +8,10 @@ from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 from spacy.vocab import Vocab
 
-from kg.corpora import peoples_daily_char_pos, peoples_daily_entities
+from kg.training.corpora import peoples_daily_char_pos, peoples_daily_entities
 from kg.errors import CorpusError
-from kg.pos_task import POS_KEY, load_pos_tags, remove_auxiliary, write_pos_tags
-from kg.training_corpus import read_examples
+from kg.training.experiments.pos_task import POS_KEY, load_pos_tags, remove_auxiliary, write_pos_tags
+from kg.training.corpus import read_examples
 
 PD_LINES = [
     "19980101-01-001-001/m  [中国/ns 人民/n 广播/vn 电台/n]nt  记者/n  江/nr  泽民/nr  支持/v  改革/vn  。/w",
@@ -131,7 +131,7 @@ def test_the_loss_is_cross_entropy_on_tagged_tokens_only():
 
 
 def test_strip_auxiliary_rewrites_a_saved_pipeline_without_the_task(tmp_path):
-    from kg.pos_task import strip_auxiliary
+    from kg.training.experiments.pos_task import strip_auxiliary
 
     spacy.util.fix_random_seed(0)
     nlp = _pipeline(1.0)
@@ -149,8 +149,7 @@ def test_strip_auxiliary_rewrites_a_saved_pipeline_without_the_task(tmp_path):
 def test_the_experiment_config_builds_the_shipped_recipe_plus_the_task():
     from spacy import util
 
-    import kg.training_corpus  # noqa: F401  (registers kg's architectures, reader and logger)
-    from kg.train import CONFIGS, distill_weight
+    from kg.training.train import CONFIGS, distill_weight
 
     config = util.load_config(CONFIGS / "ner-pos.cfg", overrides={"paths.train": "train.spacy", "paths.dev": "dev.spacy"})
     nlp = util.load_model_from_config(config, auto_fill=True)

@@ -1,4 +1,4 @@
-"""kg.pretrain: masked-character pretraining of the NER's tok2vec (an experiment's code)."""
+"""kg.training.experiments.pretrain: masked-character pretraining of the NER's tok2vec (an experiment's code)."""
 from __future__ import annotations
 
 import random
@@ -7,9 +7,9 @@ import numpy
 import pytest
 import spacy
 
-from kg.pretrain import MASK, character_classes, mask_text, masked_batches, pretrain_tok2vec, pretraining_pipeline
+from kg.training.experiments.pretrain import MASK, character_classes, mask_text, masked_batches, pretrain_tok2vec, pretraining_pipeline
 from kg.resources import MODELS
-from kg.train import CONFIGS
+from kg.training.train import CONFIGS
 
 TEXTS = ["包头市人民政府召开常务会议。", "内蒙古自治区人大常委会副主任段志强讲话。", "呼和浩特 首府 新闻"] * 4
 #: the shipped recipe without static vectors (none in a test): everything else as trained
@@ -88,7 +88,7 @@ def test_no_text_is_refused(tmp_path):
 
 
 def test_kg_train_pretrains_first_only_for_a_config_that_asks():
-    from kg.train import pretrains_tok2vec
+    from kg.training.train import pretrains_tok2vec
 
     assert pretrains_tok2vec(CONFIGS / "ner-pretrained.cfg")
     assert not pretrains_tok2vec(CONFIGS / "ner.cfg")

@@ -1,4 +1,4 @@
-"""kg.segmenter: spacy_pkuseg's own words from the shipped model, decoded with array operations."""
+"""kg.ner.segmenter: spacy_pkuseg's own words from the shipped model, decoded with array operations."""
 import logging
 import shutil
 
@@ -7,8 +7,8 @@ import pytest
 import spacy_pkuseg
 
 from kg.resources import MODELS
-from kg.segmenter import TABLES_FILE, FastPkuseg, HashTable, load_tables, write_tables
-from kg.zh_tokenizer import DEFAULT_USER_DICT, read_user_words
+from kg.ner.segmenter import TABLES_FILE, FastPkuseg, HashTable, load_tables, write_tables
+from kg.ner.tokenizer import DEFAULT_USER_DICT, read_user_words
 
 SEGMENTER = MODELS / "segmenter"
 SEEDS = MODELS.parent / "seeds"
@@ -80,7 +80,7 @@ def test_shipped_tables_were_compiled_from_the_shipped_features():
     compiled = load_tables(SEGMENTER)  # the saved tables when current, else compiled now
     import hashlib
     assert str(saved["source"]) == hashlib.sha256((SEGMENTER / "features.msgpack").read_bytes()).hexdigest(), \
-        "models/segmenter/decoder.npz is stale: run kg.segmenter.write_tables(models/segmenter)"
+        "models/segmenter/decoder.npz is stale: run kg.ner.segmenter.write_tables(models/segmenter)"
     assert set(compiled) == set(saved.files) - {"source"}
 
 
@@ -100,7 +100,7 @@ def test_missing_or_stale_tables_are_compiled(tmp_path, fast, caplog):
         tables = {k: npz[k] for k in npz.files}
     tables["source"] = numpy.array("0" * 64)
     numpy.savez(model / TABLES_FILE, **tables)
-    with caplog.at_level(logging.INFO, logger="kg.segmenter"):
+    with caplog.at_level(logging.INFO, logger="kg.ner.segmenter"):
         assert FastPkuseg(model, read_user_words(DEFAULT_USER_DICT)).cut(text) == fast.cut(text)
     assert "out of date" in caplog.text
 

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from spacy.util import load_config
 
-from kg.train import CONFIGS, MODELS, _vectors_attr
+from kg.training.train import CONFIGS, MODELS, _vectors_attr
 
 
 def test_vectors_are_trained_when_the_config_reads_them():
@@ -26,7 +26,7 @@ def test_shipped_model_has_the_network_of_the_training_config():
 
 
 def test_train_away_from_a_checkout_says_what_to_do_and_trains_nothing(tmp_path, monkeypatch, capsys):
-    from kg import train
+    from kg.training import train
     from kg.cli import main
 
     monkeypatch.setattr(train, "CONFIGS", tmp_path / "configs")  # as in an installed wheel
@@ -38,7 +38,7 @@ def test_train_away_from_a_checkout_says_what_to_do_and_trains_nothing(tmp_path,
 
 def test_shipped_lexicon_is_what_kg_train_lexicon_builds(tmp_path):
     pytest.importorskip("jieba")
-    from kg.train import train_lexicon
+    from kg.training.train import train_lexicon
 
     built = train_lexicon(tmp_path / "lexicon.tsv")
     assert built.read_bytes() == (MODELS / "lexicon.tsv").read_bytes()
@@ -46,7 +46,7 @@ def test_shipped_lexicon_is_what_kg_train_lexicon_builds(tmp_path):
 
 def test_shipped_model_has_a_names_lexicon_exactly_when_its_config_embeds_one():
     from kg.ner import load_pipeline
-    from kg.train import embeds_names
+    from kg.training.train import embeds_names
 
     shipped = load_config(MODELS / "ner" / "config.cfg")
     assert shipped["nlp"]["tokenizer"].get("names") is None  # no training folder named
@@ -60,7 +60,7 @@ def test_shipped_model_has_a_names_lexicon_exactly_when_its_config_embeds_one():
 
 
 def test_the_distill_weight_is_read_from_the_config_and_its_overrides():
-    from kg.train import distill_weight
+    from kg.training.train import distill_weight
 
     config = CONFIGS / "ner.cfg"
     assert distill_weight(config) == float(load_config(config)["components"]["ner"].get("distill_weight", 0.0))
@@ -69,7 +69,7 @@ def test_the_distill_weight_is_read_from_the_config_and_its_overrides():
 
 
 def test_finished_teachers_are_reused_and_unfinished_ones_trained_again(tmp_path):
-    from kg.train import TEACHER_SEEDS, TRAINED_MARK, train_teachers
+    from kg.training.train import TEACHER_SEEDS, TRAINED_MARK, train_teachers
 
     for seed in TEACHER_SEEDS:
         (tmp_path / f"teacher-{seed}" / "output").mkdir(parents=True)

@@ -7,9 +7,9 @@ import json
 import pytest
 import spacy
 
-from kg.corpora import MISSING
-from kg.train import featured_tokenizer, write_docbin
-from kg.training_corpus import featured_corpus
+from kg.training.corpora import MISSING
+from kg.training.train import featured_tokenizer, write_docbin
+from kg.training.corpus import featured_corpus
 
 EXAMPLES = [
     ("国家发改委主任在包头市调研。", [(0, 5, "ORG"), (8, 11, "LOC")]),
@@ -40,7 +40,7 @@ def test_reader_limit(tmp_path):
 def test_config_names_the_reader():
     from spacy.util import load_config
 
-    from kg.train import CONFIGS
+    from kg.training.train import CONFIGS
 
     config = load_config(CONFIGS / "ner.cfg")
     assert config["corpora"]["train"]["@readers"] == "kg.featured_corpus.v1"
@@ -84,7 +84,7 @@ def test_each_example_can_carry_its_sources_convention(tmp_path):
 
 
 def test_training_documents_are_left_to_right_whatever_the_pipeline_reads(tmp_path):
-    from kg.train import NER_CONFIG
+    from kg.training.train import NER_CONFIG
 
     nlp = featured_tokenizer(config=NER_CONFIG)  # the shipped config reads right to left
     write_docbin(nlp, EXAMPLES, tmp_path / "train.spacy")
@@ -101,7 +101,7 @@ def _bio(text: str, spans: list[tuple[int, int, str]]) -> str:
 
 
 def test_name_lists_are_added_to_training_in_their_sentences_convention(tmp_path, monkeypatch):
-    from kg import train
+    from kg.training import train
 
     sentences = [("江泽民、李鹏等出席会议。", [(0, 3, "PER"), (4, 6, "PER")]),
                  ("记者张三在包头市采访。", [(2, 4, "PER"), (5, 8, "LOC")]),
@@ -130,7 +130,7 @@ def test_name_lists_are_added_to_training_in_their_sentences_convention(tmp_path
 
 
 def test_cluener_dev_can_be_held_out_to_choose_the_checkpoint_in_kgs_convention(tmp_path):
-    from kg import train
+    from kg.training import train
 
     sentences = [("记者张三在包头市采访。", [(2, 4, "PER"), (5, 8, "LOC")]),
                  ("国家发改委在北京召开会议。", [(0, 5, "ORG"), (6, 8, "LOC")])]  # the MSRA dev sentence

@@ -6,9 +6,8 @@ import pytest
 import spacy
 from spacy.vectors import Vectors
 
-import kg.zh_tokenizer  # noqa: F401
-from kg.vectors import KEY_SALTS, KeyedStaticVectors, train_vectors, word_keys
-from kg.zh_tokenizer import PkusegCharTokenizer
+from kg.ner.embedding import KEY_SALTS, KeyedStaticVectors, train_vectors, word_keys
+from kg.ner.tokenizer import PkusegCharTokenizer
 from tests.random_weights import randomise_parameters
 
 TEXTS = ["包头市人民政府召开常务会议。", "鄂尔多斯市人民政府召开常务会议。", "呼和浩特市人民政府发布通知。",
@@ -121,12 +120,12 @@ def _embedding(attrs, rows, vectors_attr):
     (["ORTH", "MORPH", "NAMES"], [50, 20, 20], "LEMMA"),
 ])
 def test_folded_prediction_computes_what_the_layers_compute(monkeypatch, attrs, rows, vectors_attr):
-    import kg.vectors
+    import kg.ner.embedding
 
     layer, docs = _embedding(attrs, rows, vectors_attr)
-    monkeypatch.setattr(kg.vectors, "FOLD_PREDICTION", False)
+    monkeypatch.setattr(kg.ner.embedding, "FOLD_PREDICTION", False)
     layered = layer.predict(docs)
-    monkeypatch.setattr(kg.vectors, "FOLD_PREDICTION", True)
+    monkeypatch.setattr(kg.ner.embedding, "FOLD_PREDICTION", True)
     folded = layer.predict(docs)
     assert [len(x) for x in folded] == [len(doc) for doc in docs] == [len(x) for x in layered]
     for a, b in zip(folded, layered):
@@ -138,20 +137,20 @@ def test_folded_prediction_computes_what_the_layers_compute(monkeypatch, attrs, 
 
 
 def test_training_runs_through_the_layers_and_the_folded_pass_cannot_backpropagate(monkeypatch):
-    import kg.vectors
+    import kg.ner.embedding
 
     layer, docs = _embedding(["ORTH", "LEMMA"], [50, 50], "LEMMA")
     output, backprop = layer.begin_update(docs)  # is_train: thinc's layers, with their gradients
     backprop([numpy.ones_like(x) for x in output])
     assert any(node.has_grad(name) and numpy.abs(node.get_grad(name)).sum() > 0
                for node in layer.walk() for name in node.param_names)
-    _, folded_backprop = kg.vectors._folded_or_layered(lambda *a: None, layer, docs, False)
+    _, folded_backprop = kg.ner.embedding._folded_or_layered(lambda *a: None, layer, docs, False)
     with pytest.raises(ValueError, match="predicts only"):
         folded_backprop(None)
 
 
 def test_the_shipped_model_finds_the_same_entities_folded_or_layered(monkeypatch, seed_dir):
-    import kg.vectors
+    import kg.ner.embedding
     from kg.ner import load_pipeline, tokenized
     from kg.pipeline import read_documents
 
@@ -164,7 +163,7 @@ def test_the_shipped_model_finds_the_same_entities_folded_or_layered(monkeypatch
                 for doc in nlp.pipe(tokenized(nlp, texts), batch_size=64)]
 
     folded = entities()
-    monkeypatch.setattr(kg.vectors, "FOLD_PREDICTION", False)
+    monkeypatch.setattr(kg.ner.embedding, "FOLD_PREDICTION", False)
     assert entities() == folded
     assert sum(map(len, folded)) > 500
 
@@ -172,7 +171,7 @@ def test_the_shipped_model_finds_the_same_entities_folded_or_layered(monkeypatch
 def test_vector_rows_finds_what_vectors_find():
     from spacy.vectors import Vectors
 
-    from kg.vectors import vector_rows
+    from kg.ner.embedding import vector_rows
 
     table = Vectors(shape=(3, 2))
     for key, row in ((5, 0), (17, 2), (2**63 + 9, 1)):

@@ -4,8 +4,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-import kg.zh_tokenizer  # noqa: F401
-from kg.zh_tokenizer import SEGMENTER_READING, reverse_doc, segmenter_words, word_class, word_position
+from kg.ner.tokenizer import SEGMENTER_READING, reverse_doc, segmenter_words, word_class, word_position
 
 SENTENCE = "本报12月27日讯（记者 王皓 薛来）近日，自治区人大常委会党组书记、副主任张韶春宣讲。"
 
@@ -107,7 +106,7 @@ def test_word_classes_from_the_reference_data_ride_on_tag_when_asked(tmp_path):
 
 
 def test_the_training_data_tokenizer_follows_the_config(tmp_path):
-    from kg.train import featured_tokenizer
+    from kg.training.train import featured_tokenizer
 
     config = tmp_path / "c.cfg"
     config.write_text('[nlp]\nlang = "zh"\n\n[nlp.tokenizer]\n@tokenizers = "kg.pkuseg_chars.v1"\nword_classes = true\n',
@@ -148,7 +147,7 @@ def test_right_to_left_pipeline_hands_back_left_to_right_entities():
 
 
 def test_an_annotation_convention_marks_every_tag_and_is_saved(tmp_path):
-    from kg.zh_tokenizer import convention_tag
+    from kg.ner.tokenizer import convention_tag
 
     assert convention_tag("B2", "msra") == "B2|msra"
     assert convention_tag("B2", "") == "B2"
@@ -173,7 +172,7 @@ def test_a_right_to_left_tokenizer_gives_the_reversal_of_the_left_to_right_one(t
     reverse_doc makes of the left-to-right one (words, spaces, features, trailing space)."""
     from spacy.attrs import LEMMA, NORM, ORTH, SPACY, TAG
 
-    from kg.zh_tokenizer import TRAILING_SPACE, PkusegCharTokenizer
+    from kg.ner.tokenizer import TRAILING_SPACE, PkusegCharTokenizer
 
     vocab = make().vocab
     direct = PkusegCharTokenizer(vocab, reverse=True, conventions=("msra",)).tokenize(text, "msra")

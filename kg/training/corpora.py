@@ -2,7 +2,7 @@
 
 Each reader yields plain Python data (word lists or ``(text, spans)`` pairs) so that
 training code never has to know a corpus's on-disk quirks (GBK, CRLF, bracketed
-compounds, inclusive offsets).  Only :mod:`kg.train` and :mod:`kg.evaluate` use this.
+compounds, inclusive offsets).  Only :mod:`kg.training.train` and :mod:`kg.training.evaluate` use this.
 """
 from __future__ import annotations
 

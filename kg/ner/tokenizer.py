@@ -253,11 +253,11 @@ class PkusegCharTokenizer:
     model was trained with (``kg train ner`` marks each source named there, see
     ``configs/ner.cfg``); a model follows the convention its tokenizer names, and kg's own
     (``""``, unmarked) by default.  With ``lexicon`` (a file relative to ``models/``,
-    :mod:`kg.lexicon`) each character's ``MORPH`` says which classes of dictionary word begin,
+    :mod:`kg.ner.lexicon`) each character's ``MORPH`` says which classes of dictionary word begin,
     continue or end there (``B=LOC|E=PER``).  With ``names`` (a names lexicon file, set when
     training; a trained model keeps its own in ``tokenizer/names.tsv``) the ``MORPH`` also
     holds the matches of the names the model was trained on (``NB=ORG|NE=ORG``;
-    :mod:`kg.lexicon`)."""
+    :mod:`kg.ner.lexicon`)."""
 
     def __init__(self, vocab, segmenter: str = "segmenter", *, postprocess: bool = False,
                  user_dict: str | None = DEFAULT_USER_DICT, word_classes: bool = False,
@@ -277,9 +277,9 @@ class PkusegCharTokenizer:
         self._seg = None
         self._lexicon = None
         self._names_file = names
-        self.names = None  # the names lexicon (kg.lexicon.Lexicon), read from names_file on first use
+        self.names = None  # the names lexicon (kg.ner.lexicon.Lexicon), read from names_file on first use
         self._morphs: dict[str, int] = {"": 0}
-        self._field_morphs: dict[int, int] = {0: 0}  # lexicon fields (kg.lexicon) -> MORPH ids
+        self._field_morphs: dict[int, int] = {0: 0}  # lexicon fields (kg.ner.lexicon) -> MORPH ids
         self._ids: dict[str, int] = {}  # strings -> their ids in vocab.strings (_string_ids)
         self._tag_ids: dict[tuple, list[int]] = {}
 
@@ -300,11 +300,11 @@ class PkusegCharTokenizer:
 
     @property
     def seg(self):
-        """The pkuseg model (:class:`kg.segmenter.FastPkuseg`: spacy_pkuseg's words, decoded
+        """The pkuseg model (:class:`kg.ner.segmenter.FastPkuseg`: spacy_pkuseg's words, decoded
         faster), loaded on first use (from ``models/`` unless the path is absolute), with the
         user dictionary: words matched longest-first and kept whole before the CRF runs."""
         if self._seg is None:
-            from kg.segmenter import FastPkuseg
+            from kg.ner.segmenter import FastPkuseg
 
             self._seg = FastPkuseg(resolve_segmenter(self.segmenter), read_user_words(self.user_dict))
         return self._seg
@@ -316,7 +316,7 @@ class PkusegCharTokenizer:
 
     def _names_lexicon(self):
         if self.names is None:
-            from kg.lexicon import NAME_MAX_LENGTH, Lexicon
+            from kg.ner.lexicon import NAME_MAX_LENGTH, Lexicon
 
             try:
                 self.names = Lexicon.read(Path(self._names_file), NAME_MAX_LENGTH)
@@ -326,18 +326,18 @@ class PkusegCharTokenizer:
         return self.names
 
     def lexicon_features(self, folded_chars: list[str]) -> list[int]:
-        """Each character's lexicon matches (:meth:`kg.lexicon.Lexicon.features`), and its names
+        """Each character's lexicon matches (:meth:`kg.ner.lexicon.Lexicon.features`), and its names
         lexicon's, as a ``MORPH`` id."""
         return self._lexicon_morphs([folded_chars], batched=False)[0]
 
     def lexicon_features_many(self, folded_texts: list[list[str]]) -> list[list[int]]:
         """:meth:`lexicon_features` of several texts, the word lexicon matched for all at once
-        (:meth:`kg.lexicon.Lexicon.fields_many`: faster than text by text)."""
+        (:meth:`kg.ner.lexicon.Lexicon.fields_many`: faster than text by text)."""
         return self._lexicon_morphs(folded_texts, batched=True)
 
     def _lexicon_morphs(self, folded_texts: list[list[str]], *, batched: bool) -> list[list[int]]:
         if self._lexicon is None and self.lexicon:
-            from kg.lexicon import load_lexicon
+            from kg.ner.lexicon import load_lexicon
 
             self._lexicon = load_lexicon(resolve_segmenter(self.lexicon))
         # a character NFKC folds into several (㈱) stays one position and matches no word
@@ -347,7 +347,7 @@ class PkusegCharTokenizer:
         if not self.lexicon:
             return [[0] * len(text) for text in texts]
         found = self._lexicon.fields_many(texts) if batched else [self._lexicon.fields(t) for t in texts]
-        from kg.lexicon import feature_string
+        from kg.ner.lexicon import feature_string
 
         cache, add = self._field_morphs, self.vocab.morphology.add
         out = []
@@ -363,7 +363,7 @@ class PkusegCharTokenizer:
 
     def _with_names(self, text: str) -> list[str]:
         """The word lexicon's and the names lexicon's feature strings of each character."""
-        from kg.lexicon import NAMES_KEY
+        from kg.ner.lexicon import NAMES_KEY
 
         feats = self._lexicon.features(text) if self.lexicon else [""] * len(text)
         names = self._names_lexicon().features(text, NAMES_KEY)
@@ -520,7 +520,7 @@ class PkusegCharTokenizer:
         self.lexicon, self._lexicon = cfg.get("lexicon"), None
         self._names_file, self.names = None, None
         if "names_entries" in cfg:
-            from kg.lexicon import NAME_MAX_LENGTH, Lexicon
+            from kg.ner.lexicon import NAME_MAX_LENGTH, Lexicon
 
             self.names = Lexicon(cfg["names_entries"], NAME_MAX_LENGTH)
         return self
@@ -529,7 +529,7 @@ class PkusegCharTokenizer:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         if self.uses_names:
-            from kg.lexicon import write_lexicon
+            from kg.ner.lexicon import write_lexicon
 
             write_lexicon(self._names_lexicon().entries(), path / NAMES_FILE)
         (path / "cfg.json").write_text(json.dumps(self._cfg()), encoding="utf-8")

@@ -17,10 +17,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kg import corpora
+from kg.training import corpora
 from kg.errors import CorpusError
-from kg.export import replace_directory, write_file
+from kg.files import replace_directory, write_file
 from kg.resources import CHECKOUT_MODELS
+from kg.training.experiments.pos_task import FACTORY as POS_FACTORY
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def train_segmenter(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "s
     import spacy_pkuseg
     from spacy_pkuseg import trainer as pkuseg_trainer
 
-    from kg.segmenter import write_tables
+    from kg.ner.segmenter import write_tables
 
     # spacy_pkuseg saves only after the last iteration; save after each one too, so a long
     # run can be inspected (and is not lost) half-way.
@@ -97,7 +98,7 @@ def train_segmenter(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "s
         log.info("training pkuseg on %s for %d iterations", train_file, iterations)
         spacy_pkuseg.train(str(train_file), str(test_file), str(staging), train_iter=iterations)
         log.info("pruned: %s", prune_segmenter(staging, threshold=prune_threshold))
-        write_tables(staging)  # the decoder's lookup tables (kg.segmenter), compiled once here
+        write_tables(staging)  # the decoder's lookup tables (kg.ner.segmenter), compiled once here
         replace_directory(staging, out)
     return out
 
@@ -136,7 +137,7 @@ def _write_word_list(out: Path, header: str, words: list[str], what: str) -> Pat
 
 
 def write_predicate_verbs(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "predicate_verbs.txt") -> Path:
-    """Write the predicate-verb lexicon (:func:`kg.corpora.peoples_daily_predicate_verbs`)."""
+    """Write the predicate-verb lexicon (:func:`kg.training.corpora.peoples_daily_predicate_verbs`)."""
     verbs = corpora.peoples_daily_predicate_verbs(corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt"))
     header = ("# Predicate verbs: words People's Daily 1998-01 tags as plain verbs (v) in >= 85% of their\n"
               "# >= 5 occurrences (not verbal nouns such as 管理, 发展).  An organisation name never starts\n"
@@ -145,7 +146,7 @@ def write_predicate_verbs(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODEL
 
 
 def write_clause_words(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "clause_words.txt") -> Path:
-    """Write the clause-word lexicon (:func:`kg.corpora.peoples_daily_clause_words`)."""
+    """Write the clause-word lexicon (:func:`kg.training.corpora.peoples_daily_clause_words`)."""
     words = corpora.peoples_daily_clause_words(corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt"))
     header = ("# Clause words: words People's Daily 1998-01 tags as adverbs (d, ad) in >= 1/2, or as plain\n"
               "# verbs (v) in >= 2/3, of their >= 5 occurrences.  An organisation's unit written after its\n"
@@ -154,7 +155,7 @@ def write_clause_words(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS /
 
 
 def write_name_endings(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "non_person_endings.tsv") -> Path:
-    """Write the characters no person's name ends with (:func:`kg.corpora.non_person_endings`),
+    """Write the characters no person's name ends with (:func:`kg.training.corpora.non_person_endings`),
     counted over MSRA train, People's Daily 1998-01 and CLUENER2020 train."""
     examples = itertools.chain(
         corpora.msra_bio(corpora.require(corpora_dir / "msra_ner" / "msra_train_bio")),
@@ -172,9 +173,9 @@ def write_name_endings(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS /
 
 
 def train_lexicon(out: Path | None = None, jieba_dict: Path | None = None) -> Path:
-    """``models/lexicon.tsv`` (:mod:`kg.lexicon`): jieba's dictionary, its tags reduced to kg's
+    """``models/lexicon.tsv`` (:mod:`kg.ner.lexicon`): jieba's dictionary, its tags reduced to kg's
     classes, and the places of ``models/places.tsv``.  Needs jieba (``pip install -e '.[train]'``)."""
-    from kg.lexicon import build_entries, write_lexicon
+    from kg.ner.lexicon import build_entries, write_lexicon
 
     if jieba_dict is None:
         try:
@@ -199,7 +200,6 @@ def featured_tokenizer(segmenter: Path = MODELS / "segmenter", config: Path | No
     import spacy
     from spacy import util
 
-    import kg.zh_tokenizer  # noqa: F401
 
     settings = dict(util.load_config(config, interpolate=True)["nlp"]["tokenizer"]) if config else {"@tokenizers": "kg.pkuseg_chars.v1"}
     settings["segmenter"] = _segmenter_arg(segmenter)
@@ -222,7 +222,7 @@ def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd",
     tags as entities made unannotated where CLUENER leaves them untagged (a dev set should not
     count a country CLUENER forgot to tag as a false positive).
 
-    People's Daily is harmonised with MSRA (:func:`kg.corpora.peoples_daily_entities`): words MSRA
+    People's Daily is harmonised with MSRA (:func:`kg.training.corpora.peoples_daily_entities`): words MSRA
     consistently tags as entities, learned from MSRA train less its last ``msra_heldout``
     sentences (the dev set), are left unannotated where People's Daily calls them common words;
     with ``"pd-abbreviations"``, every People's Daily abbreviation too; with ``"cluener"``, also
@@ -254,15 +254,15 @@ def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd",
 def write_docbin(nlp, examples, path: Path, conventions: list[str] | None = None,
                  names: list | None = None) -> dict[str, int]:
     """Tokenise ``examples`` with ``nlp`` and save them as a DocBin; spans labelled
-    :data:`kg.corpora.MISSING`, and spans that do not align with the tokens, are kept as
+    :data:`kg.training.corpora.MISSING`, and spans that do not align with the tokens, are kept as
     *missing* (neither entity nor O) so the model is not taught wrong boundaries.  With
     ``conventions`` (one per example), each example is tokenised with its source's annotation
     convention marked (``PkusegCharTokenizer.tokenize``); with ``names`` (one names lexicon per
-    example, :func:`kg.lexicon.name_folds`), with that lexicon's matches.  Returns counts of
+    example, :func:`kg.ner.lexicon.name_folds`), with that lexicon's matches.  Returns counts of
     entities, misaligned entities, missing spans and docs."""
     from spacy.tokens import DocBin
 
-    from kg.training_corpus import FEATURE_ATTRS
+    from kg.training.corpus import FEATURE_ATTRS
 
     stats = {"entities": 0, "misaligned": 0, "missing": 0, "docs": 0}
     db = DocBin(attrs=FEATURE_ATTRS)
@@ -313,14 +313,14 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     is then chosen for both conventions, not for MSRA's alone.  The seed gold pages are never
     used in training.  The generated sources
     (:data:`GENERATED`) are made from the real sources' training sentences: ``namelists``
-    (:func:`kg.augment.name_list_examples`) in each source's share and convention, ``augment``
+    (:func:`kg.training.augment.name_list_examples`) in each source's share and convention, ``augment``
     in kg's own.
 
-    The names lexicon (:mod:`kg.lexicon`), when ``config`` embeds ``NAMES``, is written to
+    The names lexicon (:mod:`kg.ner.lexicon`), when ``config`` embeds ``NAMES``, is written to
     ``names.tsv`` from every training sentence; each training sentence is featured with the
-    names of the other folds (:func:`kg.lexicon.name_folds`), the dev sentences with them all;
+    names of the other folds (:func:`kg.ner.lexicon.name_folds`), the dev sentences with them all;
     a name annotated in less than ``names_min_share`` of its occurrences is left out
-    (:data:`kg.lexicon.NAME_MIN_SHARE` by default).
+    (:data:`kg.ner.lexicon.NAME_MIN_SHARE` by default).
     """
     train_file, dev_file = work / "train.spacy", work / "dev.spacy"
     with_names = embeds_names(config)
@@ -353,14 +353,14 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     conventions = [convention(name) for name in real for _ in data[name]]
     base = list(train)  # what generated examples are made from: never the dev set
     if "augment" in sources:  # mention replacement: kg's own convention
-        from kg.augment import augmented_examples
+        from kg.training.augment import augmented_examples
 
         made = augmented_examples(base, base, n=AUGMENTED_EXAMPLES)
         log.info("augmented examples: %d", len(made))
         train += made
         conventions += [""] * len(made)
     if "namelists" in sources:  # each source's share, in its sentences and so in its convention
-        from kg.augment import name_list_examples, person_names
+        from kg.training.augment import name_list_examples, person_names
 
         names = person_names(base)  # one pool of names for every source's lists
         for seed, name in enumerate(real):
@@ -377,10 +377,10 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     log.info("conventions marked: %s", ", ".join(sorted(marked)) or "none")
     dev_names = train_names = None
     if with_names:
-        from kg.lexicon import NAME_FOLDS, NAME_MAX_LENGTH, Lexicon, name_folds, names_entries, write_lexicon
+        from kg.ner.lexicon import NAME_FOLDS, NAME_MAX_LENGTH, Lexicon, name_folds, names_entries, write_lexicon
 
         if names_min_share is None:
-            from kg.lexicon import NAME_MIN_SHARE as names_min_share
+            from kg.ner.lexicon import NAME_MIN_SHARE as names_min_share
         real_train = [ex for i, ex in enumerate(train) if i not in generated_at]
         entries = names_entries(real_train, min_share=names_min_share)
         write_lexicon(entries, work / NAMES_TSV)
@@ -422,7 +422,7 @@ def pretrains_tok2vec(config: Path, overrides: dict[str, str] | None = None) -> 
 
 def embeds_names(config: Path, overrides: dict[str, str] | None = None) -> bool:
     """Whether the NER config's embedding reads the names lexicon (``NAMES`` among its attrs)."""
-    from kg.vectors import NAMES_ATTR
+    from kg.ner.embedding import NAMES_ATTR
 
     return NAMES_ATTR in _embed_settings(config, overrides).get("attrs", [])
 
@@ -433,8 +433,10 @@ def _spacy_train_args(config: Path, output: Path, train_file: Path, dev_file: Pa
         sys.executable, "-m", "spacy", "train", str(config), "--output", str(output),
         "--paths.train", str(train_file), "--paths.dev", str(dev_file),
         "--nlp.tokenizer.segmenter", _segmenter_arg(segmenter),
-        "--code", str(Path(__file__).with_name("training_corpus.py")),
     ]
+    if POS_FACTORY in config.read_text(encoding="utf-8"):
+        # an experiment's training-only component (configs/ner-pos.cfg); kg's own names are entry points
+        args += ["--code", str(Path(__file__).parent / "experiments" / "pos_task.py")]
     for key, value in overrides.items():
         args += [f"--{key}", str(value)]
     return args
@@ -509,25 +511,25 @@ def train_ner(
 
     Stage 1 (``configs/ner.cfg``) learns from every source for ``stage1_steps`` steps and keeps
     its best dev checkpoint: that is the shipped model.  When the config reads static vectors,
-    they are learned first from the sources' raw text (:func:`kg.vectors.train_vectors`, settings
+    they are learned first from the sources' raw text (:func:`kg.ner.embedding.train_vectors`, settings
     :data:`VECTORS`) unless ``paths.vectors`` names a table.  Optional stage 2
     (``configs/ner-finetune.cfg``) continues from stage 1's last model on ``finetune_sources``
     only (e.g. MSRA: one consistent annotation convention; better on MSRA test, worse on
     modern pages — see models/README.md).
 
     A config with a ``[pretraining]`` component (``configs/ner-pretrained.cfg``) starts its
-    tok2vec from weights :func:`kg.pretrain.pretrain_tok2vec` learns first from the sources'
+    tok2vec from weights :func:`kg.training.experiments.pretrain.pretrain_tok2vec` learns first from the sources'
     raw text, unless ``paths.init_tok2vec`` names them.
 
     A config with ``[components.ner] distill_weight`` above 0 trains a student: first its
     teachers (:func:`train_teachers`, or the trained models ``teachers`` names), then their
-    averaged tag distributions over the training data (:func:`kg.distill.teacher_marginals`),
+    averaged tag distributions over the training data (:func:`kg.training.distill.teacher_marginals`),
     which stage 1 reads as ``paths.teacher``.
 
     With ``average`` (the default), stage 1 keeps a copy of the pipeline at every evaluation
     (``paths.checkpoints``, read by the config's ``kg.checkpoint_logger.v1``) and its result is
     the better on dev of the best one alone and its average with every later one
-    (:func:`kg.checkpoints.average_checkpoints`).
+    (:func:`kg.training.checkpoints.average_checkpoints`).
     """
     if not (segmenter / "features.msgpack").exists():
         raise CorpusError(f"{segmenter}: no segmenter; run `kg train segmenter` first")
@@ -542,15 +544,15 @@ def train_ner(
     if attr and "paths.vectors" not in overrides:
         vectors = work / "vectors"
         if not (vectors / "vocab" / "vectors").exists():
-            from kg.vectors import train_vectors
+            from kg.ner.embedding import train_vectors
 
             train_vectors(corpora_dir, vectors, segmenter=_segmenter_arg(segmenter), **{**VECTORS, "attr": attr})
         overrides["paths.vectors"] = str(vectors)
     if pretrains_tok2vec(config, overrides) and not overrides.get("paths.init_tok2vec"):
         weights = work / "tok2vec.bin"  # configs/ner-pretrained.cfg: kg/pretrain.py's weights first
         if not weights.exists():
-            from kg.pretrain import STEPS as PRETRAIN_STEPS, pretrain_tok2vec
-            from kg.vectors import raw_texts
+            from kg.training.experiments.pretrain import STEPS as PRETRAIN_STEPS, pretrain_tok2vec
+            from kg.ner.embedding import raw_texts
 
             vectors = overrides.get("paths.vectors")
             pretrain_tok2vec([text for text in raw_texts(corpora_dir) if text.strip()], weights, config=config,
@@ -560,14 +562,14 @@ def train_ner(
         return work
     overrides = {"training.max_steps": str(stage1_steps), **overrides}
     if "pos" in _config_section(config, overrides, "paths") and "paths.pos" not in overrides:
-        from kg.pos_task import write_pos_tags  # an auxiliary task's tags (configs/ner-pos.cfg)
+        from kg.training.experiments.pos_task import write_pos_tags  # an auxiliary task's tags (configs/ner-pos.cfg)
 
         pos_file = work / "stage1" / "pos.npz"
         if not pos_file.exists():
             write_pos_tags(train_file, corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt"), pos_file)
         overrides["paths.pos"] = str(pos_file)
     if distill_weight(config, overrides) > 0 and "paths.teacher" not in overrides:
-        from kg.distill import teacher_marginals
+        from kg.training.distill import teacher_marginals
 
         teacher_file = work / "teacher.npz"
         if not teacher_file.exists():
@@ -583,7 +585,7 @@ def train_ner(
     stage1 = _spacy_train(config, work / "stage1" / "output", train_file, dev_file, segmenter, overrides)
     result = stage1 / "model-best"
     if average:
-        from kg.checkpoints import average_checkpoints, kept_checkpoints
+        from kg.training.checkpoints import average_checkpoints, kept_checkpoints
 
         kept = kept_checkpoints(Path(overrides["paths.checkpoints"]))
         if kept:
@@ -605,8 +607,8 @@ def train_ner(
     if staging.exists():
         shutil.rmtree(staging)
     shutil.copytree(result, staging)
-    from kg.ner import compact_model
-    from kg.pos_task import strip_auxiliary
+    from kg.training.ship import compact_model
+    from kg.training.experiments.pos_task import strip_auxiliary
 
     strip_auxiliary(staging)
     compact_model(staging)
@@ -631,7 +633,7 @@ def clear_training_paths(config_file: Path) -> None:
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapper for nohup runs
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m kg.train")
+    parser = argparse.ArgumentParser(prog="python -m kg.training.train")
     parser.add_argument("what", choices=["segmenter", "lexicon", "ner", "vectors"])
     parser.add_argument("--work", type=Path, default=None, help="working folder for the NER DocBins and checkpoints")
     parser.add_argument("--out", type=Path, default=None)
@@ -650,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
                              "dev set, held out of training, in kg's own convention)")
     parser.add_argument("--names-min-share", type=float, default=None,
                         help="with a config that embeds NAMES: keep a training name in the names lexicon when it is "
-                             "annotated in at least this share of its occurrences (default kg.lexicon.NAME_MIN_SHARE; "
+                             "annotated in at least this share of its occurrences (default kg.ner.lexicon.NAME_MIN_SHARE; "
                              "0 keeps every name)")
     parser.add_argument("--teachers", default="",
                         help="with a distilling config: comma-separated trained NER models to learn from instead of "
@@ -667,7 +669,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     elif args.what == "lexicon":
         train_lexicon(args.out)
     elif args.what == "vectors":
-        from kg.vectors import train_vectors
+        from kg.ner.embedding import train_vectors
 
         train_vectors(args.corpora, args.out or Path("vectors"), **{**VECTORS, "attr": args.attr})
     else:

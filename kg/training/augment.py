@@ -28,9 +28,9 @@ import random
 import re
 from collections.abc import Iterable
 
-from kg.corpora import Example
+from kg.training.corpora import Example
 from kg.gazetteer import place_names
-from kg.ner import COUNTY_AND_ABOVE_SUFFIXES
+from kg.ner.rules_old import COUNTY_AND_ABOVE_SUFFIXES
 
 #: industry words of company names (general vocabulary of the economy, not from any page)
 INDUSTRIES = (

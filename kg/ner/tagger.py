@@ -30,8 +30,10 @@ from spacy.training import validate_examples
 from spacy.util import registry
 from thinc.api import Config, Model
 
-from kg.distill import TEACHER_KEY
 
+#: ``Doc.user_data`` key of a training document's teacher tag distribution (``n×K`` float16), set by
+#: kg.training.corpus when a distilled NER trains (kg.training.distill writes the distributions)
+TEACHER_KEY = "kg_teacher"
 #: the BILUO prefixes, in the order the tag names use them
 PREFIXES = ("B", "I", "L", "U")
 #: the score that forbids a transition (finite, so log-sum-exp stays exact and NaN-free)
@@ -169,7 +171,7 @@ def crf_loss(scores: list, gold: list, trans, start, end, *, teacher: list | Non
     ``weight`` > 0, a document with a teacher scores ``(1 - weight)`` times that loss plus
     ``weight`` times the cross-entropy of the model's sequence distribution against the
     teacher's marginals (``log Z - Σ q·s``): the gradient's target becomes the mix of the
-    gold's marginals and the teacher's (distillation, see :mod:`kg.distill`)."""
+    gold's marginals and the teacher's (distillation, see :mod:`kg.training.distill`)."""
     emissions, mask = _padded(scores, numpy.float64)
     known = numpy.full(mask.shape, -1)
     for i, g in enumerate(gold):
@@ -213,7 +215,7 @@ class EntityTagger(Tagger):
     """Named entities as BILUO tags (see the module docstring); a spaCy ``Tagger`` whose
     tags are entity boundaries, with a CRF loss and constrained Viterbi decoding."""
 
-    #: share of the training loss taken from teacher distributions (:mod:`kg.distill`)
+    #: share of the training loss taken from teacher distributions (:mod:`kg.training.distill`)
     distill_weight = 0.0
 
     def _tables(self) -> dict:
@@ -262,7 +264,7 @@ class EntityTagger(Tagger):
     def get_loss(self, examples, scores):
         """The CRF loss and its gradient (see :func:`crf_loss`); with ``distill_weight``, mixed
         with the cross-entropy against the teacher distributions the training documents carry
-        (:mod:`kg.distill`)."""
+        (:mod:`kg.training.distill`)."""
         validate_examples(examples, "EntityTagger.get_loss")
         index = {name: i for i, name in enumerate(self.labels)}  # None, "" and "-" (unknown): -1
         gold = [numpy.array([index.get(t, -1) for t in eg.get_aligned_ner()]) for eg in examples]
@@ -305,7 +307,7 @@ class EntityTagger(Tagger):
 def make_entity_tagger(nlp: Language, name: str, model, scorer, distill_weight: float):
     """spaCy factory: ``[components.ner] factory = "kg_entity_tagger"``; ``distill_weight``
     (0 to 1) is the share of the training loss taken from teacher distributions
-    (:mod:`kg.distill`; 0: the gold tags alone)."""
+    (:mod:`kg.training.distill`; 0: the gold tags alone)."""
     if not 0.0 <= distill_weight <= 1.0:
         raise ValueError(f"distill_weight must be between 0 and 1, not {distill_weight}")
     tagger = EntityTagger(nlp.vocab, model, name, scorer=scorer)

@@ -34,35 +34,27 @@ The same graph always gives byte-identical files.
 from __future__ import annotations
 
 import io
-import json
 import logging
 import math
-import os
 import re
-import shutil
-import tempfile
-from collections.abc import Iterable
-from contextlib import contextmanager
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
+from kg.files import write_file
+from kg.schema import ENTITY_TYPES, RELATIONS
+
 log = logging.getLogger(__name__)
 
 ALIAS_SEPARATOR = "|"
 
-#: Node colours (RGB) by entity type, shared by GEXF and :mod:`kg.plot`.
-TYPE_COLOURS = {"PER": (225, 87, 89), "ORG": (78, 121, 167), "LOC": (89, 161, 79)}
+#: Node colours (RGB) by entity type, shared by GEXF and :mod:`kg.write.plot`.
+TYPE_COLOURS = {label: t.colour for label, t in ENTITY_TYPES.items()}
 #: Colour of a node whose type is none of the above.
 OTHER_COLOUR = (148, 148, 148)
 #: Edge colours (RGB) by relation type.
-RELATION_COLOURS = {
-    "HOLDS_ROLE": (242, 142, 43),
-    "CO_OCCURS": (186, 176, 172),
-    "PART_OF": (118, 183, 178),
-    "LOCATED_IN": (176, 122, 161),
-}
+RELATION_COLOURS = {name: r.colour for name, r in RELATIONS.items()}
 #: GEXF gets a precomputed spring layout only up to this many nodes (above it, use Gephi's).
 LAYOUT_MAX_NODES = 500
 
@@ -80,108 +72,6 @@ GEXF_NODE_ATTRS = (("name", "string"), ("type", "string"), ("aliases", "string")
                    ("doc_count", "integer"), ("degree", "integer"))
 GEXF_EDGE_ATTRS = (("relation", "string"), ("title", "string"), ("directed", "boolean"),
                    ("evidence_count", "integer"))
-
-
-def _file_mode() -> int:
-    """Permission bits of a new file, as open() would give (mkstemp alone gives 0600)."""
-    try:  # Linux tells the umask without changing it
-        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
-            if line.startswith("Umask:"):
-                return 0o666 & ~int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def dumps(obj) -> str:
-    """One JSON line: UTF-8 characters kept, keys in given order, no trailing spaces."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-class AtomicWriter:
-    """Collects files in temporary names next to their targets and renames them on commit."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.out_dir = Path(out_dir)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        self._pending: list[tuple[Path, Path]] = []
-
-    def _mkstemp(self, name: str) -> tuple[int, str]:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.out_dir)
-        try:
-            os.fchmod(fd, _file_mode())
-        except (AttributeError, OSError):  # pragma: no cover - platforms without fchmod
-            pass
-        return fd, tmp
-
-    @contextmanager
-    def open(self, name: str):
-        """Open ``name`` for writing (text, UTF-8, ``\\n`` newlines) under a temporary name."""
-        target = self.out_dir / name
-        fd, tmp = self._mkstemp(name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                yield handle
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self._pending.append((Path(tmp), target))
-
-    def write_jsonl(self, name: str, rows: Iterable[dict]) -> None:
-        """Write ``rows`` as JSON Lines to ``name`` (pending until :meth:`commit`)."""
-        with self.open(name) as handle:
-            for row in rows:
-                handle.write(dumps(row) + "\n")
-
-    def write_bytes(self, name: str, data: bytes) -> None:
-        """Write ``data`` to ``name`` (pending until :meth:`commit`)."""
-        target = self.out_dir / name
-        fd, tmp = self._mkstemp(name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self._pending.append((Path(tmp), target))
-
-    def commit(self) -> list[Path]:
-        """Rename every pending file into place; returns the final paths."""
-        done = []
-        for tmp, target in self._pending:
-            os.replace(tmp, target)
-            done.append(target)
-        self._pending.clear()
-        return done
-
-    def abort(self) -> None:
-        """Remove pending temporary files (targets from earlier runs stay untouched)."""
-        for tmp, _ in self._pending:
-            tmp.unlink(missing_ok=True)
-        self._pending.clear()
-
-
-def replace_directory(staging: Path, dest: Path) -> Path:
-    """Put the finished folder ``staging`` (written beside ``dest``) in ``dest``'s place, so a
-    run that fails half-way leaves the last complete ``dest`` (a model, a vectors table)."""
-    if dest.exists():
-        shutil.rmtree(dest)
-    staging.rename(dest)
-    return dest
-
-
-def write_file(dest: str | Path, data: bytes) -> Path:
-    """Write one file atomically: a temporary name next to ``dest``, renamed when complete."""
-    dest = Path(dest)
-    writer = AtomicWriter(dest.parent)
-    try:
-        writer.write_bytes(dest.name, data)
-    except BaseException:
-        writer.abort()
-        raise
-    return writer.commit()[0]
 
 
 # --------------------------------------------------------------------------------------- XML
@@ -537,15 +427,10 @@ def gexf_bytes(graph: nx.MultiDiGraph, *, mixed: bool = True, layout: bool | Non
     return out.getvalue().encode("utf-8")
 
 
-def write_gexf(out_dir: Path, dest: Path, *, mixed: bool = True) -> Path:
-    """Write the build in ``out_dir`` as GEXF to ``dest`` (atomically) and return ``dest``.
-
-    Reads the build with :func:`kg.graph.load_graph`; see :func:`gexf_bytes` for the content
-    and ``mixed``.
+def write_gexf(graph: nx.MultiDiGraph, dest: Path, *, mixed: bool = True) -> Path:
+    """Write ``graph`` (a build, :func:`kg.write.jsonl.load_graph`) as GEXF to ``dest``
+    (atomically) and return ``dest``; see :func:`gexf_bytes` for the content and ``mixed``.
     """
-    from kg.graph import load_graph
-
-    graph = load_graph(out_dir)
     data = gexf_bytes(graph, mixed=mixed)
     written = write_file(dest, data)
     log.info("wrote %s (%d nodes, %d edges)", written, graph.number_of_nodes(), graph.number_of_edges())

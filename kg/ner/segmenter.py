@@ -189,7 +189,7 @@ def compile_tables(features: dict) -> dict[str, numpy.ndarray]:
                     break
             else:
                 if _NO_WORD in body:  # spacy_pkuseg's trainer never makes one
-                    raise ValueError(f"pkuseg feature {feat!r}: kg.segmenter decodes no pair with a missing word")
+                    raise ValueError(f"pkuseg feature {feat!r}: kg.ner.segmenter decodes no pair with a missing word")
                 # else a pair of which a word is not in the dictionary: it never fires
     t["char_keys"], t["char_values"] = numpy.array(char_keys, dtype=numpy.int64), numpy.array(char_values)
     for side, (keys, values) in pairs.items():

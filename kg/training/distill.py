@@ -4,11 +4,11 @@ An ensemble of kg's entity taggers (their tag scores averaged) beats each of its
 MSRA test, two seeds of the shipped recipe score 0.916 each and 0.921 together.  Running two
 networks costs twice the time, so instead one network of the usual size learns from the
 ensemble: for every token of the training data, the ensemble's marginal probability of each
-BILUO tag under the valid-sequence CRF (:func:`kg.entity_tagger.log_partition`), which the
-student's loss (``distill_weight`` in :class:`kg.entity_tagger.EntityTagger`) mixes with the
+BILUO tag under the valid-sequence CRF (:func:`kg.ner.tagger.log_partition`), which the
+student's loss (``distill_weight`` in :class:`kg.ner.tagger.EntityTagger`) mixes with the
 gold tags.
 
-``python -m kg.distill TRAIN.spacy OUT.npz TEACHER [TEACHER ...]`` writes the distributions of
+``python -m kg.training.distill TRAIN.spacy OUT.npz TEACHER [TEACHER ...]`` writes the distributions of
 a featured DocBin's documents (``kg train ner`` prepares it), in its order; the reader
 ``kg.featured_corpus.v1`` takes them as ``teacher = OUT.npz``.
 """
@@ -22,8 +22,6 @@ import numpy
 
 from kg.errors import CorpusError
 
-#: ``Doc.user_data`` key of a training document's teacher tag distribution (``n×K`` float16)
-TEACHER_KEY = "kg_teacher"
 
 
 def teacher_marginals(docbin: Path, teachers: list[Path], out: Path, *, batch_size: int = 256,
@@ -32,11 +30,11 @@ def teacher_marginals(docbin: Path, teachers: list[Path], out: Path, *, batch_si
     float16 ``N×K``; ``offsets``, each document's first row, and the end; ``labels``, the tag
     order) for the featured DocBin ``docbin``, from the average of ``teachers``' tag scores.
     Returns the number of documents.  The teachers must share their tag set."""
-    from kg.entity_tagger import _padded, log_partition, transition_scores
-    from kg.export import AtomicWriter
+    from kg.ner.tagger import _padded, log_partition, transition_scores
+    from kg.files import AtomicWriter
     from kg.ner import load_pipeline
     from kg.progress import progress
-    from kg.training_corpus import read_examples
+    from kg.training.corpus import read_examples
 
     nlps = [load_pipeline(t) for t in teachers]
     labels = [list(nlp.get_pipe("ner").labels) for nlp in nlps]
@@ -77,11 +75,11 @@ def load_teacher(path: Path) -> tuple[numpy.ndarray, numpy.ndarray, list[str]]:
         with numpy.load(path) as data:
             return data["marginals"], data["offsets"], [str(x) for x in data["labels"]]
     except (OSError, KeyError, ValueError) as err:
-        raise CorpusError(f"{path}: not a teacher file written by kg.distill ({err})") from err
+        raise CorpusError(f"{path}: not a teacher file written by kg.training.distill ({err})") from err
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m kg.distill", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m kg.training.distill", description=__doc__.split("\n\n")[0])
     parser.add_argument("docbin", type=Path, help="featured DocBin (training data prepared by kg train ner)")
     parser.add_argument("out", type=Path, help="where to write the teacher distributions (.npz)")
     parser.add_argument("teachers", type=Path, nargs="+", help="trained kg NER model directories")

@@ -15,7 +15,7 @@ where it is saved with the model.  The raw text
 is every sentence of the training sources (MSRA train less the dev sentences, People's Daily
 1998-01, CLUENER2020 train and dev); no test set and no seed page is read.
 
-``python -m kg.train vectors`` writes a small spaCy pipeline holding only the table; ``kg train ner``
+``python -m kg.training.train vectors`` writes a small spaCy pipeline holding only the table; ``kg train ner``
 reads it through ``[initialize] vectors`` and the table ships inside ``models/ner``.
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ from thinc.initializers import glorot_uniform_init
 from thinc.types import Floats2d, Ints1d, Ragged
 from thinc.util import partial
 
-from kg import corpora
+from kg.training import corpora
 from kg.errors import KGError
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def raw_texts(corpora_dir: Path, *, msra_heldout: int = 2000) -> Iterator[str]:
 def word_keys(words: list[str], attr: str) -> list[str]:
     """A text's segmenter words as the keys the NER looks up: the words themselves (``NORM``,
     folded as the tokenizer folds them) or the character bigrams (``LEMMA``)."""
-    from kg.zh_tokenizer import _fold_char, fold
+    from kg.ner.tokenizer import _fold_char, fold
 
     if attr == "NORM":
         return [fold(w) for w in words]
@@ -93,8 +93,8 @@ def train_vectors(corpora_dir: Path, out: Path, *, attr: str | Iterable[str] = "
         raise KGError("training vectors needs gensim: pip install -e '.[train]'") from exc
     from spacy.vectors import Vectors
 
-    from kg.export import replace_directory
-    from kg.zh_tokenizer import PkusegCharTokenizer
+    from kg.files import replace_directory
+    from kg.ner.tokenizer import PkusegCharTokenizer
 
     nlp = spacy.blank("zh")
     tokenizer = PkusegCharTokenizer(nlp.vocab, segmenter)
@@ -177,7 +177,7 @@ NAMES_ATTR = "NAMES"
 
 def NamesFeatureExtractor(attrs: list[str]) -> Model:
     """spaCy's ``FeatureExtractor`` for ``attrs``, where :data:`NAMES_ATTR` is the part of each
-    token's ``MORPH`` the names lexicon wrote (keys after :data:`kg.lexicon.NAMES_KEY`) and
+    token's ``MORPH`` the names lexicon wrote (keys after :data:`kg.ner.lexicon.NAMES_KEY`) and
     ``MORPH`` the rest (the word lexicon's), each hashed as a string of its own: the two are
     embedded apart, not as one feature of every pair."""
     from spacy.attrs import MORPH
@@ -199,7 +199,7 @@ def _split_morph(strings, key: int) -> tuple[int, int]:
     """A ``MORPH`` hash as the hashes of its word-lexicon part and its names part."""
     from spacy.strings import get_string_id
 
-    from kg.lexicon import NAMES_KEY
+    from kg.ner.lexicon import NAMES_KEY
 
     if not key:
         return 0, 0
@@ -309,7 +309,7 @@ def folded_embedding(model: Model, docs: list) -> list[Floats2d]:
     features' rows with one ``gather_add``.  The same function of the same parameters (equal up
     to float rounding, tested), read from the parameters at every call, so it is never stale;
     about 1.6× faster than the layers on the seed pages (``bench/ner_speed.py``)."""
-    from kg.encoders import maxout_and_norm, piece_major
+    from kg.ner.encoders import maxout_and_norm, piece_major
 
     ops = model.ops
     nodes: dict[str, list[Model]] = {}

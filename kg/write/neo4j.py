@@ -27,24 +27,22 @@ relationship types come from fixed whitelists, never from the data.
 from __future__ import annotations
 
 import csv
-import json
 import logging
 import os
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from kg.errors import InputError, Neo4jError
+from kg.schema import ENTITY_TYPES, RELATION_TYPES
+from kg.write.jsonl import OutputRows, read_output
 
 log = logging.getLogger(__name__)
 
-#: Entity label in the output files -> extra Neo4j node label (a whitelist).
-ENTITY_LABELS: dict[str, str] = {"PER": "Person", "ORG": "Organization", "LOC": "Place"}
-#: Relationship types between entities (a whitelist), in load order.
-RELATION_TYPES: tuple[str, ...] = ("HOLDS_ROLE", "CO_OCCURS", "PART_OF", "LOCATED_IN")
+#: Entity label in the output files -> extra Neo4j node label (a whitelist, from :mod:`kg.schema`).
+ENTITY_LABELS: dict[str, str] = {label: t.neo4j for label, t in ENTITY_TYPES.items()}
 #: Separator of array values in the neo4j-admin CSVs (``--array-delimiter``).
 ARRAY_DELIMITER = ";"
 
@@ -254,221 +252,6 @@ def sweep_relationships_query(rel_type: str) -> str:
         f"FOREACH (_ IN CASE WHEN gone THEN [] ELSE [1] END | REMOVE r.{_PENDING})\n"
         "RETURN sum(CASE WHEN gone THEN 1 ELSE 0 END) AS n"
     )
-
-
-# --------------------------------------------------------------------------------------
-# Reading an output directory into rows.
-# --------------------------------------------------------------------------------------
-
-@dataclass
-class OutputRows:
-    """An output directory as parameter rows, validated and normalised, ready to write."""
-
-    documents: list[dict] = field(default_factory=list)
-    entities: dict[str | None, list[dict]] = field(default_factory=dict)  # Neo4j label (None: unknown) -> rows
-    mentions: list[dict] = field(default_factory=list)  # one per (entity, doc)
-    relations: dict[str, list[dict]] = field(default_factory=dict)  # type -> rows
-    doc_ids: list[str] = field(default_factory=list)  # every document this load speaks for
-
-    def entity_rows(self) -> Iterator[dict]:
-        """Every entity row, whatever its label."""
-        for rows in self.entities.values():
-            yield from rows
-
-
-def _jsonl(path: Path, *, required: bool) -> Iterator[tuple[int, dict]]:
-    if not path.is_file():
-        if required:
-            raise InputError(f"{path}: missing (is {path.parent} a `kg build` output directory?)")
-        log.warning("%s: missing; loading nothing from it", path)
-        return
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise InputError(f"{path}:{number}: not JSON: {err}") from err
-                if not isinstance(obj, dict):
-                    raise InputError(f"{path}:{number}: expected a JSON object")
-                yield number, obj
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read: {err}") from err
-
-
-def _field(obj: dict, key: str, kind: type | tuple, where: str, *, optional: bool = False):
-    value = obj.get(key)
-    if value is None and optional:
-        return None
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise InputError(f"{where}: field {key!r} missing or not {getattr(kind, '__name__', kind)}: {value!r}")
-    return value
-
-
-def _parse_date(value, where: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        log.warning("%s: date %r is not YYYY-MM-DD; stored as null", where, value)
-        return None
-
-
-def _evidence(obj: dict, where: str, known_docs: set[str]) -> tuple[list[str], list[int], list[int]]:
-    docs, starts, ends = [], [], []
-    for ev in obj.get("evidence") or []:
-        if not isinstance(ev, dict):
-            raise InputError(f"{where}: evidence items must be objects")
-        doc = _field(ev, "doc", str, where)
-        if doc not in known_docs:
-            log.warning("%s: evidence names unknown document %r; kept", where, doc)
-        docs.append(doc)
-        starts.append(_field(ev, "start", int, where))
-        ends.append(_field(ev, "end", int, where))
-    return docs, starts, ends
-
-
-def read_output(out_dir: Path) -> OutputRows:
-    """Read and validate a ``kg build`` output directory (documents, entities, mentions, relations).
-
-    Raises :class:`kg.errors.InputError` naming the file and line of anything malformed.
-    Mentions and relations that name an unknown entity or document are dropped with a warning.
-    """
-    out = Path(out_dir)
-    if not out.is_dir():
-        raise InputError(f"{out}: not a directory")
-    rows = OutputRows()
-
-    doc_ids: set[str] = set()
-    for number, obj in _jsonl(out / "documents.jsonl", required=True):
-        where = f"{out / 'documents.jsonl'}:{number}"
-        doc_id = _field(obj, "id", str, where)
-        if doc_id in doc_ids:
-            log.warning("%s: duplicate document %r; the later line wins", where, doc_id)
-            rows.documents = [d for d in rows.documents if d["id"] != doc_id]
-        doc_ids.add(doc_id)
-        rows.documents.append({
-            "id": doc_id,
-            "path": _field(obj, "path", str, where, optional=True),
-            "title": _field(obj, "title", str, where, optional=True),
-            "date": _parse_date(obj.get("date"), where),
-            "chars": _field(obj, "chars", int, where, optional=True),
-            "sha256": _field(obj, "sha256", str, where, optional=True),
-        })
-
-    entity_ids: dict[str, dict] = {}
-    for number, obj in _jsonl(out / "entities.jsonl", required=True):
-        where = f"{out / 'entities.jsonl'}:{number}"
-        label = _field(obj, "label", str, where)
-        aliases = _field(obj, "aliases", list, where, optional=True) or []
-        if not all(isinstance(a, str) for a in aliases):
-            raise InputError(f"{where}: aliases must be strings")
-        row = {
-            "id": _field(obj, "id", str, where),
-            "name": _field(obj, "name", str, where),
-            "label": label,
-            "aliases": list(dict.fromkeys(aliases)),
-            "mention_count": _field(obj, "mention_count", int, where, optional=True) or 0,
-            "doc_count": _field(obj, "doc_count", int, where, optional=True) or 0,
-        }
-        if row["id"] in entity_ids:
-            raise InputError(f"{where}: duplicate entity id {row['id']!r}")
-        neo_label = ENTITY_LABELS.get(label)
-        if neo_label is None:
-            log.warning("%s: unknown entity label %r; stored as a plain :Entity", where, label)
-        entity_ids[row["id"]] = row
-        rows.entities.setdefault(neo_label, []).append(row)
-
-    per_pair: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    dropped = 0
-    for number, obj in _jsonl(out / "mentions.jsonl", required=False):
-        where = f"{out / 'mentions.jsonl'}:{number}"
-        entity, doc = _field(obj, "entity", str, where), _field(obj, "doc", str, where)
-        start, end = _field(obj, "start", int, where), _field(obj, "end", int, where)
-        if entity not in entity_ids or doc not in doc_ids:
-            dropped += 1
-            continue
-        per_pair[(entity, doc)].append((start, end))
-    if dropped:
-        log.warning("%s: %d mentions name an unknown entity or document; skipped", out / "mentions.jsonl", dropped)
-    for (entity, doc), spans in sorted(per_pair.items()):
-        spans.sort()
-        rows.mentions.append({
-            "entity": entity, "doc": doc, "count": len(spans),
-            "offsets": [x for span in spans for x in span],
-        })
-
-    rels: dict[str, dict[tuple, dict]] = {t: {} for t in RELATION_TYPES}
-    evidence_docs: set[str] = set()
-    for number, obj in _jsonl(out / "relations.jsonl", required=False):
-        where = f"{out / 'relations.jsonl'}:{number}"
-        rel_type = _field(obj, "type", str, where)
-        if rel_type not in rels:
-            log.warning("%s: unknown relation type %r; skipped", where, rel_type)
-            continue
-        source, target = _field(obj, "source", str, where), _field(obj, "target", str, where)
-        if source not in entity_ids or target not in entity_ids:
-            log.warning("%s: %s names an unknown entity (%s -> %s); skipped", where, rel_type, source, target)
-            continue
-        props = obj.get("properties") or {}
-        if not isinstance(props, dict):
-            raise InputError(f"{where}: properties must be an object")
-        ev_docs, ev_starts, ev_ends = _evidence(obj, where, doc_ids)
-        row: dict = {"source": source, "target": target}
-        if rel_type == "CO_OCCURS":
-            if source == target:
-                log.warning("%s: CO_OCCURS of %s with itself; skipped", where, source)
-                continue
-            if source > target:
-                row = {"source": target, "target": source}
-            weights = props.get("doc_weights")
-            if not isinstance(weights, dict) or not all(
-                    isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in weights.items()):
-                raise InputError(f"{where}: CO_OCCURS needs properties.doc_weights {{doc id: int}}")
-            if "weight" in props and props["weight"] != sum(weights.values()):
-                log.warning("%s: weight %r != sum(doc_weights) %d; using the sum", where, props["weight"],
-                            sum(weights.values()))
-            row["doc_weights_map"] = dict(weights)
-        elif rel_type == "HOLDS_ROLE":
-            row["title"] = _field(props, "title", str, where)
-        key = (row["source"], row["target"], row.get("title"))
-        if key in rels[rel_type]:
-            have = rels[rel_type][key]
-            log.warning("%s: %s %s -> %s listed twice; merged", where, rel_type, *key[:2])
-            if rel_type == "CO_OCCURS":
-                for d, w in row["doc_weights_map"].items():
-                    have["doc_weights_map"][d] = have["doc_weights_map"].get(d, 0) + w
-        else:
-            have = rels[rel_type][key] = {**row, "evidence_docs": [], "evidence_starts": [], "evidence_ends": []}
-        have["evidence_docs"] += ev_docs
-        have["evidence_starts"] += ev_starts
-        have["evidence_ends"] += ev_ends
-        evidence_docs.update(ev_docs)
-
-    for rel_type, by_key in rels.items():
-        out_rows = []
-        for row in by_key.values():
-            evidence = sorted(zip(row["evidence_docs"], row["evidence_starts"], row["evidence_ends"], strict=True))
-            row["evidence_docs"] = [e[0] for e in evidence]
-            row["evidence_starts"] = [e[1] for e in evidence]
-            row["evidence_ends"] = [e[2] for e in evidence]
-            replace = set(row["evidence_docs"])
-            if rel_type == "CO_OCCURS":
-                weights = row.pop("doc_weights_map")
-                row["docs"] = sorted(weights)
-                row["doc_weights"] = [weights[d] for d in row["docs"]]
-                row["weight"] = sum(row["doc_weights"])
-                replace.update(row["docs"])
-                evidence_docs.update(row["docs"])
-            row["replace"] = sorted(replace)
-            out_rows.append(row)
-        rows.relations[rel_type] = out_rows
-
-    rows.doc_ids = sorted(doc_ids | evidence_docs)
-    return rows
 
 
 # --------------------------------------------------------------------------------------

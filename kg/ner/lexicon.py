@@ -70,7 +70,7 @@ def jieba_entries(path: Path) -> Iterable[tuple[str, str]]:
 def build_entries(jieba_dict: Path, places: Path | None = None) -> dict[str, str]:
     """The lexicon: folded word → its classes, comma-separated and sorted.  Words of one
     character keep only :data:`SINGLE_CLASSES`; places from kg's gazetteer are ``LOC``."""
-    from kg.zh_tokenizer import fold
+    from kg.ner.tokenizer import fold
 
     classes: dict[str, set[str]] = {}
 
@@ -176,7 +176,7 @@ class Lexicon:
         of two characters is hashed (64-bit polynomial hash of its code points) and looked up;
         a window grows by a character only while it is a proper prefix of a longer word, as
         :meth:`_spans` walks it."""
-        from kg.segmenter import HASH_BASE
+        from kg.ner.segmenter import HASH_BASE
 
         table = self._hash_table()
         codes = [numpy.frombuffer(text.encode("utf-32-le"), dtype=numpy.uint32) for text in texts]
@@ -206,9 +206,9 @@ class Lexicon:
         return numpy.split(fields, numpy.cumsum(lengths)[:-1])
 
     def _hash_table(self):
-        """The table as a :class:`kg.segmenter.HashTable` keyed by each word's hash, built once."""
+        """The table as a :class:`kg.ner.segmenter.HashTable` keyed by each word's hash, built once."""
         if getattr(self, "_hashed", None) is None:
-            from kg.segmenter import HashTable
+            from kg.ner.segmenter import HashTable
 
             words = list(self.table)
             self._hashed = HashTable(word_hashes(words), numpy.array([self.table[w] for w in words]), missing=-1)
@@ -226,10 +226,10 @@ def names_entries(examples: Iterable[tuple[str, list]], *, min_length: int = 2,
     corpora's *missing*) and names shorter than ``min_length`` are left out, and so, with
     ``min_share``, is a name annotated in less than that share of its occurrences in the
     examples' text (民生 is once a bank, mostly "people's livelihood").  A relative of
-    :func:`kg.corpora.entity_lexicon`, which harmonises the training data and so keeps its own
+    :func:`kg.training.corpora.entity_lexicon`, which harmonises the training data and so keeps its own
     rule (one label, raw text, every occurrence counted); this one keeps every label, folds, and
     does not count a name inside a longer annotated one (:func:`occurrences`)."""
-    from kg.zh_tokenizer import fold
+    from kg.ner.tokenizer import fold
 
     examples = list(examples)
     classes: dict[str, set[str]] = {}
@@ -251,7 +251,7 @@ def occurrences(names: Iterable[str], examples: Iterable[tuple[str, list]]) -> d
     """How often each of ``names`` is printed in the examples' (folded) text, inside longer words
     too, but not inside a longer annotated entity (包头 in an annotated 包头市 is part of that
     name, not an occurrence of its own)."""
-    from kg.zh_tokenizer import fold
+    from kg.ner.tokenizer import fold
 
     lexicon = Lexicon({name: "PER" for name in names}, NAME_MAX_LENGTH)
     counts: dict[str, int] = {}
@@ -278,7 +278,7 @@ def name_folds(examples: list, folds: int = NAME_FOLDS, *, min_share: float = NA
 def word_hashes(words: list[str]) -> numpy.ndarray:
     """The 64-bit polynomial hash of each word's code points (``h = h * HASH_BASE + cp + 1``,
     as :meth:`Lexicon.fields_many` hashes a text's windows), computed a word length at a time."""
-    from kg.segmenter import HASH_BASE
+    from kg.ner.segmenter import HASH_BASE
 
     hashes = numpy.zeros(len(words), dtype=numpy.uint64)
     by_length: dict[int, list[int]] = {}

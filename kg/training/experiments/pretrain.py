@@ -12,10 +12,10 @@ which kg's features already hold (a character token's ``ORTH``, its word, its bi
 
 The result is the tok2vec's weights (``Model.to_bytes``), which ``spacy train`` loads through
 ``[initialize] init_tok2vec`` with ``[pretraining] component = "tok2vec"``
-(``configs/ner-pretrained.cfg``).  The raw text is :func:`kg.vectors.raw_texts`: the training
+(``configs/ner-pretrained.cfg``).  The raw text is :func:`kg.ner.embedding.raw_texts`: the training
 sources' sentences, no test set, no seed page.
 
-    python -m kg.pretrain OUT.bin --vectors DIR [--steps 4000]
+    python -m kg.training.experiments.pretrain OUT.bin --vectors DIR [--steps 4000]
 """
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ STEPS = 4000
 def character_classes(texts: list[str], size: int = CHARACTERS) -> dict[str, int]:
     """The ``size`` most frequent non-space characters of ``texts`` (folded as the tokenizer
     folds them), numbered from 1; 0 is every other character."""
-    from kg.zh_tokenizer import _fold_char
+    from kg.ner.tokenizer import _fold_char
 
     counts = Counter(_fold_char(ch) for text in texts for ch in text if not ch.isspace())
     return {ch: i for i, (ch, _) in enumerate(counts.most_common(size), start=1)}
@@ -75,7 +75,7 @@ def masked_batches(tokenizer, texts: list[str], classes: dict[str, int], rng: ra
     """Batches of about ``batch_chars`` characters of ``texts`` (in a shuffled order), masked
     (:func:`mask_text`) and tokenised: ``(docs, each doc's chosen token indices, the chosen
     characters' classes)``."""
-    from kg.zh_tokenizer import _fold_char
+    from kg.ner.tokenizer import _fold_char
 
     alphabet = sorted(classes)
     order = list(range(len(texts)))
@@ -100,8 +100,7 @@ def pretraining_pipeline(config: Path, vectors: Path | None, segmenter: Path, ov
     import spacy
     from spacy.training.initialize import load_vectors_into_model
 
-    import kg.training_corpus  # noqa: F401  (registers kg.MultiHashEmbed.v1, kg_entity_tagger)
-    from kg.train import _segmenter_arg
+    from kg.training.train import _segmenter_arg
 
     overrides = {"nlp.tokenizer.segmenter": _segmenter_arg(segmenter), "paths.vectors": None,
                  "paths.train": None, "paths.dev": None, **(overrides or {})}
@@ -120,14 +119,14 @@ def pretrain_tok2vec(texts: list[str], out: Path, *, config: Path, vectors: Path
     write its (averaged) weights to ``out``, replaced whole."""
     from thinc.api import Adam, Softmax, fix_random_seed, set_dropout_rate, warmup_linear
 
-    from kg.export import write_file
-    from kg.train import _vectors_attr
+    from kg.files import write_file
+    from kg.training.train import _vectors_attr
 
     if not texts:
         raise KGError("pretraining: no text")
     if vectors is None and _vectors_attr(config, dict(overrides or {})):
         raise KGError(f"{config}: its tok2vec reads static vectors; name the table (--vectors DIR, "
-                      "written by `python -m kg.train vectors`)")
+                      "written by `python -m kg.training.train vectors`)")
     fix_random_seed(seed)
     rng = random.Random(seed)
     nlp = pretraining_pipeline(config, vectors, segmenter, overrides)
@@ -177,13 +176,13 @@ def pretrain_tok2vec(texts: list[str], out: Path, *, config: Path, vectors: Path
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapper for nohup runs
-    from kg.train import DEFAULT_CORPORA, MODELS, NER_CONFIG
-    from kg.vectors import raw_texts
+    from kg.training.train import DEFAULT_CORPORA, MODELS, NER_CONFIG
+    from kg.ner.embedding import raw_texts
 
-    parser = argparse.ArgumentParser(prog="python -m kg.pretrain", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m kg.training.experiments.pretrain", description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="where to write the tok2vec weights")
     parser.add_argument("--config", type=Path, default=NER_CONFIG, help="the NER config whose tok2vec to train")
-    parser.add_argument("--vectors", type=Path, help="the static vectors the config reads (kg.vectors)")
+    parser.add_argument("--vectors", type=Path, help="the static vectors the config reads (kg.ner.embedding)")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="the corpora folder (default: %(default)s)")
     parser.add_argument("--segmenter", type=Path, default=MODELS / "segmenter", help="the segmenter the tokenizer uses")
     parser.add_argument("--steps", type=int, default=STEPS, help="batches of 3,000 characters (default: %(default)s)")

@@ -4,12 +4,12 @@ People's Daily 1998-01 tags every word with its part of speech (PKU tag set), bu
 reads only its ``nr``/``ns``/``nt`` names.  The rest says where a name cannot run on: 诉诸 is a
 verb, so it is no part of the court in 诉诸县人民法院 (one "organisation" of the shipped model
 on MSRA dev).  The component ``kg_pos_auxiliary`` predicts each character's
-``B-``/``I-`` + part of speech (:func:`kg.corpora.peoples_daily_char_pos`) from the shared
+``B-``/``I-`` + part of speech (:func:`kg.training.corpora.peoples_daily_char_pos`) from the shared
 ``tok2vec``, during training only: its loss flows into the tok2vec the NER reads, and at
 prediction time it does nothing (no forward pass), so it costs no speed and is removed from a
 pipeline before shipping (:func:`remove_auxiliary`).
 
-``python -m kg.pos_task TRAIN.spacy OUT.npz`` writes the tags of a featured DocBin's documents
+``python -m kg.training.experiments.pos_task TRAIN.spacy OUT.npz`` writes the tags of a featured DocBin's documents
 (``kg train ner`` prepares it), in its order; documents that are not People's Daily paragraphs
 get none.  The reader ``kg.featured_corpus.v1`` takes them as ``pos = OUT.npz``.
 """
@@ -57,8 +57,8 @@ def write_pos_tags(docbin: Path, people_daily: Path, out: Path) -> tuple[int, in
     from spacy.tokens import DocBin
     from spacy.vocab import Vocab
 
-    from kg.corpora import peoples_daily_char_pos
-    from kg.export import AtomicWriter
+    from kg.training.corpora import peoples_daily_char_pos
+    from kg.files import AtomicWriter
 
     tags_of = dict(peoples_daily_char_pos(people_daily))
     names = sorted({t for tags in tags_of.values() for t in tags})
@@ -88,7 +88,7 @@ def load_pos_tags(path: Path) -> tuple[numpy.ndarray, numpy.ndarray, tuple[str, 
         with numpy.load(path) as data:
             return data["tags"], data["offsets"], tuple(str(x) for x in data["names"])
     except (OSError, KeyError, ValueError) as err:
-        raise CorpusError(f"{path}: not a tags file written by kg.pos_task ({err})") from err
+        raise CorpusError(f"{path}: not a tags file written by kg.training.experiments.pos_task ({err})") from err
 
 
 class PosAuxiliary(Tagger):
@@ -97,6 +97,8 @@ class PosAuxiliary(Tagger):
 
     #: the scale of this task's loss and gradient against the NER's
     weight = 1.0
+    #: kg.ner.load.load_pipeline drops it: it predicts nothing
+    training_only = True
 
     def predict(self, docs):
         return [None] * len(list(docs))
@@ -132,7 +134,7 @@ class PosAuxiliary(Tagger):
                             if POS_KEY in eg.reference.user_data), None)
             if carried is None:
                 raise ValueError(f"{self.name}: no training document carries parts of speech "
-                                 "(set the reader's pos = a file kg.pos_task wrote)")
+                                 "(set the reader's pos = a file kg.training.experiments.pos_task wrote)")
             labels = carried[0]
         for name in labels:
             self.add_label(name)
@@ -165,7 +167,6 @@ def strip_auxiliary(model_dir: Path) -> list[str]:
     import spacy
     from spacy import util
 
-    import kg.training_corpus  # noqa: F401  (registers every architecture a kg pipeline names)
 
     components = util.load_config(model_dir / "config.cfg", interpolate=False)["components"]
     if not any(section.get("factory") == FACTORY for section in components.values()):
@@ -180,12 +181,12 @@ def strip_auxiliary(model_dir: Path) -> list[str]:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m kg.pos_task", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m kg.training.experiments.pos_task", description=__doc__.split("\n\n")[0])
     parser.add_argument("docbin", type=Path, help="featured DocBin (training data prepared by kg train ner)")
     parser.add_argument("out", type=Path, help="where to write the tags (.npz)")
     parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"), help="corpora folder")
     args = parser.parse_args(argv)
-    from kg.corpora import require
+    from kg.training.corpora import require
 
     n, tagged = write_pos_tags(args.docbin, require(args.corpora / "peoples_daily_1998" / "199801.txt"), args.out)
     print(f"{args.out}: parts of speech for {tagged} of {n} documents")

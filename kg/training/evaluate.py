@@ -15,9 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg import corpora
+from kg.training import corpora
 from kg.errors import CorpusError, KGError
-from kg.ner import postprocess_entities, tokenized
+from kg.ner import tokenized
+from kg.ner.rules_old import postprocess_entities
 
 LABELS = ("PER", "ORG", "LOC")
 
@@ -101,14 +102,14 @@ def evaluate_segmenter(gold_file: Path, *, model: Path, with_jieba: bool = True)
 
     Three settings of ours: as kg's tokenizer runs it (with kg's user dictionary,
     ``models/user_dict.txt`` + ``models/places.tsv``, reading ASCII punctuation full-width:
-    :data:`kg.zh_tokenizer.SEGMENTER_READING`), the bare CRF, and the bare CRF with
+    :data:`kg.ner.tokenizer.SEGMENTER_READING`), the bare CRF, and the bare CRF with
     spacy_pkuseg's default dictionary merging words afterwards.  Then the words kg's tokenizer
     makes of them (punctuation split off), on the gold and on the gold printed half-width
     (ASCII punctuation, digits and letters, as many modern pages print them), read full-width
     and as printed."""
     import spacy_pkuseg
 
-    from kg.zh_tokenizer import PkusegCharTokenizer, segmenter_words
+    from kg.ner.tokenizer import PkusegCharTokenizer, segmenter_words
 
     gold = list(corpora.sighan_gold(gold_file))
     half_width = [[word.translate(_PRINTED_HALF_WIDTH) for word in words] for words in gold]
@@ -217,7 +218,7 @@ def evaluate_cluener(nlp, test_file: Path, *, errors: bool = False, rules: bool 
     news, the nearest thing to kg's pages with a public gold), labels mapped as in training
     (name→PER; company/government/organization→ORG; address/scene→LOC), in kg's own
     convention, the one kg runs in.  CLUENER leaves many countries and agencies untagged: with
-    ``entity_words`` (:func:`kg.corpora.entity_lexicon`), an untagged occurrence of one is
+    ``entity_words`` (:func:`kg.training.corpora.entity_lexicon`), an untagged occurrence of one is
     optional, neither credited nor penalised, as the gold pages' optional mentions are."""
     examples = list(corpora.cluener(test_file))
     if entity_words:
@@ -228,7 +229,7 @@ def evaluate_cluener(nlp, test_file: Path, *, errors: bool = False, rules: bool 
 
 
 def _score_sentences(nlp, examples: list, report: Report, *, errors: bool, rules: bool, convention: str) -> Report:
-    """Score ``(text, spans)`` examples (spans labelled :data:`kg.corpora.MISSING` are optional)
+    """Score ``(text, spans)`` examples (spans labelled :data:`kg.training.corpora.MISSING` are optional)
     into ``report``, following ``convention``, with kg's post-processing unless ``rules`` is off."""
     misaligned = 0
     mistakes = []
@@ -256,7 +257,7 @@ def _score_sentences(nlp, examples: list, report: Report, *, errors: bool, rules
 
 def cluener_entity_words(corpora_dir: Path, heldout: int = 2000) -> dict[str, str] | None:
     """The words MSRA train (less its ``heldout`` dev sentences) consistently tags as entities, as
-    training's dev set uses them (:func:`kg.train.ner_examples`); ``None`` when MSRA train is absent."""
+    training's dev set uses them (:func:`kg.training.train.ner_examples`); ``None`` when MSRA train is absent."""
     path = corpora_dir / "msra_ner" / "msra_train_bio"
     if not path.exists():
         return None
@@ -367,7 +368,7 @@ def run(args) -> str:
     """``kg evaluate``: every evaluation the arguments ask for, as text."""
     from kg.ner import load_pipeline, resolve_model_path
     from kg.resources import MODELS
-    from kg.train import DEFAULT_CORPORA
+    from kg.training.train import DEFAULT_CORPORA
 
     out = []
     if args.segmenter:

@@ -20,15 +20,12 @@ import spacy
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
-from kg.distill import TEACHER_KEY, load_teacher
+from kg.ner.tagger import TEACHER_KEY
+from kg.training.distill import load_teacher
 from kg.errors import CorpusError
-from kg.pos_task import POS_KEY, load_pos_tags  # (also registers the kg_pos_auxiliary component)
+from kg.training.experiments.pos_task import POS_KEY, load_pos_tags  # (also registers the kg_pos_auxiliary component)
 
-import kg.checkpoints  # noqa: F401  (registers kg.checkpoint_logger.v1)
-import kg.encoders  # noqa: F401  (registers kg.MaxoutWindowBiLSTMEncoder.v1)
-import kg.entity_tagger  # noqa: F401  (registers the kg_entity_tagger component)
-import kg.vectors  # noqa: F401  (registers kg.MultiHashEmbed.v1)
-from kg.zh_tokenizer import FEATURES, reverse_doc  # importing it registers kg.pkuseg_chars.v1
+from kg.ner.tokenizer import FEATURES, reverse_doc  # importing it registers kg.pkuseg_chars.v1
 
 #: token attributes a featured DocBin stores (the gold entities and the tokenizer's features)
 FEATURE_ATTRS = ["ENT_IOB", "ENT_TYPE", *FEATURES]
@@ -49,10 +46,10 @@ def predicted_doc(reference: Doc) -> Doc:
 def read_examples(path: Path, vocab, *, limit: int = 0, reverse: bool = False, teacher: Path | None = None,
                   pos: Path | None = None):
     """Yield :class:`Example` objects from a featured DocBin (right to left with ``reverse``,
-    for a pipeline whose tokenizer reverses: :func:`kg.zh_tokenizer.reverse_doc`).  With
-    ``teacher`` (a file :func:`kg.distill.teacher_marginals` wrote for this DocBin), each
+    for a pipeline whose tokenizer reverses: :func:`kg.ner.tokenizer.reverse_doc`).  With
+    ``teacher`` (a file :func:`kg.training.distill.teacher_marginals` wrote for this DocBin), each
     reference document carries its teacher tag distribution in ``user_data``; with ``pos`` (a
-    file :func:`kg.pos_task.write_pos_tags` wrote for it), its parts of speech."""
+    file :func:`kg.training.experiments.pos_task.write_pos_tags` wrote for it), its parts of speech."""
     marginals = offsets = labels = None
     if teacher is not None:
         if reverse:
@@ -97,8 +94,8 @@ def _document_rows(side: Path, offsets, count: int, length: int, docbin: Path) -
 def featured_corpus(path: Path, limit: int = 0, reverse: bool = False, teacher: Path | None = None,
                     pos: Path | None = None):
     """spaCy registry entry: ``[corpora.train] @readers = "kg.featured_corpus.v1"``; ``teacher``:
-    the DocBin's teacher distributions (:mod:`kg.distill`), for a distilled training run;
-    ``pos``: its parts of speech (:mod:`kg.pos_task`), for the auxiliary task."""
+    the DocBin's teacher distributions (:mod:`kg.training.distill`), for a distilled training run;
+    ``pos``: its parts of speech (:mod:`kg.training.experiments.pos_task`), for the auxiliary task."""
     if path is None:
         raise ValueError("kg.featured_corpus.v1 needs a path to a featured DocBin")
 

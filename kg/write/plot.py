@@ -19,7 +19,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.export import TYPE_COLOURS, node_colour_hex, relation_colour_hex, write_file
+from kg.files import write_file
+from kg.schema import CO_OCCURS, ENTITY_TYPES, RELATIONS
+from kg.write.xml import TYPE_COLOURS, node_colour_hex, relation_colour_hex
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +33,8 @@ CJK_FAMILIES = (
     "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
     "Hiragino Sans GB", "Heiti SC", "Noto Serif CJK SC", "Noto Serif SC", "AR PL UMing CN", "Droid Sans Fallback",
 )
-TYPE_NAMES = {"PER": "人物 PER", "ORG": "机构 ORG", "LOC": "地点 LOC"}
-RELATION_NAMES = {"HOLDS_ROLE": "任职 HOLDS_ROLE", "CO_OCCURS": "共现 CO_OCCURS",
-                  "PART_OF": "隶属 PART_OF", "LOCATED_IN": "位于 LOCATED_IN"}
-CO_OCCURS = "CO_OCCURS"
+TYPE_NAMES = {label: f"{t.chinese} {label}" for label, t in ENTITY_TYPES.items()}
+RELATION_NAMES = {name: f"{r.chinese} {name}" for name, r in RELATIONS.items()}
 
 
 def has_glyphs(font_file: str | Path, text: str = CJK_SAMPLE) -> bool:
@@ -229,7 +229,7 @@ def plot(out_dir: Path, png: Path, *, top: int = 40) -> Path:
     from matplotlib.figure import Figure
 
     from kg import __version__
-    from kg.graph import load_graph
+    from kg.write.jsonl import load_graph
 
     if top < 1:
         raise ValueError(f"top must be at least 1, not {top}")

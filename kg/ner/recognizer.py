@@ -1,0 +1,195 @@
+"""Named-entity recognition: the spaCy ``zh`` pipeline (pkuseg tokenizer + NER) over documents.
+
+This is the only module that imports spaCy.  It turns spaCy spans into :class:`Mention`
+objects whose offsets point into the RAW source text.
+"""
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from kg.ner.load import load_pipeline, resolve_model_path
+from kg.ner.rules_old import postprocess_entities, tag_company_short_forms, trim_people_adverbs
+from kg.schema import LABELS, Document, Mention
+
+log = logging.getLogger(__name__)
+
+
+def _entity_rules(doc):
+    """Pipeline component ``kg_entity_rules``: :func:`postprocess_entities` in kg's convention."""
+    postprocess_entities(doc)
+    return doc
+
+
+def _drop_tensor(doc):
+    """Pipeline component ``kg_drop_tensor``: forget the tok2vec's vectors once the NER has read
+    them; nothing after needs them (64 floats a character, more than the document itself)."""
+    import numpy
+
+    doc.tensor = numpy.zeros((0,), dtype="float32")
+    return doc
+
+
+def add_mention_components(nlp, *, rules: bool) -> None:
+    """Append kg's last components to a loaded pipeline: the entity rules (when ``rules``) and
+    :func:`_drop_tensor`.  They run wherever the pipeline runs, worker processes included."""
+    from spacy.language import Language
+
+    for name, func in (("kg_entity_rules", _entity_rules), ("kg_drop_tensor", _drop_tensor)):
+        if not Language.has_factory(name):
+            Language.component(name, func=func)
+    if rules:
+        nlp.add_pipe("kg_entity_rules", last=True)
+    nlp.add_pipe("kg_drop_tensor", last=True)
+
+
+#: paragraphs in a unit of work (whole documents, at least one): what a worker process parses
+#: at a time, and what one process tokenizes in batches
+CHUNK_PARAGRAPHS = 256
+
+#: the pipeline a worker process of :class:`Recognizer` runs (see :func:`_start_worker`)
+_WORKER: dict = {}
+
+
+def entity_spans(nlp, documents: list[list[str]], batch_size: int = 64) -> list[list[list[tuple[int, int, str]]]]:
+    """The entities of each document (given as its paragraphs' texts), paragraph by paragraph,
+    as ``(start_char, end_char, label)``: the pipeline (with its entity rules, when it has
+    them) over all paragraphs, tokenized in batches, then the document-level rules
+    (:func:`tag_company_short_forms`, :func:`trim_people_adverbs`).  What :class:`Recognizer` runs, in this process or in
+    a worker."""
+    texts = [text for paragraphs in documents for text in paragraphs]
+    parsed = list(nlp.pipe(tokenized(nlp, texts), batch_size=batch_size))
+    rules = "kg_entity_rules" in nlp.pipe_names
+    found, at = [], 0
+    for paragraphs in documents:
+        sdocs, at = parsed[at:at + len(paragraphs)], at + len(paragraphs)
+        if rules:
+            tag_company_short_forms(sdocs, paragraphs)
+            trim_people_adverbs(sdocs)
+        found.append([[(e.start_char, e.end_char, e.label_) for e in sdoc.ents] for sdoc in sdocs])
+    return found
+
+
+def _start_worker(model: Path, rules: bool) -> None:
+    """Pool initializer: a forked worker runs the pipeline it inherited; a spawned one (macOS,
+    Windows) loads it."""
+    if _WORKER.get("nlp") is None:
+        nlp = load_pipeline(model)
+        add_mention_components(nlp, rules=rules)
+        _WORKER["nlp"] = nlp
+
+
+def _worker_entity_spans(documents: list[list[str]], batch_size: int):
+    return entity_spans(_WORKER["nlp"], documents, batch_size)
+
+
+class Recognizer:
+    """Finds PER/ORG/LOC mentions in documents.
+
+    Args:
+        model: model directory (default: ``models/ner`` or ``$KG_MODEL``).
+        batch_size: paragraphs per ``nlp.pipe`` batch.
+        rules: apply :func:`postprocess_entities` to the model's spans (the default); ``False``
+            gives the model's own output, to measure what the rules add.
+        n_process: worker processes (1: this process).  The mentions are the same whatever the
+            number; each worker is a copy of this process (about 0.7 GB).
+    """
+
+    def __init__(self, model: str | Path | None = None, *, batch_size: int = 64, rules: bool = True,
+                 n_process: int = 1) -> None:
+        if n_process < 1:
+            raise ValueError(f"n_process must be 1 or more, not {n_process}")
+        self.model = resolve_model_path(model)
+        self.nlp = load_pipeline(self.model)
+        add_mention_components(self.nlp, rules=rules)
+        self.rules = rules
+        self.batch_size = batch_size
+        self.n_process = n_process
+
+    def __call__(self, doc: Document) -> list[Mention]:
+        """Return the mentions of one document, in text order."""
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Document]) -> Iterator[list[Mention]]:
+        """Yield the mentions of each document, one list per document, in input order.
+
+        Documents go in chunks of about :data:`CHUNK_PARAGRAPHS` paragraphs through
+        :func:`entity_spans`: in this process, or shared among ``n_process`` worker processes,
+        each tokenizing its chunk in batches and sending back only the entities' offsets."""
+        chunks = self._chunks(docs)
+        if self.n_process == 1:
+            for chunk in chunks:
+                yield from self._mentions(chunk, entity_spans(self.nlp, _texts(chunk), self.batch_size))
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context()
+        _WORKER["nlp"] = self.nlp if context.get_start_method() == "fork" else None  # forked workers inherit it
+        try:
+            with context.Pool(self.n_process, initializer=_start_worker, initargs=(self.model, self.rules)) as pool:
+                pending: deque = deque()  # chunks sent, oldest first; a few per worker, not the whole input
+
+                def finished(keep: int) -> Iterator[list[Mention]]:
+                    while len(pending) > keep:
+                        chunk, result = pending.popleft()
+                        yield from self._mentions(chunk, result.get())
+
+                for chunk in chunks:
+                    pending.append((chunk, pool.apply_async(_worker_entity_spans, (_texts(chunk), self.batch_size))))
+                    yield from finished(2 * self.n_process)
+                yield from finished(0)
+        finally:
+            _WORKER.pop("nlp", None)
+
+    @staticmethod
+    def _chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:
+        chunk, size = [], 0
+        for doc in docs:
+            chunk.append(doc)
+            size += len(doc.paragraphs)
+            if size >= CHUNK_PARAGRAPHS:
+                yield chunk
+                chunk, size = [], 0
+        if chunk:
+            yield chunk
+
+    @staticmethod
+    def _mentions(chunk: list[Document], spans: list) -> Iterator[list[Mention]]:
+        for doc, paragraphs in zip(chunk, spans):
+            yield [m for paragraph, entities in zip(doc.paragraphs, paragraphs)
+                   for m in mentions_of(doc, entities, paragraph.start)]
+
+
+def _texts(chunk: list[Document]) -> list[list[str]]:
+    """Each document's paragraph texts."""
+    return [[doc.text[p.start:p.end] for p in doc.paragraphs] for doc in chunk]
+
+
+def tokenized(nlp, texts: Iterable[str]) -> Iterable:
+    """What to hand ``nlp.pipe`` for ``texts``: the documents of kg's tokenizer segmenting and
+    matching its lexicon for texts in batches (``PkusegCharTokenizer.pipe``; ``nlp.pipe`` itself
+    would call it text by text, about half as fast); the texts themselves for another tokenizer."""
+    if hasattr(nlp.tokenizer, "segmented"):
+        return nlp.tokenizer.pipe(texts)
+    return texts
+
+
+def mentions_of(doc: Document, entities: list[tuple[int, int, str]], offset: int) -> list[Mention]:
+    """The :class:`Mention` objects of the ``entities`` (``(start_char, end_char, label)``,
+    :func:`entity_spans`) of one paragraph of ``doc`` that starts at ``offset`` in the cleaned
+    text, with raw offsets."""
+    mentions = []
+    for start_char, end_char, label in entities:
+        if label not in LABELS:
+            continue
+        span = doc.text[offset + start_char:offset + end_char]
+        text = span.strip()
+        if not text:
+            continue
+        cstart = offset + start_char + len(span) - len(span.lstrip())
+        cend = cstart + len(text)
+        start, end = doc.to_raw(cstart, cend)
+        mentions.append(Mention(doc.id, start, end, text, label, doc.sentence_at(cstart).index, cstart, cend))
+    return mentions

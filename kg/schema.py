@@ -1,0 +1,225 @@
+"""Every record that crosses a stage, and the label and relation tables every writer uses.
+
+The flow: ingest makes :class:`RawPage` then :class:`Document` (raw text, cleaned text, the
+map between them, :class:`Paragraph` s and :class:`Sentence` s); ner makes :class:`Mention` s;
+link makes :class:`Entity` s and :class:`LinkedMention` s; relate makes :class:`Relation` s
+with :class:`Evidence`; :class:`BuildResult` holds them all.  Stages work in cleaned-text
+offsets; the JSONL writer (:mod:`kg.write.jsonl`) turns them into raw-file offsets once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+__all__ = [
+    "BuildResult", "CO_OCCURS", "Document", "ENTITY_TYPES", "Entity", "EntityType", "Evidence", "HOLDS_ROLE",
+    "LABELS", "LOCATED_IN", "LinkedMention", "Mention", "PART_OF", "Paragraph", "RELATIONS", "RELATION_TYPES",
+    "RawPage", "Relation", "RelationType", "Sentence",
+]
+
+
+# ------------------------------------------------------------------------------ the tables
+
+@dataclass(frozen=True)
+class EntityType:
+    """One entity label and what every writer calls and paints it."""
+
+    label: str        #: in the output files: PER / ORG / LOC
+    neo4j: str        #: the Neo4j node label beside ``Entity``
+    chinese: str      #: the legend's name (kg plot)
+    colour: tuple[int, int, int]  #: RGB, for GEXF and kg plot
+
+
+@dataclass(frozen=True)
+class RelationType:
+    """One relation type: its name (also the Neo4j relationship type), Chinese name, colour, direction."""
+
+    name: str
+    chinese: str
+    colour: tuple[int, int, int]
+    directed: bool
+
+
+#: the entity labels, in the order writers list them
+ENTITY_TYPES: dict[str, EntityType] = {
+    "PER": EntityType("PER", "Person", "人物", (225, 87, 89)),
+    "ORG": EntityType("ORG", "Organization", "机构", (78, 121, 167)),
+    "LOC": EntityType("LOC", "Place", "地点", (89, 161, 79)),
+}
+LABELS: tuple[str, ...] = tuple(ENTITY_TYPES)
+
+HOLDS_ROLE = "HOLDS_ROLE"
+CO_OCCURS = "CO_OCCURS"
+PART_OF = "PART_OF"
+LOCATED_IN = "LOCATED_IN"
+#: the relation types, in load order; CO_OCCURS is symmetric and stored once per pair
+RELATIONS: dict[str, RelationType] = {
+    HOLDS_ROLE: RelationType(HOLDS_ROLE, "任职", (242, 142, 43), True),
+    CO_OCCURS: RelationType(CO_OCCURS, "共现", (186, 176, 172), False),
+    PART_OF: RelationType(PART_OF, "隶属", (118, 183, 178), True),
+    LOCATED_IN: RelationType(LOCATED_IN, "位于", (176, 122, 161), True),
+}
+RELATION_TYPES: tuple[str, ...] = tuple(RELATIONS)
+
+
+# ---------------------------------------------------------------------------- ingest
+
+@dataclass(frozen=True)
+class RawPage:
+    """A page before repair: an id, where it came from, and its decoded text."""
+
+    id: str
+    path: str
+    text: str
+    title: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the cleaned text: ``[start, end)`` in cleaned offsets."""
+
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    #: index of the first earlier sentence (in this corpus run) with the same text, if any
+    duplicate_of: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A repaired paragraph: ``[start, end)`` in cleaned offsets."""
+
+    index: int
+    start: int
+    end: int
+    byline: bool = False
+
+
+@dataclass
+class Document:
+    """One page: raw text, cleaned text and the map between them.
+
+    ``raw_index[i]`` is the index in ``raw`` of cleaned character ``i``.
+    """
+
+    id: str
+    path: str
+    raw: str
+    text: str
+    raw_index: list[int]
+    paragraphs: list[Paragraph]
+    sentences: list[Sentence] = field(default_factory=list)
+    title: str | None = None
+    date: str | None = None
+    sha256: str = ""
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Map a cleaned span ``[start, end)`` to the raw span covering it."""
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(f"{self.id}: span {start}:{end} outside cleaned text of {len(self.text)} chars")
+        return self.raw_index[start], self.raw_index[end - 1] + 1
+
+    def sentence_at(self, position: int) -> Sentence:
+        """Return the sentence containing cleaned offset ``position``."""
+        lo, hi = 0, len(self.sentences) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            s = self.sentences[mid]
+            if position < s.start:
+                hi = mid - 1
+            elif position >= s.end:
+                lo = mid + 1
+            else:
+                return s
+        raise ValueError(f"{self.id}: offset {position} is in no sentence")
+
+
+# ------------------------------------------------------------------------------- ner
+
+@dataclass(frozen=True)
+class Mention:
+    """One entity mention.
+
+    ``start``/``end`` index the raw source text (end exclusive); ``cstart``/``cend`` index the
+    cleaned text the NLP saw; ``text`` is the mention as read (layout breaks removed).
+    """
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    label: str
+    sentence: int
+    cstart: int
+    cend: int
+
+
+# ------------------------------------------------------------------------------ link
+
+@dataclass(frozen=True)
+class LinkedMention:
+    """A mention with the id of the entity it denotes."""
+
+    mention: Mention
+    entity: str
+
+
+@dataclass
+class Entity:
+    """A real-world entity: canonical name, label, and every surface form seen."""
+
+    id: str
+    name: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    mention_count: int = 0
+    doc_count: int = 0
+
+
+# ---------------------------------------------------------------------------- relate
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a relation is stated: a document and a raw-offset span."""
+
+    doc: str
+    start: int
+    end: int
+
+
+@dataclass
+class Relation:
+    """A typed edge between two entity ids, with properties and evidence."""
+
+    type: str
+    source: str
+    target: str
+    properties: dict = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple:
+        return (self.type, self.source, self.target, self.properties.get("title"))
+
+
+# ----------------------------------------------------------------------------- build
+
+@dataclass
+class BuildResult:
+    """What a build produced, plus the input problems it skipped."""
+
+    documents: list[Document]
+    linked: list[LinkedMention]
+    entities: dict[str, Entity]
+    relations: list[Relation]
+    graph: nx.MultiDiGraph
+    errors: list[str] = field(default_factory=list)
+    home_region: str | None = None
+    home_region_inferred: bool = False
+    files: list[Path] = field(default_factory=list)
