@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy
 import pytest
+
+import kg.ner.encoders
 import spacy
 
 from tests.random_weights import randomise_parameters

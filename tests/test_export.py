@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 import kg.write.xml
-import kg.graph
+from kg.write.jsonl import load_graph
 from kg.write.xml import (
     TYPE_COLOURS,
     AtomicWriter,
@@ -55,7 +55,7 @@ def gexf_schema(tmp_path_factory) -> etree.XMLSchema:
 
 @pytest.fixture()
 def graph() -> nx.MultiDiGraph:
-    return kg.graph.load_graph(MINI)
+    return load_graph(MINI)
 
 
 def assert_valid(schema: etree.XMLSchema, data: bytes) -> etree._Element:
@@ -189,7 +189,7 @@ def test_graph_for_graphml_keeps_order_and_flattens(graph):
 
 
 def test_graphml_is_deterministic(graph):
-    again = kg.graph.load_graph(MINI)
+    again = load_graph(MINI)
     assert graphml_bytes(graph) == graphml_bytes(again)
     # attribute order in memory does not matter, graph order does
     shuffled = nx.MultiDiGraph()
@@ -203,7 +203,7 @@ def test_graphml_is_deterministic(graph):
 def test_graphml_of_the_seed_build(seed_build, graphml_schema):
     data = (seed_build / "graph.graphml").read_bytes()
     assert_valid(graphml_schema, data)
-    graph = kg.graph.load_graph(seed_build)
+    graph = load_graph(seed_build)
     # what the build wrote is what its JSONL files give again
     assert data == graphml_bytes(graph)
     back = nx.read_graphml(io.BytesIO(data))
@@ -254,7 +254,7 @@ def test_gexf_edges_are_mixed_cooccurrence_undirected(graph, tmp_path):
 def test_gexf_of_the_seed_build(seed_build, gexf_schema, tmp_path):
     dest = write_gexf(load_graph(seed_build), tmp_path / "seed.gexf")
     root = assert_valid(gexf_schema, dest.read_bytes())
-    assert len(root.findall(".//x:node", X_NS)) == kg.graph.load_graph(seed_build).number_of_nodes()
+    assert len(root.findall(".//x:node", X_NS)) == load_graph(seed_build).number_of_nodes()
 
 
 def test_gexf_without_mixed_edges_reads_back_in_networkx(graph, gexf_schema):

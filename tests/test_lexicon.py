@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from kg.ner.lexicon import NAME_MAX_LENGTH, Lexicon, build_entries, name_folds, names_entries, write_lexicon
+from kg.ner.lexicon import NAME_MAX_LENGTH, Lexicon, write_lexicon
+from kg.training.lexicon import build_entries, name_folds, names_entries
 from kg.training.corpus import predicted_doc
 from kg.ner.tokenizer import reverse_doc
 

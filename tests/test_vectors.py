@@ -6,7 +6,8 @@ import pytest
 import spacy
 from spacy.vectors import Vectors
 
-from kg.ner.embedding import KEY_SALTS, KeyedStaticVectors, train_vectors, word_keys
+from kg.ner.embedding import KEY_SALTS, KeyedStaticVectors
+from kg.training.vectors import train_vectors, word_keys
 from kg.ner.tokenizer import PkusegCharTokenizer
 from tests.random_weights import randomise_parameters
 

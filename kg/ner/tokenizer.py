@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
+
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import accumulate
@@ -39,6 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import get_words_and_spaces
 
+from kg.naming import fold_char, fold_word
 from kg.resources import MODELS
 
 
@@ -122,22 +123,6 @@ def read_user_words(spec: str | None) -> list[str]:
             if len(word) >= 2 and not any(ch.isspace() for ch in word):
                 words[word] = None
     return list(words)
-
-
-def fold(text: str) -> str:
-    """The feature form of a word or character: NFKC (full-width digits and letters become
-    ASCII, as 2020s pages print them) and lower case."""
-    return unicodedata.normalize("NFKC", text).lower()
-
-
-@lru_cache(maxsize=65536)
-def _fold_char(ch: str) -> str:
-    return fold(ch)
-
-
-@lru_cache(maxsize=262144)
-def _fold_word(word: str) -> str:
-    return fold(word)
 
 
 def word_position(index: int, length: int) -> str:
@@ -456,9 +441,9 @@ class PkusegCharTokenizer:
             chars += word
             char_spaces += [False] * (n - 1)
             char_spaces.append(space)
-            norms += [string_id(_fold_word(word))] * n
+            norms += [string_id(fold_word(word))] * n
             tags += word_tags(n, word_class(word) if self.word_classes else "", convention)
-        return chars, char_spaces, norms, tags, [_fold_char(ch) for ch in chars]
+        return chars, char_spaces, norms, tags, [fold_char(ch) for ch in chars]
 
     def _doc(self, chars, char_spaces, norms, tags, folded_chars, morphs) -> Doc:
         """The document of :meth:`_characters`' output and the characters' ``MORPH`` ids."""

@@ -175,7 +175,8 @@ def write_name_endings(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS /
 def train_lexicon(out: Path | None = None, jieba_dict: Path | None = None) -> Path:
     """``models/lexicon.tsv`` (:mod:`kg.ner.lexicon`): jieba's dictionary, its tags reduced to kg's
     classes, and the places of ``models/places.tsv``.  Needs jieba (``pip install -e '.[train]'``)."""
-    from kg.ner.lexicon import build_entries, write_lexicon
+    from kg.ner.lexicon import write_lexicon
+    from kg.training.lexicon import build_entries
 
     if jieba_dict is None:
         try:
@@ -258,7 +259,7 @@ def write_docbin(nlp, examples, path: Path, conventions: list[str] | None = None
     *missing* (neither entity nor O) so the model is not taught wrong boundaries.  With
     ``conventions`` (one per example), each example is tokenised with its source's annotation
     convention marked (``PkusegCharTokenizer.tokenize``); with ``names`` (one names lexicon per
-    example, :func:`kg.ner.lexicon.name_folds`), with that lexicon's matches.  Returns counts of
+    example, :func:`kg.training.lexicon.name_folds`), with that lexicon's matches.  Returns counts of
     entities, misaligned entities, missing spans and docs."""
     from spacy.tokens import DocBin
 
@@ -318,7 +319,7 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
 
     The names lexicon (:mod:`kg.ner.lexicon`), when ``config`` embeds ``NAMES``, is written to
     ``names.tsv`` from every training sentence; each training sentence is featured with the
-    names of the other folds (:func:`kg.ner.lexicon.name_folds`), the dev sentences with them all;
+    names of the other folds (:func:`kg.training.lexicon.name_folds`), the dev sentences with them all;
     a name annotated in less than ``names_min_share`` of its occurrences is left out
     (:data:`kg.ner.lexicon.NAME_MIN_SHARE` by default).
     """
@@ -377,7 +378,8 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     log.info("conventions marked: %s", ", ".join(sorted(marked)) or "none")
     dev_names = train_names = None
     if with_names:
-        from kg.ner.lexicon import NAME_FOLDS, NAME_MAX_LENGTH, Lexicon, name_folds, names_entries, write_lexicon
+        from kg.ner.lexicon import NAME_FOLDS, NAME_MAX_LENGTH, Lexicon, write_lexicon
+        from kg.training.lexicon import name_folds, names_entries
 
         if names_min_share is None:
             from kg.ner.lexicon import NAME_MIN_SHARE as names_min_share
@@ -511,7 +513,7 @@ def train_ner(
 
     Stage 1 (``configs/ner.cfg``) learns from every source for ``stage1_steps`` steps and keeps
     its best dev checkpoint: that is the shipped model.  When the config reads static vectors,
-    they are learned first from the sources' raw text (:func:`kg.ner.embedding.train_vectors`, settings
+    they are learned first from the sources' raw text (:func:`kg.training.vectors.train_vectors`, settings
     :data:`VECTORS`) unless ``paths.vectors`` names a table.  Optional stage 2
     (``configs/ner-finetune.cfg``) continues from stage 1's last model on ``finetune_sources``
     only (e.g. MSRA: one consistent annotation convention; better on MSRA test, worse on
@@ -544,7 +546,7 @@ def train_ner(
     if attr and "paths.vectors" not in overrides:
         vectors = work / "vectors"
         if not (vectors / "vocab" / "vectors").exists():
-            from kg.ner.embedding import train_vectors
+            from kg.training.vectors import train_vectors
 
             train_vectors(corpora_dir, vectors, segmenter=_segmenter_arg(segmenter), **{**VECTORS, "attr": attr})
         overrides["paths.vectors"] = str(vectors)
@@ -552,7 +554,7 @@ def train_ner(
         weights = work / "tok2vec.bin"  # configs/ner-pretrained.cfg: kg/pretrain.py's weights first
         if not weights.exists():
             from kg.training.experiments.pretrain import STEPS as PRETRAIN_STEPS, pretrain_tok2vec
-            from kg.ner.embedding import raw_texts
+            from kg.training.vectors import raw_texts
 
             vectors = overrides.get("paths.vectors")
             pretrain_tok2vec([text for text in raw_texts(corpora_dir) if text.strip()], weights, config=config,
@@ -669,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     elif args.what == "lexicon":
         train_lexicon(args.out)
     elif args.what == "vectors":
-        from kg.ner.embedding import train_vectors
+        from kg.training.vectors import train_vectors
 
         train_vectors(args.corpora, args.out or Path("vectors"), **{**VECTORS, "attr": args.attr})
     else:

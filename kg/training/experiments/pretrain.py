@@ -12,7 +12,7 @@ which kg's features already hold (a character token's ``ORTH``, its word, its bi
 
 The result is the tok2vec's weights (``Model.to_bytes``), which ``spacy train`` loads through
 ``[initialize] init_tok2vec`` with ``[pretraining] component = "tok2vec"``
-(``configs/ner-pretrained.cfg``).  The raw text is :func:`kg.ner.embedding.raw_texts`: the training
+(``configs/ner-pretrained.cfg``).  The raw text is :func:`kg.training.vectors.raw_texts`: the training
 sources' sentences, no test set, no seed page.
 
     python -m kg.training.experiments.pretrain OUT.bin --vectors DIR [--steps 4000]
@@ -47,9 +47,9 @@ STEPS = 4000
 def character_classes(texts: list[str], size: int = CHARACTERS) -> dict[str, int]:
     """The ``size`` most frequent non-space characters of ``texts`` (folded as the tokenizer
     folds them), numbered from 1; 0 is every other character."""
-    from kg.ner.tokenizer import _fold_char
+    from kg.naming import fold_char
 
-    counts = Counter(_fold_char(ch) for text in texts for ch in text if not ch.isspace())
+    counts = Counter(fold_char(ch) for text in texts for ch in text if not ch.isspace())
     return {ch: i for i, (ch, _) in enumerate(counts.most_common(size), start=1)}
 
 
@@ -75,7 +75,7 @@ def masked_batches(tokenizer, texts: list[str], classes: dict[str, int], rng: ra
     """Batches of about ``batch_chars`` characters of ``texts`` (in a shuffled order), masked
     (:func:`mask_text`) and tokenised: ``(docs, each doc's chosen token indices, the chosen
     characters' classes)``."""
-    from kg.ner.tokenizer import _fold_char
+    from kg.naming import fold_char
 
     alphabet = sorted(classes)
     order = list(range(len(texts)))
@@ -86,7 +86,7 @@ def masked_batches(tokenizer, texts: list[str], classes: dict[str, int], rng: ra
         token_at = {token.idx: token.i for token in doc}
         docs.append(doc)
         positions.append(numpy.array([token_at[o] for o in offsets], dtype="int64"))
-        targets += [classes.get(_fold_char(ch), 0) for ch in originals]
+        targets += [classes.get(fold_char(ch), 0) for ch in originals]
         size += len(doc)
         if size >= batch_chars:
             yield docs, positions, numpy.array(targets, dtype="int64")
@@ -177,7 +177,7 @@ def pretrain_tok2vec(texts: list[str], out: Path, *, config: Path, vectors: Path
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapper for nohup runs
     from kg.training.train import DEFAULT_CORPORA, MODELS, NER_CONFIG
-    from kg.ner.embedding import raw_texts
+    from kg.training.vectors import raw_texts
 
     parser = argparse.ArgumentParser(prog="python -m kg.training.experiments.pretrain", description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="where to write the tok2vec weights")
