@@ -194,21 +194,21 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from kg.training import train
+    from kg.training import tables, train
 
     if not train.CONFIGS.is_dir():  # an installed wheel carries the models, not what rebuilds them
         raise ModelError(f"{train.CONFIGS}: no training configs here; `kg train` rebuilds the models of a "
                          "kg checkout: clone the repository, `pip install -e '.[train]'` and run it there")
     corpora = args.corpora or train.DEFAULT_CORPORA
     if args.what in ("segmenter", "all"):
-        train.train_segmenter(corpora)
+        tables.train_segmenter(corpora)
     if args.what in ("verbs", "all"):
-        train.write_predicate_verbs(corpora)
-        train.write_clause_words(corpora)
+        tables.write_predicate_verbs(corpora)
+        tables.write_clause_words(corpora)
     if args.what in ("endings", "all"):
-        train.write_name_endings(corpora)
+        tables.write_name_endings(corpora)
     if args.what in ("lexicon", "all"):
-        train.train_lexicon()
+        tables.train_lexicon()
     if args.what in ("ner", "all"):
         train.train_ner(corpora)
     return 0

@@ -7,7 +7,9 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
-from kg.training.distill import TEACHER_KEY, load_teacher, teacher_marginals
+from kg.ner.tagger import TEACHER_KEY
+from kg.training.corpus import load_teacher
+from kg.training.distill import teacher_marginals
 from kg.ner.tagger import tag_names
 from kg.errors import CorpusError
 from kg.ner import DEFAULT_MODEL

@@ -152,7 +152,8 @@ def test_a_student_learns_from_its_teacher_what_the_gold_leaves_out(tmp_path):
     """The gold of the last sentence misses 王五; a teacher's distribution (weight 1) teaches it."""
     from spacy.tokens import DocBin
 
-    from kg.training.distill import TEACHER_KEY, load_teacher
+    from kg.ner.tagger import TEACHER_KEY
+    from kg.training.corpus import load_teacher
     from kg.training.corpus import read_examples
 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.zh.ChineseTokenizer", "segmenter": "char"}}})

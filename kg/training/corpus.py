@@ -17,11 +17,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import spacy
+import numpy
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
 from kg.ner.tagger import TEACHER_KEY
-from kg.training.distill import load_teacher
 from kg.errors import CorpusError
 from kg.training.experiments.pos_task import POS_KEY, load_pos_tags  # (also registers the kg_pos_auxiliary component)
 
@@ -29,6 +29,15 @@ from kg.ner.tokenizer import FEATURES, reverse_doc  # importing it registers kg.
 
 #: token attributes a featured DocBin stores (the gold entities and the tokenizer's features)
 FEATURE_ATTRS = ["ENT_IOB", "ENT_TYPE", *FEATURES]
+
+
+def load_teacher(path: Path) -> tuple[numpy.ndarray, numpy.ndarray, list[str]]:
+    """(marginals, offsets, tag names) of a file :func:`teacher_marginals` wrote."""
+    try:
+        with numpy.load(path) as data:
+            return data["marginals"], data["offsets"], [str(x) for x in data["labels"]]
+    except (OSError, KeyError, ValueError) as err:
+        raise CorpusError(f"{path}: not a teacher file written by kg.training.distill ({err})") from err
 
 
 def predicted_doc(reference: Doc) -> Doc:

@@ -69,15 +69,6 @@ def teacher_marginals(docbin: Path, teachers: list[Path], out: Path, *, batch_si
     return n_docs
 
 
-def load_teacher(path: Path) -> tuple[numpy.ndarray, numpy.ndarray, list[str]]:
-    """(marginals, offsets, tag names) of a file :func:`teacher_marginals` wrote."""
-    try:
-        with numpy.load(path) as data:
-            return data["marginals"], data["offsets"], [str(x) for x in data["labels"]]
-    except (OSError, KeyError, ValueError) as err:
-        raise CorpusError(f"{path}: not a teacher file written by kg.training.distill ({err})") from err
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m kg.training.distill", description=__doc__.split("\n\n")[0])
     parser.add_argument("docbin", type=Path, help="featured DocBin (training data prepared by kg train ner)")

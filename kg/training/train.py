@@ -7,7 +7,6 @@ CI never trains: it uses what is committed under ``models/``.
 """
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 import random
@@ -19,17 +18,27 @@ from pathlib import Path
 
 from kg.training import corpora
 from kg.errors import CorpusError
-from kg.files import replace_directory, write_file
-from kg.resources import CHECKOUT_MODELS
+from kg.files import replace_directory
+from kg.training.tables import (
+    train_lexicon,
+    train_segmenter,
+)
+from kg.training.settings import (
+    CONFIGS,
+    DEFAULT_CORPORA,
+    MODELS,
+    NER_CONFIG,
+    config_section,
+    distill_weight,
+    embeds_names,
+    pretrains_tok2vec,
+    segmenter_arg,
+    vectors_attr,
+)
 from kg.training.experiments.pos_task import FACTORY as POS_FACTORY
 
 log = logging.getLogger(__name__)
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
-MODELS = CHECKOUT_MODELS  # training writes into the checkout's models/, never a wheel's copy
-CONFIGS = REPO / "configs"
-NER_CONFIG = CONFIGS / "ner.cfg"
 #: examples the ``augment`` source adds (kg/augment.py)
 AUGMENTED_EXAMPLES = 10_000
 #: examples the ``namelists`` source adds (lists of people run together, kg/augment.py)
@@ -58,138 +67,6 @@ TEACHER_SEEDS = (0, 1)
 VECTORS = {"attr": "LEMMA", "dim": 64, "window": 5, "min_count": 3, "max_rows": 100_000, "epochs": 5}
 
 
-def write_segmenter_data(corpora_dir: Path, out_dir: Path, *, heldout: int = 500) -> tuple[Path, Path]:
-    """Write People's Daily as pkuseg training text (words separated by spaces, one paragraph a line).
-
-    The last ``heldout`` paragraphs become the trainer's own test file (for its per-iteration log);
-    the model is scored separately on the SIGHAN 2005 PKU test gold, which it never sees.
-    """
-    source = corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt")
-    paragraphs = [" ".join(words) for words in corpora.peoples_daily_words(source)]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    train_file, test_file = out_dir / "pd_train.txt", out_dir / "pd_heldout.txt"
-    train_file.write_text("\n".join(paragraphs[:-heldout]) + "\n", encoding="utf-8")
-    test_file.write_text("\n".join(paragraphs[-heldout:]) + "\n", encoding="utf-8")
-    return train_file, test_file
-
-
-def train_segmenter(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "segmenter", *, iterations: int = 6,
-                    prune_threshold: float = 0.02) -> Path:
-    """Train the pkuseg segmenter with spacy_pkuseg's trainer, prune it, and write it to ``out``."""
-    import spacy_pkuseg
-    from spacy_pkuseg import trainer as pkuseg_trainer
-
-    from kg.ner.segmenter import write_tables
-
-    # spacy_pkuseg saves only after the last iteration; save after each one too, so a long
-    # run can be inspected (and is not lost) half-way.
-    original_test = pkuseg_trainer.Trainer.test
-
-    def test_and_checkpoint(self, testset, iteration):
-        scores = original_test(self, testset, iteration)
-        self.model.save()
-        log.info("iteration %d: held-out F1 %.2f, checkpoint saved", iteration, scores[0])
-        return scores
-
-    pkuseg_trainer.Trainer.test = test_and_checkpoint
-    with tempfile.TemporaryDirectory(prefix="kg-seg-") as tmp:
-        train_file, test_file = write_segmenter_data(corpora_dir, Path(tmp))
-        staging = out.with_name(out.name + ".partial")
-        log.info("training pkuseg on %s for %d iterations", train_file, iterations)
-        spacy_pkuseg.train(str(train_file), str(test_file), str(staging), train_iter=iterations)
-        log.info("pruned: %s", prune_segmenter(staging, threshold=prune_threshold))
-        write_tables(staging)  # the decoder's lookup tables (kg.ner.segmenter), compiled once here
-        replace_directory(staging, out)
-    return out
-
-
-def prune_segmenter(model_dir: Path, *, threshold: float = 0.01) -> dict[str, int]:
-    """Drop pkuseg features whose weights are all below ``threshold`` in magnitude; compress weights.
-
-    A feature whose weights are (near) zero for every tag cannot change a decision, so removing
-    it shrinks the model with no or little change in accuracy (``kg evaluate --segmenter`` tells).
-    """
-    import numpy as np
-    import srsly
-
-    features = srsly.read_msgpack(model_dir / "features.msgpack")
-    npz = np.load(model_dir / "weights.npz")
-    n_tag, n_feature = (int(x) for x in npz["sizes"])
-    w = npz["w"]
-    node = w[: n_tag * n_feature].reshape(n_feature, n_tag)
-    edge = w[n_tag * n_feature:]
-    keep = np.abs(node).max(axis=1) >= threshold
-    keep[0] = True  # index 0 is pkuseg's reserved feature
-    new_index = np.cumsum(keep) - 1
-    feature_to_idx = {f: int(new_index[i]) for f, i in features["feature_to_idx"].items() if keep[i]}
-    features["feature_to_idx"] = feature_to_idx
-    new_w = np.concatenate([node[keep].reshape(-1), edge])
-    srsly.write_msgpack(model_dir / "features.msgpack", features)
-    np.savez_compressed(model_dir / "weights.npz", sizes=np.array([n_tag, int(keep.sum())]), w=new_w)
-    return {"features_before": n_feature, "features_after": int(keep.sum())}
-
-
-def _write_word_list(out: Path, header: str, words: list[str], what: str) -> Path:
-    """Write ``words`` one a line under the ``#`` comment ``header``, whole or not at all."""
-    write_file(out, (header + "".join(f"{word}\n" for word in words)).encode("utf-8"))
-    log.info("%s: %d %s", out, len(words), what)
-    return out
-
-
-def write_predicate_verbs(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "predicate_verbs.txt") -> Path:
-    """Write the predicate-verb lexicon (:func:`kg.training.corpora.peoples_daily_predicate_verbs`)."""
-    verbs = corpora.peoples_daily_predicate_verbs(corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt"))
-    header = ("# Predicate verbs: words People's Daily 1998-01 tags as plain verbs (v) in >= 85% of their\n"
-              "# >= 5 occurrences (not verbal nouns such as 管理, 发展).  An organisation name never starts\n"
-              "# with one after its place (巴彦淖尔市 + 成立 + 农推官工作室 is a clause).  Rebuild: kg train verbs\n")
-    return _write_word_list(out, header, verbs, "predicate verbs")
-
-
-def write_clause_words(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "clause_words.txt") -> Path:
-    """Write the clause-word lexicon (:func:`kg.training.corpora.peoples_daily_clause_words`)."""
-    words = corpora.peoples_daily_clause_words(corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt"))
-    header = ("# Clause words: words People's Daily 1998-01 tags as adverbs (d, ad) in >= 1/2, or as plain\n"
-              "# verbs (v) in >= 2/3, of their >= 5 occurrences.  An organisation's unit written after its\n"
-              "# name holds none (南县人大常委会 + 坚决支持法院 is a clause).  Rebuild: kg train verbs\n")
-    return _write_word_list(out, header, words, "clause words")
-
-
-def write_name_endings(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "non_person_endings.tsv") -> Path:
-    """Write the characters no person's name ends with (:func:`kg.training.corpora.non_person_endings`),
-    counted over MSRA train, People's Daily 1998-01 and CLUENER2020 train."""
-    examples = itertools.chain(
-        corpora.msra_bio(corpora.require(corpora_dir / "msra_ner" / "msra_train_bio")),
-        corpora.peoples_daily_entities(corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt")),
-        corpora.cluener(corpora.require(corpora_dir / "cluener2020" / "train.json")))
-    endings = corpora.non_person_endings(examples)
-    header = ("# Characters that end >= 30 places and organisations in MSRA train, People's Daily 1998-01 and\n"
-              "# CLUENER2020 train, and no person: char<TAB>the label they end most often<TAB>places<TAB>\n"
-              "# organisations.  A \"person\" ending in one is not a person (福元铌矿).  Rebuild: kg train endings\n")
-    rows = "".join(f"{char}\t{label}\t{places}\t{orgs}\n"
-                   for char, (label, places, orgs) in sorted(endings.items(), key=lambda kv: (-sum(kv[1][1:]), kv[0])))
-    write_file(out, (header + rows).encode("utf-8"))
-    log.info("%s: %d characters", out, len(endings))
-    return out
-
-
-def train_lexicon(out: Path | None = None, jieba_dict: Path | None = None) -> Path:
-    """``models/lexicon.tsv`` (:mod:`kg.ner.lexicon`): jieba's dictionary, its tags reduced to kg's
-    classes, and the places of ``models/places.tsv``.  Needs jieba (``pip install -e '.[train]'``)."""
-    from kg.ner.lexicon import write_lexicon
-    from kg.training.lexicon import build_entries
-
-    if jieba_dict is None:
-        try:
-            import jieba
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise CorpusError("the lexicon is built from jieba's dictionary: pip install -e '.[train]'") from exc
-        jieba_dict = Path(jieba.__file__).with_name("dict.txt")
-    out = out or MODELS / "lexicon.tsv"
-    entries = build_entries(corpora.require(jieba_dict), MODELS / "places.tsv")
-    log.info("%s: %d words", write_lexicon(entries, out), len(entries))
-    return out
-
-
 def featured_tokenizer(segmenter: Path = MODELS / "segmenter", config: Path | None = None):
     """A spaCy ``zh`` pipeline whose tokenizer is kg's own (kg/zh_tokenizer.py): one token per
     character carrying the segmenter's word features, so every gold span aligns and the
@@ -203,14 +80,9 @@ def featured_tokenizer(segmenter: Path = MODELS / "segmenter", config: Path | No
 
 
     settings = dict(util.load_config(config, interpolate=True)["nlp"]["tokenizer"]) if config else {"@tokenizers": "kg.pkuseg_chars.v1"}
-    settings["segmenter"] = _segmenter_arg(segmenter)
+    settings["segmenter"] = segmenter_arg(segmenter)
     settings["reverse"] = False
     return spacy.blank("zh", config={"nlp": {"tokenizer": settings}})
-
-
-def _segmenter_arg(segmenter: Path) -> str:
-    """The segmenter as a pipeline names it: relative to models/ when it lives there (portable)."""
-    return segmenter.name if segmenter.resolve().parent == MODELS.resolve() else str(segmenter.resolve())
 
 
 def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd", "cluener"),
@@ -401,40 +273,12 @@ def prepare_ner_data(corpora_dir: Path, work: Path, *, sources: tuple[str, ...],
     return train_file, dev_file
 
 
-def _config_section(config: Path, overrides: dict[str, str] | None, *keys: str) -> dict:
-    """A section of the NER config (with ``overrides``), uninterpolated: ``keys`` is its path."""
-    from spacy import util
-
-    section = util.load_config(config, overrides=dict(overrides or {}), interpolate=False)
-    for key in keys:
-        section = section[key]
-    return section
-
-
-def _embed_settings(config: Path, overrides: dict[str, str] | None = None) -> dict:
-    """The NER config's (with ``overrides``) ``[components.tok2vec.model.embed]`` section."""
-    return _config_section(config, overrides, "components", "tok2vec", "model", "embed")
-
-
-def pretrains_tok2vec(config: Path, overrides: dict[str, str] | None = None) -> bool:
-    """Whether the NER config starts its tok2vec from pretrained weights: a ``[pretraining]``
-    section naming the component (``configs/ner-pretrained.cfg``; kg/pretrain.py writes them)."""
-    return bool(_config_section(config, overrides, "pretraining").get("component"))
-
-
-def embeds_names(config: Path, overrides: dict[str, str] | None = None) -> bool:
-    """Whether the NER config's embedding reads the names lexicon (``NAMES`` among its attrs)."""
-    from kg.ner.embedding import NAMES_ATTR
-
-    return NAMES_ATTR in _embed_settings(config, overrides).get("attrs", [])
-
-
 def _spacy_train_args(config: Path, output: Path, train_file: Path, dev_file: Path, segmenter: Path,
                       overrides: dict[str, str]) -> list[str]:
     args = [
         sys.executable, "-m", "spacy", "train", str(config), "--output", str(output),
         "--paths.train", str(train_file), "--paths.dev", str(dev_file),
-        "--nlp.tokenizer.segmenter", _segmenter_arg(segmenter),
+        "--nlp.tokenizer.segmenter", segmenter_arg(segmenter),
     ]
     if POS_FACTORY in config.read_text(encoding="utf-8"):
         # an experiment's training-only component (configs/ner-pos.cfg); kg's own names are entry points
@@ -450,12 +294,6 @@ def _spacy_train(config: Path, output: Path, train_file: Path, dev_file: Path, s
     log.info("running %s", " ".join(args))
     subprocess.run(args, check=True)
     return output
-
-
-def distill_weight(config: Path, overrides: dict[str, str] | None = None) -> float:
-    """The share of the NER config's (with ``overrides``) training loss taken from teacher
-    distributions (``[components.ner] distill_weight``; 0 when it names none)."""
-    return float(_config_section(config, overrides, "components", "ner").get("distill_weight", 0.0) or 0.0)
 
 
 def train_teachers(config: Path, work: Path, train_file: Path, dev_file: Path, segmenter: Path,
@@ -483,12 +321,6 @@ def train_teachers(config: Path, work: Path, train_file: Path, dev_file: Path, s
             if code:
                 raise subprocess.CalledProcessError(code, args)
     return [outputs[seed] / "model-best" for seed in seeds]
-
-
-def _vectors_attr(config: Path, overrides: dict[str, str]) -> str | None:
-    """The attribute the NER config (with ``overrides``) keys static vectors on, if it reads any
-    (``kg.MultiHashEmbed.v1``'s ``vectors_attr``)."""
-    return _embed_settings(config, overrides).get("vectors_attr") or None
 
 
 def train_ner(
@@ -542,13 +374,13 @@ def train_ner(
     overrides = dict(overrides or {})
     if embeds_names(config, overrides):
         overrides.setdefault("nlp.tokenizer.names", str(work / "stage1" / NAMES_TSV))
-    attr = _vectors_attr(config, overrides)
+    attr = vectors_attr(config, overrides)
     if attr and "paths.vectors" not in overrides:
         vectors = work / "vectors"
         if not (vectors / "vocab" / "vectors").exists():
             from kg.training.vectors import train_vectors
 
-            train_vectors(corpora_dir, vectors, segmenter=_segmenter_arg(segmenter), **{**VECTORS, "attr": attr})
+            train_vectors(corpora_dir, vectors, segmenter=segmenter_arg(segmenter), **{**VECTORS, "attr": attr})
         overrides["paths.vectors"] = str(vectors)
     if pretrains_tok2vec(config, overrides) and not overrides.get("paths.init_tok2vec"):
         weights = work / "tok2vec.bin"  # configs/ner-pretrained.cfg: kg/pretrain.py's weights first
@@ -563,7 +395,7 @@ def train_ner(
     if os.environ.get("KG_PREPARE_ONLY"):
         return work
     overrides = {"training.max_steps": str(stage1_steps), **overrides}
-    if "pos" in _config_section(config, overrides, "paths") and "paths.pos" not in overrides:
+    if "pos" in config_section(config, overrides, "paths") and "paths.pos" not in overrides:
         from kg.training.experiments.pos_task import write_pos_tags  # an auxiliary task's tags (configs/ner-pos.cfg)
 
         pos_file = work / "stage1" / "pos.npz"
@@ -579,7 +411,7 @@ def train_ner(
             teacher_marginals(train_file, trained, teacher_file)
         overrides["paths.teacher"] = str(teacher_file)
     checkpoints = work / "stage1" / "checkpoints"
-    average = average and "checkpoints" in _config_section(config, overrides, "paths")
+    average = average and "checkpoints" in config_section(config, overrides, "paths")
     if average:
         if checkpoints.exists():
             shutil.rmtree(checkpoints)  # another run's

@@ -100,7 +100,7 @@ def pretraining_pipeline(config: Path, vectors: Path | None, segmenter: Path, ov
     import spacy
     from spacy.training.initialize import load_vectors_into_model
 
-    from kg.training.train import _segmenter_arg
+    from kg.training.settings import segmenter_arg as _segmenter_arg
 
     overrides = {"nlp.tokenizer.segmenter": _segmenter_arg(segmenter), "paths.vectors": None,
                  "paths.train": None, "paths.dev": None, **(overrides or {})}
@@ -120,7 +120,7 @@ def pretrain_tok2vec(texts: list[str], out: Path, *, config: Path, vectors: Path
     from thinc.api import Adam, Softmax, fix_random_seed, set_dropout_rate, warmup_linear
 
     from kg.files import write_file
-    from kg.training.train import _vectors_attr
+    from kg.training.settings import vectors_attr as _vectors_attr
 
     if not texts:
         raise KGError("pretraining: no text")
@@ -176,7 +176,7 @@ def pretrain_tok2vec(texts: list[str], out: Path, *, config: Path, vectors: Path
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapper for nohup runs
-    from kg.training.train import DEFAULT_CORPORA, MODELS, NER_CONFIG
+    from kg.training.settings import DEFAULT_CORPORA, MODELS, NER_CONFIG
     from kg.training.vectors import raw_texts
 
     parser = argparse.ArgumentParser(prog="python -m kg.training.experiments.pretrain", description=__doc__.split("\n\n")[0])
