@@ -231,11 +231,11 @@ class Linker:
                 by_doc[m.doc].append(i)
             for doc_id, idx in by_doc.items():
                 text = texts.get(doc_id, "")
-                ordered = sorted(idx, key=lambda i: mentions[i].cstart)
+                ordered = sorted(idx, key=lambda i: mentions[i].start)
                 for a, b in zip(ordered, ordered[1:]):
                     ma, mb = mentions[a], mentions[b]
-                    if ma.label == mb.label == "ORG" and _PAREN_ALIAS.match(text[ma.cend:mb.cstart]) \
-                            and text[mb.cend:mb.cend + 1] in ")）":
+                    if ma.label == mb.label == "ORG" and _PAREN_ALIAS.match(text[ma.end:mb.start]) \
+                            and text[mb.end:mb.end + 1] in ")）":
                         uf.union(keys[a], keys[b])
 
         # canonical name of each group: the official/longest form

@@ -103,9 +103,9 @@ def _resolve_reference(ref: str, before: Sequence[LinkedMention], entities: dict
         entity = entities[lm.entity]
         if normalise(entity.name).endswith(heads) or any(normalise(a).endswith(heads) for a in entity.aliases):
             seen = counts.setdefault(lm.entity, [0, 0, -2])
-            seen[0] += lm.mention.cstart - seen[2] > 1  # not a bracketed alias of the name just before
+            seen[0] += lm.mention.start - seen[2] > 1  # not a bracketed alias of the name just before
             seen[1] = position
-            seen[2] = lm.mention.cend
+            seen[2] = lm.mention.end
     if not counts:
         return None
     return max(counts, key=lambda e: (counts[e][0], counts[e][1]))
@@ -116,13 +116,12 @@ def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[st
     matcher = _title_matcher()
     text = doc.text
     relations: list[Relation] = []
-    ordered = sorted(linked, key=lambda lm: lm.mention.cstart)
+    ordered = sorted(linked, key=lambda lm: lm.mention.start)
     refs = sorted(REFERENCES, key=len, reverse=True)
     by_name = {(normalise(e.name), e.label): e.id for e in entities.values()}
 
     def add(person: LinkedMention, org: str, title: str, start: int) -> None:
-        raw_start, raw_end = doc.to_raw(start, person.mention.cend)
-        relations.append(Relation(HOLDS_ROLE, person.entity, org, {"title": title}, [Evidence(doc.id, raw_start, raw_end)]))
+        relations.append(Relation(HOLDS_ROLE, person.entity, org, {"title": title}, [Evidence(doc.id, start, person.mention.end)]))
 
     for i, lm in enumerate(ordered):
         m = lm.mention
@@ -131,15 +130,15 @@ def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[st
         sentence = doc.sentences[m.sentence]
         # 1. ORG + titles + PER (and PER、PER after the same titles)
         j = i - 1
-        while j >= 0 and ordered[j].mention.label == "PER" and _joined(text, ordered[j].mention.cend, ordered[j + 1].mention.cstart):
+        while j >= 0 and ordered[j].mention.label == "PER" and _joined(text, ordered[j].mention.end, ordered[j + 1].mention.start):
             j -= 1
         head = ordered[j + 1].mention
         found = False
-        if j >= 0 and ordered[j].mention.label == "ORG" and ordered[j].mention.cstart >= sentence.start:
+        if j >= 0 and ordered[j].mention.label == "ORG" and ordered[j].mention.start >= sentence.start:
             org = ordered[j]
-            titles = matcher.parse(text[org.mention.cend:head.cstart])
+            titles = matcher.parse(text[org.mention.end:head.start])
             if titles:
-                target, unit, start = org.entity, "", org.mention.cstart
+                target, unit, start = org.entity, "", org.mention.start
                 # 人大常委会党组 + 书记: 党组书记 is the title, the organisation is 人大常委会
                 parent_name = normalise(entities[org.entity].name)
                 if parent_name.endswith(TITLE_PREFIXES):
@@ -148,17 +147,17 @@ def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[st
                     if parent:
                         target, unit = parent, prefix
                 # 该公司技术研发部经理: the ORG found is a sub-unit of the organisation referred to
-                ref = next((r for r in refs if r != "公司" and text[:org.mention.cstart].endswith(r)), None)
+                ref = next((r for r in refs if r != "公司" and text[:org.mention.start].endswith(r)), None)
                 if ref:
                     parent = _resolve_reference(ref, ordered[:j], entities)
                     if parent:
-                        target, unit, start = parent, org.mention.text, org.mention.cstart - len(ref)
+                        target, unit, start = parent, org.mention.text, org.mention.start - len(ref)
                 for title in titles:
                     add(lm, target, unit + title if unit and title == titles[0] else title, start)
                 found = True
         # 2. reference (该院/该公司) + titles + PER, or reference + PER + title (该院张俊昌教授)
         if not found:
-            window = text[max(sentence.start, head.cstart - 20):head.cstart]
+            window = text[max(sentence.start, head.start - 20):head.start]
             for ref in refs:
                 pos = window.rfind(ref)
                 if pos < 0:
@@ -169,26 +168,26 @@ def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[st
                 titles = matcher.parse(between) if between else None
                 post = None
                 if not between or between in ("", "的"):
-                    post = matcher.title_after(text[m.cend:m.cend + 8])
+                    post = matcher.title_after(text[m.end:m.end + 8])
                 if titles or post:
-                    before = [x for x in ordered[:i] if x.mention.cend <= head.cstart - len(between) - len(ref)]
+                    before = [x for x in ordered[:i] if x.mention.end <= head.start - len(between) - len(ref)]
                     org = _resolve_reference(ref, before, entities)
                     if org:
                         for title in titles or [post]:
-                            add(lm, org, title, head.cstart - len(between) - len(ref))
+                            add(lm, org, title, head.start - len(between) - len(ref))
                         found = True
                 break
         # 3. 该院张俊昌教授与夏龙教授: a later person in the same chain
         if not found and i > 0:
             prev = ordered[i - 1]
-            glue = text[prev.mention.cend:m.cstart]
-            post = matcher.title_after(text[m.cend:m.cend + 8])
+            glue = text[prev.mention.end:m.start]
+            post = matcher.title_after(text[m.end:m.end + 8])
             if prev.mention.label == "PER" and post:
                 prev_title = matcher.title_after(glue)
                 if prev_title and glue[len(prev_title):] in tuple(_JOINERS):
                     for rel in relations:
                         if rel.source == prev.entity and rel.properties["title"] == prev_title:
-                            add(lm, rel.target, post, prev.mention.cstart)
+                            add(lm, rel.target, post, prev.mention.start)
                             break
     return relations
 
@@ -229,20 +228,19 @@ def find_cooccurrences(
                     rel.properties["doc_weights"][doc.id] = rel.properties["doc_weights"].get(doc.id, 0) + 1
                 if len(rel.evidence) < max_evidence:
                     start, end = spans[unit]
-                    rel.evidence.append(Evidence(doc.id, *doc.to_raw(start, end)))
+                    rel.evidence.append(Evidence(doc.id, start, end))
     return [rel for rel in pairs.values() if rel.properties["weight"] > 0]
 
 
 def find_place_hierarchy(doc: Document, linked: Sequence[LinkedMention], entities: dict[str, Entity]) -> list[Relation]:
     """PART_OF for adjacent administrative units written together (呼和浩特市清水河县)."""
     relations = []
-    ordered = sorted(linked, key=lambda lm: lm.mention.cstart)
+    ordered = sorted(linked, key=lambda lm: lm.mention.start)
     for a, b in zip(ordered, ordered[1:]):
-        if a.mention.label == b.mention.label == "LOC" and a.mention.cend == b.mention.cstart and a.entity != b.entity:
+        if a.mention.label == b.mention.label == "LOC" and a.mention.end == b.mention.start and a.entity != b.entity:
             upper, lower = normalise(entities[a.entity].name), normalise(entities[b.entity].name)
             if upper.endswith(_HIGHER_PLACE) and lower.endswith(_LOWER_PLACE):
-                start, end = doc.to_raw(a.mention.cstart, b.mention.cend)
-                relations.append(Relation(PART_OF, b.entity, a.entity, {}, [Evidence(doc.id, start, end)]))
+                relations.append(Relation(PART_OF, b.entity, a.entity, {}, [Evidence(doc.id, a.mention.start, b.mention.end)]))
     return relations
 
 

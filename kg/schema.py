@@ -144,11 +144,9 @@ class Document:
 
 @dataclass(frozen=True)
 class Mention:
-    """One entity mention.
-
-    ``start``/``end`` index the raw source text (end exclusive); ``cstart``/``cend`` index the
-    cleaned text the NLP saw; ``text`` is the mention as read (layout breaks removed).
-    """
+    """One entity mention: ``start``/``end`` index the document's cleaned text (end exclusive),
+    as every stage does; ``text`` is the mention as read (layout breaks removed).  The JSONL
+    writer turns the offsets into raw-file ones (:meth:`Document.to_raw`)."""
 
     doc: str
     start: int
@@ -156,8 +154,6 @@ class Mention:
     text: str
     label: str
     sentence: int
-    cstart: int
-    cend: int
 
 
 # ------------------------------------------------------------------------------ link
@@ -186,7 +182,8 @@ class Entity:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Where a relation is stated: a document and a raw-offset span."""
+    """Where a relation is stated: a document and a span of its cleaned text (raw-file offsets
+    in the output files)."""
 
     doc: str
     start: int

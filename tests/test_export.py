@@ -11,10 +11,10 @@ import pytest
 from lxml import etree
 
 import kg.write.xml
+from kg.files import AtomicWriter
 from kg.write.jsonl import load_graph
 from kg.write.xml import (
     TYPE_COLOURS,
-    AtomicWriter,
     entity_id_from_graphml,
     gexf_bytes,
     graph_for_graphml,

@@ -12,8 +12,8 @@ import pytest
 
 import kg
 import kg.graph
-from kg.link import Entity
-from kg.relate import Evidence, Relation
+from kg.write.jsonl import load_graph
+from kg.schema import Entity, Evidence, Relation
 
 MINI = Path(__file__).resolve().parent / "data" / "mini-build"
 
@@ -56,7 +56,7 @@ def check_invariants(graph: nx.MultiDiGraph, out_dir: Path) -> None:
 
 
 def test_load_graph_reads_nodes_and_edges_with_attributes():
-    graph = kg.graph.load_graph(MINI)
+    graph = load_graph(MINI)
     assert isinstance(graph, nx.MultiDiGraph)
     assert graph.number_of_nodes() == 13 and graph.number_of_edges() == 29
     assert graph.nodes["ORG:包钢集团"] == {"label": "包钢集团", "name": "包钢集团", "type": "ORG", "aliases": ["包钢"],
@@ -81,7 +81,7 @@ def test_evidence_of_the_hand_made_build_points_at_its_pages():
 
 
 def test_package_level_load_graph_is_the_same_graph():
-    a, b = kg.load_graph(MINI), kg.graph.load_graph(str(MINI))
+    a, b = kg.load_graph(MINI), load_graph(str(MINI))
     assert list(a.nodes(data=True)) == list(b.nodes(data=True))
     assert list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True))
 
@@ -100,7 +100,7 @@ def test_import_kg_and_load_graph_never_import_spacy():
 
 
 def test_cooccurrence_graph_is_undirected_weighted_and_keeps_every_entity():
-    graph = kg.graph.load_graph(MINI)
+    graph = load_graph(MINI)
     co = kg.graph.cooccurrence_graph(graph)
     assert type(co) is nx.Graph
     assert set(co.nodes) == set(graph.nodes)
@@ -117,11 +117,11 @@ def test_cooccurrence_graph_is_undirected_weighted_and_keeps_every_entity():
 
 
 def test_invariants_of_the_hand_made_build():
-    check_invariants(kg.graph.load_graph(MINI), MINI)
+    check_invariants(load_graph(MINI), MINI)
 
 
 def test_invariants_of_the_seed_build(seed_build):
-    graph = kg.graph.load_graph(seed_build)
+    graph = load_graph(seed_build)
     assert graph.number_of_nodes() > 20
     check_invariants(graph, seed_build)
 
@@ -137,7 +137,7 @@ def _entities_and_relations(out_dir: Path) -> tuple[list[Entity], list[Relation]
 
 def test_build_graph_and_load_graph_agree():
     entities, relations = _entities_and_relations(MINI)
-    built, loaded = kg.graph.build_graph(entities, relations), kg.graph.load_graph(MINI)
+    built, loaded = kg.graph.build_graph(entities, relations), load_graph(MINI)
     assert list(built.nodes(data=True)) == list(loaded.nodes(data=True))
     pairs = zip(built.edges(keys=True, data=True), loaded.edges(keys=True, data=True), strict=True)
     for (u1, v1, k1, d1), (u2, v2, k2, d2) in pairs:
@@ -159,4 +159,4 @@ def test_build_graph_and_load_graph_write_the_same_graphml():
     from kg.write.xml import graphml_bytes
 
     entities, relations = _entities_and_relations(MINI)
-    assert graphml_bytes(kg.graph.build_graph(entities, relations)) == graphml_bytes(kg.graph.load_graph(MINI))
+    assert graphml_bytes(kg.graph.build_graph(entities, relations)) == graphml_bytes(load_graph(MINI))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kg.link import Linker, is_abbreviation, normalise
-from kg.ner import Mention
+from kg.schema import Mention
 
 HOME = "内蒙古自治区"
 
@@ -12,7 +12,7 @@ HOME = "内蒙古自治区"
 def mentions(*items: tuple[str, str], doc: str = "d1") -> list[Mention]:
     out, pos = [], 0
     for text, label in items:
-        out.append(Mention(doc, pos, pos + len(text), text, label, 0, pos, pos + len(text)))
+        out.append(Mention(doc, pos, pos + len(text), text, label, 0))
         pos += len(text) + 1
     return out
 
@@ -97,8 +97,8 @@ def test_ambiguous_abbreviation_is_not_merged():
 
 def test_parenthesised_alias_follows_the_name():
     text = "海军军医大学第一附属医院(长海医院)合作完成"
-    m1 = Mention("d", 0, 12, "海军军医大学第一附属医院", "ORG", 0, 0, 12)
-    m2 = Mention("d", 13, 17, "长海医院", "ORG", 0, 13, 17)
+    m1 = Mention("d", 0, 12, "海军军医大学第一附属医院", "ORG", 0)
+    m2 = Mention("d", 13, 17, "长海医院", "ORG", 0)
     linked, _ = Linker(home_region=HOME).link([m1, m2], {"d": text})
     assert linked[0].entity == linked[1].entity == "ORG:海军军医大学第一附属医院"
 

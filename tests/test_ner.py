@@ -9,8 +9,8 @@ import spacy
 
 from kg.errors import ModelError
 from kg.ingest import RawPage, repair
-from kg.ner import (
-    Recognizer,
+from kg.ner import Recognizer, resolve_model_path
+from kg.ner.rules_old import (
     company_short_form,
     company_short_forms,
     complete_brandless_companies,
@@ -21,7 +21,6 @@ from kg.ner import (
     extend_place_to_organisation,
     postprocess_entities,
     relabel_misshapen_people,
-    resolve_model_path,
     segmenter_word_lengths,
     tag_company_short_forms,
     trim_people_adverbs,
@@ -91,8 +90,9 @@ def test_mentions_carry_raw_offsets_across_a_layout_break():
     doc = repair(RawPage("p", "p", BROKEN))
     mentions = Recognizer()(doc)
     for m in mentions:
-        assert "".join(doc.raw[m.start:m.end].split()) == m.text
-        assert doc.text[m.cstart:m.cend] == m.text
+        start, end = doc.to_raw(m.start, m.end)
+        assert "".join(doc.raw[start:end].split()) == m.text
+        assert doc.text[m.start:m.end] == m.text
 
 
 def test_recognizer_without_rules_gives_the_models_own_spans():

@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from kg.cli import main
-from kg.pipeline import OUTPUT_FILES
+from kg.write.jsonl import OUTPUT_FILES
 
 SEED_IDS = ("000", "001", "002", "003", "004")
 

@@ -14,6 +14,7 @@ from matplotlib.font_manager import FontProperties  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import kg.graph  # noqa: E402
+from kg.write.jsonl import load_graph  # noqa: E402
 import kg.write.plot  # noqa: E402
 from kg.write.xml import TYPE_COLOURS  # noqa: E402
 
@@ -64,7 +65,7 @@ def test_plot_is_deterministic(tmp_path):
 
 
 def test_top_entities_are_the_most_mentioned():
-    graph = kg.graph.load_graph(MINI)
+    graph = load_graph(MINI)
     top = kg.write.plot.top_entities(graph, 5)
     assert top[0] == "ORG:包钢集团"  # 4 mentions, the most
     mentions = [graph.nodes[n]["mention_count"] for n in top]
@@ -75,7 +76,7 @@ def test_top_entities_are_the_most_mentioned():
 def test_draw_on_given_axes_labels_the_top_entities():
     from matplotlib.figure import Figure
 
-    graph = kg.graph.load_graph(MINI)
+    graph = load_graph(MINI)
     ax = Figure().add_subplot()
     assert kg.write.plot.draw(graph, top=4, ax=ax) is ax
     texts = {t.get_text() for t in ax.texts}

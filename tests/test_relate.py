@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from kg.ingest import DuplicateTracker, RawPage, repair
 from kg.link import Linker
-from kg.ner import Mention
+from kg.schema import Mention
 from kg.relate import (
     CO_OCCURS, HOLDS_ROLE, LOCATED_IN, PART_OF, find_cooccurrences, find_locations, find_place_hierarchy, find_roles,
 )
@@ -29,7 +29,7 @@ def doc_with(text: str, spans: list[tuple[str, str]], doc_id: str = "d", *, nth:
     for surface, label in spans:
         start = doc.text.index(surface, pos)
         end = start + len(surface)
-        found.append(Mention(doc_id, *doc.to_raw(start, end), surface, label, doc.sentence_at(start).index, start, end))
+        found.append(Mention(doc_id, start, end, surface, label, doc.sentence_at(start).index))
         pos = start + 1
     return doc, found
 

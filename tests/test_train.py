@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from spacy.util import load_config
 
-from kg.training.train import CONFIGS, MODELS, _vectors_attr
+from kg.training.settings import CONFIGS, MODELS, vectors_attr as _vectors_attr
 
 
 def test_vectors_are_trained_when_the_config_reads_them():

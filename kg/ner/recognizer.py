@@ -188,8 +188,6 @@ def mentions_of(doc: Document, entities: list[tuple[int, int, str]], offset: int
         text = span.strip()
         if not text:
             continue
-        cstart = offset + start_char + len(span) - len(span.lstrip())
-        cend = cstart + len(text)
-        start, end = doc.to_raw(cstart, cend)
-        mentions.append(Mention(doc.id, start, end, text, label, doc.sentence_at(cstart).index, cstart, cend))
+        start = offset + start_char + len(span) - len(span.lstrip())
+        mentions.append(Mention(doc.id, start, start + len(text), text, label, doc.sentence_at(start).index))
     return mentions

@@ -310,19 +310,20 @@ def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None, errors: bool =
     ner = Report("NER on gold pages (exact span + type, optional ignored)" + ("" if rules else ", rules off"))
     found: list[tuple[str, dict, str]] = []  # (doc, gold mention, system entity) for correct mentions
     predicted_by_doc: dict[str, list] = defaultdict(list)
-    for lm in result.linked:
-        predicted_by_doc[Path(lm.mention.doc).name].append(lm)
+    docs = {d.id: d for d in result.documents}
+    for lm in result.linked:  # gold offsets are raw-file ones
+        start, end = docs[lm.mention.doc].to_raw(lm.mention.start, lm.mention.end)
+        predicted_by_doc[Path(lm.mention.doc).name].append((start, end, lm))
     for page in pages:
         optional = [(m["start"], m["end"]) for m in page.mentions if m.get("optional")]
         gold = {(m["start"], m["end"], m["type"]) for m in page.mentions if not m.get("optional")}
         gold_index = {(m["start"], m["end"], m["type"]): m for m in page.mentions if not m.get("optional")}
         predicted, entity_of = set(), {}
-        for lm in predicted_by_doc[page.doc]:
-            m = lm.mention
-            if any(s <= m.start and m.end <= e for s, e in optional):
+        for start, end, lm in predicted_by_doc[page.doc]:
+            if any(s <= start and end <= e for s, e in optional):
                 continue
-            predicted.add((m.start, m.end, m.label))
-            entity_of[(m.start, m.end, m.label)] = lm.entity
+            predicted.add((start, end, lm.mention.label))
+            entity_of[(start, end, lm.mention.label)] = lm.entity
         ner.add(gold, predicted)
         if errors:
             text = path_of[page.doc].read_text(encoding="utf-8")

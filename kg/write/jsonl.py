@@ -44,6 +44,12 @@ ENTITY_LABELS: dict[str, str] = {label: t.neo4j for label, t in ENTITY_TYPES.ite
 
 def write_outputs(result: BuildResult, out_dir: Path) -> list[Path]:
     """Write the five output files atomically (all renamed into place only at the end)."""
+    docs = {d.id: d for d in result.documents}
+
+    def raw(doc: str, start: int, end: int) -> dict:  # the one place cleaned offsets become raw ones
+        start, end = docs[doc].to_raw(start, end)
+        return {"doc": doc, "start": start, "end": end}
+
     writer = AtomicWriter(out_dir)
     try:
         writer.write_jsonl("documents.jsonl", (
@@ -51,7 +57,7 @@ def write_outputs(result: BuildResult, out_dir: Path) -> list[Path]:
             for d in result.documents
         ))
         writer.write_jsonl("mentions.jsonl", (
-            {"doc": lm.mention.doc, "start": lm.mention.start, "end": lm.mention.end, "text": lm.mention.text,
+            {**raw(lm.mention.doc, lm.mention.start, lm.mention.end), "text": lm.mention.text,
              "label": lm.mention.label, "entity": lm.entity, "sentence": lm.mention.sentence}
             for lm in result.linked
         ))
@@ -62,7 +68,7 @@ def write_outputs(result: BuildResult, out_dir: Path) -> list[Path]:
         ))
         writer.write_jsonl("relations.jsonl", (
             {"type": r.type, "source": r.source, "target": r.target, "properties": r.properties,
-             "evidence": [{"doc": ev.doc, "start": ev.start, "end": ev.end} for ev in r.evidence]}
+             "evidence": [raw(ev.doc, ev.start, ev.end) for ev in r.evidence]}
             for r in result.relations
         ))
         writer.write_bytes("graph.graphml", graphml_bytes(result.graph))
