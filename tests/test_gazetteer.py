@@ -46,7 +46,7 @@ def test_shipped_clause_words_hold_no_unit_words():
 
 
 def test_clause_words_are_rebuilt_from_peoples_daily(tmp_path):
-    from kg.training.train import write_clause_words
+    from kg.training.tables import write_clause_words
 
     corpus = tmp_path / "corpora" / "peoples_daily_1998" / "199801.txt"
     corpus.parent.mkdir(parents=True)
@@ -56,7 +56,7 @@ def test_clause_words_are_rebuilt_from_peoples_daily(tmp_path):
 
 
 def test_predicate_verb_lexicon_is_rebuilt_from_peoples_daily(tmp_path):
-    from kg.training.train import write_predicate_verbs
+    from kg.training.tables import write_predicate_verbs
 
     corpus = tmp_path / "corpora" / "peoples_daily_1998" / "199801.txt"
     corpus.parent.mkdir(parents=True)
@@ -73,7 +73,7 @@ def test_shipped_non_person_endings_hold_facility_and_unit_characters_not_given_
 
 def test_non_person_endings_are_rebuilt_from_the_corpora_and_a_bad_row_is_refused(tmp_path):
     from kg.errors import ModelError
-    from kg.training.train import write_name_endings
+    from kg.training.tables import write_name_endings
 
     root = tmp_path / "corpora"
     (root / "msra_ner").mkdir(parents=True)

@@ -3,6 +3,8 @@ carried by the tokenizer as each character's MORPH."""
 from __future__ import annotations
 
 import pytest
+
+from kg.errors import ModelError
 import spacy
 
 from kg.ner.lexicon import NAME_MAX_LENGTH, Lexicon, write_lexicon
@@ -50,9 +52,9 @@ def test_features_say_which_words_begin_continue_and_end_at_each_character(lexic
 def test_bad_lexicon_line_names_the_file(tmp_path):
     bad = tmp_path / "lexicon.tsv"
     bad.write_text("呼和浩特 LOC\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"lexicon\.tsv:1"):
+    with pytest.raises(ModelError, match=r"lexicon\.tsv:1"):
         Lexicon.read(bad)
-    with pytest.raises(FileNotFoundError, match="kg train lexicon"):
+    with pytest.raises(ModelError, match="kg train lexicon"):
         Lexicon.read(tmp_path / "missing.tsv")
 
 
@@ -130,7 +132,7 @@ def test_a_model_keeps_its_names_lexicon_in_its_tokenizer_folder(tmp_path):
     copy = nlp.tokenizer.from_bytes(loaded.tokenizer.to_bytes())
     assert [str(t.morph) for t in copy("李鹏在中国人民银行")] == before
     (tmp_path / "model" / "tokenizer" / "names.tsv").unlink()
-    with pytest.raises(FileNotFoundError, match="names.tsv"):
+    with pytest.raises(ModelError, match="names.tsv"):
         loaded.tokenizer.from_disk(tmp_path / "model" / "tokenizer")
 
 

@@ -4,6 +4,8 @@ import shutil
 
 import numpy
 import pytest
+
+from kg.errors import ModelError
 import spacy_pkuseg
 
 from kg.resources import MODELS
@@ -106,7 +108,7 @@ def test_missing_or_stale_tables_are_compiled(tmp_path, fast, caplog):
 
 
 def test_a_missing_segmenter_names_the_command_that_builds_it(tmp_path):
-    with pytest.raises(FileNotFoundError, match="kg train segmenter"):
+    with pytest.raises(ModelError, match="kg train segmenter"):
         FastPkuseg(tmp_path / "nowhere")
 
 

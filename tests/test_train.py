@@ -38,7 +38,7 @@ def test_train_away_from_a_checkout_says_what_to_do_and_trains_nothing(tmp_path,
 
 def test_shipped_lexicon_is_what_kg_train_lexicon_builds(tmp_path):
     pytest.importorskip("jieba")
-    from kg.training.train import train_lexicon
+    from kg.training.tables import train_lexicon
 
     built = train_lexicon(tmp_path / "lexicon.tsv")
     assert built.read_bytes() == (MODELS / "lexicon.tsv").read_bytes()

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+
+from kg.errors import ModelError
 import spacy
 
 from kg.ner.tokenizer import SEGMENTER_READING, reverse_doc, segmenter_words, word_class, word_position
@@ -60,7 +62,7 @@ def test_user_dictionary_files_are_configurable(tmp_path):
 def test_missing_user_dictionary_is_named(tmp_path):
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {
         "@tokenizers": "kg.pkuseg_chars.v1", "user_dict": str(tmp_path / "nope.txt")}}})
-    with pytest.raises(FileNotFoundError, match="nope.txt"):
+    with pytest.raises(ModelError, match="nope.txt"):
         nlp("包头")
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy
 
+from kg.errors import ModelError
 from kg.files import write_text
 
 #: jieba part-of-speech tags and the lexicon class each becomes (any other tag: ``W``, a word)
@@ -79,15 +80,15 @@ class Lexicon:
     @classmethod
     def read(cls, path: Path, max_length: int = 16) -> "Lexicon":
         if not path.exists():
-            raise FileNotFoundError(f"{path}: lexicon not found; build it with `kg train lexicon`")
+            raise ModelError(f"{path}: lexicon not found; build it with `kg train lexicon`")
         entries = {}
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line or line.startswith("#"):
                 continue
             word, sep, classes = line.partition("\t")
             if not sep or not classes or not set(classes.split(",")) <= CLASS_BITS.keys():
-                raise ValueError(f"{path}:{number}: expected 'word<TAB>classes' (of {', '.join(CLASS_BITS)}), "
-                                 f"got {line!r}")
+                raise ModelError(f"{path}:{number}: expected 'word<TAB>classes' (of {', '.join(CLASS_BITS)}), "
+                                 f"got {line!r}; rebuild it with `kg train lexicon`")
             entries[word] = classes
         return cls(entries, max_length)
 

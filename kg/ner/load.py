@@ -77,6 +77,10 @@ def load_pipeline(model: str | Path | None = None):
                 component.from_bytes(b"".join(p.read_bytes() for p in parts))
                 if half:  # stored by compact_model; computed in float32
                     _cast_weights(component, numpy.float16, numpy.float32)
+        if hasattr(nlp.tokenizer, "load_resources"):
+            nlp.tokenizer.load_resources()  # a missing segmenter or lexicon fails here, before any work
+    except ModelError:
+        raise  # names the file and the command that rebuilds it
     except Exception as err:  # spaCy raises many kinds here; all mean "this model is unusable"
         raise ModelError(f"{path}: cannot load the NER model ({err}); rebuild it with `kg train ner`") from err
     for name in [name for name, component in nlp.pipeline if getattr(component, "training_only", False)]:

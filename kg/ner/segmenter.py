@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy
 
+from kg.errors import ModelError
+
 log = logging.getLogger(__name__)
 
 #: node ids of pkuseg's normalised classes (beyond the last Unicode code point)
@@ -221,7 +223,7 @@ def load_tables(model_dir: Path) -> dict[str, numpy.ndarray]:
 
     source = model_dir / "features.msgpack"
     if not source.exists():
-        raise FileNotFoundError(f"{source}: pkuseg segmenter not found; build it with `kg train segmenter`")
+        raise ModelError(f"{source}: pkuseg segmenter not found; build it with `kg train segmenter`")
     saved = model_dir / TABLES_FILE
     if saved.exists():
         with numpy.load(saved) as npz:

@@ -39,6 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import get_words_and_spaces
 
+from kg.errors import ModelError
 from kg.naming import fold_char, fold_word
 from kg.resources import MODELS
 
@@ -110,7 +111,8 @@ def read_user_words(spec: str | None) -> list[str]:
             continue
         path = resolve_segmenter(name.strip())
         if not path.exists():
-            raise FileNotFoundError(f"{path}: user dictionary not found")
+            raise ModelError(f"{path}: the segmenter's user dictionary is missing; it ships with kg's models "
+                             "(restore models/ from a kg checkout: `git checkout -- models/`)")
         if path.suffix == ".tsv":
             from kg.gazetteer import dictionary_words
 
@@ -291,8 +293,27 @@ class PkusegCharTokenizer:
         if self._seg is None:
             from kg.ner.segmenter import FastPkuseg
 
-            self._seg = FastPkuseg(resolve_segmenter(self.segmenter), read_user_words(self.user_dict))
+            words, path = read_user_words(self.user_dict), resolve_segmenter(self.segmenter)
+            try:
+                self._seg = FastPkuseg(path, words)
+            except ModelError:
+                raise
+            except Exception as err:  # a missing or damaged model: msgpack, numpy and OS errors alike
+                raise ModelError(f"{path}: cannot load the word segmenter ({err}); "
+                                 "rebuild it with `kg train segmenter`") from err
         return self._seg
+
+    def load_resources(self) -> None:
+        """Load every file this tokenizer reads (segmenter, user dictionary, lexicons) now rather
+        than at the first text, so a missing or damaged one is a :class:`kg.errors.ModelError`
+        before any work starts."""
+        self.seg  # noqa: B018 - loads the segmenter and the user dictionary
+        if self.lexicon and self._lexicon is None:
+            from kg.ner.lexicon import load_lexicon
+
+            self._lexicon = load_lexicon(resolve_segmenter(self.lexicon))
+        if self._names_file is not None:
+            self._names_lexicon()
 
     @property
     def uses_names(self) -> bool:
@@ -305,9 +326,9 @@ class PkusegCharTokenizer:
 
             try:
                 self.names = Lexicon.read(Path(self._names_file), NAME_MAX_LENGTH)
-            except FileNotFoundError as err:  # not the word lexicon's `kg train lexicon`: the model's own file
-                raise FileNotFoundError(f"{self._names_file}: the model's names lexicon is missing; "
-                                        f"rebuild the model with `kg train ner`") from err
+            except ModelError as err:  # not the word lexicon's `kg train lexicon`: the model's own file
+                raise ModelError(f"{self._names_file}: the model's names lexicon is missing or damaged; "
+                                 f"rebuild the model with `kg train ner`") from err
         return self.names
 
     def lexicon_features(self, folded_chars: list[str]) -> list[int]:
