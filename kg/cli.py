@@ -109,7 +109,7 @@ def make_parser() -> argparse.ArgumentParser:
     ev.add_argument("--segmenter", type=Path, default=None, metavar="FILE", help="SIGHAN gold file to score the word segmenter on")
     ev.add_argument("--errors", action="store_true", help="with --gold, --msra or --cluener: list every missed and spurious mention, with context")
     ev.add_argument("--no-rules", dest="rules", action="store_false",
-                    help="score the NER model's own spans, without kg's post-processing rules (kg.ner.postprocess_entities)")
+                    help="score the NER model's own spans, without kg's post-processing rules (kg.ner.rules.RULES)")
     ev.add_argument("--msra-convention", dest="msra_convention", choices=["auto", "msra", "kg"], default="auto",
                     help="annotation convention the model follows on MSRA test: msra (MSRA's own, for a model "
                          "trained with it marked), kg (kg's own, what kg runs with), auto (msra when the model "

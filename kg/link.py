@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kg import gazetteer
-from kg.ner.rules_old import company_short_forms
+from kg.naming import company_short_forms
 from kg.schema import Entity, LinkedMention, Mention
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def is_abbreviation(short: str, long: str) -> bool:
     * ``short`` drops characters of ``long`` in order, keeping its first and last character
       (工信厅 / 工业和信息化厅), and is not a plain prefix of it (a prefix plus more is a
       sub-unit: 自治区党委 / 自治区党委宣传部);
-    * ``short`` is one of the company's short forms, :func:`kg.ner.company_short_forms` (合生生物 /
+    * ``short`` is one of the company's short forms, :func:`kg.naming.company_short_forms` (合生生物 /
       天津合生生物科技有限公司, 金宇保灵 / 金宇保灵生物药品有限公司).
     """
     if len(short) < 2 or len(short) >= len(long):

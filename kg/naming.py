@@ -1,8 +1,118 @@
-"""Chinese naming knowledge as data plus tiny functions, shared by every stage."""
+"""Chinese naming knowledge as data, and the tiny functions that read it: the endings of
+administrative units, companies' legal forms and trade words, demonstratives, adverbs that
+follow a name, the short forms a page calls a company by after naming it in full, and the
+folding (NFKC, lower case) every feature and comparison of text goes through.
+
+Used by the entity rules (:mod:`kg.ner.rules`), entity linking (:mod:`kg.link`) and training-data
+augmentation (:mod:`kg.training.augment`).
+"""
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
+
+from kg.gazetteer import place_names
+
+__all__ = [
+    "ADMIN_SUFFIXES",
+    "BRANDLESS_TRADE_WORDS",
+    "BRAND_TRADE_WORDS",
+    "COUNTY_AND_ABOVE_SUFFIXES",
+    "DEMONSTRATIVES",
+    "LEGAL_FORMS",
+    "PERSON_ADVERB_ENDINGS",
+    "REGION_PREFIXES",
+    "TRADE_WORDS",
+    "company_short_form",
+    "company_short_forms",
+    "fold",
+    "fold_char",
+    "fold_word",
+]
+
+#: endings of administrative units down to county level (旗 and 盟 are Inner Mongolia's banners
+#: and leagues), and with the township level below them
+COUNTY_AND_ABOVE_SUFFIXES = ("省", "市", "县", "区", "旗", "盟", "州")
+ADMIN_SUFFIXES = (*COUNTY_AND_ABOVE_SUFFIXES, "镇", "乡", "苏木", "嘎查")
+
+#: words that stand for the home region at the start of an organisation name (自治区党委)
+REGION_PREFIXES = ("自治区",)
+
+#: what makes the noun after it a reference to an organisation named before (该公司, 本院, 此局)
+DEMONSTRATIVES = "该本此这"
+
+#: one-character adverbs that follow a subject (苏都正伏案: 苏都 "just then" bent over his desk)
+#: and that the model can read as a name's last character
+PERSON_ADVERB_ENDINGS = "正也在都就还又曾已将便却才亦均仍"
+
+#: a company's legal form, then the words of its trade that its short name drops
+#: (天津合生生物科技有限公司 -> 合生生物)
+LEGAL_FORMS = ("集团股份有限公司", "股份有限公司", "集团有限公司", "有限责任公司", "有限公司", "公司")
+TRADE_WORDS = ("信息技术", "科技", "技术", "实业", "控股", "股份")
+
+#: words of a trade that sit between a company's brand and its legal form (金名|信息技术|股份有限公司)
+BRANDLESS_TRADE_WORDS = ("信息技术", "科技", "技术", "实业", "控股", "股份", "投资", "发展", "能源", "电子", "网络",
+                         "数据", "智能", "新材料", "材料", "生物", "化工", "集团", "贸易", "环保", "电力", "工程",
+                         "建设", "服务", "管理", "咨询", "文化", "传媒", "制造", "装备", "产业")
+
+#: words of a trade that a company's brand drops with its legal form (金宇保灵|生物|药品|有限公司)
+BRAND_TRADE_WORDS = (*BRANDLESS_TRADE_WORDS, "药品", "制药", "医药", "食品", "乳业", "牧业", "农业", "电气", "机械",
+                     "汽车", "钢铁", "稀土", "矿业", "冶金", "物流", "商贸", "软件", "通信", "设备", "新能源")
+
+_BRACKETED = re.compile(r"[（(][^（）()]{1,8}[）)]")
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]+")
+_NUMERALS = set("0123456789一二三四五六七八九十百千万两第")
+
+
+@lru_cache(maxsize=1 << 16)  # kg.link asks again for every pair of organisations
+def company_short_form(name: str) -> str | None:
+    """The short name a page uses for a company after its full name, or None: the full name
+    less its legal form, the trade words before it, any bracketed place, and a known place it
+    opens with, again while it opens with one (天津合生生物科技有限公司 -> 合生生物; 卧龙电驱（包头）永磁电机
+    有限公司 -> 卧龙电驱永磁电机).  At least three characters, not a place, not opening with a numeral."""
+    core = _without_legal_form(name)
+    if core is None:
+        return None
+    for word in TRADE_WORDS:
+        if core.endswith(word):
+            core = core[: -len(word)]
+            break
+    return _short_name(core)
+
+
+def _without_legal_form(name: str) -> str | None:
+    """A company's name less its legal form (:data:`LEGAL_FORMS`), or None without one."""
+    return next((name[: -len(form)] for form in LEGAL_FORMS if name.endswith(form)), None)
+
+
+def _short_name(core: str) -> str | None:
+    """``core`` less any bracketed place and the known places it opens with, when what is left
+    can be a company's short name (:func:`company_short_form`)."""
+    core = _BRACKETED.sub("", core)
+    names = place_names()
+    while opening := max((i for i in range(2, min(len(core), 8) + 1) if core[:i] in names), default=0):
+        core = core[opening:]  # 呼和浩特市 + 玉泉区 + …
+    if len(core) < 3 or core in names or not _NAME_CHARS.fullmatch(core) or core[0] in _NUMERALS:
+        return None
+    return core
+
+
+@lru_cache(maxsize=1 << 16)
+def company_short_forms(name: str) -> tuple[str, ...]:
+    """Every short name a page may call the company ``name`` by after naming it in full: its
+    :func:`company_short_form`, and its brand, the name less its legal form and every trade word
+    before it (金宇保灵生物药品有限公司 -> 金宇保灵生物药品, 金宇保灵); each at least three characters."""
+    forms = [form] if (form := company_short_form(name)) else []
+    core = _without_legal_form(name)
+    if core is None:
+        return tuple(forms)
+    while trade := next((word for word in BRAND_TRADE_WORDS if core.endswith(word) and len(core) > len(word)), None):
+        core = core[: -len(trade)]
+    brand = _short_name(core)
+    if brand and brand not in forms:
+        forms.append(brand)
+    return tuple(forms)
 
 
 def fold(text: str) -> str:

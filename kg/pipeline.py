@@ -70,7 +70,7 @@ def build(
 ) -> BuildResult:
     """Build the knowledge graph of the pages under ``paths``; write it to ``out_dir`` if given.
 
-    ``rules=False`` keeps the NER model's own spans (no :func:`kg.ner.postprocess_entities`);
+    ``rules=False`` keeps the NER model's own spans (no :data:`kg.ner.rules.RULES`);
     ``jobs`` processes run the NER (the same output whatever the number)."""
     documents, errors = read_documents(paths, strict=strict, show_progress=show_progress)
     recognizer = Recognizer(model, rules=rules, n_process=jobs)

@@ -158,7 +158,8 @@ def test_cluener_dev_can_be_held_out_to_choose_the_checkpoint_in_kgs_convention(
 
 
 def test_training_sentences_read_the_names_of_the_other_folds_and_dev_reads_them_all(tmp_path):
-    from kg import lexicon, train
+    from kg.ner import lexicon
+    from kg.training import train
 
     config = train.CONFIGS / "ner-names.cfg"
     assert train.embeds_names(config) and not train.embeds_names(train.NER_CONFIG)

@@ -11,15 +11,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kg.ner.load import load_pipeline, resolve_model_path
-from kg.ner.rules_old import postprocess_entities, tag_company_short_forms, trim_people_adverbs
+from kg.ner.rules import apply_document_rules, apply_paragraph_rules
 from kg.schema import LABELS, Document, Mention
 
 log = logging.getLogger(__name__)
 
 
 def _entity_rules(doc):
-    """Pipeline component ``kg_entity_rules``: :func:`postprocess_entities` in kg's convention."""
-    postprocess_entities(doc)
+    """Pipeline component ``kg_entity_rules``: the paragraph rules of :data:`kg.ner.rules.RULES`, in
+    kg's convention (the document rules run after the pipeline, :func:`entity_spans`)."""
+    apply_paragraph_rules(doc)
     return doc
 
 
@@ -57,7 +58,7 @@ def entity_spans(nlp, documents: list[list[str]], batch_size: int = 64) -> list[
     """The entities of each document (given as its paragraphs' texts), paragraph by paragraph,
     as ``(start_char, end_char, label)``: the pipeline (with its entity rules, when it has
     them) over all paragraphs, tokenized in batches, then the document-level rules
-    (:func:`tag_company_short_forms`, :func:`trim_people_adverbs`).  What :class:`Recognizer` runs, in this process or in
+    (:func:`kg.ner.rules.apply_document_rules`).  What :class:`Recognizer` runs, in this process or in
     a worker."""
     texts = [text for paragraphs in documents for text in paragraphs]
     parsed = list(nlp.pipe(tokenized(nlp, texts), batch_size=batch_size))
@@ -66,8 +67,7 @@ def entity_spans(nlp, documents: list[list[str]], batch_size: int = 64) -> list[
     for paragraphs in documents:
         sdocs, at = parsed[at:at + len(paragraphs)], at + len(paragraphs)
         if rules:
-            tag_company_short_forms(sdocs, paragraphs)
-            trim_people_adverbs(sdocs)
+            apply_document_rules(sdocs, paragraphs)
         found.append([[(e.start_char, e.end_char, e.label_) for e in sdoc.ents] for sdoc in sdocs])
     return found
 
@@ -91,7 +91,7 @@ class Recognizer:
     Args:
         model: model directory (default: ``models/ner`` or ``$KG_MODEL``).
         batch_size: paragraphs per ``nlp.pipe`` batch.
-        rules: apply :func:`postprocess_entities` to the model's spans (the default); ``False``
+        rules: apply kg's entity rules (:data:`kg.ner.rules.RULES`) to the model's spans (the default); ``False``
             gives the model's own output, to measure what the rules add.
         n_process: worker processes (1: this process).  The mentions are the same whatever the
             number; each worker is a copy of this process (about 0.7 GB).

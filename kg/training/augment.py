@@ -30,7 +30,7 @@ from collections.abc import Iterable
 
 from kg.training.corpora import Example
 from kg.gazetteer import place_names
-from kg.ner.rules_old import COUNTY_AND_ABOVE_SUFFIXES
+from kg.naming import COUNTY_AND_ABOVE_SUFFIXES
 
 #: industry words of company names (general vocabulary of the economy, not from any page)
 INDUSTRIES = (
@@ -45,7 +45,7 @@ UNITS = ("分局", "分公司", "管理所", "监督管理所", "派出所", "�
 #: words that end a public body's name: the heads of nested agency names
 BODY_ENDINGS = ("局", "厅", "委", "委员会", "院", "办", "中心", "所", "站")
 #: endings of smaller places (what names a branch); administrative places that head an agency
-#: name end like ``kg.ner.COUNTY_AND_ABOVE_SUFFIXES``
+#: name end like ``kg.naming.COUNTY_AND_ABOVE_SUFFIXES``
 SMALL_ENDINGS = ("区", "路", "街", "镇", "乡", "旗", "县", "苏木", "开发区")
 _COMPANY_TAIL = re.compile(r"(集团)?(股份)?(有限)?(责任)?(公司|集团)$")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")

@@ -18,7 +18,7 @@ from pathlib import Path
 from kg.training import corpora
 from kg.errors import CorpusError, KGError
 from kg.ner import tokenized
-from kg.ner.rules_old import postprocess_entities
+from kg.ner.rules import apply_rules
 
 LABELS = ("PER", "ORG", "LOC")
 
@@ -203,7 +203,7 @@ def evaluate_msra(nlp, test_file: Path, *, errors: bool = False, rules: bool = T
                   convention: str = "") -> Report:
     """Exact span+type scores on the MSRA BIO test file; with ``errors``, every missed (``FN``)
     and spurious (``FP``) entity with its sentence number and context.  ``rules=False`` scores
-    the model's own spans, without :func:`kg.ner.postprocess_entities`.  ``convention`` is the
+    the model's own spans, without :data:`kg.ner.rules.RULES`.  ``convention`` is the
     annotation convention the model is asked to follow (``"msra"`` for a model trained with
     MSRA's marked; ``""``, kg's own, otherwise)."""
     report = Report(f"MSRA BIO file ({test_file.name})" + ("" if rules else ", rules off")
@@ -230,15 +230,16 @@ def evaluate_cluener(nlp, test_file: Path, *, errors: bool = False, rules: bool 
 
 def _score_sentences(nlp, examples: list, report: Report, *, errors: bool, rules: bool, convention: str) -> Report:
     """Score ``(text, spans)`` examples (spans labelled :data:`kg.training.corpora.MISSING` are optional)
-    into ``report``, following ``convention``, with kg's post-processing unless ``rules`` is off."""
+    into ``report``, following ``convention``, with kg's post-processing (:data:`kg.ner.rules.RULES`,
+    each sentence a document of its own) unless ``rules`` is off."""
     misaligned = 0
     mistakes = []
     t0 = time.perf_counter()
     with following(nlp, convention):  # streamed: one batch of documents in memory at a time
         docs = nlp.pipe(tokenized(nlp, (t for t, _ in examples)), batch_size=128)
         for number, (doc, (_, spans)) in enumerate(zip(docs, examples), 1):
-            if rules:
-                postprocess_entities(doc, convention)  # as kg's Recognizer does
+            if rules:  # kg build's rules, paragraph and document ones: the sentence is a document
+                apply_rules([doc], convention=convention)
             optional = [(s, e) for s, e, label in spans if label == corpora.MISSING]
             gold = {(s, e, label) for s, e, label in spans if label != corpora.MISSING}
             predicted = {(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents
@@ -295,7 +296,7 @@ def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None, errors: bool =
 
     With ``errors``, the NER report lists every missed (``FN``) and spurious (``FP``) mention
     with its page, offsets and context.  ``rules=False`` runs the pipeline on the NER model's
-    own spans, without :func:`kg.ner.postprocess_entities`."""
+    own spans, without :data:`kg.ner.rules.RULES`."""
     from kg.pipeline import build
 
     pages = read_gold(gold_dir)

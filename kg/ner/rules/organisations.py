@@ -1,0 +1,219 @@
+"""Rules about organisations: known and listed ones tagged, names completed (a brand, a
+bracket), cut (before a title) or dropped (a reference, an idea).  The extension of places and
+organisations into longer names is :mod:`kg.ner.rules.extension`."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.gazetteer import known_organisations, org_suffixes, predicate_verbs, titles
+from kg.naming import BRANDLESS_TRADE_WORDS, DEMONSTRATIVES, LEGAL_FORMS
+
+from .shapes import NUMBER, STOP, clause_around
+from .view import Paragraph, drop_organisations, replace_organisations, settle
+
+__all__ = [
+    "complete_bracketed_names",
+    "complete_brandless_companies",
+    "cut_run_on_organisations",
+    "drop_concepts",
+    "drop_references",
+    "tag_known_organisations",
+    "tag_listed_organisations",
+    "tag_organisation_names",
+]
+
+
+@lru_cache(maxsize=1)
+def _known_organisation_pattern() -> re.Pattern | None:
+    names = sorted((name for name in known_organisations() if len(name) >= 3), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names))) if names else None
+
+
+def tag_known_organisations(paragraph: Paragraph, spans: list) -> list:
+    """A known organisation (``models/aliases.tsv``, names of three characters or more: 北方稀土,
+    新华社) that the model left untagged is ORG, where it starts and ends at segmenter word
+    boundaries and overlaps no entity: the curated organisations as a dictionary the model
+    cannot miss, as :func:`kg.ner.rules.places.tag_known_places` does for places."""
+    pattern = _known_organisation_pattern()
+    if pattern is None:
+        return spans
+    return tag_organisation_names(paragraph, spans, pattern)
+
+
+def tag_organisation_names(paragraph: Paragraph, spans: list, pattern: re.Pattern,
+                           misread: tuple[str, ...] = ()) -> list:
+    """Every match of ``pattern`` (organisation names) in the paragraph's text that starts and
+    ends at segmenter word boundaries and overlaps no span, or is exactly a span labelled one of
+    ``misread``, becomes ORG."""
+    matches = [m.span() for m in pattern.finditer(paragraph.text)]
+    if not matches:  # most paragraphs: no need to read their words
+        return spans
+    lengths, starts = paragraph.word_len, paragraph.word_starts
+    relabelled = {(e.start_char, e.end_char) for e in spans if e.label_ in misread}
+    taken = [(e.start_char, e.end_char) for e in spans]
+    added, replaced = [], set()
+    for start, end in matches:
+        if (start, end) not in relabelled and (
+                start not in starts or end not in lengths or any(s < end and start < e for s, e in taken)):
+            continue
+        span = paragraph.span(start, end, "ORG")
+        if span is not None:
+            added.append(span)
+            replaced.add((start, end))
+    if not added:
+        return spans
+    kept = [e for e in spans if (e.start_char, e.end_char) not in replaced]
+    return settle(sorted([*kept, *added], key=lambda e: e.start_char))
+
+
+# "…、…、…等5家企业": a list that the text itself says is a list of organisations
+_LISTED_AS_ORGS = re.compile(rf"等{NUMBER}?(?:家|个|所)?"
+                             r"(?:重点|龙头|骨干|优势|头部|链主)?(?:企业|公司|单位|机构|集团|医院|高校|院校|银行)")
+
+
+def tag_listed_organisations(paragraph: Paragraph, spans: list, *, max_chars: int = 12) -> list:
+    """Items of a 、-list that ends in 等…企业/公司/单位/机构/医院/高校 (等5家企业) are ORG.
+
+    The text names what the items are.  Each item between 、 marks (and the first one when it
+    opens its clause) becomes one ORG span; a model span inside an item is replaced by it.  An
+    item longer than ``max_chars``, or a first item with words before it in its clause (助力安泰北方:
+    where the name starts is unknown), or one holding 及 or 与 (two items), is left to the
+    model; 等 must be a word of its own (not 高等院校).
+    """
+    text = paragraph.text
+    added = []
+    for m in _LISTED_AS_ORGS.finditer(text):
+        word_len = paragraph.word_len
+        if word_len.get(m.start() + 1) != 1:
+            continue  # 等 inside a word is no list's end: 高等院校
+        clause_start, _ = clause_around(text, m.start(), m.start())
+        items = text[clause_start:m.start()].split("、")
+        if len(items) < 2:
+            continue
+        pos = clause_start
+        for index, item in enumerate(items):
+            start, end = pos, pos + len(item)
+            pos = end + 1
+            opens_clause = index == 0  # the clause starts with the list itself only if no other word
+            if not 2 <= len(item) <= max_chars or (opens_clause and _starts_mid_clause(spans, start, end, word_len)):
+                continue
+            if any(text[i] in "及与" and word_len.get(i + 1) == 1 for i in range(start, end)):
+                continue  # two items joined by 及/与: 自治区及有关科研机构 (和 is in names: 天和磁材)
+            span = paragraph.span(start, end, "ORG")
+            if span is not None:
+                added.append(span)
+    if not added:
+        return spans
+    keep = [e for e in spans if not any(a.start_char <= e.start_char and e.end_char <= a.end_char for a in added)]
+    return settle([*added, *keep])
+
+
+def _starts_mid_clause(spans: list, start: int, end: int, word_len: dict[int, int]) -> bool:
+    """Whether a first list item (from its clause's start) has words before the name: true unless
+    a span covers exactly the whole item, or the item is a single segmenter word."""
+    if any(e.start_char == start and e.end_char == end for e in spans):
+        return False
+    return word_len.get(end) != end - start and end - start > 4
+
+
+_BRANDLESS = re.compile("(?:{})*(?:{})".format("|".join(BRANDLESS_TRADE_WORDS), "|".join(LEGAL_FORMS)))
+_WORD_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
+
+
+def complete_brandless_companies(paragraph: Paragraph, spans: list, *, max_chars: int = 4) -> list:
+    """A "company" made of trade words and a legal form alone (信息技术股份有限公司) has lost its
+    brand, the name that tells it from every other company: the model read the unfamiliar
+    brand (金名) as text.  The span grows back over the words right before it, up to
+    ``max_chars`` characters, stopping at punctuation, another entity, a one-character word
+    (了, 在, 的) or a predicate verb (成立); a demonstrative before it (该, 本) leaves it to
+    :func:`drop_references`."""
+    text, lengths = paragraph.text, paragraph.word_len
+    verbs = predicate_verbs()
+    result, changed = list(spans), False
+    taken = {i for e in result for i in range(e.start_char, e.end_char)}
+    for k, ent in enumerate(result):
+        if ent.label_ != "ORG" or not _BRANDLESS.fullmatch(re.sub(r"\s", "", ent.text)):
+            continue
+        start = ent.start_char
+        while start in lengths and lengths[start] > 1 and ent.start_char - (start - lengths[start]) <= max_chars:
+            word = text[start - lengths[start]:start]
+            if not _WORD_CHARS.fullmatch(word) or word in verbs or (start - 1) in taken:
+                break
+            start -= lengths[start]
+        if start < ent.start_char and (start == 0 or text[start - 1] not in DEMONSTRATIVES):
+            grown = paragraph.span(start, ent.end_char, "ORG")
+            if grown is not None:
+                result[k], changed = grown, True
+    return settle(sorted(result, key=lambda e: e.start_char)) if changed else spans
+
+
+def complete_bracketed_names(paragraph: Paragraph, spans: list) -> list:
+    """An organisation the model found inside brackets but a character or two short of the
+    opening one ((长|海医院), an alias printed after a full name) is the whole bracketed name:
+    brackets delimit a name, so a span ending at the closing bracket starts right after the
+    opening one (at most 10 characters between them, no stop character, not 简称 …)."""
+    text = paragraph.text
+
+    def grown(ent):  # organisations only: a person in brackets has words before it (（记者罗玉文）)
+        if text[ent.end_char:ent.end_char + 1] not in ("）", ")"):
+            return None
+        open_at = max(text.rfind("（", 0, ent.start_char), text.rfind("(", 0, ent.start_char))
+        inside = text[open_at + 1:ent.start_char]
+        if 0 <= open_at and 0 < len(inside) <= 2 and ent.end_char - open_at <= 11 \
+                and not STOP.search(inside) and not inside.startswith("简"):
+            return paragraph.span(open_at + 1, ent.end_char, ent.label_)
+        return None
+
+    return replace_organisations(spans, grown)
+
+
+def drop_references(paragraph: Paragraph, spans: list) -> list:
+    """An "organisation" that opens with a generic organisation word right after a demonstrative
+    (该|公司技术研发部, 本|院), or with the demonstrative itself (该公司技术研发部), is a reference
+    to one named before, not a name: the span is dropped, and kg.relate resolves the reference
+    (该公司 → the company the article is about).  In kg's convention so is a generic
+    organisation word alone (管委会 in “管委会+公司”改革): a kind of body, not one body (MSRA
+    tags some: its 政府 and 人大常委会 are the ones the sentence is about)."""
+    text, suffixes, convention = paragraph.text, org_suffixes(), paragraph.convention
+
+    def reference(e) -> bool:
+        if e.text in suffixes:  # but 其常委会 is "its standing committee": one body, named before
+            return convention != "msra" and not (e.start_char > 0 and text[e.start_char - 1] == "其")
+        if e.text[0] in DEMONSTRATIVES:
+            return e.text[1:].startswith(suffixes)
+        return e.start_char > 0 and text[e.start_char - 1] in DEMONSTRATIVES and e.text.startswith(suffixes)
+
+    return drop_organisations(spans, reference)
+
+
+#: what a 共同体 ("community") is when it is an idea, not a body: 人类命运共同体, 中华民族共同体
+#: (a slogan on nearly every page of a regional paper), 人与自然生命共同体; 欧洲共同体 is a body
+_CONCEPT_COMMUNITIES = tuple(w + "共同体" for w in ("命运", "民族", "生命", "利益", "责任", "发展", "安全", "健康", "未来"))
+
+
+def drop_concepts(paragraph: Paragraph, spans: list) -> list:
+    """An "organisation" naming a political idea of community (…命运共同体, 中华民族共同体) is
+    not a body with members and offices; the right-to-left model reads the head 共同体 as one."""
+    return drop_organisations(spans, lambda e: e.text.endswith(_CONCEPT_COMMUNITIES))
+
+
+def cut_run_on_organisations(paragraph: Paragraph, spans: list) -> list:
+    """An organisation span that runs on into a title (内蒙古森工集团|总经理恩和特布沁) ends where
+    the name ends: before a segmenter word that opens with a title (``models/titles.txt``; the
+    segmenter may glue the title to the name after it, 总经理恩), when the text before it already
+    ends like an organisation (``models/org_suffixes.txt``; 中共中央书记处 stays whole).  The
+    rule "adjacent organisations merge" joins a title the model tags as a second organisation."""
+    text, word_starts = paragraph.text, paragraph.word_starts
+    title_words, suffixes = titles(), org_suffixes()
+
+    def cut(ent):
+        for k in range(ent.start_char + 2, ent.end_char):
+            if k in word_starts and text[ent.start_char:k].endswith(suffixes) \
+                    and any(text.startswith(title, k) for title in title_words):
+                span = paragraph.span(ent.start_char, k, "ORG")
+                if span is not None:
+                    return span
+        return None
+
+    return replace_organisations(spans, cut)
