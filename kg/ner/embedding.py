@@ -30,6 +30,8 @@ from thinc.api import (
 from thinc.initializers import glorot_uniform_init
 from thinc.types import Floats2d, Ints1d, Ragged
 from thinc.util import partial
+from kg.ner.encoders import maxout_and_norm, piece_major
+from kg.ner.lexicon import NAMES_KEY
 
 
 log = logging.getLogger(__name__)
@@ -118,7 +120,6 @@ def _split_morph(strings, key: int) -> tuple[int, int]:
     """A ``MORPH`` hash as the hashes of its word-lexicon part and its names part."""
     from spacy.strings import get_string_id
 
-    from kg.ner.lexicon import NAMES_KEY
 
     if not key:
         return 0, 0
@@ -228,8 +229,6 @@ def folded_embedding(model: Model, docs: list) -> list[Floats2d]:
     features' rows with one ``gather_add``.  The same function of the same parameters (equal up
     to float rounding, tested), read from the parameters at every call, so it is never stale;
     about 1.6× faster than the layers on the seed pages (``bench/ner_speed.py``)."""
-    from kg.ner.encoders import maxout_and_norm, piece_major
-
     ops = model.ops
     nodes: dict[str, list[Model]] = {}
     for node in model.walk():  # hash tables in column order, then the vectors' projections

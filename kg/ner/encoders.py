@@ -38,7 +38,7 @@ FUSE_PREDICTION = True
 def fuse_window_encoders(model: Model) -> int:
     """Make every ``spacy.MaxoutWindowEncoder.v2`` in ``model`` predict through
     :func:`fused_window_encoder` (training still runs through thinc's layers); returns how many
-    it found.  Called by :func:`kg.ner.load_pipeline`; safe to call twice."""
+    it found.  Called by :func:`kg.ner.load.load_pipeline`; safe to call twice."""
     found = 0
     for node in model.walk():
         if node.name.startswith("with_array(residual(expand_window") and _window_blocks(node) is not None:

@@ -32,6 +32,8 @@ import numpy
 
 from kg.errors import ModelError
 from kg.files import write_text
+from kg.ner.segmenter import HASH_BASE
+from kg.ner.segmenter import HashTable
 
 #: jieba part-of-speech tags and the lexicon class each becomes (any other tag: ``W``, a word)
 CLASSES = {"nr": "PER", "nrfg": "PER", "nrt": "PER", "ns": "LOC", "nt": "ORG", "nz": "NZ", "j": "ABBR"}
@@ -138,8 +140,6 @@ class Lexicon:
         of two characters is hashed (64-bit polynomial hash of its code points) and looked up;
         a window grows by a character only while it is a proper prefix of a longer word, as
         :meth:`_spans` walks it."""
-        from kg.ner.segmenter import HASH_BASE
-
         table = self._hash_table()
         codes = [numpy.frombuffer(text.encode("utf-32-le"), dtype=numpy.uint32) for text in texts]
         lengths = numpy.array([len(c) for c in codes], dtype=numpy.int64)
@@ -170,8 +170,6 @@ class Lexicon:
     def _hash_table(self):
         """The table as a :class:`kg.ner.segmenter.HashTable` keyed by each word's hash, built once."""
         if getattr(self, "_hashed", None) is None:
-            from kg.ner.segmenter import HashTable
-
             words = list(self.table)
             self._hashed = HashTable(word_hashes(words), numpy.array([self.table[w] for w in words]), missing=-1)
         return self._hashed
@@ -184,8 +182,6 @@ class Lexicon:
 def word_hashes(words: list[str]) -> numpy.ndarray:
     """The 64-bit polynomial hash of each word's code points (``h = h * HASH_BASE + cp + 1``,
     as :meth:`Lexicon.fields_many` hashes a text's windows), computed a word length at a time."""
-    from kg.ner.segmenter import HASH_BASE
-
     hashes = numpy.zeros(len(words), dtype=numpy.uint64)
     by_length: dict[int, list[int]] = {}
     for i, word in enumerate(words):

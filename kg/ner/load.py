@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kg.errors import ModelError
 from kg.resources import MODELS
+from kg.ner.encoders import fuse_window_encoders
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,6 @@ def load_pipeline(model: str | Path | None = None):
     import spacy
     from spacy import util
 
-    from kg.ner.encoders import fuse_window_encoders
 
     path = resolve_model_path(model)
     split = sorted({p.parent.name for p in path.glob(f"*/model*{PART_SUFFIX}*")})

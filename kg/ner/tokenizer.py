@@ -19,8 +19,8 @@ the pipeline's last component, ``kg_unreverse``, hands back the left-to-right do
 entities found: see :func:`reverse_doc` for why.
 
 The segmenter is read from ``models/segmenter`` (not copied into each pipeline), so the
-shipped pipeline stays small.  This module registers the tokenizer when imported; spaCy
-finds it through ``kg.ner`` (which imports it) or ``spacy train --code kg/zh_tokenizer.py``.
+shipped pipeline stays small.  spaCy finds the tokenizer through kg's entry points
+(``kg.pkuseg_chars.v1`` in pyproject.toml).
 """
 from __future__ import annotations
 
@@ -42,6 +42,14 @@ from spacy.util import get_words_and_spaces
 from kg.errors import ModelError
 from kg.naming import fold_char, fold_word
 from kg.resources import MODELS
+from kg.gazetteer import dictionary_words
+from kg.gazetteer import org_suffixes, place_names, titles
+from kg.ner.lexicon import NAMES_KEY
+from kg.ner.lexicon import NAME_MAX_LENGTH, Lexicon
+from kg.ner.lexicon import feature_string
+from kg.ner.lexicon import load_lexicon
+from kg.ner.lexicon import write_lexicon
+from kg.ner.segmenter import FastPkuseg
 
 
 def resolve_segmenter(path: str) -> Path:
@@ -114,8 +122,6 @@ def read_user_words(spec: str | None) -> list[str]:
             raise ModelError(f"{path}: the segmenter's user dictionary is missing; it ships with kg's models "
                              "(restore models/ from a kg checkout: `git checkout -- models/`)")
         if path.suffix == ".tsv":
-            from kg.gazetteer import dictionary_words
-
             found = dictionary_words(path)
         else:
             lines = path.read_text(encoding="utf-8").splitlines()
@@ -137,8 +143,6 @@ def word_position(index: int, length: int) -> str:
 
 @lru_cache(maxsize=1)
 def _lexicons() -> tuple[frozenset, frozenset, tuple, frozenset]:
-    from kg.gazetteer import org_suffixes, place_names, titles
-
     return place_names(), frozenset(org_suffixes()), org_suffixes(), frozenset(titles())
 
 
@@ -291,8 +295,6 @@ class PkusegCharTokenizer:
         faster), loaded on first use (from ``models/`` unless the path is absolute), with the
         user dictionary: words matched longest-first and kept whole before the CRF runs."""
         if self._seg is None:
-            from kg.ner.segmenter import FastPkuseg
-
             words, path = read_user_words(self.user_dict), resolve_segmenter(self.segmenter)
             try:
                 self._seg = FastPkuseg(path, words)
@@ -309,8 +311,6 @@ class PkusegCharTokenizer:
         before any work starts."""
         self.seg  # noqa: B018 - loads the segmenter and the user dictionary
         if self.lexicon and self._lexicon is None:
-            from kg.ner.lexicon import load_lexicon
-
             self._lexicon = load_lexicon(resolve_segmenter(self.lexicon))
         if self._names_file is not None:
             self._names_lexicon()
@@ -322,8 +322,6 @@ class PkusegCharTokenizer:
 
     def _names_lexicon(self):
         if self.names is None:
-            from kg.ner.lexicon import NAME_MAX_LENGTH, Lexicon
-
             try:
                 self.names = Lexicon.read(Path(self._names_file), NAME_MAX_LENGTH)
             except ModelError as err:  # not the word lexicon's `kg train lexicon`: the model's own file
@@ -343,8 +341,6 @@ class PkusegCharTokenizer:
 
     def _lexicon_morphs(self, folded_texts: list[list[str]], *, batched: bool) -> list[list[int]]:
         if self._lexicon is None and self.lexicon:
-            from kg.ner.lexicon import load_lexicon
-
             self._lexicon = load_lexicon(resolve_segmenter(self.lexicon))
         # a character NFKC folds into several (㈱) stays one position and matches no word
         texts = ["".join(f if len(f) == 1 else "\0" for f in chars) for chars in folded_texts]
@@ -353,7 +349,6 @@ class PkusegCharTokenizer:
         if not self.lexicon:
             return [[0] * len(text) for text in texts]
         found = self._lexicon.fields_many(texts) if batched else [self._lexicon.fields(t) for t in texts]
-        from kg.ner.lexicon import feature_string
 
         cache, add = self._field_morphs, self.vocab.morphology.add
         out = []
@@ -369,8 +364,6 @@ class PkusegCharTokenizer:
 
     def _with_names(self, text: str) -> list[str]:
         """The word lexicon's and the names lexicon's feature strings of each character."""
-        from kg.ner.lexicon import NAMES_KEY
-
         feats = self._lexicon.features(text) if self.lexicon else [""] * len(text)
         names = self._names_lexicon().features(text, NAMES_KEY)
         return [f"{a}|{b}" if a and b else a or b for a, b in zip(feats, names)]
@@ -526,8 +519,6 @@ class PkusegCharTokenizer:
         self.lexicon, self._lexicon = cfg.get("lexicon"), None
         self._names_file, self.names = None, None
         if "names_entries" in cfg:
-            from kg.ner.lexicon import NAME_MAX_LENGTH, Lexicon
-
             self.names = Lexicon(cfg["names_entries"], NAME_MAX_LENGTH)
         return self
 
@@ -535,8 +526,6 @@ class PkusegCharTokenizer:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         if self.uses_names:
-            from kg.ner.lexicon import write_lexicon
-
             write_lexicon(self._names_lexicon().entries(), path / NAMES_FILE)
         (path / "cfg.json").write_text(json.dumps(self._cfg()), encoding="utf-8")
 

@@ -21,6 +21,8 @@ import numpy
 import spacy
 
 from kg.errors import ModelError
+from kg.files import replace_directory
+from kg.training.corpus import read_examples
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +52,6 @@ def checkpoint_logger(checkpoints: str | None = None, progress_bar: bool = False
 
 def keep_checkpoint(saved: Path, folder: Path, step: int) -> Path:
     """Copy the pipeline ``saved`` to ``folder/step-<step>`` (whole or not at all)."""
-    from kg.files import replace_directory
-
     dest = folder / f"{STEP_PREFIX}{step}"
     staging = folder / f".{dest.name}.partial"
     if staging.exists():
@@ -122,9 +122,6 @@ def average_checkpoints(checkpoints: list[tuple[int, Path]], dev_file: Path, out
     checkpoint's (tail averaging, as in stochastic weight averaging).  Scored as ``spacy
     train`` scores: entity F1 on ``dev_file`` (a featured DocBin), without kg's rules; a tie
     goes to the average."""
-    from kg.files import replace_directory
-    from kg.training.corpus import read_examples
-
     if not checkpoints:
         raise ModelError("no checkpoints to average")
     scores = {step: dev_score(path) for step, path in checkpoints}

@@ -8,9 +8,8 @@ each document with its ``NORM``/``TAG``/``LEMMA`` features and gold entities; th
 rebuilds the predicted side from those stored features.  The result is the same example spaCy
 would have built, without the repeated segmentation.
 
-``spacy train --code kg/training_corpus.py`` loads this file; importing it also registers the
-tokenizer, kg's embedding architecture (kg/vectors.py) and its training logger
-(kg/checkpoints.py).
+spaCy finds the reader through kg's entry points (pyproject.toml), as it finds every other name
+a kg config uses; no ``--code`` file.
 """
 from __future__ import annotations
 

@@ -21,6 +21,11 @@ from pathlib import Path
 import numpy
 
 from kg.errors import CorpusError
+from kg.files import AtomicWriter
+from kg.ner import load_pipeline
+from kg.ner.tagger import _padded, log_partition, transition_scores
+from kg.progress import progress
+from kg.training.corpus import read_examples
 
 
 
@@ -30,12 +35,6 @@ def teacher_marginals(docbin: Path, teachers: list[Path], out: Path, *, batch_si
     float16 ``N×K``; ``offsets``, each document's first row, and the end; ``labels``, the tag
     order) for the featured DocBin ``docbin``, from the average of ``teachers``' tag scores.
     Returns the number of documents.  The teachers must share their tag set."""
-    from kg.ner.tagger import _padded, log_partition, transition_scores
-    from kg.files import AtomicWriter
-    from kg.ner import load_pipeline
-    from kg.progress import progress
-    from kg.training.corpus import read_examples
-
     nlps = [load_pipeline(t) for t in teachers]
     labels = [list(nlp.get_pipe("ner").labels) for nlp in nlps]
     if any(lab != labels[0] for lab in labels):

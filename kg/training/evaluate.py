@@ -19,6 +19,11 @@ from kg.training import corpora
 from kg.errors import CorpusError, KGError
 from kg.ner import tokenized
 from kg.ner.rules import apply_rules
+from kg.ner import load_pipeline, resolve_model_path
+from kg.ner.tokenizer import PkusegCharTokenizer, segmenter_words
+from kg.pipeline import build
+from kg.resources import MODELS
+from kg.training.train import DEFAULT_CORPORA
 
 LABELS = ("PER", "ORG", "LOC")
 
@@ -109,7 +114,6 @@ def evaluate_segmenter(gold_file: Path, *, model: Path, with_jieba: bool = True)
     and as printed."""
     import spacy_pkuseg
 
-    from kg.ner.tokenizer import PkusegCharTokenizer, segmenter_words
 
     gold = list(corpora.sighan_gold(gold_file))
     half_width = [[word.translate(_PRINTED_HALF_WIDTH) for word in words] for words in gold]
@@ -297,8 +301,6 @@ def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None, errors: bool =
     With ``errors``, the NER report lists every missed (``FN``) and spurious (``FP``) mention
     with its page, offsets and context.  ``rules=False`` runs the pipeline on the NER model's
     own spans, without :data:`kg.ner.rules.RULES`."""
-    from kg.pipeline import build
-
     pages = read_gold(gold_dir)
     paths = []
     for page in pages:
@@ -368,10 +370,6 @@ def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None, errors: bool =
 
 def run(args) -> str:
     """``kg evaluate``: every evaluation the arguments ask for, as text."""
-    from kg.ner import load_pipeline, resolve_model_path
-    from kg.resources import MODELS
-    from kg.training.train import DEFAULT_CORPORA
-
     out = []
     if args.segmenter:
         out.append(evaluate_segmenter(args.segmenter, model=MODELS / "segmenter"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.resources import CHECKOUT_MODELS
+from kg.ner.embedding import NAMES_ATTR
 
 #: the checkout: training runs in a clone of kg, beside ``../shared/corpora``
 REPO = Path(__file__).resolve().parents[2]
@@ -36,14 +37,12 @@ def embed_settings(config: Path, overrides: dict[str, str] | None = None) -> dic
 
 def pretrains_tok2vec(config: Path, overrides: dict[str, str] | None = None) -> bool:
     """Whether the NER config starts its tok2vec from pretrained weights: a ``[pretraining]``
-    section naming the component (``configs/ner-pretrained.cfg``; kg/pretrain.py writes them)."""
+    section naming the component (``configs/ner-pretrained.cfg``; kg/training/experiments/pretrain.py writes them)."""
     return bool(config_section(config, overrides, "pretraining").get("component"))
 
 
 def embeds_names(config: Path, overrides: dict[str, str] | None = None) -> bool:
     """Whether the NER config's embedding reads the names lexicon (``NAMES`` among its attrs)."""
-    from kg.ner.embedding import NAMES_ATTR
-
     return NAMES_ATTR in embed_settings(config, overrides).get("attrs", [])
 
 

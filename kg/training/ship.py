@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from kg.ner.load import HALF, PART_SIZE, PART_SUFFIX, _cast_weights, load_pipeline
+from kg.files import write_file
 
 
 
@@ -44,7 +45,7 @@ def compact_model(model_dir: Path, *, part_size: int = PART_SIZE) -> list[str]:
       :func:`load_pipeline` turns back into float32;
     - the vocab's string table keeps only the entity labels: the model reads hashed features,
       and the tokenizer adds the strings of each text it reads;
-    - a static vectors table (kg/vectors.py) is stored in float16 too (``vocab/vectors``); it
+    - a static vectors table (kg/ner/embedding.py) is stored in float16 too (``vocab/vectors``); it
       stays float16 in memory, and the rows a batch needs are read as float32.
 
     Halves the shipped size and what each retrained model adds to git history (57 MB -> 24 MB
@@ -67,7 +68,6 @@ def compact_model(model_dir: Path, *, part_size: int = PART_SIZE) -> list[str]:
     if vectors.exists() and nlp.vocab.vectors.shape[0]:
         import io
 
-        from kg.files import write_file
 
         half = io.BytesIO()
         numpy.save(half, numpy.asarray(nlp.vocab.vectors.data, dtype=numpy.float16), allow_pickle=False)

@@ -12,6 +12,9 @@ from kg.errors import CorpusError
 from kg.files import replace_directory, write_file
 from kg.training import corpora
 from kg.training.settings import DEFAULT_CORPORA, MODELS
+from kg.ner.lexicon import write_lexicon
+from kg.ner.segmenter import write_tables
+from kg.training.lexicon import build_entries
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +40,6 @@ def train_segmenter(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "s
     import spacy_pkuseg
     from spacy_pkuseg import trainer as pkuseg_trainer
 
-    from kg.ner.segmenter import write_tables
 
     # spacy_pkuseg saves only after the last iteration; save after each one too, so a long
     # run can be inspected (and is not lost) half-way.
@@ -133,9 +135,6 @@ def write_name_endings(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS /
 def train_lexicon(out: Path | None = None, jieba_dict: Path | None = None) -> Path:
     """``models/lexicon.tsv`` (:mod:`kg.ner.lexicon`): jieba's dictionary, its tags reduced to kg's
     classes, and the places of ``models/places.tsv``.  Needs jieba (``pip install -e '.[train]'``)."""
-    from kg.ner.lexicon import write_lexicon
-    from kg.training.lexicon import build_entries
-
     if jieba_dict is None:
         try:
             import jieba

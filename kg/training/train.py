@@ -39,9 +39,9 @@ from kg.training.experiments.pos_task import FACTORY as POS_FACTORY
 
 log = logging.getLogger(__name__)
 
-#: examples the ``augment`` source adds (kg/augment.py)
+#: examples the ``augment`` source adds (kg/training/augment.py)
 AUGMENTED_EXAMPLES = 10_000
-#: examples the ``namelists`` source adds (lists of people run together, kg/augment.py)
+#: examples the ``namelists`` source adds (lists of people run together, kg/training/augment.py)
 NAME_LIST_EXAMPLES = 4_000
 #: sources made from the real ones rather than read from the corpora
 GENERATED = ("augment", "namelists")
@@ -61,14 +61,14 @@ TRAINED_MARK = "kg-trained"
 STAGE1_STEPS = 8_000
 #: seeds of the teachers a distilled NER learns from (a config whose ``[components.ner]
 #: distill_weight`` is above 0): each is the config's recipe, undistilled, at that seed; their
-#: averaged tag scores are the student's teacher (kg/distill.py, models/README.md)
+#: averaged tag scores are the student's teacher (kg/training/distill.py, models/README.md)
 TEACHER_SEEDS = (0, 1)
-#: how the NER's static vectors are learned when its config names ``vectors_attr`` (kg/vectors.py)
+#: how the NER's static vectors are learned when its config names ``vectors_attr`` (kg/ner/embedding.py)
 VECTORS = {"attr": "LEMMA", "dim": 64, "window": 5, "min_count": 3, "max_rows": 100_000, "epochs": 5}
 
 
 def featured_tokenizer(segmenter: Path = MODELS / "segmenter", config: Path | None = None):
-    """A spaCy ``zh`` pipeline whose tokenizer is kg's own (kg/zh_tokenizer.py): one token per
+    """A spaCy ``zh`` pipeline whose tokenizer is kg's own (kg/ner/tokenizer.py): one token per
     character carrying the segmenter's word features, so every gold span aligns and the
     features are computed once, when the training data is written.  The tokenizer settings
     (user dictionary, word classes, conventions) are read from ``config``'s ``[nlp.tokenizer]``,
@@ -383,7 +383,7 @@ def train_ner(
             train_vectors(corpora_dir, vectors, segmenter=segmenter_arg(segmenter), **{**VECTORS, "attr": attr})
         overrides["paths.vectors"] = str(vectors)
     if pretrains_tok2vec(config, overrides) and not overrides.get("paths.init_tok2vec"):
-        weights = work / "tok2vec.bin"  # configs/ner-pretrained.cfg: kg/pretrain.py's weights first
+        weights = work / "tok2vec.bin"  # configs/ner-pretrained.cfg: kg/training/experiments/pretrain.py's weights first
         if not weights.exists():
             from kg.training.experiments.pretrain import STEPS as PRETRAIN_STEPS, pretrain_tok2vec
             from kg.training.vectors import raw_texts
@@ -473,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--sources", default=",".join(SOURCES),
                         help="training sources: msra, pd, cluener; generated from them: namelists (lists of people run "
-                             "together) and augment (mention replacement, measured worse; kg/augment.py, models/README.md)")
+                             "together) and augment (mention replacement, measured worse; kg/training/augment.py, models/README.md)")
     parser.add_argument("--finetune", default="", help="comma-separated sources for the optional stage 2, e.g. msra")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="spaCy config override")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
@@ -493,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapp
                              "training the teachers first")
     parser.add_argument("--no-average", dest="average", action="store_false",
                         help="ship stage 1's best dev checkpoint alone, not its average with the later ones that keep "
-                             "the dev score (kg/checkpoints.py)")
+                             "the dev score (kg/training/checkpoints.py)")
     parser.add_argument("--iterations", type=int, default=6)
     parser.add_argument("--attr", default=VECTORS["attr"], help="vectors: the token attribute to key them on (LEMMA or NORM)")
     args = parser.parse_args(argv)

@@ -22,6 +22,9 @@ import spacy
 from kg.errors import KGError
 from kg.ner.embedding import KEY_ATTRS, KEY_SALTS, _attrs
 from kg.training import corpora
+from kg.files import replace_directory
+from kg.naming import fold, fold_char
+from kg.ner.tokenizer import PkusegCharTokenizer
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +44,6 @@ def raw_texts(corpora_dir: Path, *, msra_heldout: int = 2000) -> Iterator[str]:
 def word_keys(words: list[str], attr: str) -> list[str]:
     """A text's segmenter words as the keys the NER looks up: the words themselves (``NORM``,
     folded as the tokenizer folds them) or the character bigrams (``LEMMA``)."""
-    from kg.naming import fold, fold_char
-
     if attr == "NORM":
         return [fold(w) for w in words]
     chars = [fold_char(ch) for w in words for ch in w]
@@ -65,8 +66,6 @@ def train_vectors(corpora_dir: Path, out: Path, *, attr: str | Iterable[str] = "
         raise KGError("training vectors needs gensim: pip install -e '.[train]'") from exc
     from spacy.vectors import Vectors
 
-    from kg.files import replace_directory
-    from kg.ner.tokenizer import PkusegCharTokenizer
 
     nlp = spacy.blank("zh")
     tokenizer = PkusegCharTokenizer(nlp.vocab, segmenter)

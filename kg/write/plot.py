@@ -22,6 +22,8 @@ import networkx as nx
 from kg.files import write_file
 from kg.schema import CO_OCCURS, ENTITY_TYPES, RELATIONS
 from kg.write.xml import TYPE_COLOURS, node_colour_hex, relation_colour_hex
+from kg import __version__
+from kg.write.jsonl import load_graph
 
 log = logging.getLogger(__name__)
 
@@ -228,8 +230,6 @@ def plot(out_dir: Path, png: Path, *, top: int = 40) -> Path:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from kg import __version__
-    from kg.write.jsonl import load_graph
 
     if top < 1:
         raise ValueError(f"top must be at least 1, not {top}")

@@ -44,6 +44,7 @@ import networkx as nx
 
 from kg.files import write_file
 from kg.schema import ENTITY_TYPES, RELATIONS
+from kg import __version__
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +203,7 @@ def graph_for_graphml(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
     Node ids become :func:`graphml_node_id` of the entity id; lists (``aliases``) are joined
     with ``|``; edges get unique keys ``e0``, ``e1``..., an ``evidence_count`` (from
-    ``evidence`` when the graph came from :func:`kg.graph.load_graph`) and a ``label`` (the
+    ``evidence`` when the graph came from :func:`kg.write.jsonl.load_graph`) and a ``label`` (the
     title of a role, else the relation type); ``evidence`` lists and values of other
     non-scalar types are dropped.
     """
@@ -355,8 +356,6 @@ def gexf_bytes(graph: nx.MultiDiGraph, *, mixed: bool = True, layout: bool | Non
     directed graph, which Gephi imports as a mixed graph; :func:`networkx.read_gexf` cannot
     read mixed graphs, so ``mixed=False`` writes every edge as directed.
     """
-    from kg import __version__
-
     viz_graph = gexf_graph(graph, layout=layout)
     node_items, edge_items = [], []
     for node, data in viz_graph.nodes(data=True):

@@ -28,6 +28,9 @@ from spacy.training import validate_examples
 from thinc.api import Config
 
 from kg.errors import CorpusError
+from kg.files import AtomicWriter
+from kg.training.corpora import peoples_daily_char_pos
+from kg.training.corpora import require
 
 #: ``Doc.user_data`` key of a training document's tags: (tag names, ``n`` int16 ids, -1 none)
 POS_KEY = "kg_pos"
@@ -57,8 +60,6 @@ def write_pos_tags(docbin: Path, people_daily: Path, out: Path) -> tuple[int, in
     from spacy.tokens import DocBin
     from spacy.vocab import Vocab
 
-    from kg.training.corpora import peoples_daily_char_pos
-    from kg.files import AtomicWriter
 
     tags_of = dict(peoples_daily_char_pos(people_daily))
     names = sorted({t for tags in tags_of.values() for t in tags})
@@ -186,7 +187,6 @@ def main(argv=None) -> None:
     parser.add_argument("out", type=Path, help="where to write the tags (.npz)")
     parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"), help="corpora folder")
     args = parser.parse_args(argv)
-    from kg.training.corpora import require
 
     n, tagged = write_pos_tags(args.docbin, require(args.corpora / "peoples_daily_1998" / "199801.txt"), args.out)
     print(f"{args.out}: parts of speech for {tagged} of {n} documents")

@@ -1,7 +1,7 @@
 """Masked-character pretraining of the NER's tok2vec on the corpora's raw text (an experiment).
 
 The NER learns its tok2vec from the labelled sentences alone, apart from the static vectors
-(kg/vectors.py).  This module teaches the same network, before the NER does, to restore the
+(kg/ner/embedding.py).  This module teaches the same network, before the NER does, to restore the
 characters hidden in raw text (the cloze objective of BERT, on our CNN): 15% of the characters
 are chosen; of those, 80% become :data:`MASK`, 10% a random character and 10% stay; the
 text is then tokenised as kg reads any text (the segmenter, the bigrams and the word lexicon
@@ -30,6 +30,10 @@ from pathlib import Path
 import numpy
 
 from kg.errors import KGError
+from kg.files import write_file
+from kg.naming import fold_char
+from kg.training.settings import DEFAULT_CORPORA, MODELS, NER_CONFIG
+from kg.training.vectors import raw_texts
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +51,6 @@ STEPS = 4000
 def character_classes(texts: list[str], size: int = CHARACTERS) -> dict[str, int]:
     """The ``size`` most frequent non-space characters of ``texts`` (folded as the tokenizer
     folds them), numbered from 1; 0 is every other character."""
-    from kg.naming import fold_char
-
     counts = Counter(fold_char(ch) for text in texts for ch in text if not ch.isspace())
     return {ch: i for i, (ch, _) in enumerate(counts.most_common(size), start=1)}
 
@@ -75,8 +77,6 @@ def masked_batches(tokenizer, texts: list[str], classes: dict[str, int], rng: ra
     """Batches of about ``batch_chars`` characters of ``texts`` (in a shuffled order), masked
     (:func:`mask_text`) and tokenised: ``(docs, each doc's chosen token indices, the chosen
     characters' classes)``."""
-    from kg.naming import fold_char
-
     alphabet = sorted(classes)
     order = list(range(len(texts)))
     rng.shuffle(order)
@@ -119,7 +119,6 @@ def pretrain_tok2vec(texts: list[str], out: Path, *, config: Path, vectors: Path
     write its (averaged) weights to ``out``, replaced whole."""
     from thinc.api import Adam, Softmax, fix_random_seed, set_dropout_rate, warmup_linear
 
-    from kg.files import write_file
     from kg.training.settings import vectors_attr as _vectors_attr
 
     if not texts:
@@ -176,8 +175,6 @@ def pretrain_tok2vec(texts: list[str], out: Path, *, config: Path, vectors: Path
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin wrapper for nohup runs
-    from kg.training.settings import DEFAULT_CORPORA, MODELS, NER_CONFIG
-    from kg.training.vectors import raw_texts
 
     parser = argparse.ArgumentParser(prog="python -m kg.training.experiments.pretrain", description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="where to write the tok2vec weights")
