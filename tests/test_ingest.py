@@ -1,18 +1,34 @@
-"""Page repair, offsets, duplicates and encodings on the real seed pages."""
+"""Page repair, offsets, duplicates and encodings on the real seed pages; inputs that hang or lie."""
 from __future__ import annotations
 
+import codecs
 import json
+import logging
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from kg.errors import InputError
-from kg.ingest import DuplicateTracker, RawPage, decode_bytes, read_pages, repair, split_sentences
+from kg.ingest import DuplicateTracker, RawPage, decode_bytes, iter_inputs, read_pages, repair, split_sentences
 from kg.pipeline import read_documents
 
 BROKEN_COMPANY = "金名信息技术股份有限公司"  # 000: 金名信息技术股份有限公 / 司
 BROKEN_CITY = "呼浩特市"  # 004: 呼 / 浩特市 (the page itself drops 和)
 JUMP_MARKERS = ("上接第1版", "下转第3版")
 BYLINE = "□本报记者 刘向平 通讯员 贾婷婷"
+TRADITIONAL_NEWS = (
+    "台北市政府今日宣布，將於明年啟動新的捷運路線建設計畫，預計投入經費新台幣三百億元。"
+    "市長表示，這項計畫將大幅改善交通壅塞問題，並帶動沿線地區的經濟發展。\n交通部長也出席記者會，對此表示支持。"
+)
+JAPANESE_NEWS = (
+    "東京都は本日、新たな地下鉄路線の建設計画を発表した。総事業費は約三千億円を見込んでいる。"
+    "知事は記者会見で、交通渋滞の緩和と沿線地域の経済発展につながると述べた。\n国土交通大臣も会見に出席し、計画への支持を表明した。"
+)
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +113,8 @@ def test_gb18030_and_bom_decode_like_utf8(seed_dir):
     raw = (seed_dir / "000_40da871ae59ea618.txt").read_text(encoding="utf-8")
     assert decode_bytes(raw.encode("gb18030"), "x") == raw
     assert decode_bytes(b"\xef\xbb\xbf" + raw.encode("utf-8"), "x") == raw
+    for short in ("包头市", "台北市", "Baotou 包头 is a city in Inner Mongolia."):  # the detector guesses Big5 for these
+        assert decode_bytes(short.encode("gb18030"), "x") == short
 
 
 def test_binary_input_is_refused_by_name(tmp_path):
@@ -106,11 +124,13 @@ def test_binary_input_is_refused_by_name(tmp_path):
         list(read_pages(bad))
 
 
-def test_empty_file_is_fine(tmp_path):
+def test_empty_file_is_read_with_a_warning(tmp_path, caplog):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    doc = repair(next(read_pages(empty)))
+    with caplog.at_level(logging.WARNING, logger="kg.ingest"):
+        doc = repair(next(read_pages(empty)))
     assert doc.text == "" and doc.sentences == []
+    assert [r.getMessage() for r in caplog.records] == [f"{empty}: empty file, nothing in it to build from"]
 
 
 def test_jsonl_archive_lines_become_documents(tmp_path):
@@ -139,3 +159,120 @@ def test_bad_file_is_reported_and_the_rest_still_read(tmp_path, seed_dir):
     assert len(documents) == 1 and len(errors) == 1 and "bad.txt" in errors[0]
     with pytest.raises(InputError):
         read_documents([tmp_path], strict=True, show_progress=False)
+
+
+# --------------------------------------------------------------------------- inputs that hang or lie
+
+_READ_IN_A_CHILD = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # the old code read /dev/zero until MemoryError
+from kg.errors import InputError
+from kg.ingest import read_pages
+try:
+    list(read_pages(Path(sys.argv[1])))
+except InputError as err:
+    print(err)
+"""
+
+
+@pytest.mark.parametrize("kind", ["FIFO", "character device"])
+def test_a_fifo_or_dev_zero_is_refused_before_it_is_read(tmp_path, kind):
+    if kind == "FIFO":
+        path = tmp_path / "pipe.txt"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    # a child process, so that the old code (which waited for a writer forever) fails instead of hanging
+    try:
+        done = subprocess.run([sys.executable, "-c", _READ_IN_A_CHILD, str(path)], capture_output=True, text=True, timeout=60, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"reading {path} hung")
+    assert done.stdout.strip() == f"{path}: a {kind}{' (named pipe)' if kind == 'FIFO' else ''}, not a regular file; only regular files are read"
+
+
+def test_sockets_and_devices_are_refused_by_kind(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a short relative name: AF_UNIX paths are limited to ~100 bytes
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind("news.txt")
+        with pytest.raises(InputError, match=r"^news\.txt: a socket, not a regular file"):
+            list(read_pages(Path("news.txt")))
+    with pytest.raises(InputError, match=r"^/dev/null: a character device, not a regular file"):
+        list(read_pages(Path("/dev/null")))
+
+
+def test_a_fifo_in_a_folder_is_reported_and_the_rest_read(tmp_path, seed_dir):
+    (tmp_path / "good.txt").write_bytes((seed_dir / "004_058751ca2aa39382.txt").read_bytes())
+    os.mkfifo(tmp_path / "pipe.txt")
+    documents, errors = read_documents([tmp_path], show_progress=False)
+    assert len(documents) == 1
+    assert errors == [f"{tmp_path / 'pipe.txt'}: a FIFO (named pipe), not a regular file; only regular files are read"]
+
+
+def test_symlink_loops_and_broken_symlinks_say_so(tmp_path, seed_dir):
+    (tmp_path / "a.txt").symlink_to("b.txt")
+    (tmp_path / "b.txt").symlink_to("a.txt")
+    (tmp_path / "c.md").symlink_to("gone.md")
+    (tmp_path / "good.txt").write_bytes((seed_dir / "004_058751ca2aa39382.txt").read_bytes())
+    with pytest.raises(InputError, match=r"a\.txt: symlink loop$"):
+        list(iter_inputs([tmp_path / "a.txt"]))
+    with pytest.raises(InputError, match=r"c\.md: broken symlink to gone\.md$"):
+        list(iter_inputs([tmp_path / "c.md"]))
+    documents, errors = read_documents([tmp_path], show_progress=False)  # found while walking a folder
+    assert len(documents) == 1
+    assert errors == [f"{tmp_path / 'a.txt'}: symlink loop", f"{tmp_path / 'b.txt'}: symlink loop",
+                      f"{tmp_path / 'c.md'}: broken symlink to gone.md"]
+
+
+@pytest.mark.parametrize("encoding", ["big5", "cp950"])
+def test_big5_pages_are_read_as_traditional_chinese(tmp_path, encoding):
+    page = tmp_path / "news.txt"
+    page.write_bytes(TRADITIONAL_NEWS.encode(encoding))
+    assert [p.text for p in read_pages(page)] == [TRADITIONAL_NEWS]
+    assert decode_bytes("台北市".encode(encoding), "x") == "台北市"  # short: the detector guesses GB18030
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("shift_jis", "Shift-JIS"), ("euc_jp", "EUC-JP")])
+def test_japanese_pages_are_refused_naming_the_encoding(tmp_path, encoding, name):
+    page = tmp_path / "news.txt"
+    page.write_bytes(JAPANESE_NEWS.encode(encoding))
+    with pytest.raises(InputError, match=rf"news\.txt: not Chinese text in UTF-8, GB18030 or Big5 \(detected {name}\b.*Japanese"):
+        list(read_pages(page))
+
+
+@pytest.mark.parametrize("bom, encoding", [
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+])
+def test_utf16_with_a_bom_is_text(seed_dir, bom, encoding):
+    raw = (seed_dir / "000_40da871ae59ea618.txt").read_text(encoding="utf-8")
+    assert decode_bytes(bom + raw.encode(encoding), "x") == raw
+    assert decode_bytes(bom + TRADITIONAL_NEWS.encode(encoding), "x") == TRADITIONAL_NEWS
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_detected(seed_dir, encoding):
+    for page in sorted(seed_dir.glob("*.txt")):
+        raw = page.read_text(encoding="utf-8")
+        assert decode_bytes(raw.encode(encoding), page.name) == raw
+
+
+def test_invalid_utf8_names_the_first_bad_byte(seed_dir):
+    data = (seed_dir / "000_40da871ae59ea618.txt").read_bytes()
+    at = data.index("包头".encode())  # 8046, well past the first non-ASCII character
+    truncated = "incomplete character at the end of the file: truncated?"
+    with pytest.raises(InputError, match=rf"^x: invalid UTF-8 at byte {at} \({re.escape(truncated)}\)$"):
+        decode_bytes(data[:at + 2], "x")  # cut inside 包
+    with pytest.raises(InputError, match=rf"^x: invalid UTF-8 at byte {at + 3} \({re.escape(truncated)}\)$"):
+        decode_bytes(codecs.BOM_UTF8 + data[:at + 1], "x")  # the BOM counts: offsets are in the file
+    with pytest.raises(InputError, match=rf"^x: invalid UTF-8 at byte {at} \(invalid start byte\)$"):
+        decode_bytes(data[:at] + b"\xff" + data[at:], "x")
+
+
+def test_valid_utf8_never_reaches_the_detector(seed_dir, monkeypatch):
+    def detector(data):
+        raise AssertionError("the encoding detector ran on valid UTF-8")
+
+    monkeypatch.setattr("kg.ingest.from_bytes", detector)
+    for page in sorted(seed_dir.glob("*.txt")):
+        data = page.read_bytes()
+        assert decode_bytes(data, page.name) == decode_bytes(codecs.BOM_UTF8 + data, page.name) == data.decode("utf-8")
