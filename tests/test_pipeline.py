@@ -139,6 +139,7 @@ def test_help_and_missing_model_messages(capsys, tmp_path):
         main(["--help"])
     assert exc.value.code == 0
     assert "build" in capsys.readouterr().out
+    (tmp_path / "page.txt").write_text("包钢集团召开会议。", encoding="utf-8")
     rc = main(["build", str(tmp_path), "--out", str(tmp_path / "o"), "--model", str(tmp_path / "nomodel"), "--quiet"])
     assert rc == 2
     assert "kg train ner" in capsys.readouterr().err
