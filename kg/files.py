@@ -187,6 +187,7 @@ class StagedDirectory:
 
     def __init__(self, dest: str | Path, *, owned: Callable[[str], bool] | None = None,
                  error: type[Exception] = DestinationError) -> None:
+        self.given = Path(dest)  # as the user named it, for messages and returned paths
         self.dest = Path(os.path.realpath(dest))
         self.owned = owned
         self.error = error
@@ -226,7 +227,7 @@ class StagedDirectory:
                 raise fail(f"{dest}: under {root}, which holds the kernel's files, not a disk's; choose a folder on a disk")
         if dest == Path(dest.anchor) or os.path.ismount(dest):
             raise fail(f"{dest}: a mount point; kg replaces its output folder whole, so name a folder inside it")
-        if dest == Path.cwd():
+        if dest == Path(os.path.realpath(os.curdir)):
             raise fail(f"{dest}: the current directory; kg replaces its output folder whole, so name a folder inside it")
         self.recover()
         if os.path.lexists(dest) and not dest.is_dir():
@@ -281,6 +282,11 @@ class StagedDirectory:
         _switch(self.path, self.dest)
         self.path, self._made = None, []
         return self.dest
+
+    def failed(self, err: OSError) -> Exception:
+        """``error`` for a write into the staging folder that failed (``dest`` is untouched): call
+        :meth:`abort` first."""
+        return self.error(f"{self.given}: cannot write ({err.strerror or err}); left as it was")
 
     def abort(self) -> None:
         """Remove the staging folder and the parents :meth:`open` made; ``dest`` stays as it was."""

@@ -148,8 +148,7 @@ def test_open_failure_is_named_and_leaves_nothing(tmp_path, monkeypatch):
 
 def test_signals_wait_until_the_switch_is_done():
     done = []
-    with pytest.raises(KeyboardInterrupt):
-        with signals_deferred():
-            os.kill(os.getpid(), signal.SIGINT)
-            done.append("both renames")  # not cut short
+    with pytest.raises(KeyboardInterrupt), signals_deferred():
+        os.kill(os.getpid(), signal.SIGINT)
+        done.append("both renames")  # not cut short
     assert done == ["both renames"]

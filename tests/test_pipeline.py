@@ -275,3 +275,20 @@ def test_sigterm_stops_a_build_with_a_true_message_and_the_old_output(seed_build
     assert proc.returncode == 143, err
     assert f"kg: terminated; {out} is as it was before this run" in err and "Traceback" not in err
     assert snapshot(out) == before and beside(out) == []
+
+
+def test_a_disk_that_fills_during_the_write_leaves_the_old_output(seed_build, seed_dir, tmp_path, capsys,
+                                                                  monkeypatch):
+    import kg.write.jsonl
+
+    out = tmp_path / "out"
+    shutil.copytree(seed_build, out)
+    before = snapshot(out)
+
+    def full(graph):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kg.write.jsonl, "graphml_bytes", full)
+    assert main(["build", str(seed_dir / "000_40da871ae59ea618.txt"), "--out", str(out), "--quiet"]) == 2
+    assert f"kg: error: {out}: cannot write (No space left on device); left as it was" in capsys.readouterr().err
+    assert snapshot(out) == before and beside(out) == []

@@ -131,14 +131,21 @@ def write_outputs(result: BuildResult, out: Path | StagedDirectory) -> list[Path
         (folder / "graph.graphml").write_bytes(graphml_bytes(result.graph))
         (folder / MANIFEST).write_text(json.dumps(manifest(folder), ensure_ascii=False, indent=2) + "\n",
                                        encoding="utf-8")  # last: its presence says the rest is whole
-        dropped = [name for name in EXPORTS if os.path.lexists(output.dest / name)]
+    except OSError as err:  # a full disk, a quota: the output folder is untouched
+        output.abort()
+        raise output.failed(err) from err
+    except BaseException:
+        output.abort()
+        raise
+    dropped = [name for name in EXPORTS if os.path.lexists(output.dest / name)]
+    try:
         output.commit()
     except BaseException:
         output.abort()
         raise
     for name in dropped:
-        log.warning("%s: an export of the previous build, removed with it (run kg export again)", output.dest / name)
-    return [output.dest / name for name in (*OUTPUT_FILES, MANIFEST)]
+        log.warning("%s: an export of the previous build, removed with it (run kg export again)", output.given / name)
+    return [output.given / name for name in (*OUTPUT_FILES, MANIFEST)]
 
 
 # ------------------------------------------------------------------------------ reading

@@ -452,12 +452,19 @@ def export_admin_csv(out_dir: Path, dest: Path) -> list[Path]:
     output.check()
     try:
         written = _write_admin_csv(data, output.open())
+    except OSError as err:  # a full disk, a quota: dest is untouched
+        output.abort()
+        raise output.failed(err) from err
+    except BaseException:
+        output.abort()
+        raise
+    try:
         output.commit()
     except BaseException:
         output.abort()
         raise
-    log.info("wrote %d neo4j-admin CSV files to %s", len(written), output.dest)
-    return [output.dest / path.name for path in written]
+    log.info("wrote %d neo4j-admin CSV files to %s", len(written), output.given)
+    return [output.given / path.name for path in written]
 
 
 def _write_admin_csv(data: OutputRows, dest: Path) -> list[Path]:
