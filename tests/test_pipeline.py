@@ -292,3 +292,16 @@ def test_a_disk_that_fills_during_the_write_leaves_the_old_output(seed_build, se
     assert main(["build", str(seed_dir / "000_40da871ae59ea618.txt"), "--out", str(out), "--quiet"]) == 2
     assert f"kg: error: {out}: cannot write (No space left on device); left as it was" in capsys.readouterr().err
     assert snapshot(out) == before and beside(out) == []
+
+
+def test_ctrl_c_after_the_switch_says_the_new_build_is_in_place(seed_dir, tmp_path, capsys, monkeypatch):
+    import kg.pipeline
+
+    def interrupted(result):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kg.pipeline, "summary", interrupted)
+    out = tmp_path / "out"
+    assert main(["build", str(seed_dir / "000_40da871ae59ea618.txt"), "--out", str(out)]) == 130
+    assert f"kg: interrupted; {out} holds this run's complete build" in capsys.readouterr().err
+    assert len(read_jsonl(out / "documents.jsonl")) == 1
