@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -142,10 +143,32 @@ def _load(out_dir: Path, args: argparse.Namespace) -> None:
     print("neo4j: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, taken like Ctrl-C: every writer cleans up on the way out (exit 143)."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
+#: what an interrupted command can truthfully say of its files (a command may set a closer one)
+INTERRUPTED = ("every file and folder kg writes is put in place whole, so each is its previous "
+               "version or this run's complete one")
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     _share_blas_threads(args.jobs)  # before numpy is imported
     from kg.pipeline import build, summary
 
+    def written() -> bytes | None:  # the manifest is the last file of a build and the switch is whole
+        try:
+            return (args.out / "manifest.json").read_bytes()
+        except OSError:
+            return None
+
+    before = written()
+    args.interrupted = lambda: (f"{args.out} holds this run's complete build" if written() != before else
+                                f"{args.out} is as it was before this run (nothing of this run was kept)")
     result = build(
         args.paths, args.out, model=args.model, home_region=args.home_region, alias_files=args.aliases,
         cooccur=args.cooccur, max_evidence=args.max_evidence, strict=args.strict, show_progress=not args.quiet,
@@ -154,6 +177,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(summary(result))
     if args.neo4j:
+        args.interrupted = (f"{args.out} holds this run's complete build; the Neo4j load was cut short: "
+                            f"run `kg load {args.out} --neo4j {args.neo4j}` again")
         _load(args.out, args)
     for err in result.errors:
         print(f"kg: {err}", file=sys.stderr)
@@ -161,6 +186,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
+    args.interrupted = f"the Neo4j load was cut short: run `kg load {args.out_dir} --neo4j {args.neo4j}` again"
     _load(args.out_dir, args)
     return 0
 
@@ -223,16 +249,25 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="kg: %(levelname)s: %(message)s")
     try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread: SIGTERM keeps its handler
+        previous = None
+    try:
         return COMMANDS[args.command](args)
     except KGError as err:
         print(f"kg: error: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("kg: interrupted; files already in place are complete (outputs are renamed into place only when whole)", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:
+        how, status = ("terminated", 143) if isinstance(err, Terminated) else ("interrupted", 130)
+        note = getattr(args, "interrupted", INTERRUPTED)
+        print(f"kg: {how}; {note() if callable(note) else note}", file=sys.stderr)
+        return status
     except BrokenPipeError:  # `kg evaluate … | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
         return 141
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def entry_point() -> None:  # pragma: no cover - console script

@@ -12,13 +12,13 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.graph import build_graph
-from kg.ingest import DuplicateTracker, iter_inputs, read_pages, repair
+from kg.ingest import JSONL_SUFFIXES, TEXT_SUFFIXES, DuplicateTracker, iter_inputs, read_pages, repair
 from kg.link import Linker
 from kg.ner import Recognizer
 from kg.progress import progress
 from kg.relate import find_cooccurrences, find_locations, find_place_hierarchy, find_roles, merge_relations
 from kg.schema import BuildResult, Document, LinkedMention, Relation
-from kg.write.jsonl import write_outputs
+from kg.write.jsonl import check_output, write_outputs
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +71,50 @@ def build(
     """Build the knowledge graph of the pages under ``paths``; write it to ``out_dir`` if given.
 
     ``rules=False`` keeps the NER model's own spans (no :data:`kg.ner.rules.RULES`);
-    ``jobs`` processes run the NER (the same output whatever the number)."""
+    ``jobs`` processes run the NER (the same output whatever the number).  ``out_dir`` is checked
+    before anything is read and its staging folder made before the NER runs, so a bad folder is
+    named at once; it is replaced whole at the end (:func:`kg.write.jsonl.write_outputs`).
+
+    Raises:
+        InputError: ``out_dir`` cannot take the build, or no given file holds a readable page with
+            text (``out_dir`` is then left as it was), or a bad file when ``strict``.
+    """
+    output = check_output(out_dir) if out_dir is not None else None
     documents, errors = read_documents(paths, strict=strict, show_progress=show_progress)
+    if not any(d.text.strip() for d in documents):
+        raise InputError(_nothing_to_build(paths, documents, errors, out_dir))
+    try:
+        if output is not None:
+            output.open()
+        result = _build(documents, errors, model=model, home_region=home_region, alias_files=alias_files,
+                        cooccur=cooccur, max_evidence=max_evidence, show_progress=show_progress, rules=rules,
+                        jobs=jobs)
+        if output is not None:
+            result.files = write_outputs(result, output)
+    except BaseException:
+        if output is not None:
+            output.abort()
+        raise
+    return result
+
+
+def _nothing_to_build(paths: Sequence[str | Path], documents: list[Document], errors: list[str],
+                      out_dir: str | Path | None) -> str:
+    given = ", ".join(str(p) for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    files = len(list(iter_inputs(paths)))
+    if not files:
+        why = f"no {'/'.join(TEXT_SUFFIXES + JSONL_SUFFIXES)} file there"
+    else:
+        found = f"{len(documents)} page(s) found, none with text" if documents else "no page found"
+        why = f"{files} file(s) read, {len(errors)} unreadable, {found}"
+        if errors:
+            why += f" (the first problem: {errors[0]})"
+    kept = f"; {out_dir} left as it was" if out_dir is not None else ""
+    return f"nothing to build from {given}: {why}{kept}"
+
+
+def _build(documents: list[Document], errors: list[str], *, model, home_region, alias_files, cooccur,
+           max_evidence, show_progress, rules, jobs) -> BuildResult:
     recognizer = Recognizer(model, rules=rules, n_process=jobs)
     mentions = []
     for found in progress(recognizer.pipe(documents), total=len(documents), desc="entities", unit="doc",
@@ -94,11 +136,8 @@ def build(
     relations = merge_relations(relations, max_evidence=max_evidence)
     graph = build_graph(entities.values(), relations)
 
-    result = BuildResult(documents, linked, entities, relations, graph, errors,
-                         linker.home_region, linker.home_region_inferred)
-    if out_dir is not None:
-        result.files = write_outputs(result, Path(out_dir))
-    return result
+    return BuildResult(documents, linked, entities, relations, graph, errors,
+                       linker.home_region, linker.home_region_inferred)
 
 
 def summary(result: BuildResult, *, top: int = 5) -> str:

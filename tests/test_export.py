@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from lxml import etree
 
 import kg.write.xml
+from kg.errors import InputError
 from kg.files import AtomicWriter
 from kg.write.jsonl import load_graph
 from kg.write.xml import (
@@ -331,3 +333,95 @@ def test_cli_export_gexf(tmp_path):
 
     assert main(["export", str(MINI), "--format", "gexf", "--dest", str(tmp_path / "x.gexf")]) == 0
     assert '<node id="ORG:包钢集团" label="包钢集团">'.encode() in (tmp_path / "x.gexf").read_bytes()
+
+
+# ------------------------------------------------------------------ exports check their input, write whole
+
+def damaged_build(tmp_path: Path, name: str, how: str) -> Path:
+    """A copy of the mini build with ``name`` missing, truncated mid-line or replaced by garbage."""
+    out = tmp_path / "build"
+    shutil.copytree(MINI, out)
+    path = out / name
+    data = path.read_bytes()
+    if how == "missing":
+        path.unlink()
+    elif how == "truncated":
+        path.write_bytes(data[: data.index(b"\n") + 1 + len(data.split(b"\n")[1]) // 2])
+    else:
+        path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR garbage")
+    return out
+
+
+EXPORTS = {
+    "gexf": lambda out, dest: ["export", str(out), "--format", "gexf", "--dest", str(dest / "graph.gexf")],
+    "neo4j-admin": lambda out, dest: ["export", str(out), "--format", "neo4j-admin", "--dest", str(dest / "csv")],
+}
+
+
+@pytest.mark.parametrize("how", ["missing", "truncated", "garbage"])
+@pytest.mark.parametrize("name", ["entities.jsonl", "relations.jsonl"])
+@pytest.mark.parametrize("export", sorted(EXPORTS))
+def test_export_of_a_damaged_build_names_the_file(export, name, how, tmp_path, capsys):
+    from kg.cli import main
+
+    out = damaged_build(tmp_path, name, how)
+    dest = tmp_path / "dest"
+    assert main(EXPORTS[export](out, dest)) == 2
+    err = capsys.readouterr().err
+    assert f"kg: error: {out / name}" in err and "Traceback" not in err
+    assert not dest.exists()
+
+
+@pytest.mark.parametrize("export", sorted(EXPORTS))
+def test_export_refuses_relations_naming_unknown_entities(export, tmp_path, capsys):
+    from kg.cli import main
+
+    out = tmp_path / "build"
+    shutil.copytree(MINI, out)
+    with (out / "relations.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write('{"type":"CO_OCCURS","source":"ORG:包钢集团","target":"PER:无名氏","properties":{"weight":1,'
+                     '"doc_weights":{"d1":1}},"evidence":[]}\n')
+    rc = main(EXPORTS[export](out, tmp_path / "dest"))
+    if export == "gexf":  # a graph: an edge to an unknown node would invent an untyped one
+        assert rc == 2 and "PER:无名氏" in capsys.readouterr().err
+    else:  # kg load's rule: the relation is skipped, with a warning
+        assert rc == 0 and "PER:无名氏" not in (tmp_path / "dest" / "csv" / "rels_co_occurs.csv").read_text("utf-8")
+
+
+def test_neo4j_admin_csvs_are_written_as_a_set(tmp_path, monkeypatch):
+    import csv
+
+    from kg.write.neo4j import export_admin_csv
+
+    dest = tmp_path / "csv"
+    old = {p.name: p.read_bytes() for p in export_admin_csv(MINI, dest)}
+    assert len(old) == 7
+    real, calls = csv.writer, []
+
+    def seventh_fails(handle, *args, **kwargs):  # one csv.writer per file
+        calls.append(handle)
+        if len(calls) == 7:
+            raise OSError(28, "No space left on device")
+        return real(handle, *args, **kwargs)
+
+    monkeypatch.setattr(csv, "writer", seventh_fails)
+    (MINI_COPY := tmp_path / "build").mkdir()
+    for p in MINI.iterdir():
+        (MINI_COPY / p.name).write_bytes(p.read_bytes().replace("包钢集团".encode(), "包钢（集团）".encode()))
+    for target in (dest, tmp_path / "fresh"):
+        calls.clear()
+        with pytest.raises(InputError, match=f"{target}: cannot write .No space left on device.; left as it was"):
+            export_admin_csv(MINI_COPY, target)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "csv"]  # no staging folder, nothing new
+    assert {p.name: p.read_bytes() for p in dest.iterdir()} == old  # the old complete set
+
+
+def test_neo4j_admin_export_keeps_a_folder_with_other_files(tmp_path, capsys):
+    from kg.cli import main
+
+    dest = tmp_path / "import"
+    dest.mkdir()
+    (dest / "README").write_text("mine", encoding="utf-8")
+    assert main(["export", str(MINI), "--format", "neo4j-admin", "--dest", str(dest)]) == 2
+    assert "README" in capsys.readouterr().err
+    assert [p.name for p in dest.iterdir()] == ["README"]

@@ -1,8 +1,14 @@
 """End to end: `kg build` on the seed pages with the shipped model."""
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import networkx as nx
@@ -139,6 +145,163 @@ def test_help_and_missing_model_messages(capsys, tmp_path):
         main(["--help"])
     assert exc.value.code == 0
     assert "build" in capsys.readouterr().out
+    (tmp_path / "page.txt").write_text("包钢集团召开会议。", encoding="utf-8")
     rc = main(["build", str(tmp_path), "--out", str(tmp_path / "o"), "--model", str(tmp_path / "nomodel"), "--quiet"])
     assert rc == 2
     assert "kg train ner" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ the output folder: whole or untouched
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def beside(folder: Path) -> list[str]:
+    """Staging or aside folders kg left next to ``folder``."""
+    return sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}.kg-"))
+
+
+def test_the_manifest_is_written_and_matches_the_files(seed_build):
+    from kg import __version__
+    from kg.write.jsonl import MANIFEST
+
+    manifest = json.loads((seed_build / MANIFEST).read_text(encoding="utf-8"))
+    assert list(manifest) == ["kg_version", "files"] and manifest["kg_version"] == __version__
+    assert list(manifest["files"]) == list(OUTPUT_FILES)
+    for name, entry in manifest["files"].items():
+        data = (seed_build / name).read_bytes()
+        assert entry == {"rows": data.count(b"\n"), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    assert manifest["files"]["documents.jsonl"]["rows"] == len(SEED_IDS)
+    assert sorted(p.name for p in seed_build.iterdir()) == sorted([*OUTPUT_FILES, MANIFEST])
+
+
+@pytest.mark.parametrize("corpus", ["empty folder", "only bad files"])
+def test_nothing_to_build_leaves_the_output_as_it_was(corpus, seed_build, tmp_path, capsys):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    if corpus == "only bad files":
+        (pages / "broken.txt").write_bytes(b"\x00\xff\x00binary")
+    out = tmp_path / "out"
+    shutil.copytree(seed_build, out)
+    before = snapshot(out)
+    assert main(["build", str(pages), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"nothing to build from {pages}" in err and f"{out} left as it was" in err
+    assert snapshot(out) == before and beside(out) == []
+    assert main(["build", str(pages), "--out", str(tmp_path / "new"), "--quiet"]) == 2
+    assert not (tmp_path / "new").exists() and beside(tmp_path / "new") == []
+
+
+@pytest.fixture
+def no_work(monkeypatch):
+    """Fail the test if the build reads a page or loads the NER model."""
+    import kg.pipeline
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the build started before its output folder was checked")
+
+    monkeypatch.setattr(kg.pipeline, "read_documents", forbidden)
+    monkeypatch.setattr(kg.pipeline, "Recognizer", forbidden)
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file", "under /proc", "under /sys", "someone's folder",
+                                   "read-only folder", "full disk"])
+def test_a_bad_output_folder_is_named_before_any_work(where, seed_dir, tmp_path, capsys, monkeypatch, no_work):
+    import kg.files
+
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    (tmp_path / "theirs").mkdir()
+    (tmp_path / "theirs" / "thesis.docx").write_text("x", encoding="utf-8")
+    out, message = {
+        "a file": (tmp_path / "file", "not a folder"),
+        "under a file": (tmp_path / "file" / "out", "is a file"),
+        "under /proc": (Path("/proc/kg-out"), "under /proc"),
+        "under /sys": (Path("/sys/kg-out"), "under /sys"),
+        "someone's folder": (tmp_path / "theirs", "thesis.docx"),
+        "read-only folder": (tmp_path / "ro" / "out", "not writable"),
+        "full disk": (tmp_path / "out", "full"),
+    }[where]
+    if where == "read-only folder":
+        (tmp_path / "ro").mkdir()
+        (tmp_path / "ro").chmod(0o555)
+        if os.access(tmp_path / "ro", os.W_OK):
+            pytest.skip("permissions do not bind this user (root); /proc and /sys stand in")
+    if where == "full disk":
+        monkeypatch.setattr(kg.files, "MIN_FREE_BYTES", 1 << 62)
+    assert main(["build", str(seed_dir), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"kg: error: {out}" in err and message in err
+    assert (tmp_path / "theirs" / "thesis.docx").exists()
+
+
+def test_an_interrupted_switch_leaves_the_old_build_or_the_new_never_a_mix(seed_build, seed_dir, tmp_path,
+                                                                           monkeypatch):
+    out = tmp_path / "out"
+    shutil.copytree(seed_build, out)
+    (out / "documents.jsonl").write_text("{}\n", encoding="utf-8")  # an old build that differs from the new
+    (out / "manifest.json").unlink()
+    before = snapshot(out)
+    calls, real = [], os.rename
+
+    def rename(src, dst):  # OUT goes aside, then everything fails: as if killed between the two renames
+        calls.append(dst)
+        if len(calls) > 1:
+            raise OSError("simulated kill")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(OSError, match="simulated kill"):
+        main(["build", str(seed_dir), "--out", str(out), "--quiet"])
+    monkeypatch.undo()
+    assert not out.exists()
+    assert len(beside(out)) == 1 and snapshot(out.parent / beside(out)[0]) == before  # the old build, whole
+    assert main(["build", str(seed_dir / "000_40da871ae59ea618.txt"), "--out", str(out), "--quiet"]) == 0
+    assert beside(out) == []  # the old one was put back, then replaced whole by this run
+    assert snapshot(out) != before and len(read_jsonl(out / "documents.jsonl")) == 1
+
+
+def test_sigterm_stops_a_build_with_a_true_message_and_the_old_output(seed_build, seed_dir, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(seed_build, out)
+    before = snapshot(out)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(seed_dir), "--out", str(out), "--quiet"],
+                            env=env, stderr=subprocess.PIPE, text=True)
+    while proc.poll() is None and not beside(out):  # the staging folder: the run has started its work
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    err = proc.communicate()[1]
+    assert proc.returncode == 143, err
+    assert f"kg: terminated; {out} is as it was before this run" in err and "Traceback" not in err
+    assert snapshot(out) == before and beside(out) == []
+
+
+def test_a_disk_that_fills_during_the_write_leaves_the_old_output(seed_build, seed_dir, tmp_path, capsys,
+                                                                  monkeypatch):
+    import kg.write.jsonl
+
+    out = tmp_path / "out"
+    shutil.copytree(seed_build, out)
+    before = snapshot(out)
+
+    def full(graph):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kg.write.jsonl, "graphml_bytes", full)
+    assert main(["build", str(seed_dir / "000_40da871ae59ea618.txt"), "--out", str(out), "--quiet"]) == 2
+    assert f"kg: error: {out}: cannot write (No space left on device); left as it was" in capsys.readouterr().err
+    assert snapshot(out) == before and beside(out) == []
+
+
+def test_ctrl_c_after_the_switch_says_the_new_build_is_in_place(seed_dir, tmp_path, capsys, monkeypatch):
+    import kg.pipeline
+
+    def interrupted(result):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kg.pipeline, "summary", interrupted)
+    out = tmp_path / "out"
+    assert main(["build", str(seed_dir / "000_40da871ae59ea618.txt"), "--out", str(out)]) == 130
+    assert f"kg: interrupted; {out} holds this run's complete build" in capsys.readouterr().err
+    assert len(read_jsonl(out / "documents.jsonl")) == 1

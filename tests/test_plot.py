@@ -101,3 +101,16 @@ def test_plot_of_the_seed_build(seed_build, tmp_path):
     png = kg.write.plot.plot(seed_build, tmp_path / "seed.png")
     image = np.asarray(Image.open(png).convert("RGB"))
     assert sum(_pixels_near(image, rgb) > 200 for rgb in TYPE_COLOURS.values()) == 3
+
+
+@pytest.mark.parametrize("how", ["missing", "truncated", "garbage"])
+@pytest.mark.parametrize("name", ["entities.jsonl", "relations.jsonl"])
+def test_plot_of_a_damaged_build_names_the_file(name, how, tmp_path, capsys):
+    from kg.cli import main
+    from tests.test_export import damaged_build
+
+    out = damaged_build(tmp_path, name, how)
+    assert main(["plot", str(out), "--out", str(tmp_path / "g.png")]) == 2
+    err = capsys.readouterr().err
+    assert f"kg: error: {out / name}" in err and "Traceback" not in err
+    assert not (tmp_path / "g.png").exists()

@@ -12,70 +12,140 @@ mentions.jsonl      ``doc``, ``start``, ``end`` (raw-file offsets), ``text``, ``
 entities.jsonl      ``id``, ``name``, ``label``, ``aliases``, ``mention_count``, ``doc_count``
 relations.jsonl     ``type``, ``source``, ``target``, ``properties``, ``evidence`` (``{doc, start, end}``)
 graph.graphml       the graph, for Gephi (:mod:`kg.write.xml`)
+manifest.json       written last: ``kg_version``, ``files`` {name: ``rows``, ``bytes``, ``sha256``}
 =================== =============================================================================
+
+The folder is replaced whole (:func:`write_outputs`): a run that stops leaves the previous build.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import networkx as nx
 
+from kg import __version__
 from kg.errors import InputError
-from kg.files import AtomicWriter
+from kg.files import StagedDirectory, dumps
 from kg.schema import CO_OCCURS, ENTITY_TYPES, RELATION_TYPES, BuildResult
 from kg.write.xml import graphml_bytes
 
-__all__ = ["OUTPUT_FILES", "OutputRows", "load_graph", "read_jsonl", "read_output", "write_outputs"]
+__all__ = ["MANIFEST", "OUTPUT_FILES", "OutputRows", "check_output", "load_graph", "manifest", "read_jsonl", "read_output",
+           "write_outputs"]
 
 log = logging.getLogger(__name__)
 
 OUTPUT_FILES = ("documents.jsonl", "mentions.jsonl", "entities.jsonl", "relations.jsonl", "graph.graphml")
+#: written last into the build: kg version, and rows, bytes and SHA-256 of each output file
+MANIFEST = "manifest.json"
+#: exports ``kg export`` writes into the output folder by default; a new build drops them with the old one
+EXPORTS = ("graph.gexf", "neo4j-admin")
 #: Entity label in the output files -> extra Neo4j node label
 ENTITY_LABELS: dict[str, str] = {label: t.neo4j for label, t in ENTITY_TYPES.items()}
 
 
 # ------------------------------------------------------------------------------ writing
 
-def write_outputs(result: BuildResult, out_dir: Path) -> list[Path]:
-    """Write the five output files atomically (all renamed into place only at the end)."""
+def _kg_entry(name: str) -> bool:
+    """Whether ``name`` in an output folder is kg's: an output, the manifest, an export of the
+    build in its default place, or one of their temporary names."""
+    known = (*OUTPUT_FILES, MANIFEST, *EXPORTS)
+    return name in known or any(name.startswith(f".{k}.") for k in known)
+
+
+def check_output(out_dir: str | Path) -> StagedDirectory:
+    """The output folder ``out_dir``, checked before any work: not a file, not under /proc or /sys,
+    on a writable disk with room, holding nothing but kg's files (a build replaces it whole).
+
+    Raises:
+        InputError: naming the folder and the problem.
+    """
+    output = StagedDirectory(out_dir, owned=_kg_entry, error=InputError)
+    output.check()
+    return output
+
+
+def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        for row in rows:
+            handle.write(dumps(row) + "\n")
+
+
+def manifest(folder: Path) -> dict:
+    """``{"kg_version", "files": {name: {"rows", "bytes", "sha256"}}}`` of the outputs in ``folder``
+    (``rows``: lines of the file, one record each in the JSONL files)."""
+    files = {}
+    for name in OUTPUT_FILES:
+        digest, rows, size = hashlib.sha256(), 0, 0
+        with (folder / name).open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+                rows += chunk.count(b"\n")
+                size += len(chunk)
+        files[name] = {"rows": rows, "bytes": size, "sha256": digest.hexdigest()}
+    return {"kg_version": __version__, "files": files}
+
+
+def write_outputs(result: BuildResult, out: Path | StagedDirectory) -> list[Path]:
+    """Write the five output files, then ``manifest.json``, into a staging folder beside the output
+    folder and put it in the output folder's place whole (:class:`kg.files.StagedDirectory`).
+
+    ``out`` is a folder, or :func:`check_output`'s answer (opened or not).  Raises
+    :class:`~kg.errors.InputError` when the folder cannot take the build; it is then untouched.
+    """
+    output = out if isinstance(out, StagedDirectory) else check_output(out)
     docs = {d.id: d for d in result.documents}
 
     def raw(doc: str, start: int, end: int) -> dict:  # the one place cleaned offsets become raw ones
         start, end = docs[doc].to_raw(start, end)
         return {"doc": doc, "start": start, "end": end}
 
-    writer = AtomicWriter(out_dir)
     try:
-        writer.write_jsonl("documents.jsonl", (
+        folder = output.path or output.open()
+        _write_jsonl(folder / "documents.jsonl", (
             {"id": d.id, "path": d.path, "title": d.title, "date": d.date, "chars": len(d.raw), "sha256": d.sha256}
             for d in result.documents
         ))
-        writer.write_jsonl("mentions.jsonl", (
+        _write_jsonl(folder / "mentions.jsonl", (
             {**raw(lm.mention.doc, lm.mention.start, lm.mention.end), "text": lm.mention.text,
              "label": lm.mention.label, "entity": lm.entity, "sentence": lm.mention.sentence}
             for lm in result.linked
         ))
-        writer.write_jsonl("entities.jsonl", (
+        _write_jsonl(folder / "entities.jsonl", (
             {"id": e.id, "name": e.name, "label": e.label, "aliases": e.aliases,
              "mention_count": e.mention_count, "doc_count": e.doc_count}
             for e in result.entities.values()
         ))
-        writer.write_jsonl("relations.jsonl", (
+        _write_jsonl(folder / "relations.jsonl", (
             {"type": r.type, "source": r.source, "target": r.target, "properties": r.properties,
              "evidence": [raw(ev.doc, ev.start, ev.end) for ev in r.evidence]}
             for r in result.relations
         ))
-        writer.write_bytes("graph.graphml", graphml_bytes(result.graph))
+        (folder / "graph.graphml").write_bytes(graphml_bytes(result.graph))
+        (folder / MANIFEST).write_text(json.dumps(manifest(folder), ensure_ascii=False, indent=2) + "\n",
+                                       encoding="utf-8")  # last: its presence says the rest is whole
+    except OSError as err:  # a full disk, a quota: the output folder is untouched
+        output.abort()
+        raise output.failed(err) from err
     except BaseException:
-        writer.abort()
+        output.abort()
         raise
-    return writer.commit()
+    dropped = [name for name in EXPORTS if os.path.lexists(output.dest / name)]
+    try:
+        output.commit()
+    except BaseException:
+        output.abort()
+        raise
+    for name in dropped:
+        log.warning("%s: an export of the previous build, removed with it (run kg export again)", output.given / name)
+    return [output.given / name for name in (*OUTPUT_FILES, MANIFEST)]
 
 
 # ------------------------------------------------------------------------------ reading

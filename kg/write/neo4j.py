@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import csv
 import logging
-import os
-import tempfile
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
 from kg.errors import InputError, Neo4jError
+from kg.files import StagedDirectory
 from kg.schema import ENTITY_TYPES, RELATION_TYPES
 from kg.write.jsonl import OutputRows, read_output
 
@@ -410,18 +410,17 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _write_csv_atomic(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows(rows)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
     return path
+
+
+def _admin_entry(name: str) -> bool:
+    """Whether ``name`` in a neo4j-admin export folder is one of kg's CSVs (or their temporary names)."""
+    return re.fullmatch(r"\.?(nodes|rels)_[a-z_]+\.csv(\..+\.tmp)?", name) is not None
 
 
 _EVIDENCE_HEADER = ["evidence_docs:string[]", "evidence_starts:int[]", "evidence_ends:int[]"]
@@ -436,15 +435,41 @@ def export_admin_csv(out_dir: Path, dest: Path) -> list[Path]:
     """Write ``neo4j-admin database import full`` CSVs for ``out_dir`` into ``dest``; returns the files.
 
     ``nodes_*.csv`` go to ``--nodes``, ``rels_*.csv`` to ``--relationships``; arrays use
-    ``--array-delimiter=';'`` (the default).  Each file is written atomically.  The import
-    creates no schema: run cypher/schema.cypher afterwards.  See docs/neo4j.md.
-    """
-    data = read_output(Path(out_dir))
-    dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    ``--array-delimiter=';'`` (the default).  The CSVs are written as a set: into a staging
+    folder beside ``dest``, which then takes ``dest``'s place whole (an existing ``dest`` may hold
+    only kg's CSVs).  The import creates no schema: run cypher/schema.cypher afterwards.  See
+    docs/neo4j.md.
 
-    written.append(_write_csv_atomic(
+    Raises:
+        InputError: naming a missing or malformed output file, or a ``dest`` that cannot be replaced.
+    """
+    out_dir = Path(out_dir)
+    for name in ("mentions.jsonl", "relations.jsonl"):  # read_output lets kg load go on without them
+        if out_dir.is_dir() and not (out_dir / name).is_file():
+            raise InputError(f"{out_dir / name}: missing (is {out_dir} a `kg build` output directory?)")
+    data = read_output(out_dir)
+    output = StagedDirectory(dest, owned=_admin_entry, error=InputError)
+    output.check()
+    try:
+        written = _write_admin_csv(data, output.open())
+    except OSError as err:  # a full disk, a quota: dest is untouched
+        output.abort()
+        raise output.failed(err) from err
+    except BaseException:
+        output.abort()
+        raise
+    try:
+        output.commit()
+    except BaseException:
+        output.abort()
+        raise
+    log.info("wrote %d neo4j-admin CSV files to %s", len(written), output.given)
+    return [output.given / path.name for path in written]
+
+
+def _write_admin_csv(data: OutputRows, dest: Path) -> list[Path]:
+    written: list[Path] = []
+    written.append(_write_csv(
         dest / "nodes_documents.csv",
         ["id:ID(Document)", "path", "title", "date:date", "chars:int", "sha256", ":LABEL"],
         [[d["id"], _cell(d["path"]), _cell(d["title"]), _cell(d["date"]), _cell(d["chars"]), _cell(d["sha256"]),
@@ -457,12 +482,12 @@ def export_admin_csv(out_dir: Path, dest: Path) -> list[Path]:
             entity_rows.append([e["id"], e["name"], e["label"], _array(e["aliases"], f"entity {e['id']}"),
                                 str(e["mention_count"]), str(e["doc_count"]), labels])
     entity_rows.sort(key=lambda r: r[0])
-    written.append(_write_csv_atomic(
+    written.append(_write_csv(
         dest / "nodes_entities.csv",
         ["id:ID(Entity)", "name", "label", "aliases:string[]", "mention_count:int", "doc_count:int", ":LABEL"],
         entity_rows,
     ))
-    written.append(_write_csv_atomic(
+    written.append(_write_csv(
         dest / "rels_mentioned_in.csv",
         [":START_ID(Entity)", ":END_ID(Document)", ":TYPE", "count:int", "offsets:int[]"],
         [[m["entity"], m["doc"], "MENTIONED_IN", str(m["count"]), _array(m["offsets"], "offsets")]
@@ -481,6 +506,7 @@ def export_admin_csv(out_dir: Path, dest: Path) -> list[Path]:
             extra = lambda r: []  # noqa: E731
         rows = [[r["source"], r["target"], rel_type, *extra(r), *_evidence_cells(r, f"{rel_type} {r['source']}")]
                 for r in data.relations.get(rel_type, [])]
-        written.append(_write_csv_atomic(dest / f"rels_{rel_type.lower()}.csv", header + _EVIDENCE_HEADER, rows))
+        written.append(_write_csv(dest / f"rels_{rel_type.lower()}.csv", header + _EVIDENCE_HEADER, rows))
+    return written
     log.info("wrote %d neo4j-admin CSV files to %s", len(written), dest)
     return written

@@ -1,7 +1,5 @@
-"""Writing a build to disk: JSONL, GraphML and GEXF, each atomically (temp file + rename).
-
-A run writes every file to a temporary name first and renames them only once all are
-written, so an interrupted run never leaves half a file and never mixes two runs.
+"""GraphML and GEXF of a build (``kg build`` puts ``graph.graphml`` in the output folder, which
+:func:`kg.write.jsonl.write_outputs` replaces whole; :func:`write_gexf` writes one file atomically).
 
 GraphML (``graph.graphml``, written by every build) is for Gephi, yEd, Cytoscape and
 :func:`networkx.read_graphml`:
