@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.schema import Document, Paragraph, RawPage, Sentence
+from kg.schema import Document, Paragraph, RawPage, Sentence, bounded_id
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def read_pages(path: Path) -> Iterator[RawPage]:
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror})") from err
     if path.suffix.lower() not in JSONL_SUFFIXES:
-        yield RawPage(id=str(path), path=str(path), text=decode_bytes(data, str(path)))
+        yield RawPage(id=bounded_id(str(path)), path=str(path), text=decode_bytes(data, str(path)))
         return
     text = decode_bytes(data, str(path))
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -115,7 +115,7 @@ def read_pages(path: Path) -> Iterator[RawPage]:
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or "id" not in obj:
             raise InputError(f"{path}:{lineno}: each line needs an 'id' and a string 'text'")
         yield RawPage(
-            id=str(obj["id"]),
+            id=bounded_id(str(obj["id"])),  # a long id keeps a prefix + its hash (kg.schema.bounded_id)
             path=str(obj.get("source") or path),
             text=obj["text"],
             title=obj.get("title"),
