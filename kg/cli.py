@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -153,10 +154,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     )
     if not args.quiet:
         print(summary(result))
-    if args.neo4j:
-        _load(args.out, args)
     for err in result.errors:
         print(f"kg: {err}", file=sys.stderr)
+    if args.neo4j:
+        try:
+            _load(args.out, args)
+        except KGError as err:  # the files are whole; say so, and how to load them later
+            retry = shlex.join(["kg", "load", str(args.out), "--neo4j", args.neo4j])
+            raise type(err)(f"the build was written to {args.out}, but loading it into Neo4j failed: {err}\n"
+                            f"kg: the files are complete; once Neo4j is reachable, retry the load with: {retry}") from err
     return 1 if result.errors else 0
 
 
