@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shlex
 import signal
 import sys
 from pathlib import Path
@@ -176,12 +177,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
     )
     if not args.quiet:
         print(summary(result))
+    for err in result.errors:
+        print(f"kg: {err}", file=sys.stderr)
     if args.neo4j:
         args.interrupted = (f"{args.out} holds this run's complete build; the Neo4j load was cut short: "
                             f"run `kg load {args.out} --neo4j {args.neo4j}` again")
-        _load(args.out, args)
-    for err in result.errors:
-        print(f"kg: {err}", file=sys.stderr)
+        try:
+            _load(args.out, args)
+        except KGError as err:  # the files are whole; say so, and how to load them later
+            retry = shlex.join(["kg", "load", str(args.out), "--neo4j", args.neo4j])
+            raise type(err)(f"the build was written to {args.out}, but loading it into Neo4j failed: {err}\n"
+                            f"kg: the files are complete; once Neo4j is reachable, retry the load with: {retry}") from err
     return 1 if result.errors else 0
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from kg.errors import InputError
-from kg.schema import Document, Paragraph, RawPage, Sentence
+from kg.schema import Document, Paragraph, RawPage, Sentence, bounded_id
 
 log = logging.getLogger(__name__)
 
@@ -316,7 +316,7 @@ def read_pages(path: Path) -> Iterator[RawPage]:
     if not text.strip():
         log.warning("%s: %s, nothing in it to build from", path, "empty file" if not data else "blank file (only whitespace)")
     if path.suffix.lower() not in JSONL_SUFFIXES:
-        yield RawPage(id=str(path), path=str(path), text=text)
+        yield RawPage(id=bounded_id(str(path)), path=str(path), text=text)
         return
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -328,7 +328,7 @@ def read_pages(path: Path) -> Iterator[RawPage]:
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or "id" not in obj:
             raise InputError(f"{path}:{lineno}: each line needs an 'id' and a string 'text'")
         yield RawPage(
-            id=str(obj["id"]),
+            id=bounded_id(str(obj["id"])),  # a long id keeps a prefix + its hash (kg.schema.bounded_id)
             path=str(obj.get("source") or path),
             text=obj["text"],
             title=obj.get("title"),

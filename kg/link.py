@@ -30,7 +30,7 @@ from pathlib import Path
 
 from kg import gazetteer
 from kg.naming import company_short_forms
-from kg.schema import Entity, LinkedMention, Mention
+from kg.schema import Entity, LinkedMention, Mention, bounded_id
 
 log = logging.getLogger(__name__)
 
@@ -248,7 +248,7 @@ class Linker:
             label = keys[members[0]][0]
             member_keys = {keys[i][1] for i in members}
             name = self._display_name(member_keys, [mentions[i].text for i in members])
-            entity_id = f"{label}:{name}"
+            entity_id = bounded_id(f"{label}:{name}")  # the full name stays in ``name``
             surface = Counter(mentions[i].text for i in members)
             aliases = sorted((s for s in surface if s != name), key=lambda s: (-surface[s], s))
             expanded = sorted(k for k in member_keys if k != name and k not in aliases)

@@ -203,6 +203,8 @@ def find_cooccurrences(
 
     Sentences printed twice (``Sentence.duplicate_of``) add evidence but no weight; with
     ``window="paragraph"`` a paragraph counts once unless all its sentences are duplicates.
+    The evidence kept is the first ``max_evidence`` spans in (doc, start, end) order and
+    ``doc_weights`` is sorted by document, whatever the order of ``docs``.
     """
     if window not in ("sentence", "paragraph"):
         raise ValueError(f"window must be 'sentence' or 'paragraph', not {window!r}")
@@ -226,10 +228,25 @@ def find_cooccurrences(
                 if not duplicate[unit]:
                     rel.properties["weight"] += 1
                     rel.properties["doc_weights"][doc.id] = rel.properties["doc_weights"].get(doc.id, 0) + 1
-                if len(rel.evidence) < max_evidence:
-                    start, end = spans[unit]
-                    rel.evidence.append(Evidence(doc.id, start, end))
+                start, end = spans[unit]
+                _keep_first(rel.evidence, [Evidence(doc.id, start, end)], max_evidence)
+    for rel in pairs.values():
+        rel.properties["doc_weights"] = dict(sorted(rel.properties["doc_weights"].items()))
     return [rel for rel in pairs.values() if rel.properties["weight"] > 0]
+
+
+def _evidence_key(ev: Evidence) -> tuple[str, int, int]:
+    return (ev.doc, ev.start, ev.end)
+
+
+def _keep_first(have: list[Evidence], more: Sequence[Evidence], limit: int) -> None:
+    """Add ``more`` to ``have`` (no repeats), keeping the first ``limit`` in (doc, start, end) order:
+    which spans a relation keeps must not depend on the order the pages were given in."""
+    for ev in more:
+        if ev not in have:
+            have.append(ev)
+    have.sort(key=_evidence_key)
+    del have[max(0, limit):]
 
 
 def find_place_hierarchy(doc: Document, linked: Sequence[LinkedMention], entities: dict[str, Entity]) -> list[Relation]:
@@ -253,9 +270,12 @@ def find_locations(entities: dict[str, Entity], linked: Sequence[LinkedMention])
                 form = normalise(form)
                 if len(form) >= 2:
                     place_names.setdefault(form, entity.id)
-    first_mention: dict[str, LinkedMention] = {}
+    first_mention: dict[str, LinkedMention] = {}  # first in (doc, start, end) order, not input order
     for lm in linked:
-        first_mention.setdefault(lm.entity, lm)
+        have = first_mention.get(lm.entity)
+        key = (lm.mention.doc, lm.mention.start, lm.mention.end)
+        if have is None or key < (have.mention.doc, have.mention.start, have.mention.end):
+            first_mention[lm.entity] = lm
     relations = []
     forms = sorted(place_names, key=len, reverse=True)
     for entity in entities.values():
@@ -278,17 +298,14 @@ def find_locations(entities: dict[str, Entity], linked: Sequence[LinkedMention])
 
 
 def merge_relations(relations: Sequence[Relation], *, max_evidence: int = 5) -> list[Relation]:
-    """Fold relations with the same (type, source, target, title), pooling evidence; stable order."""
+    """Fold relations with the same (type, source, target, title), pooling evidence (the first
+    ``max_evidence`` spans in (doc, start, end) order); stable order."""
     merged: dict[tuple, Relation] = {}
     for rel in relations:
         if rel.type == CO_OCCURS:
             merged[rel.key] = rel
             continue
-        if rel.key in merged:
-            have = merged[rel.key].evidence
-            for ev in rel.evidence:
-                if ev not in have and len(have) < max_evidence:
-                    have.append(ev)
-        else:
-            merged[rel.key] = Relation(rel.type, rel.source, rel.target, dict(rel.properties), list(rel.evidence[:max_evidence]))
+        if rel.key not in merged:
+            merged[rel.key] = Relation(rel.type, rel.source, rel.target, dict(rel.properties), [])
+        _keep_first(merged[rel.key].evidence, rel.evidence, max_evidence)
     return sorted(merged.values(), key=lambda r: (RELATION_TYPES.index(r.type), r.source, r.target, str(r.properties.get("title", ""))))

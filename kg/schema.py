@@ -8,6 +8,7 @@ offsets; the JSONL writer (:mod:`kg.write.jsonl`) turns them into raw-file offse
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,9 +17,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 __all__ = [
-    "BuildResult", "CO_OCCURS", "Document", "ENTITY_TYPES", "Entity", "EntityType", "Evidence", "HOLDS_ROLE",
+    "BuildResult", "CO_OCCURS", "MAX_ID_BYTES", "Document", "ENTITY_TYPES", "Entity", "EntityType", "Evidence", "HOLDS_ROLE",
     "LABELS", "LOCATED_IN", "LinkedMention", "Mention", "PART_OF", "Paragraph", "RELATIONS", "RELATION_TYPES",
-    "RawPage", "Relation", "RelationType", "Sentence",
+    "RawPage", "Relation", "RelationType", "Sentence", "bounded_id",
 ]
 
 
@@ -64,6 +65,27 @@ RELATIONS: dict[str, RelationType] = {
     LOCATED_IN: RelationType(LOCATED_IN, "位于", (176, 122, 161), True),
 }
 RELATION_TYPES: tuple[str, ...] = tuple(RELATIONS)
+
+
+# ---------------------------------------------------------------------------- ids
+
+#: The longest id (UTF-8 bytes) kept as it is.  Neo4j refuses to index a string key over ~8 KB
+#: ("Property value is too large to index"), and ids are the keys of kg's unique constraints;
+#: 512 bytes keeps a 170-character Chinese file path whole, stays 16 times under the limit
+#: (room for a composite index of an id with other keys) and keeps the evidence arrays, which
+#: repeat document ids, small.
+MAX_ID_BYTES = 512
+
+
+def bounded_id(value: str, limit: int = MAX_ID_BYTES) -> str:
+    """``value`` itself when it has at most ``limit`` UTF-8 bytes, else its first bytes (whole
+    characters) + ``#`` + the sha256 of all of it: stable, distinct for distinct values, ``limit`` bytes at most."""
+    raw = value.encode("utf-8", "surrogatepass")
+    if len(raw) <= limit:
+        return value
+    digest = hashlib.sha256(raw).hexdigest()
+    prefix = raw[:max(0, limit - len(digest) - 1)].decode("utf-8", "ignore")
+    return f"{prefix}#{digest}"
 
 
 # ---------------------------------------------------------------------------- ingest

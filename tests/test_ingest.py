@@ -276,3 +276,19 @@ def test_valid_utf8_never_reaches_the_detector(seed_dir, monkeypatch):
     for page in sorted(seed_dir.glob("*.txt")):
         data = page.read_bytes()
         assert decode_bytes(data, page.name) == decode_bytes(codecs.BOM_UTF8 + data, page.name) == data.decode("utf-8")
+
+
+def test_overlong_document_ids_are_bounded_and_stable(tmp_path):
+    from kg.schema import MAX_ID_BYTES, bounded_id
+
+    long_id = "新闻" * 1400  # 8,400 UTF-8 bytes: more than Neo4j can index
+    archive = tmp_path / "long.jsonl"
+    archive.write_text(json.dumps({"id": long_id, "text": "好。"}, ensure_ascii=False) + "\n"
+                       + json.dumps({"id": "n2", "text": "好。"}) + "\n", encoding="utf-8")
+    first, second = read_pages(archive)
+    assert second.id == "n2"  # normal ids are untouched
+    assert len(first.id.encode()) <= MAX_ID_BYTES and first.id.startswith("新闻新闻")
+    assert first.id == bounded_id(long_id) == list(read_pages(archive))[0].id  # deterministic
+    assert bounded_id(long_id + "x") != first.id  # the hash tells long ids apart
+    assert bounded_id("a" * MAX_ID_BYTES) == "a" * MAX_ID_BYTES
+    assert len(bounded_id("a" * (MAX_ID_BYTES + 1)).encode()) == MAX_ID_BYTES

@@ -139,3 +139,15 @@ def test_a_companys_short_form_abbreviates_its_full_name():
     assert is_abbreviation("合生生物", "天津合生生物科技有限公司")
     assert not is_abbreviation("合生远景", "天津合生生物科技有限公司")
     assert is_abbreviation("金宇保灵", "金宇保灵生物药品有限公司")  # its brand
+
+
+def test_an_overlong_name_gets_a_bounded_id_and_keeps_its_full_name():
+    from kg.schema import MAX_ID_BYTES, bounded_id
+
+    name = "张" * 10_000
+    linked, entities = link((name, "PER"), ("张三", "PER"))
+    (long_entity,) = [e for e in entities.values() if e.name == name]
+    assert long_entity.id == bounded_id("PER:" + name) and long_entity.id.startswith("PER:张张")
+    assert len(long_entity.id.encode()) <= MAX_ID_BYTES
+    assert entity_of(linked, name) == long_entity.id
+    assert "PER:张三" in entities  # normal ids are unchanged

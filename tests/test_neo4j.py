@@ -549,8 +549,8 @@ def test_admin_csv_structure(tiny, tmp_path):
     assert sorted(p.name for p in dest.iterdir()) == sorted(names)  # no temporary files left
     table = {p.stem: list(csv.reader(p.open(encoding="utf-8"))) for p in files}
     assert table["nodes_entities"][0] == ["id:ID(Entity)", "name", "label", "aliases:string[]", "mention_count:int",
-                                          "doc_count:int", ":LABEL"]
-    assert ["ORG:包钢集团", "包钢集团", "ORG", "包钢", "3", "2", "Entity;Organization"] in table["nodes_entities"]
+                                          "doc_count:int", ":LABEL", "full_name"]
+    assert ["ORG:包钢集团", "包钢集团", "ORG", "包钢", "3", "2", "Entity;Organization", ""] in table["nodes_entities"]
     assert table["rels_co_occurs"][0][:6] == [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "weight:int",
                                               "docs:string[]", "doc_weights:int[]"]
     co_row = [BAOGANG, ZHAO, "CO_OCCURS", "3", f"{D1};{D2}", "2;1", f"{D1};{D2}", "0;40", "4;42"]

@@ -10,6 +10,7 @@ from kg.link import Linker
 from kg.schema import Mention
 from kg.relate import (
     CO_OCCURS, HOLDS_ROLE, LOCATED_IN, PART_OF, find_cooccurrences, find_locations, find_place_hierarchy, find_roles,
+    merge_relations,
 )
 
 TWO_ROLES = "近日，自治区人大常委会党组书记、副主任张韶春，自治区人大常委会副主任段志强、丁绣峰分别在呼和浩特市宣讲。"
@@ -160,3 +161,45 @@ def test_role_evidence_points_into_the_raw_text():
     (rel,) = find_roles(doc, linked, entities)
     assert rel.type == HOLDS_ROLE
     assert doc.raw[rel.evidence[0].start:rel.evidence[0].end] == "天津合生生物科技有限公司董事长刘斌"
+
+
+def _two_docs_same_pair():
+    text = "包头市召开会议，张韶春出席。张韶春在包头市讲话。"
+    docs = [repair(RawPage(d, d, text)) for d in ("b", "a", "c")]
+    found = {}
+    for doc in docs:
+        spans, pos = [], 0
+        for surface, label in (("包头市", "LOC"), ("张韶春", "PER"), ("张韶春", "PER"), ("包头市", "LOC")):
+            start = doc.text.index(surface, pos)
+            spans.append(Mention(doc.id, start, start + len(surface), surface, label, doc.sentence_at(start).index))
+            pos = start + 1
+        found[doc.id] = spans
+    return docs, found
+
+
+def test_evidence_kept_does_not_depend_on_input_order():
+    docs, found = _two_docs_same_pair()
+    results = []
+    for order in (docs, docs[::-1], [docs[1], docs[2], docs[0]]):
+        mentions = [m for d in order for m in found[d.id]]
+        linked, entities = Linker(home_region=HOME).link(mentions, {d.id: d.text for d in order})
+        by_doc = {d.id: [lm for lm in linked if lm.mention.doc == d.id] for d in order}
+        co = find_cooccurrences(order, by_doc, max_evidence=3)
+        located = find_locations(entities, linked)
+        merged = merge_relations(co + located, max_evidence=3)
+        results.append([(r.type, r.source, r.target, list(r.properties.get("doc_weights", {}).items()),
+                         [(e.doc, e.start, e.end) for e in r.evidence]) for r in merged])
+    assert results[0] == results[1] == results[2]
+    (co,) = [r for r in results[0] if r[0] == CO_OCCURS]
+    assert [e[0] for e in co[4]] == ["a", "a", "b"]  # the first three spans in (doc, start, end) order
+    assert [d for d, _ in co[3]] == ["a", "b", "c"]
+
+
+def test_merged_evidence_is_the_first_spans_in_document_order():
+    from kg.schema import Evidence, Relation
+
+    rels = [Relation(HOLDS_ROLE, "PER:x", "ORG:y", {"title": "t"}, [Evidence(d, s, s + 2)])
+            for d, s in (("c", 0), ("b", 9), ("a", 5), ("b", 1), ("a", 5))]
+    for order in (rels, rels[::-1]):
+        (merged,) = merge_relations(order, max_evidence=3)
+        assert [(e.doc, e.start) for e in merged.evidence] == [("a", 5), ("b", 1), ("b", 9)]

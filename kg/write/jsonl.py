@@ -37,7 +37,8 @@ from kg.files import StagedDirectory, dumps
 from kg.schema import CO_OCCURS, ENTITY_TYPES, RELATION_TYPES, BuildResult
 from kg.write.xml import graphml_bytes
 
-__all__ = ["MANIFEST", "OUTPUT_FILES", "OutputRows", "check_output", "load_graph", "manifest", "read_jsonl", "read_output",
+__all__ = ["MANIFEST", "OUTPUT_FILES", "OutputRows", "ROW_FILES", "check_manifest", "check_output", "load_graph",
+           "manifest", "read_jsonl", "read_output",
            "write_outputs"]
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ OUTPUT_FILES = ("documents.jsonl", "mentions.jsonl", "entities.jsonl", "relation
 MANIFEST = "manifest.json"
 #: exports ``kg export`` writes into the output folder by default; a new build drops them with the old one
 EXPORTS = ("graph.gexf", "neo4j-admin")
+#: The row files every strict reader needs.
+ROW_FILES = ("documents.jsonl", "entities.jsonl", "mentions.jsonl", "relations.jsonl")
 #: Entity label in the output files -> extra Neo4j node label
 ENTITY_LABELS: dict[str, str] = {label: t.neo4j for label, t in ENTITY_TYPES.items()}
 
@@ -217,29 +220,102 @@ def _parse_date(value, where: str) -> date | None:
         return None
 
 
-def _evidence(obj: dict, where: str, known_docs: set[str]) -> tuple[list[str], list[int], list[int]]:
+class _Checker:
+    """Problems a lenient reader logs and goes on after; a strict one (``kg load``) refuses the folder."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+
+    def __call__(self, message: str, then: str) -> None:
+        if self.strict:
+            raise InputError(f"{message}; refusing to load an incomplete or inconsistent build folder")
+        log.warning("%s; %s", message, then)
+
+
+def _file_digest(path: Path) -> tuple[int, int, str]:
+    """(non-blank lines, bytes, sha256 hex) of ``path``."""
+    digest, size, rows, partial = hashlib.sha256(), 0, 0, b""
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+                lines = (partial + chunk).split(b"\n")
+                partial = lines.pop()
+                rows += sum(1 for line in lines if line.strip())
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err}") from err
+    return rows + bool(partial.strip()), size, digest.hexdigest()
+
+
+def check_manifest(out_dir: Path) -> dict | None:
+    """Check every file ``manifest.json`` lists against its rows, bytes and sha256; None without one.
+
+    Raises:
+        InputError: naming the file and what differs (a missing file, a truncated or edited one,
+            an unreadable manifest).
+    """
+    path = Path(out_dir) / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InputError(f"{path}: unreadable manifest: {err}") from err
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict):
+        raise InputError(f"{path}: expected an object with \"files\": {{name: {{rows, bytes, sha256}}}}")
+    for name, want in sorted(files.items()):
+        if not isinstance(want, dict) or Path(name).name != name or name in ("", ".", ".."):
+            raise InputError(f"{path}: bad entry for {name!r}")
+        target = Path(out_dir) / name
+        if not target.is_file():
+            raise InputError(f"{target}: missing, but {MANIFEST} lists it")
+        rows, size, sha = _file_digest(target)
+        if "bytes" in want and want["bytes"] != size:
+            raise InputError(f"{target}: {size} bytes, but {MANIFEST} says {want['bytes']} (truncated or changed)")
+        if "rows" in want and name.endswith(".jsonl") and want["rows"] != rows:
+            raise InputError(f"{target}: {rows} rows, but {MANIFEST} says {want['rows']} (truncated or changed)")
+        if "sha256" in want and str(want["sha256"]).lower() != sha:
+            raise InputError(f"{target}: sha256 {sha} differs from {MANIFEST}'s {want['sha256']} (changed)")
+    return manifest
+
+
+def _evidence(obj: dict, where: str, known_docs: set[str], check: _Checker) -> tuple[list[str], list[int], list[int]]:
     docs, starts, ends = [], [], []
     for ev in obj.get("evidence") or []:
         if not isinstance(ev, dict):
             raise InputError(f"{where}: evidence items must be objects")
         doc = _field(ev, "doc", str, where)
         if doc not in known_docs:
-            log.warning("%s: evidence names unknown document %r; kept", where, doc)
+            check(f"{where}: evidence names a document not in documents.jsonl: {doc!r}", "kept")
         docs.append(doc)
         starts.append(_field(ev, "start", int, where))
         ends.append(_field(ev, "end", int, where))
     return docs, starts, ends
 
 
-def read_output(out_dir: Path) -> OutputRows:
+def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
     """Read and validate a ``kg build`` output directory (documents, entities, mentions, relations).
 
     Raises :class:`kg.errors.InputError` naming the file and line of anything malformed.
-    Mentions and relations that name an unknown entity or document are dropped with a warning.
+    Lenient (the default, for exports): mentions and relations that name an unknown entity or
+    document are dropped with a warning.  ``strict`` (``kg load``, whose input replaces what
+    Neo4j holds): the whole folder must be complete and consistent or nothing is returned:
+    the four row files present, their ``manifest.json`` entries (when there is a manifest)
+    matching, every mention's entity and document and every relation's ends and evidence
+    documents known, entity counts equal to the mentions, CO_OCCURS weights equal to their
+    sums, no duplicates.
     """
     out = Path(out_dir)
     if not out.is_dir():
         raise InputError(f"{out}: not a directory")
+    check = _Checker(strict)
+    if strict:
+        for name in ROW_FILES:
+            if not (out / name).is_file():
+                raise InputError(f"{out / name}: missing (is {out} a complete `kg build` output directory?)")
+        check_manifest(out)
     rows = OutputRows()
 
     doc_ids: set[str] = set()
@@ -247,7 +323,7 @@ def read_output(out_dir: Path) -> OutputRows:
         where = f"{out / 'documents.jsonl'}:{number}"
         doc_id = _field(obj, "id", str, where)
         if doc_id in doc_ids:
-            log.warning("%s: duplicate document %r; the later line wins", where, doc_id)
+            check(f"{where}: duplicate document {doc_id!r}", "the later line wins")
             rows.documents = [d for d in rows.documents if d["id"] != doc_id]
         doc_ids.add(doc_id)
         rows.documents.append({
@@ -289,11 +365,17 @@ def read_output(out_dir: Path) -> OutputRows:
         entity, doc = _field(obj, "entity", str, where), _field(obj, "doc", str, where)
         start, end = _field(obj, "start", int, where), _field(obj, "end", int, where)
         if entity not in entity_ids or doc not in doc_ids:
+            if strict:
+                missing = (f"entity not in entities.jsonl: {entity!r}" if entity not in entity_ids
+                           else f"document not in documents.jsonl: {doc!r}")
+                check(f"{where}: mention names an {missing}", "skipped")
             dropped += 1
             continue
         per_pair[(entity, doc)].append((start, end))
     if dropped:
         log.warning("%s: %d mentions name an unknown entity or document; skipped", out / "mentions.jsonl", dropped)
+    if strict:
+        _check_entity_counts(out, entity_ids, per_pair)
     for (entity, doc), spans in sorted(per_pair.items()):
         spans.sort()
         rows.mentions.append({
@@ -307,20 +389,21 @@ def read_output(out_dir: Path) -> OutputRows:
         where = f"{out / 'relations.jsonl'}:{number}"
         rel_type = _field(obj, "type", str, where)
         if rel_type not in rels:
-            log.warning("%s: unknown relation type %r; skipped", where, rel_type)
+            check(f"{where}: unknown relation type {rel_type!r}", "skipped")
             continue
         source, target = _field(obj, "source", str, where), _field(obj, "target", str, where)
         if source not in entity_ids or target not in entity_ids:
-            log.warning("%s: %s names an unknown entity (%s -> %s); skipped", where, rel_type, source, target)
+            unknown = ", ".join(repr(x) for x in dict.fromkeys((source, target)) if x not in entity_ids)
+            check(f"{where}: {rel_type} names an entity not in entities.jsonl: {unknown}", "skipped")
             continue
         props = obj.get("properties") or {}
         if not isinstance(props, dict):
             raise InputError(f"{where}: properties must be an object")
-        ev_docs, ev_starts, ev_ends = _evidence(obj, where, doc_ids)
+        ev_docs, ev_starts, ev_ends = _evidence(obj, where, doc_ids, check)
         row: dict = {"source": source, "target": target}
         if rel_type == "CO_OCCURS":
             if source == target:
-                log.warning("%s: CO_OCCURS of %s with itself; skipped", where, source)
+                check(f"{where}: CO_OCCURS of {source} with itself", "skipped")
                 continue
             if source > target:
                 row = {"source": target, "target": source}
@@ -329,15 +412,18 @@ def read_output(out_dir: Path) -> OutputRows:
                     isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in weights.items()):
                 raise InputError(f"{where}: CO_OCCURS needs properties.doc_weights {{doc id: int}}")
             if "weight" in props and props["weight"] != sum(weights.values()):
-                log.warning("%s: weight %r != sum(doc_weights) %d; using the sum", where, props["weight"],
-                            sum(weights.values()))
+                check(f"{where}: weight {props['weight']!r} != sum(doc_weights) {sum(weights.values())}",
+                      "using the sum")
+            for d in weights:
+                if d not in doc_ids:
+                    check(f"{where}: doc_weights names a document not in documents.jsonl: {d!r}", "kept")
             row["doc_weights_map"] = dict(weights)
         elif rel_type == "HOLDS_ROLE":
             row["title"] = _field(props, "title", str, where)
         key = (row["source"], row["target"], row.get("title"))
         if key in rels[rel_type]:
             have = rels[rel_type][key]
-            log.warning("%s: %s %s -> %s listed twice; merged", where, rel_type, *key[:2])
+            check(f"{where}: {rel_type} {key[0]} -> {key[1]} listed twice", "merged")
             if rel_type == "CO_OCCURS":
                 for d, w in row["doc_weights_map"].items():
                     have["doc_weights_map"][d] = have["doc_weights_map"].get(d, 0) + w
@@ -369,6 +455,22 @@ def read_output(out_dir: Path) -> OutputRows:
 
     rows.doc_ids = sorted(doc_ids | evidence_docs)
     return rows
+
+
+def _check_entity_counts(out: Path, entities: dict[str, dict],
+                         per_pair: dict[tuple[str, str], list[tuple[int, int]]]) -> None:
+    """Each entity's mention_count/doc_count must be what mentions.jsonl holds (a cut file shows here)."""
+    mentions: dict[str, int] = defaultdict(int)
+    docs: dict[str, int] = defaultdict(int)
+    for (entity, _doc), spans in per_pair.items():
+        mentions[entity] += len(spans)
+        docs[entity] += 1
+    for eid, row in entities.items():
+        if (row["mention_count"], row["doc_count"]) != (mentions[eid], docs[eid]):
+            raise InputError(
+                f"{out / 'entities.jsonl'}: entity {eid!r} has mention_count {row['mention_count']}, doc_count "
+                f"{row['doc_count']}, but {out / 'mentions.jsonl'} holds {mentions[eid]} mentions in {docs[eid]} "
+                "documents; refusing to load an incomplete or inconsistent build folder")
 
 
 def load_graph(out_dir: str | Path) -> nx.MultiDiGraph:

@@ -2,8 +2,9 @@
 
 The graph in Neo4j::
 
-    (:Entity:Person|:Organization|:Place {id, name, label, aliases, mention_count, doc_count})
-    (empty lists, e.g. no aliases, are not stored: the same graph as neo4j-admin import makes)
+    (:Entity:Person|:Organization|:Place {id, name, label, aliases, mention_count, doc_count, [full_name]})
+    (empty lists, e.g. no aliases, are not stored: the same graph as neo4j-admin import makes;
+    a name over kg.schema.MAX_ID_BYTES is indexed as kg.schema.bounded_id(name), whole in full_name)
     (:Document {id, path, title, date, chars, sha256})
     (:Entity)-[:MENTIONED_IN {count, offsets}]->(:Document)          offsets = [start, end, start, end, ...]
     (:Person)-[:HOLDS_ROLE {title, evidence_docs, evidence_starts, evidence_ends}]->(:Organization)
@@ -21,6 +22,17 @@ graph; relationships left with none are deleted at the end, so a re-processed do
 that lost a relation loses it in Neo4j too.  ``mention_count``/``doc_count`` are
 recomputed from the entity's MENTIONED_IN relationships (all corpora together).
 
+Loads are all or nothing.  The folder is validated whole before the server is contacted
+(:func:`kg.write.jsonl.read_output` with ``strict``: every file present, every line parsed,
+every reference known, counts and ``manifest.json`` consistent), and the retract, merge and
+sweep statements of one load run in ONE transaction (the driver's managed transaction, so a
+transient error retries the whole load): a load that fails or is killed part-way is rolled
+back by the server and leaves the graph exactly as it was.  Statements still send ``UNWIND``
+batches of ``batch_size`` rows; the transaction state grows with the build (a few MB for the
+seed build's ~1,000 relationships; a very large corpus may need a larger
+``db.memory.transaction.max``, or loading in several folders).  Only the schema (constraints
+and index, which cannot share a transaction with writes) is created before, on its own.
+
 All values travel as query parameters (``UNWIND $rows AS row``); node labels and
 relationship types come from fixed whitelists, never from the data.
 """
@@ -36,7 +48,7 @@ from pathlib import Path
 
 from kg.errors import InputError, Neo4jError
 from kg.files import StagedDirectory
-from kg.schema import ENTITY_TYPES, RELATION_TYPES
+from kg.schema import ENTITY_TYPES, MAX_ID_BYTES, RELATION_TYPES, bounded_id
 from kg.write.jsonl import OutputRows, read_output
 
 log = logging.getLogger(__name__)
@@ -54,6 +66,11 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
 )
 
 _PENDING = "kg_pending"  # marks relationships whose contributions were retracted during a load
+#: Ids longer than this (UTF-8 bytes) are refused: Neo4j cannot index them (kg build keeps ids
+#: under :data:`kg.schema.MAX_ID_BYTES`; only a folder written otherwise can hold one).
+INDEX_KEY_LIMIT = 4000
+#: Hosts a plaintext Bolt URI may name without a warning.
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 # --------------------------------------------------------------------------------------
@@ -87,6 +104,9 @@ def merge_documents_query() -> str:
 def merge_entities_query(label: str | None) -> str:
     """MERGE ``(:Entity:<label>)`` nodes from ``$rows``; ``label`` is one of :data:`ENTITY_LABELS`' values.
 
+    Rows: id, name (at most :data:`kg.schema.MAX_ID_BYTES`: it is indexed), full_name (the
+    name when it was longer, else null), label, aliases, mention_count, doc_count.
+
     Aliases already stored (from another corpus) are kept after the row's own.
     """
     extra = _entity_label(label)
@@ -96,7 +116,7 @@ def merge_entities_query(label: str | None) -> str:
         "MERGE (e:Entity {id: row.id})\n"
         f"{set_label}"
         "WITH e, row, row.aliases + [a IN coalesce(e.aliases, []) WHERE NOT a IN row.aliases] AS aliases\n"
-        f"SET e.name = row.name, e.label = row.label, e.aliases = {_or_null('aliases')},\n"
+        f"SET e.name = row.name, e.full_name = row.full_name, e.label = row.label, e.aliases = {_or_null('aliases')},\n"
         "    e.mention_count = row.mention_count, e.doc_count = row.doc_count\n"
         "RETURN count(e) AS n"
     )
@@ -269,14 +289,14 @@ def _run_single(tx, query: str, params: dict):
 
 
 class _Writer:
-    """Runs statements batch by batch, each batch in its own managed (retried) write transaction."""
+    """Runs statements batch by batch, all in the one transaction ``tx`` of the load."""
 
-    def __init__(self, session, batch_size: int) -> None:
-        self.session = session
+    def __init__(self, tx, batch_size: int) -> None:
+        self.tx = tx
         self.batch_size = batch_size
 
     def value(self, query: str, **params):
-        return self.session.execute_write(_run_single, query, params)
+        return _run_single(self.tx, query, params)
 
     def rows(self, query: str, rows: list[dict], **params) -> int:
         total = 0
@@ -291,16 +311,42 @@ def create_schema(session) -> None:
         session.execute_write(lambda tx, s=statement: tx.run(s).consume())
 
 
+def entity_rows_for_neo4j(rows: list[dict]) -> list[dict]:
+    """Entity rows with ``name`` bounded for the name index and ``full_name`` set when it was cut."""
+    out = []
+    for row in rows:
+        name = bounded_id(row["name"])
+        out.append({**row, "name": name, "full_name": row["name"] if name != row["name"] else None})
+    return out
+
+
+def check_key_sizes(data: OutputRows) -> None:
+    """Refuse ids Neo4j cannot index (before anything is written) rather than fail half-way."""
+    ids = [("documents.jsonl", d["id"]) for d in data.documents]
+    ids += [("entities.jsonl", e["id"]) for e in data.entity_rows()]
+    for name, value in ids:
+        size = len(value.encode("utf-8", "surrogatepass"))
+        if size > INDEX_KEY_LIMIT:
+            raise InputError(f"{name}: id {value[:40]!r}... has {size} UTF-8 bytes, more than Neo4j can index "
+                             f"({INDEX_KEY_LIMIT}); rebuild with this kg, which keeps ids under {MAX_ID_BYTES} bytes")
+
+
 def write_rows(session, data: OutputRows, *, batch_size: int = 1000) -> dict[str, int]:
-    """Write ``data`` through an open driver ``session``; returns the rows written per kind.
+    """Write ``data`` through an open driver ``session`` in ONE write transaction; returns the rows
+    written per kind.  Nothing is changed unless the whole load commits.
 
     Driver exceptions propagate; :func:`load_output` wraps them in :class:`kg.errors.Neo4jError`.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    w = _Writer(session, batch_size)
-    counts: dict[str, int] = {}
     create_schema(session)
+    return session.execute_write(_write_all, data, batch_size)
+
+
+def _write_all(tx, data: OutputRows, batch_size: int) -> dict[str, int]:
+    """The whole load inside transaction ``tx`` (re-run from the start if the driver retries it)."""
+    w = _Writer(tx, batch_size)
+    counts: dict[str, int] = {}
 
     # 1. Retract what the documents of this load contributed before (no-op on a first load).
     by_doc: dict[str, list[str]] = defaultdict(list)
@@ -322,7 +368,7 @@ def write_rows(session, data: OutputRows, *, batch_size: int = 1000) -> dict[str
     counts["documents"] = w.rows(merge_documents_query(), data.documents)
     counts["entities"] = 0
     for label, rows in data.entities.items():
-        counts["entities"] += w.rows(merge_entities_query(label), rows)
+        counts["entities"] += w.rows(merge_entities_query(label), entity_rows_for_neo4j(rows))
 
     # 3. Mentions, then the counts they imply.
     counts["mentioned_in"] = w.rows(merge_mentions_query(), data.mentions)
@@ -335,13 +381,30 @@ def write_rows(session, data: OutputRows, *, batch_size: int = 1000) -> dict[str
     for rel_type in RELATION_TYPES:
         rows = data.relations.get(rel_type, [])
         written = w.rows(merge_relationships_query(rel_type), rows)
-        if written != len(rows):
-            log.warning("%s: %d of %d rows matched no entity in Neo4j", rel_type, len(rows) - written, len(rows))
+        if written != len(rows):  # cannot happen after read_output(strict=True); never commit less
+            raise Neo4jError(f"{rel_type}: {len(rows) - written} of {len(rows)} rows matched no entity in Neo4j")
         counts[rel_type.lower()] = written
         deleted = w.value(sweep_relationships_query(rel_type)) or 0
         if deleted:
             log.info("%s: deleted %d relationships no loaded document supports any more", rel_type, deleted)
     return counts
+
+
+def warn_if_plaintext(uri: str) -> bool:
+    """Warn (and return True) when ``uri`` sends credentials and data unencrypted to another host."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(uri)
+        host = parts.hostname
+    except ValueError:
+        return False
+    if parts.scheme.lower() in ("bolt", "neo4j") and host and host.lower() not in LOCAL_HOSTS:
+        secure = parts.scheme.lower() + "+s"
+        log.warning("%s sends the password and the data unencrypted to %s; use %s://%s if the server has TLS "
+                    "(%s+ssc:// for a self-signed certificate)", uri, host, secure, parts.netloc, parts.scheme.lower())
+        return True
+    return False
 
 
 def _driver(uri: str, user: str, password: str | None):
@@ -360,15 +423,18 @@ def load_output(out_dir: Path, uri: str, *, user: str = "neo4j", password: str |
 
     Idempotent: loading the same directory twice leaves the graph unchanged.  ``password``
     None connects without authentication (for servers with auth disabled).  Raises
-    :class:`kg.errors.InputError` for a malformed directory and :class:`kg.errors.Neo4jError`
-    (naming ``uri``) when the server is unreachable, refuses the credentials or a write fails;
-    a load that failed part-way can simply be run again.
+    :class:`kg.errors.InputError` for a malformed, incomplete or inconsistent directory
+    (nothing is written) and :class:`kg.errors.Neo4jError` (naming ``uri``) when the server
+    is unreachable, refuses the credentials or a write fails; the load is one transaction,
+    so a failed one changed nothing and can simply be run again.
     """
     import neo4j.exceptions as nx
 
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    data = read_output(Path(out_dir))
+    data = read_output(Path(out_dir), strict=True)  # the whole folder, before anything is written
+    check_key_sizes(data)
+    warn_if_plaintext(uri)
     log.info("loading %s into %s: %d documents, %d entities, %d mention links, %d relations",
              out_dir, uri, len(data.documents), sum(len(r) for r in data.entities.values()),
              len(data.mentions), sum(len(r) for r in data.relations.values()))
@@ -448,6 +514,7 @@ def export_admin_csv(out_dir: Path, dest: Path) -> list[Path]:
         if out_dir.is_dir() and not (out_dir / name).is_file():
             raise InputError(f"{out_dir / name}: missing (is {out_dir} a `kg build` output directory?)")
     data = read_output(out_dir)
+    check_key_sizes(data)
     output = StagedDirectory(dest, owned=_admin_entry, error=InputError)
     output.check()
     try:
@@ -478,13 +545,14 @@ def _write_admin_csv(data: OutputRows, dest: Path) -> list[Path]:
     entity_rows = []
     for label, rows in data.entities.items():
         labels = "Entity" + (ARRAY_DELIMITER + label if label else "")
-        for e in rows:
+        for e in entity_rows_for_neo4j(rows):
             entity_rows.append([e["id"], e["name"], e["label"], _array(e["aliases"], f"entity {e['id']}"),
-                                str(e["mention_count"]), str(e["doc_count"]), labels])
+                                str(e["mention_count"]), str(e["doc_count"]), labels, _cell(e["full_name"])])
     entity_rows.sort(key=lambda r: r[0])
     written.append(_write_csv(
         dest / "nodes_entities.csv",
-        ["id:ID(Entity)", "name", "label", "aliases:string[]", "mention_count:int", "doc_count:int", ":LABEL"],
+        ["id:ID(Entity)", "name", "label", "aliases:string[]", "mention_count:int", "doc_count:int", ":LABEL",
+         "full_name"],
         entity_rows,
     ))
     written.append(_write_csv(
