@@ -47,6 +47,15 @@ _BYLINE = re.compile(
     r"^(?:[□●■◎]\s*)?(?:本报|新华社|北方新报)?(?:实习)?(?:记者|通讯员|摄影|摄|海报设计|设计|制图)"
     r"|\s摄\s*$|^[（(][^（）()]{0,20}[）)]$"
 )
+#: the longest paragraph the NER reads at once, in characters: a longer one (a page printed
+#: without line breaks is one paragraph) is cut into paragraphs of whole sentences, and a
+#: sentence longer than this (no 。！？；… in it) at a clause mark or space, else anywhere.  The
+#: model and its rules read a few characters around each one; without a bound, a page printed
+#: on one line made a single spaCy document of millions of characters.  News paragraphs run to
+#: a few hundred characters (the seed pages' longest: 956).
+MAX_PARAGRAPH_CHARS = 2000
+#: where a sentence too long for :data:`MAX_PARAGRAPH_CHARS` is cut, by preference (after one)
+_SOFT_BREAK = re.compile(r"[，,、：:\s]")
 _FULL_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
@@ -91,12 +100,44 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise InputError(f"{path}: no such file or directory")
 
 
-def read_pages(path: Path) -> Iterator[RawPage]:
-    """Read one input file: a text page, or a JSONL archive of ``{id, text, title?, date?, source?}``.
+#: the largest input file ``kg build`` reads by default (``--max-file-size``): 100 MB
+MAX_FILE_SIZE = 100 * 1024 * 1024
+
+
+def format_size(size: int) -> str:
+    """``size`` bytes as people read it: ``12.5 MB``, ``500 kB``, ``80 bytes`` (1 kB = 1024 bytes)."""
+    for unit, scale in (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("kB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
+def check_size(path: Path, max_size: int | None) -> None:
+    """Refuse ``path`` when it is larger than ``max_size`` bytes (``None`` or 0: no limit),
+    looking at its size only (the file is not read).
+
+    Raises:
+        InputError: naming the file, its size and the limit.
+    """
+    if not max_size:
+        return
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from err
+    if size > max_size:
+        raise InputError(f"{path}: {format_size(size)} ({size:,} bytes), over the limit of "
+                         f"{format_size(max_size)} a file (raise it with --max-file-size; 0: no limit)")
+
+
+def read_pages(path: Path, max_size: int | None = None) -> Iterator[RawPage]:
+    """Read one input file: a text page, or a JSONL archive of ``{id, text, title?, date?, source?}``;
+    one larger than ``max_size`` bytes (:func:`check_size`) is refused before it is read.
 
     Raises:
         InputError: naming the file (and line, for JSONL) when it cannot be read.
     """
+    check_size(path, max_size)
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -219,7 +260,7 @@ def repair(page: RawPage) -> Document:
 
     text_parts: list[str] = []
     raw_index: list[int] = []
-    paragraphs: list[Paragraph] = []
+    blocks_at: list[tuple[int, int, bool]] = []
     position = 0
     for i, block in enumerate(merged):
         if i:
@@ -230,13 +271,17 @@ def repair(page: RawPage) -> Document:
         text_parts.append(block.text)
         raw_index.extend(block.index)
         position += len(block.chars)
-        paragraphs.append(Paragraph(index=i, start=start, end=position, byline=block.byline))
+        blocks_at.append((start, position, block.byline))
     text = "".join(text_parts)
 
+    paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
-    for para in paragraphs:
-        for start, end in split_sentences(text, para.start, para.end):
-            sentences.append(Sentence(index=len(sentences), paragraph=para.index, start=start, end=end))
+    for start, end, byline in blocks_at:
+        spans = split_sentences(text, start, end)
+        for piece_start, piece_end, piece in split_paragraph(spans, start, end):
+            para = Paragraph(index=len(paragraphs), start=piece_start, end=piece_end, byline=byline)
+            paragraphs.append(para)
+            sentences += [Sentence(len(sentences) + k, para.index, a, b) for k, (a, b) in enumerate(piece)]
 
     title = page.title or (text[paragraphs[0].start:paragraphs[0].end] if paragraphs else None)
     date = page.date or _page_date(text[:300])
@@ -254,17 +299,52 @@ def repair(page: RawPage) -> Document:
     )
 
 
-def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split ``text[start:end]`` after sentence-final punctuation (closing quotes stay attached)."""
+def split_sentences(text: str, start: int, end: int, limit: int = MAX_PARAGRAPH_CHARS) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` after sentence-final punctuation (closing quotes stay attached);
+    a sentence longer than ``limit`` characters is cut into pieces of at most ``limit``
+    (:func:`cut_long`)."""
     spans = []
     begin = start
     for m in _SENTENCE_END.finditer(text, start, end):
         if m.end() > begin:
-            spans.append((begin, m.end()))
+            spans += cut_long(text, begin, m.end(), limit)
             begin = m.end()
     if begin < end and text[begin:end].strip():
-        spans.append((begin, end))
+        spans += cut_long(text, begin, end, limit)
     return spans
+
+
+def cut_long(text: str, start: int, end: int, limit: int = MAX_PARAGRAPH_CHARS) -> list[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``limit`` characters, each cut after the last
+    clause mark or whitespace (:data:`_SOFT_BREAK`) of its second half, else at ``limit``."""
+    spans = []
+    while end - start > limit:
+        cut = start + limit
+        for at in range(cut - 1, start + limit // 2 - 1, -1):
+            if _SOFT_BREAK.match(text, at):
+                cut = at + 1
+                break
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, end))
+    return spans
+
+
+def split_paragraph(sentences: list[tuple[int, int]], start: int, end: int,
+                    limit: int = MAX_PARAGRAPH_CHARS) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """The paragraph ``[start, end)`` of ``sentences`` (:func:`split_sentences`) as paragraphs
+    of at most ``limit`` characters, ``(start, end, their sentences)``: its sentences grouped in
+    text order, each group as long as ``limit`` allows.  They cover ``[start, end)`` end to end,
+    so a paragraph no longer than ``limit`` stays whole."""
+    pieces: list[tuple[int, int, list[tuple[int, int]]]] = []
+    piece_start, group = start, []
+    for a, b in sentences:
+        if group and b - piece_start > limit:
+            pieces.append((piece_start, a, group))
+            piece_start, group = a, []
+        group.append((a, b))
+    pieces.append((piece_start, end, group))
+    return pieces
 
 
 def _page_date(head: str) -> str | None:
