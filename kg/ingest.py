@@ -9,6 +9,8 @@ raw file (:meth:`Document.to_raw`).  Repairs done here:
 * page-jump markers (■上接第1版, （下转第3版）) are dropped from the NLP text;
 * byline and photo-credit lines stay separate paragraphs that never join a neighbour;
 * Markdown heading marks (``## ``) that some archives add are dropped;
+* a paragraph longer than :data:`MAX_PARAGRAPH_CHARS` (a page printed on one line) is cut
+  into paragraphs of whole sentences;
 * sentences printed twice (within a page or across pages) are flagged, so relation
   weights count them once while every copy keeps its mentions.
 """

@@ -2,12 +2,22 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 import pytest
 
 from kg.errors import InputError
-from kg.ingest import (MAX_PARAGRAPH_CHARS, DuplicateTracker, RawPage, check_size, decode_bytes, read_pages, repair,
-                       split_paragraph, split_sentences)
+from kg.ingest import (
+    MAX_PARAGRAPH_CHARS,
+    DuplicateTracker,
+    RawPage,
+    check_size,
+    decode_bytes,
+    read_pages,
+    repair,
+    split_paragraph,
+    split_sentences,
+)
 from kg.pipeline import read_documents
 
 BROKEN_COMPANY = "金名信息技术股份有限公司"  # 000: 金名信息技术股份有限公 / 司
@@ -156,7 +166,7 @@ def test_a_long_paragraph_is_cut_at_sentence_ends_into_bounded_pieces():
     pieces = split_paragraph(sentences, 0, len(text), limit=40)
     assert [len(group) for _, _, group in pieces] == [2, 2, 2, 2, 2]
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
-    for (_, end, group), (start, _, _) in zip(pieces, pieces[1:]):
+    for (_, end, group), (start, _, _) in pairwise(pieces):
         assert end == start == group[-1][1] and text[end - 1] == "。"
     assert split_paragraph(sentences, 0, len(text), limit=len(text)) == [(0, len(text), sentences)]
 
@@ -169,7 +179,7 @@ def test_a_page_without_line_breaks_becomes_bounded_paragraphs_with_raw_offsets(
     assert len(doc.paragraphs) > 15
     assert all(p.end - p.start <= MAX_PARAGRAPH_CHARS for p in doc.paragraphs)
     assert doc.paragraphs[0].start == 0 and doc.paragraphs[-1].end == len(doc.text)
-    assert all(a.end == b.start for a, b in zip(doc.paragraphs, doc.paragraphs[1:]))
+    assert all(a.end == b.start for a, b in pairwise(doc.paragraphs))
     assert [s.index for s in doc.sentences] == list(range(len(doc.sentences)))
     for s in doc.sentences:
         para = doc.paragraphs[s.paragraph]
