@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import shlex
 import signal
 import sys
@@ -47,6 +48,18 @@ def _jobs(value: str) -> int:
     return jobs or os.cpu_count() or 1
 
 
+#: what ``--max-file-size``'s units multiply by
+_SIZE_UNITS = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
+
+
+def _size(value: str) -> int:
+    """``--max-file-size``: bytes, or a number with a unit (``500k``, ``50MB``, ``1.5G``; 1k = 1024)."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*", value, re.IGNORECASE)
+    if not m:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (say 500k, 50MB, 2G or a number of bytes)")
+    return int(float(m.group(1)) * _SIZE_UNITS[m.group(2).lower()])
+
+
 def _share_blas_threads(jobs: int) -> None:
     """Give each of ``jobs`` NER processes its share of the cores for numpy's BLAS (OpenBLAS
     starts a thread per core in every process otherwise), unless the user chose a number."""
@@ -81,6 +94,9 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
                    help="processes that run the NER, each a copy of kg (~0.7 GB); 0: one per CPU core "
                         "(default 1; the output is the same whatever N)")
+    b.add_argument("--max-file-size", type=_size, default="100MB", metavar="SIZE",
+                   help="skip (as a bad input) any file larger than SIZE: bytes, or with a unit, 500k, 50MB, "
+                        "2G (1k = 1024 bytes); 0: no limit (default %(default)s)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bars and no summary")
     _neo4j_args(b, required=False)
 
@@ -173,7 +189,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     result = build(
         args.paths, args.out, model=args.model, home_region=args.home_region, alias_files=args.aliases,
         cooccur=args.cooccur, max_evidence=args.max_evidence, strict=args.strict, show_progress=not args.quiet,
-        jobs=args.jobs,
+        jobs=args.jobs, max_file_size=args.max_file_size,
     )
     if not args.quiet:
         print(summary(result))

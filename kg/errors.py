@@ -9,6 +9,10 @@ class InputError(KGError):
     """An input file is missing, unreadable, binary or not decodable."""
 
 
+class DestinationError(InputError):
+    """An output folder or file kg cannot (or must not) replace, named with the reason."""
+
+
 class ModelError(KGError):
     """A model under ``models/`` is missing or cannot be loaded."""
 

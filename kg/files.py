@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
+from kg.errors import DestinationError
+
 __all__ = ["AtomicWriter", "DestinationError", "StagedDirectory", "dumps", "replace_directory", "signals_deferred",
            "write_file", "write_text"]
 
@@ -107,10 +109,6 @@ class AtomicWriter:
         self._pending.clear()
 
 
-class DestinationError(Exception):
-    """A folder kg cannot (or must not) replace, named with the reason."""
-
-
 #: folders no output belongs in: their files are the kernel's, not a disk's
 SYSTEM_ROOTS = (Path("/proc"), Path("/sys"))
 #: a destination's file system needs this much room left to be worth starting a run
@@ -182,15 +180,13 @@ class StagedDirectory:
     :meth:`check` names what makes ``dest`` unusable before any work (a file, a system folder, a
     mount point, a read-only or full disk, entries ``owned`` does not claim); :meth:`open` makes
     the staging folder ``.NAME.kg-staging-PID``; :meth:`commit` switches it in (see
-    :func:`_switch`); :meth:`abort` removes it.  Problems raise ``error`` (a message naming the path).
+    :func:`_switch`); :meth:`abort` removes it.  Problems raise :class:`kg.errors.DestinationError` (naming the path).
     """
 
-    def __init__(self, dest: str | Path, *, owned: Callable[[str], bool] | None = None,
-                 error: type[Exception] = DestinationError) -> None:
+    def __init__(self, dest: str | Path, *, owned: Callable[[str], bool] | None = None) -> None:
         self.given = Path(dest)  # as the user named it, for messages and returned paths
         self.dest = Path(os.path.realpath(dest))
         self.owned = owned
-        self.error = error
         self.path: Path | None = None
         self._made: list[Path] = []
 
@@ -220,8 +216,8 @@ class StagedDirectory:
                     log.warning("%s: left by an interrupted run, cannot be cleaned up: %s", path, err)
 
     def check(self) -> None:
-        """Raise ``error`` unless ``dest`` can be replaced; cleans up after killed runs first."""
-        dest, fail = self.dest, self.error
+        """Raise :class:`DestinationError` unless ``dest`` can be replaced; cleans up after killed runs first."""
+        dest, fail = self.dest, DestinationError  # noqa: N806
         for root in SYSTEM_ROOTS:
             if dest == root or root in dest.parents:
                 raise fail(f"{dest}: under {root}, which holds the kernel's files, not a disk's; choose a folder on a disk")
@@ -272,7 +268,7 @@ class StagedDirectory:
             probe.unlink()
         except OSError as err:
             self.abort()
-            raise self.error(f"{self.dest}: cannot write beside it in {parent}: {err.strerror or err}") from err
+            raise DestinationError(f"{self.dest}: cannot write beside it in {parent}: {err.strerror or err}") from err
         return staging
 
     def commit(self) -> Path:
@@ -284,9 +280,9 @@ class StagedDirectory:
         return self.dest
 
     def failed(self, err: OSError) -> Exception:
-        """``error`` for a write into the staging folder that failed (``dest`` is untouched): call
+        """The :class:`DestinationError` for a write into the staging folder that failed (``dest`` is untouched): call
         :meth:`abort` first."""
-        return self.error(f"{self.given}: cannot write ({err.strerror or err}); left as it was")
+        return DestinationError(f"{self.given}: cannot write ({err.strerror or err}); left as it was")
 
     def abort(self) -> None:
         """Remove the staging folder and the parents :meth:`open` made; ``dest`` stays as it was."""

@@ -9,15 +9,14 @@ raw file (:meth:`Document.to_raw`).  Repairs done here:
 * page-jump markers (■上接第1版, （下转第3版）) are dropped from the NLP text;
 * byline and photo-credit lines stay separate paragraphs that never join a neighbour;
 * Markdown heading marks (``## ``) that some archives add are dropped;
+* a paragraph longer than :data:`MAX_PARAGRAPH_CHARS` (a page printed on one line) is cut
+  into paragraphs of whole sentences;
 * sentences printed twice (within a page or across pages) are flagged, so relation
   weights count them once while every copy keeps its mentions.
 """
 from __future__ import annotations
 
-import codecs
-import contextlib
 import errno
-import functools
 import hashlib
 import json
 import logging
@@ -29,8 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
+from kg.decode import decode_bytes
 from kg.errors import InputError
 from kg.schema import Document, Paragraph, RawPage, Sentence, bounded_id
 
@@ -54,35 +52,20 @@ _BYLINE = re.compile(
     r"^(?:[□●■◎]\s*)?(?:本报|新华社|北方新报)?(?:实习)?(?:记者|通讯员|摄影|摄|海报设计|设计|制图)"
     r"|\s摄\s*$|^[（(][^（）()]{0,20}[）)]$"
 )
+#: the longest paragraph the NER reads at once, in characters: a longer one (a page printed
+#: without line breaks is one paragraph) is cut into paragraphs of whole sentences, and a
+#: sentence longer than this (no 。！？；… in it) at a clause mark or space, else anywhere.  The
+#: model and its rules read a few characters around each one; without a bound, a page printed
+#: on one line made a single spaCy document of millions of characters.  News paragraphs run to
+#: a few hundred characters (the seed pages' longest: 956).
+MAX_PARAGRAPH_CHARS = 2000
+#: where a sentence too long for :data:`MAX_PARAGRAPH_CHARS` is cut, by preference (after one)
+_SOFT_BREAK = re.compile(r"[，,、：:\s]")
 _FULL_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
 # --------------------------------------------------------------------------- reading
 
-#: byte-order marks and the codec each declares (UTF-32 LE before UTF-16 LE: its BOM starts alike)
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-#: the detector's Chinese verdicts and the codecs that read them (GB18030 is a superset of GBK and
-#: GB2312; cp950, Microsoft's Big5, of plain Big5; Hong Kong's big5hkscs adds its own characters)
-_GB = ("gb18030",)
-_BIG5 = ("cp950", "big5hkscs")
-_CHINESE = {"gb18030": _GB, "gbk": _GB, "gb2312": _GB, "big5": _BIG5, "cp950": _BIG5, "big5hkscs": ("big5hkscs", "cp950")}
-_WIDE = ("utf_16_le", "utf_16_be", "utf_32_le", "utf_32_be")
-#: names users know, for the detector's codec names in messages
-_NAMES = {
-    "cp932": "Shift-JIS (cp932)", "shift_jis": "Shift-JIS", "shift_jis_2004": "Shift-JIS", "shift_jisx0213": "Shift-JIS",
-    "euc_jp": "EUC-JP", "euc_jis_2004": "EUC-JP", "euc_jisx0213": "EUC-JP", "iso2022_jp": "ISO-2022-JP",
-    "cp949": "EUC-KR (cp949)", "euc_kr": "EUC-KR", "johab": "Johab",
-}
-#: the least share of common CJK characters (of the non-ASCII ones) in text read from a Chinese legacy encoding
-_MIN_COMMON_CJK = 0.9
-#: the most invalid sequences a damaged UTF-8 file may hold (beyond it, it is some other encoding)
-_UTF8_DAMAGE = 8
 #: file kinds that are not read, by the test that recognises them
 _NOT_REGULAR = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
@@ -91,156 +74,6 @@ _NOT_REGULAR = (
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISDIR, "a directory"),
 )
-
-
-def decode_bytes(data: bytes, source: str) -> str:
-    """Decode a page: UTF-8 (with or without BOM), UTF-16/32 with a BOM, else detected.
-
-    Valid UTF-8 never reaches the detector.  Other bytes go to ``charset_normalizer``:
-    GB18030 and Big5 are read when it says Chinese and the text is mostly common CJK
-    characters; UTF-16/32 without a BOM when it names one and the bytes decode cleanly
-    as text; anything else is refused.
-
-    Raises:
-        InputError: naming ``source`` and the problem: the byte offset of invalid UTF-8,
-            the encoding detected for text that is not Chinese, binary data.
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return _decode_strict(data[len(bom):], encoding, source, skipped=len(bom))
-    if b"\x00" in data[:4096]:
-        return _decode_wide(data, source)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        if _is_damaged_utf8(data):
-            raise InputError(f"{source}: invalid UTF-8 at byte {err.start} ({_reason(err)})") from err
-    return _decode_legacy(data, source)
-
-
-def _reason(err: UnicodeDecodeError) -> str:
-    if err.reason == "unexpected end of data":
-        return "incomplete character at the end of the file: truncated?"
-    return err.reason
-
-
-def _decode_strict(data: bytes, encoding: str, source: str, *, skipped: int = 0) -> str:
-    """Decode with ``encoding``; an error names the byte offset in the file (``skipped`` bytes of BOM)."""
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as err:
-        name = encoding.upper().replace("_", "-")
-        raise InputError(f"{source}: invalid {name} at byte {skipped + err.start} ({_reason(err)})") from err
-
-
-def _is_damaged_utf8(data: bytes) -> bool:
-    """Whether bytes that fail UTF-8 are still UTF-8 text with a few bad spots (truncated, a stray byte).
-
-    Text in another multibyte encoding breaks UTF-8 at nearly every non-ASCII character;
-    damaged UTF-8 has a few bad spots among many valid non-ASCII characters.
-    """
-    valid = bad = 0
-    rest = data
-    while rest:
-        try:
-            valid += _non_ascii(rest.decode("utf-8"))
-            break
-        except UnicodeDecodeError as err:
-            valid += _non_ascii(rest[:err.start].decode("utf-8"))
-            bad += 1
-            if bad > _UTF8_DAMAGE:
-                return False
-            rest = rest[err.end:]
-    return valid >= 10 * bad
-
-
-def _non_ascii(text: str) -> int:
-    return len(text) - len(text.encode("ascii", "ignore"))
-
-
-def _detect(data: bytes) -> tuple[str | None, str]:
-    """The detector's best encoding (a Python codec name, or None) and how to name it to a user."""
-    match = from_bytes(data).best()
-    if match is None:
-        return None, "no text encoding detected"
-    name = _NAMES.get(match.encoding, match.encoding)
-    language = f", {match.language}" if match.language and match.language != "Unknown" else ""
-    return match.encoding, f"detected {name}{language}"
-
-
-def _decode_wide(data: bytes, source: str) -> str:
-    """Bytes with NULs: UTF-16/32 without a BOM when the detector says so, else binary."""
-    encoding, detected = _detect(data)
-    text = _wide_text(data, encoding)
-    if text is not None:
-        return text
-    hint = f"; {detected} without a byte-order mark? save it as UTF-8" if encoding in _WIDE else ""
-    raise InputError(f"{source}: binary file (NUL bytes), not a text page{hint}")
-
-
-def _wide_text(data: bytes, encoding: str | None) -> str | None:
-    """``data`` read as the UTF-16/32 ``encoding`` the detector names, if it is that and reads as text."""
-    if encoding not in _WIDE:
-        return None
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        return None
-    return text if _controls(text) <= max(2, len(text) // 100) else None
-
-
-def _decode_legacy(data: bytes, source: str) -> str:
-    """Bytes that are not UTF-8: Chinese text in GB18030 or Big5, as the detector says, else refused.
-
-    GB18030 decodes almost any byte string, so the text must also be mostly common CJK
-    characters.  Short pages can fool the detector between the two, so the other family
-    is tried when the detector's does not read as Chinese (in a fixed order: deterministic).
-    """
-    encoding, detected = _detect(data)
-    text = _wide_text(data, encoding)
-    if text is not None:
-        return text
-    if encoding not in _CHINESE:
-        raise InputError(f"{source}: not Chinese text in UTF-8, GB18030 or Big5 ({detected}); save it as UTF-8")
-    tried = _CHINESE[encoding] + tuple(c for c in _GB + _BIG5 if c not in _CHINESE[encoding])
-    shares = []
-    for codec in tried:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        share = _common_cjk_share(text)
-        if share >= _MIN_COMMON_CJK and _controls(text) <= max(2, len(text) // 100):
-            return text
-        shares.append(f"{share:.0%} as {codec}")
-    found = f"common Chinese characters: {', '.join(shares)}" if shares else "invalid in both GB18030 and Big5"
-    raise InputError(f"{source}: undecodable bytes ({detected}, yet not Chinese text: {found})")
-
-
-def _controls(text: str) -> int:
-    return sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t\f")
-
-
-def _common_cjk_share(text: str) -> float:
-    """The share of common CJK characters among the non-ASCII, non-space ones (1.0 when there are none)."""
-    common = _common_cjk()
-    chars = [ch for ch in text if not ch.isascii() and not ch.isspace()]
-    return sum(ch in common for ch in chars) / len(chars) if chars else 1.0
-
-
-@functools.cache
-def _common_cjk() -> frozenset[str]:
-    """GB2312's hanzi and punctuation (rows 1-3, 16-87) and Big5's (symbols, level-1 hanzi)."""
-    chars: set[str] = set()
-    rows = [*range(0xA1, 0xA4), *range(0xB0, 0xF8)]
-    for lead in rows:
-        for trail in range(0xA1, 0xFF):
-            with contextlib.suppress(UnicodeDecodeError):
-                chars.add(bytes((lead, trail)).decode("gb2312"))
-    for code in range(0xA140, 0xC67F):
-        with contextlib.suppress(UnicodeDecodeError):
-            chars.add(code.to_bytes(2, "big").decode("big5"))
-    return frozenset(chars)
 
 
 def _stat(path: Path) -> os.stat_result:
@@ -261,8 +94,9 @@ def _not_regular(mode: int) -> str | None:
     return next((kind for test, kind in _NOT_REGULAR if test(mode)), None)
 
 
-def _read_regular(path: Path) -> bytes:
-    """The bytes of a regular file; FIFOs, sockets and devices are refused before any ``open``.
+def _read_regular(path: Path, max_size: int | None = None) -> bytes:
+    """The bytes of a regular file; FIFOs, sockets and devices are refused before any ``open``,
+    and a file larger than ``max_size`` bytes before it is read (:func:`check_size`).
 
     Raises:
         InputError: naming the path and what it is (a FIFO, a character device, a broken
@@ -276,8 +110,10 @@ def _read_regular(path: Path) -> bytes:
         except OSError as err:
             raise InputError(f"{path}: cannot read ({err.strerror})") from err
         with os.fdopen(fd, "rb") as file:
-            kind = _not_regular(os.fstat(file.fileno()).st_mode)
+            status = os.fstat(file.fileno())
+            kind = _not_regular(status.st_mode)
             if kind is None:
+                _refuse_if_too_large(path, status.st_size, max_size)
                 try:
                     return file.read()
                 except OSError as err:
@@ -303,15 +139,45 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def read_pages(path: Path) -> Iterator[RawPage]:
-    """Read one input file: a text page, or a JSONL archive of ``{id, text, title?, date?, source?}``.
+#: the largest input file ``kg build`` reads by default (``--max-file-size``): 100 MB
+MAX_FILE_SIZE = 100 * 1024 * 1024
+
+
+def format_size(size: int) -> str:
+    """``size`` bytes as people read it: ``12.5 MB``, ``500 kB``, ``80 bytes`` (1 kB = 1024 bytes)."""
+    for unit, scale in (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("kB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
+def check_size(path: Path, max_size: int | None) -> None:
+    """Refuse ``path`` when it is larger than ``max_size`` bytes (``None`` or 0: no limit),
+    looking at its size only (the file is not read).
+
+    Raises:
+        InputError: naming the file, its size and the limit.
+    """
+    if max_size:
+        _refuse_if_too_large(path, _stat(path).st_size, max_size)
+
+
+def _refuse_if_too_large(path: Path, size: int, max_size: int | None) -> None:
+    if max_size and size > max_size:
+        raise InputError(f"{path}: {format_size(size)} ({size:,} bytes), over the limit of "
+                         f"{format_size(max_size)} a file (raise it with --max-file-size; 0: no limit)")
+
+
+def read_pages(path: Path, max_size: int | None = None) -> Iterator[RawPage]:
+    """Read one input file: a text page, or a JSONL archive of ``{id, text, title?, date?, source?}``;
+    one larger than ``max_size`` bytes (:func:`check_size`) is refused before it is read.
 
     An empty page (or archive) is read with a warning.
 
     Raises:
         InputError: naming the file (and line, for JSONL) when it cannot be read.
     """
-    data = _read_regular(path)
+    data = _read_regular(path, max_size)
     text = decode_bytes(data, str(path))
     if not text.strip():
         log.warning("%s: %s, nothing in it to build from", path, "empty file" if not data else "blank file (only whitespace)")
@@ -432,7 +298,7 @@ def repair(page: RawPage) -> Document:
 
     text_parts: list[str] = []
     raw_index: list[int] = []
-    paragraphs: list[Paragraph] = []
+    blocks_at: list[tuple[int, int, bool]] = []
     position = 0
     for i, block in enumerate(merged):
         if i:
@@ -443,13 +309,17 @@ def repair(page: RawPage) -> Document:
         text_parts.append(block.text)
         raw_index.extend(block.index)
         position += len(block.chars)
-        paragraphs.append(Paragraph(index=i, start=start, end=position, byline=block.byline))
+        blocks_at.append((start, position, block.byline))
     text = "".join(text_parts)
 
+    paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
-    for para in paragraphs:
-        for start, end in split_sentences(text, para.start, para.end):
-            sentences.append(Sentence(index=len(sentences), paragraph=para.index, start=start, end=end))
+    for start, end, byline in blocks_at:
+        spans = split_sentences(text, start, end)
+        for piece_start, piece_end, piece in split_paragraph(spans, start, end):
+            para = Paragraph(index=len(paragraphs), start=piece_start, end=piece_end, byline=byline)
+            paragraphs.append(para)
+            sentences += [Sentence(len(sentences) + k, para.index, a, b) for k, (a, b) in enumerate(piece)]
 
     title = page.title or (text[paragraphs[0].start:paragraphs[0].end] if paragraphs else None)
     date = page.date or _page_date(text[:300])
@@ -467,17 +337,52 @@ def repair(page: RawPage) -> Document:
     )
 
 
-def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split ``text[start:end]`` after sentence-final punctuation (closing quotes stay attached)."""
+def split_sentences(text: str, start: int, end: int, limit: int = MAX_PARAGRAPH_CHARS) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` after sentence-final punctuation (closing quotes stay attached);
+    a sentence longer than ``limit`` characters is cut into pieces of at most ``limit``
+    (:func:`cut_long`)."""
     spans = []
     begin = start
     for m in _SENTENCE_END.finditer(text, start, end):
         if m.end() > begin:
-            spans.append((begin, m.end()))
+            spans += cut_long(text, begin, m.end(), limit)
             begin = m.end()
     if begin < end and text[begin:end].strip():
-        spans.append((begin, end))
+        spans += cut_long(text, begin, end, limit)
     return spans
+
+
+def cut_long(text: str, start: int, end: int, limit: int = MAX_PARAGRAPH_CHARS) -> list[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``limit`` characters, each cut after the last
+    clause mark or whitespace (:data:`_SOFT_BREAK`) of its second half, else at ``limit``."""
+    spans = []
+    while end - start > limit:
+        cut = start + limit
+        for at in range(cut - 1, start + limit // 2 - 1, -1):
+            if _SOFT_BREAK.match(text, at):
+                cut = at + 1
+                break
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, end))
+    return spans
+
+
+def split_paragraph(sentences: list[tuple[int, int]], start: int, end: int,
+                    limit: int = MAX_PARAGRAPH_CHARS) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """The paragraph ``[start, end)`` of ``sentences`` (:func:`split_sentences`) as paragraphs
+    of at most ``limit`` characters, ``(start, end, their sentences)``: its sentences grouped in
+    text order, each group as long as ``limit`` allows.  They cover ``[start, end)`` end to end,
+    so a paragraph no longer than ``limit`` stays whole."""
+    pieces: list[tuple[int, int, list[tuple[int, int]]]] = []
+    piece_start, group = start, []
+    for a, b in sentences:
+        if group and b - piece_start > limit:
+            pieces.append((piece_start, a, group))
+            piece_start, group = a, []
+        group.append((a, b))
+    pieces.append((piece_start, end, group))
+    return pieces
 
 
 def _page_date(head: str) -> str | None:

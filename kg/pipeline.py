@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.graph import build_graph
-from kg.ingest import JSONL_SUFFIXES, TEXT_SUFFIXES, DuplicateTracker, iter_inputs, read_pages, repair
+from kg.ingest import JSONL_SUFFIXES, MAX_FILE_SIZE, TEXT_SUFFIXES, DuplicateTracker, iter_inputs, read_pages, repair
 from kg.link import Linker
 from kg.ner import Recognizer
 from kg.progress import progress
@@ -22,8 +22,10 @@ from kg.write.jsonl import check_output, write_outputs
 
 log = logging.getLogger(__name__)
 
-def read_documents(paths: Sequence[str | Path], *, strict: bool = False, show_progress: bool = True) -> tuple[list[Document], list[str]]:
+def read_documents(paths: Sequence[str | Path], *, strict: bool = False, show_progress: bool = True,
+                   max_file_size: int | None = MAX_FILE_SIZE) -> tuple[list[Document], list[str]]:
     """Read and repair every page under ``paths``; returns documents and per-file error messages.
+    A file larger than ``max_file_size`` bytes (``None`` or 0: no limit) is an input problem, not read.
 
     Raises:
         InputError: for the first bad file when ``strict``, or when a given path does not exist.
@@ -35,7 +37,7 @@ def read_documents(paths: Sequence[str | Path], *, strict: bool = False, show_pr
     seen_ids: set[str] = set()
     for path in progress(files, desc="reading", unit="file", disable=not show_progress):
         try:
-            pages = list(read_pages(path))
+            pages = list(read_pages(path, max_file_size))
         except InputError as err:
             if strict:
                 raise
@@ -67,11 +69,13 @@ def build(
     show_progress: bool = True,
     rules: bool = True,
     jobs: int = 1,
+    max_file_size: int | None = MAX_FILE_SIZE,
 ) -> BuildResult:
     """Build the knowledge graph of the pages under ``paths``; write it to ``out_dir`` if given.
 
     ``rules=False`` keeps the NER model's own spans (no :data:`kg.ner.rules.RULES`);
-    ``jobs`` processes run the NER (the same output whatever the number).  ``out_dir`` is checked
+    ``jobs`` processes run the NER (the same output whatever the number); a file larger than
+    ``max_file_size`` bytes (``None`` or 0: no limit) is an input problem, not read.  ``out_dir`` is checked
     before anything is read and its staging folder made before the NER runs, so a bad folder is
     named at once; it is replaced whole at the end (:func:`kg.write.jsonl.write_outputs`).
 
@@ -80,7 +84,8 @@ def build(
             text (``out_dir`` is then left as it was), or a bad file when ``strict``.
     """
     output = check_output(out_dir) if out_dir is not None else None
-    documents, errors = read_documents(paths, strict=strict, show_progress=show_progress)
+    documents, errors = read_documents(paths, strict=strict, show_progress=show_progress,
+                                       max_file_size=max_file_size)
     if not any(d.text.strip() for d in documents):
         raise InputError(_nothing_to_build(paths, documents, errors, out_dir))
     try:

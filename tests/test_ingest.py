@@ -9,12 +9,24 @@ import re
 import socket
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
 from kg.errors import InputError
-from kg.ingest import DuplicateTracker, RawPage, decode_bytes, iter_inputs, read_pages, repair, split_sentences
+from kg.ingest import (
+    MAX_PARAGRAPH_CHARS,
+    DuplicateTracker,
+    RawPage,
+    check_size,
+    decode_bytes,
+    iter_inputs,
+    read_pages,
+    repair,
+    split_paragraph,
+    split_sentences,
+)
 from kg.pipeline import read_documents
 
 BROKEN_COMPANY = "金名信息技术股份有限公司"  # 000: 金名信息技术股份有限公 / 司
@@ -272,7 +284,7 @@ def test_valid_utf8_never_reaches_the_detector(seed_dir, monkeypatch):
     def detector(data):
         raise AssertionError("the encoding detector ran on valid UTF-8")
 
-    monkeypatch.setattr("kg.ingest.from_bytes", detector)
+    monkeypatch.setattr("kg.decode.from_bytes", detector)
     for page in sorted(seed_dir.glob("*.txt")):
         data = page.read_bytes()
         assert decode_bytes(data, page.name) == decode_bytes(codecs.BOM_UTF8 + data, page.name) == data.decode("utf-8")
@@ -292,3 +304,49 @@ def test_overlong_document_ids_are_bounded_and_stable(tmp_path):
     assert bounded_id(long_id + "x") != first.id  # the hash tells long ids apart
     assert bounded_id("a" * MAX_ID_BYTES) == "a" * MAX_ID_BYTES
     assert len(bounded_id("a" * (MAX_ID_BYTES + 1)).encode()) == MAX_ID_BYTES
+
+
+def test_a_sentence_longer_than_the_bound_is_cut_at_a_clause_mark_else_at_the_bound():
+    text = "甲" * 30 + "，" + "乙" * 15 + "。" + "丙" * 25 + "。"
+    spans = split_sentences(text, 0, len(text), limit=40)
+    assert [text[a:b] for a, b in spans] == ["甲" * 30 + "，", "乙" * 15 + "。", "丙" * 25 + "。"]
+    bare = "丁" * 100  # no punctuation at all
+    assert split_sentences(bare, 0, 100, limit=40) == [(0, 40), (40, 80), (80, 100)]
+
+
+def test_a_long_paragraph_is_cut_at_sentence_ends_into_bounded_pieces():
+    text = "".join(f"第{i}句话说的是内蒙古自治区的事。" for i in range(10))  # 10 sentences of 16 chars
+    sentences = split_sentences(text, 0, len(text))
+    pieces = split_paragraph(sentences, 0, len(text), limit=40)
+    assert [len(group) for _, _, group in pieces] == [2, 2, 2, 2, 2]
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    for (_, end, group), (start, _, _) in pairwise(pieces):
+        assert end == start == group[-1][1] and text[end - 1] == "。"
+    assert split_paragraph(sentences, 0, len(text), limit=len(text)) == [(0, len(text), sentences)]
+
+
+def test_a_page_without_line_breaks_becomes_bounded_paragraphs_with_raw_offsets(seed_dir):
+    lines = [p.read_text(encoding="utf-8").replace("\n", "") for p in sorted(seed_dir.glob("*.txt"))]
+    raw = "".join(lines)[:30_000] + "无标点" * 1000  # and a last sentence of 3,000 characters
+    doc = repair(RawPage(id="long", path="long.txt", text=raw))
+    assert "\n" not in doc.text
+    assert len(doc.paragraphs) > 15
+    assert all(p.end - p.start <= MAX_PARAGRAPH_CHARS for p in doc.paragraphs)
+    assert doc.paragraphs[0].start == 0 and doc.paragraphs[-1].end == len(doc.text)
+    assert all(a.end == b.start for a, b in pairwise(doc.paragraphs))
+    assert [s.index for s in doc.sentences] == list(range(len(doc.sentences)))
+    for s in doc.sentences:
+        para = doc.paragraphs[s.paragraph]
+        assert para.start <= s.start < s.end <= para.end
+    for i in range(0, len(doc.text), 997):
+        assert doc.raw[doc.raw_index[i]] == doc.text[i]
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    page = tmp_path / "big.txt"
+    page.write_text("内蒙古" * 1000, encoding="utf-8")  # 9,000 bytes
+    check_size(page, 9000)
+    check_size(page, 0)  # 0: no limit
+    monkeypatch.setattr(type(page), "read_bytes", lambda self: pytest.fail("read a file over the limit"))
+    with pytest.raises(InputError, match=r"big\.txt: 8\.8 kB \(9,000 bytes\), over the limit of 8 kB"):
+        list(read_pages(page, 8192))

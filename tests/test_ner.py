@@ -192,3 +192,12 @@ def test_short_forms_do_not_cross_documents():
     full, other = Recognizer().pipe(docs)
     assert ("合生生物", "ORG") in [(m.text, m.label) for m in full]
     assert "合生生物" not in [m.text for m in other if m.label == "ORG"]
+
+
+def test_batches_hold_a_bounded_number_of_paragraphs_and_characters():
+    from kg.ner.recognizer import batches
+
+    texts = ["甲" * 10] * 5 + ["乙" * 50] + ["丙" * 30] * 3
+    assert [len(b) for b in batches(texts, 3, max_chars=60)] == [3, 2, 1, 2, 1]
+    assert [t for b in batches(texts, 3, max_chars=60) for t in b] == texts
+    assert list(batches([], 3)) == []

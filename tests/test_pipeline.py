@@ -313,3 +313,53 @@ def test_seed_pages_in_reverse_order_give_the_same_relations(seed_build, seed_di
     assert main(["build", *pages, "--out", str(tmp_path / "rev"), "--quiet"]) == 0
     for name in ("relations.jsonl", "entities.jsonl"):
         assert (tmp_path / "rev" / name).read_bytes() == (seed_build / name).read_bytes(), name
+
+
+def test_a_page_without_line_breaks_builds_with_mentions_at_their_raw_text(seed_dir, tmp_path):
+    from kg.ingest import MAX_PARAGRAPH_CHARS
+    from kg.pipeline import build
+
+    text = "".join(p.read_text(encoding="utf-8").replace("\n", "") for p in sorted(seed_dir.glob("*.txt")))
+    page = tmp_path / "one_line.txt"
+    page.write_text(text[:30_000], encoding="utf-8")
+    result = build([page], tmp_path / "out", show_progress=False)
+    assert result.errors == []
+    assert all(p.end - p.start <= MAX_PARAGRAPH_CHARS for p in result.documents[0].paragraphs)
+    raw = page.read_text(encoding="utf-8")
+    mentions = read_jsonl(tmp_path / "out" / "mentions.jsonl")
+    assert len(mentions) > 300
+    assert all(raw[m["start"]:m["end"]] == m["text"] for m in mentions)
+    assert {"张韶春", "呼和浩特市"} <= {m["text"] for m in mentions}
+
+
+def test_a_file_over_max_file_size_is_named_and_the_rest_is_built(seed_dir, tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(seed_dir / "004_058751ca2aa39382.txt", corpus)  # 19,260 bytes
+    (corpus / "huge.txt").write_text("内蒙古自治区。" * 2000, encoding="utf-8")  # 42,000 bytes
+    assert main(["build", str(corpus), "--out", str(tmp_path / "out"), "--quiet", "--max-file-size", "20k"]) == 1
+    err = capsys.readouterr().err
+    assert "huge.txt: 41 kB (42,000 bytes), over the limit of 20 kB" in err and "--max-file-size" in err
+    assert [d["id"] for d in read_jsonl(tmp_path / "out" / "documents.jsonl")] == [
+        str(corpus / "004_058751ca2aa39382.txt")]
+    assert main(["build", str(corpus), "--out", str(tmp_path / "all"), "--quiet", "--max-file-size", "0"]) == 0
+    assert len(read_jsonl(tmp_path / "all" / "documents.jsonl")) == 2
+
+
+@pytest.mark.parametrize("given, size", [("123", 123), ("500k", 512_000), ("50MB", 50 * 2 ** 20), ("1.5G", 3 * 2 ** 29),
+                                         ("2 MiB", 2 * 2 ** 20), ("0", 0)])
+def test_max_file_size_reads_bytes_and_units(given, size):
+    from kg.cli import make_parser
+
+    args = make_parser().parse_args(["build", "x", "--out", "o", "--max-file-size", given])
+    assert args.max_file_size == size
+
+
+def test_max_file_size_defaults_to_100_mb_and_refuses_nonsense(capsys):
+    from kg.cli import make_parser
+    from kg.ingest import MAX_FILE_SIZE
+
+    assert make_parser().parse_args(["build", "x", "--out", "o"]).max_file_size == MAX_FILE_SIZE == 100 * 2 ** 20
+    with pytest.raises(SystemExit) as exc:
+        make_parser().parse_args(["build", "x", "--out", "o", "--max-file-size", "lots"])
+    assert exc.value.code == 2 and "not a size: 'lots'" in capsys.readouterr().err

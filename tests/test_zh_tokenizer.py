@@ -183,3 +183,57 @@ def test_a_right_to_left_tokenizer_gives_the_reversal_of_the_left_to_right_one(t
     assert direct.to_array(attrs).tolist() == via.to_array(attrs).tolist()
     assert direct.user_data.get(TRAILING_SPACE) == via.user_data.get(TRAILING_SPACE)
     assert reverse_doc(direct).text == text
+
+
+#: a text with every kind of whitespace the aligner meets: single and double spaces, a
+#: full-width space, a tab, spaces at both ends, half-width punctuation
+SPACED = (" 本报记者 王皓  薛来\u3000报道：自治区 人大常委会,党组书记\t张韶春 (副主任) 宣讲。"
+          "Inner Mongolia 2022 年 GDP 增长 4.2% 。 ")
+
+
+@pytest.mark.parametrize("text", [SPACED, SPACED.strip(), "张韶春", "", "   ", "a b  c\u3000d", "你好 "])
+def test_words_and_spaces_is_spacys_alignment_in_one_pass(text):
+    from spacy.util import get_words_and_spaces
+
+    from kg.ner.tokenizer import words_and_spaces
+
+    tokenizer = make().tokenizer
+    words = tokenizer.words(text)
+    assert words_and_spaces(words, text) == get_words_and_spaces(words, text)
+
+
+def test_words_and_spaces_refuses_words_not_in_the_text():
+    from kg.ner.tokenizer import words_and_spaces
+
+    with pytest.raises(ValueError):
+        words_and_spaces(["你", "们"], "你 好")
+    with pytest.raises(ValueError):
+        words_and_spaces(["你"], "你 好")
+
+
+def test_a_long_spaced_text_gives_the_same_document_as_spacys_alignment(seed_dir, monkeypatch):
+    """The tokens and every feature of a text of several hundred characters with spaces, one
+    paragraph after another on one line, are what spaCy's get_words_and_spaces made of them."""
+    from spacy.util import get_words_and_spaces
+
+    import kg.ner.tokenizer as tokenizer_module
+
+    pages = sorted(seed_dir.glob("*.txt"))
+    text = "".join(pages[0].read_text(encoding="utf-8").split("\n"))[:800]
+    assert text.count(" ") >= 3
+    nlp = make()
+    new = nlp(text)
+    monkeypatch.setattr(tokenizer_module, "words_and_spaces", get_words_and_spaces)
+    old = nlp(text)
+    assert new.text == old.text == text
+    assert [(t.text, t.whitespace_) for t in new] == [(t.text, t.whitespace_) for t in old]
+    attrs = ["ORTH", "SPACY", "NORM", "TAG", "LEMMA", "MORPH"]
+    assert (new.to_array(attrs) == old.to_array(attrs)).all()
+
+
+def test_a_page_long_line_keeps_its_text_and_offsets(seed_dir):
+    pages = sorted(seed_dir.glob("*.txt"))
+    text = "".join(p.read_text(encoding="utf-8").replace("\n", "") for p in pages)[:30_000]
+    doc = make()(text)
+    assert doc.text == text
+    assert all(text[t.idx:t.idx + len(t.text)] == t.text for t in doc)

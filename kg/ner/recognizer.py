@@ -50,6 +50,12 @@ def add_mention_components(nlp, *, rules: bool) -> None:
 #: at a time, and what one process tokenizes in batches
 CHUNK_PARAGRAPHS = 256
 
+#: characters in one ``nlp.pipe`` batch at most (with at most ``batch_size`` paragraphs): the
+#: network's working memory grows with a batch's characters (some 3 kB a character), and 64 news
+#: paragraphs hold some 5,000 to 9,000 (the seed pages' batches), while 64 paragraphs cut from a
+#: page without line breaks (:data:`kg.ingest.MAX_PARAGRAPH_CHARS` each) would hold 128,000
+BATCH_CHARS = 16_000
+
 #: the pipeline a worker process of :class:`Recognizer` runs (see :func:`_start_worker`)
 _WORKER: dict = {}
 
@@ -61,7 +67,8 @@ def entity_spans(nlp, documents: list[list[str]], batch_size: int = 64) -> list[
     (:func:`kg.ner.rules.apply_document_rules`).  What :class:`Recognizer` runs, in this process or in
     a worker."""
     texts = [text for paragraphs in documents for text in paragraphs]
-    parsed = list(nlp.pipe(tokenized(nlp, texts), batch_size=batch_size))
+    parsed = [sdoc for batch in batches(texts, batch_size)
+              for sdoc in nlp.pipe(tokenized(nlp, batch), batch_size=len(batch))]
     rules = "kg_entity_rules" in nlp.pipe_names
     found, at = [], 0
     for paragraphs in documents:
@@ -70,6 +77,21 @@ def entity_spans(nlp, documents: list[list[str]], batch_size: int = 64) -> list[
             apply_document_rules(sdocs, paragraphs)
         found.append([[(e.start_char, e.end_char, e.label_) for e in sdoc.ents] for sdoc in sdocs])
     return found
+
+
+def batches(texts: list[str], size: int, max_chars: int = BATCH_CHARS) -> Iterator[list[str]]:
+    """``texts`` in order, in batches of at most ``size`` texts and, unless one text is longer
+    alone, ``max_chars`` characters (:data:`BATCH_CHARS`)."""
+    batch: list[str] = []
+    chars = 0
+    for text in texts:
+        if batch and (len(batch) == size or chars + len(text) > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(text)
+        chars += len(text)
+    if batch:
+        yield batch
 
 
 def _start_worker(model: Path, rules: bool) -> None:

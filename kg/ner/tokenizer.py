@@ -37,7 +37,6 @@ import spacy
 from spacy.attrs import ENT_IOB, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import get_words_and_spaces
 
 from kg.errors import ModelError
 from kg.naming import fold_char, fold_word
@@ -62,6 +61,7 @@ def resolve_segmenter(path: str) -> Path:
 _CLAUSE_PUNCTUATION = re.compile(r"""([,.;:!?，。；：！？、"“”'‘’()（）《》〈〉「」【】\[\]])""")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WHITESPACE = re.compile(r"\s")
+_WHITESPACE_RUN = re.compile(r"\s+")
 
 
 #: how the segmenter reads ASCII punctuation: as its full-width form (``,`` as ``，``, ``(`` as
@@ -93,6 +93,43 @@ def segmenter_words(seg, texts: list[str]) -> list[list[str]]:
             start += len(word)
         out.append(spelled)
     return out
+
+
+def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    """spaCy's ``get_words_and_spaces(words, text)`` for ``words`` read in order from ``text``
+    with only whitespace between them: the words, each run of whitespace a word of its own but a
+    single space after a word, which is that word's trailing space.
+
+    In one pass over the text: spaCy's own copies the rest of the text for every word, which
+    made a page without line breaks quadratic (a 4 MB page took minutes and gigabytes).
+
+    Raises:
+        ValueError: when ``words`` are not ``text``'s own words in order.
+    """
+    out_words: list[str] = []
+    spaces: list[bool] = []
+    pos, end = 0, len(text)
+    for word in words:
+        if word.isspace():
+            continue
+        gap = _WHITESPACE_RUN.match(text, pos)
+        if gap:
+            out_words.append(gap.group()), spaces.append(False)
+            pos = gap.end()
+        if not text.startswith(word, pos):
+            raise ValueError(f"the words do not match the text at character {pos}: {word!r}, {text[pos:pos + 20]!r}")
+        pos += len(word)
+        out_words.append(word)
+        if pos < end and text[pos] == " ":
+            spaces.append(True)
+            pos += 1
+        else:
+            spaces.append(False)
+    if pos < end:
+        if not text[pos:].isspace():
+            raise ValueError(f"the words do not cover the text: {text[pos:pos + 20]!r} is left")
+        out_words.append(text[pos:]), spaces.append(False)
+    return out_words, spaces
 
 
 def split_punctuation(word: str) -> list[str]:
@@ -437,10 +474,10 @@ class PkusegCharTokenizer:
         """(characters, their trailing spaces, ``NORM`` ids, ``TAG`` ids, folded characters)
         of ``text``: everything but the lexicon, which :meth:`pipe` matches a batch at a time."""
         found = self.words(text) if segmented is None else self.clean_words(segmented)
-        if "".join(found) == text and not _WHITESPACE.search(text):  # what get_words_and_spaces gives, faster
+        if "".join(found) == text and not _WHITESPACE.search(text):  # what words_and_spaces gives, faster
             words, spaces = found, [False] * len(found)
         else:
-            words, spaces = get_words_and_spaces(found, text)
+            words, spaces = words_and_spaces(found, text)
         chars: list[str] = []
         char_spaces: list[bool] = []
         norms: list[int] = []  # string ids

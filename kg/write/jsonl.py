@@ -70,7 +70,7 @@ def check_output(out_dir: str | Path) -> StagedDirectory:
     Raises:
         InputError: naming the folder and the problem.
     """
-    output = StagedDirectory(out_dir, owned=_kg_entry, error=InputError)
+    output = StagedDirectory(out_dir, owned=_kg_entry)
     output.check()
     return output
 

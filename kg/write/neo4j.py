@@ -515,7 +515,7 @@ def export_admin_csv(out_dir: Path, dest: Path) -> list[Path]:
             raise InputError(f"{out_dir / name}: missing (is {out_dir} a `kg build` output directory?)")
     data = read_output(out_dir)
     check_key_sizes(data)
-    output = StagedDirectory(dest, owned=_admin_entry, error=InputError)
+    output = StagedDirectory(dest, owned=_admin_entry)
     output.check()
     try:
         written = _write_admin_csv(data, output.open())
