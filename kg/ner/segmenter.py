@@ -18,7 +18,7 @@ features with array operations instead:
 
 The features are added in the package's order, so the node scores are the package's to the
 last bit, and they go to ``spacy_pkuseg``'s own Viterbi decoder (:func:`run_viterbi`): the
-words are the package's own, ties included (``tests/test_segmenter.py`` checks words and scores).
+words are the package's own, ties included (``tests/ner/test_segmenter.py`` checks words and scores).
 """
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import re
 from kg.training.evaluate import PRF, evaluate_gold, evaluate_segmenter, read_gold, score_segmentation
 from kg.resources import MODELS
 
-GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev"
+GOLD = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev"
 
 
 def test_prf_counts():

@@ -23,9 +23,9 @@ from kg.errors import InputError, Neo4jError
 from kg.schema import MAX_ID_BYTES, bounded_id
 from kg.write.neo4j import load_output, warn_if_plaintext
 from tests.neo4j_server import free_port, wipe
-from tests.test_neo4j import TINY, _co, _doc, _ent, _m, _rel, snapshot, write_output
+from tests.write.test_neo4j import TINY, _co, _doc, _ent, _m, _rel, snapshot, write_output
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def state(driver) -> dict:

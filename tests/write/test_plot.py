@@ -18,7 +18,7 @@ from kg.write.jsonl import load_graph  # noqa: E402
 import kg.write.plot  # noqa: E402
 from kg.write.xml import TYPE_COLOURS  # noqa: E402
 
-MINI = Path(__file__).resolve().parent / "data" / "mini-build"
+MINI = Path(__file__).resolve().parents[1] / "data" / "mini-build"
 
 
 def test_a_cjk_font_is_found_and_matplotlib_resolves_it_by_name():
@@ -107,7 +107,7 @@ def test_plot_of_the_seed_build(seed_build, tmp_path):
 @pytest.mark.parametrize("name", ["entities.jsonl", "relations.jsonl"])
 def test_plot_of_a_damaged_build_names_the_file(name, how, tmp_path, capsys):
     from kg.cli import main
-    from tests.test_export import damaged_build
+    from tests.write.test_xml import damaged_build
 
     out = damaged_build(tmp_path, name, how)
     assert main(["plot", str(out), "--out", str(tmp_path / "g.png")]) == 2

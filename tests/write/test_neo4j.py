@@ -31,7 +31,7 @@ from kg.write.neo4j import (
 )
 from tests.neo4j_server import dev_server_env, free_port, start_dev_server, stop_dev_server
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CYPHER = REPO / "cypher"
 QUERY_FILES = sorted(p for p in CYPHER.glob("*.cypher") if p.name != "schema.cypher")
 
@@ -365,7 +365,7 @@ def check_query(driver, expect: Expect, path: Path, params: dict) -> list[list]:
         assert names == [expect.entities[i]["name"] for i in ids]
         return got
     oracle = getattr(expect, name, None)
-    assert oracle is not None, f"cypher/{path.name} has no oracle in tests/test_neo4j.py::Expect; add one"
+    assert oracle is not None, f"cypher/{path.name} has no oracle in tests/write/test_neo4j.py::Expect; add one"
     want = oracle(**params)
     assert got == want, f"{path.name} {params}:\n got  {got}\n want {want}"
     return got

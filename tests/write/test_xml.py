@@ -25,7 +25,7 @@ from kg.write.xml import (
     write_gexf,
 )
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 MINI = DATA / "mini-build"
 XSD = DATA / "xsd"
 G_NS = {"g": "http://graphml.graphdrawing.org/xmlns"}
