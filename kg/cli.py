@@ -173,6 +173,11 @@ INTERRUPTED = ("every file and folder kg writes is put in place whole, so each i
                "version or this run's complete one")
 
 
+def _load_command(out_dir: Path, uri: str) -> str:
+    """The command that loads (again) the build in ``out_dir`` into Neo4j at ``uri``."""
+    return shlex.join(["kg", "load", str(out_dir), "--neo4j", uri])
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     _share_blas_threads(args.jobs)  # before numpy is imported
     from kg.pipeline import build, summary
@@ -197,18 +202,18 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"kg: {err}", file=sys.stderr)
     if args.neo4j:
         args.interrupted = (f"{args.out} holds this run's complete build; the Neo4j load was cut short: "
-                            f"run `kg load {args.out} --neo4j {args.neo4j}` again")
+                            f"run `{_load_command(args.out, args.neo4j)}` again")
         try:
             _load(args.out, args)
         except KGError as err:  # the files are whole; say so, and how to load them later
-            retry = shlex.join(["kg", "load", str(args.out), "--neo4j", args.neo4j])
             raise type(err)(f"the build was written to {args.out}, but loading it into Neo4j failed: {err}\n"
-                            f"kg: the files are complete; once Neo4j is reachable, retry the load with: {retry}") from err
+                            f"kg: the files are complete; once Neo4j is reachable, retry the load with: "
+                            f"{_load_command(args.out, args.neo4j)}") from err
     return 1 if result.errors else 0
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    args.interrupted = f"the Neo4j load was cut short: run `kg load {args.out_dir} --neo4j {args.neo4j}` again"
+    args.interrupted = f"the Neo4j load was cut short: run `{_load_command(args.out_dir, args.neo4j)}` again"
     _load(args.out_dir, args)
     return 0
 

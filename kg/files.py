@@ -217,37 +217,37 @@ class StagedDirectory:
 
     def check(self) -> None:
         """Raise :class:`DestinationError` unless ``dest`` can be replaced; cleans up after killed runs first."""
-        dest, fail = self.dest, DestinationError  # noqa: N806
+        dest = self.dest
         for root in SYSTEM_ROOTS:
             if dest == root or root in dest.parents:
-                raise fail(f"{dest}: under {root}, which holds the kernel's files, not a disk's; choose a folder on a disk")
+                raise DestinationError(f"{dest}: under {root}, which holds the kernel's files, not a disk's; choose a folder on a disk")
         if dest == Path(dest.anchor) or os.path.ismount(dest):
-            raise fail(f"{dest}: a mount point; kg replaces its output folder whole, so name a folder inside it")
+            raise DestinationError(f"{dest}: a mount point; kg replaces its output folder whole, so name a folder inside it")
         if dest == Path(os.path.realpath(os.curdir)):
-            raise fail(f"{dest}: the current directory; kg replaces its output folder whole, so name a folder inside it")
+            raise DestinationError(f"{dest}: the current directory; kg replaces its output folder whole, so name a folder inside it")
         self.recover()
         if os.path.lexists(dest) and not dest.is_dir():
-            raise fail(f"{dest}: exists and is not a folder")
+            raise DestinationError(f"{dest}: exists and is not a folder")
         if dest.is_dir() and self.owned is not None:
             foreign = [name for name in sorted(os.listdir(dest)) if not self.owned(name)]
             if foreign:
                 shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-                raise fail(f"{dest}: holds {shown}, which kg did not write; kg replaces this folder whole, "
+                raise DestinationError(f"{dest}: holds {shown}, which kg did not write; kg replaces this folder whole, "
                            "so name a new or empty folder, or move them out")
         ancestor = dest.parent
         while not ancestor.exists():
             ancestor = ancestor.parent
         if not ancestor.is_dir():
-            raise fail(f"{dest}: cannot be made: {ancestor} is a file")
+            raise DestinationError(f"{dest}: cannot be made: {ancestor} is a file")
         if not os.access(ancestor, os.W_OK | os.X_OK):
-            raise fail(f"{dest}: cannot be written: {ancestor} is not writable")
+            raise DestinationError(f"{dest}: cannot be written: {ancestor} is not writable")
         try:
             fs = os.statvfs(ancestor)
         except OSError:
             return
         free = (fs.f_bfree if os.geteuid() == 0 else fs.f_bavail) * fs.f_frsize
         if free < MIN_FREE_BYTES:
-            raise fail(f"{dest}: cannot be written: the file system of {ancestor} is full ({free} bytes free)")
+            raise DestinationError(f"{dest}: cannot be written: the file system of {ancestor} is full ({free} bytes free)")
 
     def open(self) -> Path:
         """Make the staging folder (and ``dest``'s missing parents) and try writing in it; returns it."""

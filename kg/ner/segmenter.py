@@ -22,6 +22,7 @@ words are the package's own, ties included (``tests/ner/test_segmenter.py`` chec
 """
 from __future__ import annotations
 
+import io
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,7 @@ from pathlib import Path
 import numpy
 
 from kg.errors import ModelError
+from kg.files import write_file
 
 log = logging.getLogger(__name__)
 
@@ -209,11 +211,9 @@ def write_tables(model_dir: Path) -> Path:
 
     source = model_dir / "features.msgpack"
     tables = compile_tables(srsly.read_msgpack(source))
-    out = model_dir / TABLES_FILE
-    tmp = out.with_name(out.name + ".tmp.npz")
-    numpy.savez_compressed(tmp, source=numpy.array(_file_digest(source)), **tables)
-    tmp.replace(out)
-    return out
+    data = io.BytesIO()
+    numpy.savez_compressed(data, source=numpy.array(_file_digest(source)), **tables)
+    return write_file(model_dir / TABLES_FILE, data.getvalue())
 
 
 def load_tables(model_dir: Path) -> dict[str, numpy.ndarray]:

@@ -114,7 +114,8 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
             continue
         gap = _WHITESPACE_RUN.match(text, pos)
         if gap:
-            out_words.append(gap.group()), spaces.append(False)
+            out_words.append(gap.group())
+            spaces.append(False)
             pos = gap.end()
         if not text.startswith(word, pos):
             raise ValueError(f"the words do not match the text at character {pos}: {word!r}, {text[pos:pos + 20]!r}")

@@ -2,11 +2,12 @@
 files into parts that git hosts accept; :func:`kg.ner.load.load_pipeline` reads them back."""
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+from kg.files import write_file, write_text
 from kg.ner.load import HALF, PART_SIZE, PART_SUFFIX, _cast_weights, load_pipeline
-from kg.files import write_file
 
 
 
@@ -66,17 +67,12 @@ def compact_model(model_dir: Path, *, part_size: int = PART_SIZE) -> list[str]:
         done.append(name)
     vectors = model_dir / "vocab" / "vectors"
     if vectors.exists() and nlp.vocab.vectors.shape[0]:
-        import io
-
-
         half = io.BytesIO()
         numpy.save(half, numpy.asarray(nlp.vocab.vectors.data, dtype=numpy.float16), allow_pickle=False)
         write_file(vectors, half.getvalue())
     labels = sorted({label for _, c in nlp.pipeline for label in getattr(c, "labels", ())})
     strings = model_dir / "vocab" / "strings.json"
     if strings.exists():
-        tmp = strings.with_suffix(".tmp")
-        tmp.write_text(json.dumps(labels, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(strings)
+        write_text(strings, json.dumps(labels, ensure_ascii=False))
     return done
 

@@ -86,14 +86,21 @@ def manifest(folder: Path) -> dict:
     (``rows``: lines of the file, one record each in the JSONL files)."""
     files = {}
     for name in OUTPUT_FILES:
-        digest, rows, size = hashlib.sha256(), 0, 0
-        with (folder / name).open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-                rows += chunk.count(b"\n")
-                size += len(chunk)
-        files[name] = {"rows": rows, "bytes": size, "sha256": digest.hexdigest()}
+        rows, size, sha = _file_digest(folder / name)
+        files[name] = {"rows": rows, "bytes": size, "sha256": sha}
     return {"kg_version": __version__, "files": files}
+
+
+def _file_digest(path: Path) -> tuple[int, int, str]:
+    """(lines, bytes, sha256 hex) of ``path``, read a MiB at a time: what :func:`manifest` records
+    and :func:`check_manifest` compares."""
+    digest, rows, size = hashlib.sha256(), 0, 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            rows += chunk.count(b"\n")
+            size += len(chunk)
+    return rows, size, digest.hexdigest()
 
 
 def write_outputs(result: BuildResult, out: Path | StagedDirectory) -> list[Path]:
@@ -153,16 +160,6 @@ def write_outputs(result: BuildResult, out: Path | StagedDirectory) -> list[Path
 
 # ------------------------------------------------------------------------------ reading
 
-def read_jsonl(path: Path, *, required: bool = True) -> Iterator[tuple[int, dict]]:
-    """``(line number, object)`` for each non-blank line of ``path``.
-
-    Raises:
-        InputError: naming the file (and line) when it is missing (``required``), unreadable,
-            not JSON or not one object a line.
-    """
-    yield from _jsonl(Path(path), required=required)
-
-
 @dataclass
 class OutputRows:
     """An output directory as parameter rows, validated and normalised, ready to write."""
@@ -179,7 +176,14 @@ class OutputRows:
             yield from rows
 
 
-def _jsonl(path: Path, *, required: bool) -> Iterator[tuple[int, dict]]:
+def read_jsonl(path: Path, *, required: bool = True) -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` for each non-blank line of ``path``.
+
+    Raises:
+        InputError: naming the file (and line) when it is missing (``required``), unreadable,
+            not JSON or not one object a line.
+    """
+    path = Path(path)
     if not path.is_file():
         if required:
             raise InputError(f"{path}: missing (is {path.parent} a `kg build` output directory?)")
@@ -232,22 +236,6 @@ class _Checker:
         log.warning("%s; %s", message, then)
 
 
-def _file_digest(path: Path) -> tuple[int, int, str]:
-    """(non-blank lines, bytes, sha256 hex) of ``path``."""
-    digest, size, rows, partial = hashlib.sha256(), 0, 0, b""
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-                size += len(chunk)
-                lines = (partial + chunk).split(b"\n")
-                partial = lines.pop()
-                rows += sum(1 for line in lines if line.strip())
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err}") from err
-    return rows + bool(partial.strip()), size, digest.hexdigest()
-
-
 def check_manifest(out_dir: Path) -> dict | None:
     """Check every file ``manifest.json`` lists against its rows, bytes and sha256; None without one.
 
@@ -271,7 +259,10 @@ def check_manifest(out_dir: Path) -> dict | None:
         target = Path(out_dir) / name
         if not target.is_file():
             raise InputError(f"{target}: missing, but {MANIFEST} lists it")
-        rows, size, sha = _file_digest(target)
+        try:
+            rows, size, sha = _file_digest(target)
+        except OSError as err:
+            raise InputError(f"{target}: cannot read: {err}") from err
         if "bytes" in want and want["bytes"] != size:
             raise InputError(f"{target}: {size} bytes, but {MANIFEST} says {want['bytes']} (truncated or changed)")
         if "rows" in want and name.endswith(".jsonl") and want["rows"] != rows:
@@ -319,7 +310,7 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
     rows = OutputRows()
 
     doc_ids: set[str] = set()
-    for number, obj in _jsonl(out / "documents.jsonl", required=True):
+    for number, obj in read_jsonl(out / "documents.jsonl", required=True):
         where = f"{out / 'documents.jsonl'}:{number}"
         doc_id = _field(obj, "id", str, where)
         if doc_id in doc_ids:
@@ -336,7 +327,7 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
         })
 
     entity_ids: dict[str, dict] = {}
-    for number, obj in _jsonl(out / "entities.jsonl", required=True):
+    for number, obj in read_jsonl(out / "entities.jsonl", required=True):
         where = f"{out / 'entities.jsonl'}:{number}"
         label = _field(obj, "label", str, where)
         aliases = _field(obj, "aliases", list, where, optional=True) or []
@@ -360,7 +351,7 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
 
     per_pair: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     dropped = 0
-    for number, obj in _jsonl(out / "mentions.jsonl", required=False):
+    for number, obj in read_jsonl(out / "mentions.jsonl", required=False):
         where = f"{out / 'mentions.jsonl'}:{number}"
         entity, doc = _field(obj, "entity", str, where), _field(obj, "doc", str, where)
         start, end = _field(obj, "start", int, where), _field(obj, "end", int, where)
@@ -385,7 +376,7 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
 
     rels: dict[str, dict[tuple, dict]] = {t: {} for t in RELATION_TYPES}
     evidence_docs: set[str] = set()
-    for number, obj in _jsonl(out / "relations.jsonl", required=False):
+    for number, obj in read_jsonl(out / "relations.jsonl", required=False):
         where = f"{out / 'relations.jsonl'}:{number}"
         rel_type = _field(obj, "type", str, where)
         if rel_type not in rels:

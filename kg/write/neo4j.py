@@ -48,13 +48,11 @@ from pathlib import Path
 
 from kg.errors import InputError, Neo4jError
 from kg.files import StagedDirectory
-from kg.schema import ENTITY_TYPES, MAX_ID_BYTES, RELATION_TYPES, bounded_id
-from kg.write.jsonl import OutputRows, read_output
+from kg.schema import MAX_ID_BYTES, RELATION_TYPES, bounded_id
+from kg.write.jsonl import ENTITY_LABELS, OutputRows, read_output  # ENTITY_LABELS: the node-label whitelist
 
 log = logging.getLogger(__name__)
 
-#: Entity label in the output files -> extra Neo4j node label (a whitelist, from :mod:`kg.schema`).
-ENTITY_LABELS: dict[str, str] = {label: t.neo4j for label, t in ENTITY_TYPES.items()}
 #: Separator of array values in the neo4j-admin CSVs (``--array-delimiter``).
 ARRAY_DELIMITER = ";"
 
