@@ -4,8 +4,12 @@ Nodes are entity ids with attributes ``label`` (the display name, which Gephi sh
 ``name``, ``type`` (PER/ORG/LOC), ``aliases`` (a list in memory; ``|``-joined in GraphML),
 ``mention_count`` and ``doc_count``.
 
-Edges carry ``type`` (HOLDS_ROLE, CO_OCCURS, PART_OF, LOCATED_IN), ``weight``, ``title``
-and ``directed``.  CO_OCCURS is symmetric but stored ONCE per unordered pair (from the
+Each document is a node too, ``DOC:`` + its id, with ``type`` ``DOC``, ``label`` (its title),
+``name``, ``path`` and ``date``: the end of the REPORTED edges that credit people for it.
+:func:`entity_nodes` lists the entities alone.
+
+Edges carry ``type`` (HOLDS_ROLE, CO_OCCURS, PART_OF, LOCATED_IN, REPORTED), ``weight``,
+``title`` (a role's title; REPORTED's ``as``) and ``directed``.  CO_OCCURS is symmetric but stored ONCE per unordered pair (from the
 lower id to the higher) with ``directed=False``; :func:`cooccurrence_graph` gives it as an
 undirected :class:`networkx.Graph`.  Roles and hierarchy edges are directed.
 """
@@ -15,13 +19,52 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from kg.schema import CO_OCCURS, Entity, Relation
+from kg.schema import CO_OCCURS, LABELS, RELATIONS, Document, Entity, Relation
 
 NODE_ATTRS = ("label", "name", "type", "aliases", "mention_count", "doc_count")
+#: the ``type`` of a document's node
+DOCUMENT_TYPE = "DOC"
 
 
-def build_graph(entities: Iterable[Entity], relations: Iterable[Relation]) -> nx.MultiDiGraph:
-    """Build the graph from linked entities and relations (deterministic node and edge order)."""
+def document_node(doc_id: str) -> str:
+    """The graph node of a document: ``DOC:`` + its id (entity ids start PER:/ORG:/LOC:, so they never clash)."""
+    return f"{DOCUMENT_TYPE}:{doc_id}"
+
+
+def add_document(graph: nx.MultiDiGraph, doc_id: str, *, title: str | None, path: str, date: str | None) -> None:
+    """Add a document's node (its title is the label Gephi shows; its id when it has none)."""
+    graph.add_node(document_node(doc_id), label=title or doc_id, name=title or "", type=DOCUMENT_TYPE, path=path,
+                   date=date or "")
+
+
+def add_relation(graph: nx.MultiDiGraph, rel_type: str, source: str, target: str, properties: dict, **extra) -> None:
+    """Add one relation as an edge (a document end as its ``DOC:`` node).
+
+    Raises:
+        ValueError: an end is not a node of ``graph``, or a CO_OCCURS is stored high -> low.
+    """
+    spec = RELATIONS.get(rel_type)
+    if spec is not None:
+        source = document_node(source) if spec.source == "Document" else source
+        target = document_node(target) if spec.target == "Document" else target
+    for end in (source, target):
+        if end not in graph:
+            raise ValueError(f"relation {rel_type} {source} -> {target} names an unknown node: {end}")
+    if rel_type == CO_OCCURS and source > target:
+        raise ValueError(f"CO_OCCURS must be stored once with source < target: {source}, {target}")
+    title = properties.get(spec.key, "") if spec is not None and spec.key else ""
+    graph.add_edge(source, target, key=f"{rel_type}:{title}", type=rel_type,
+                   weight=float(properties.get("weight", 1)), title=title, directed=rel_type != CO_OCCURS, **extra)
+
+
+def entity_nodes(graph: nx.MultiDiGraph) -> list[str]:
+    """The entity nodes of ``graph`` (PER/ORG/LOC), without the documents."""
+    return [n for n, t in graph.nodes(data="type") if t in LABELS]
+
+
+def build_graph(entities: Iterable[Entity], relations: Iterable[Relation],
+                documents: Iterable[Document] = ()) -> nx.MultiDiGraph:
+    """Build the graph from linked entities, relations and the documents (deterministic order)."""
     graph = nx.MultiDiGraph()
     for entity in sorted(entities, key=lambda e: e.id):
         graph.add_node(
@@ -33,28 +76,17 @@ def build_graph(entities: Iterable[Entity], relations: Iterable[Relation]) -> nx
             mention_count=entity.mention_count,
             doc_count=entity.doc_count,
         )
+    for doc in sorted(documents, key=lambda d: d.id):
+        add_document(graph, doc.id, title=doc.title, path=doc.path, date=doc.date)
     for rel in relations:
-        if rel.source not in graph or rel.target not in graph:
-            raise ValueError(f"relation {rel.type} {rel.source} -> {rel.target} names an unknown entity")
-        if rel.type == CO_OCCURS and rel.source > rel.target:
-            raise ValueError(f"CO_OCCURS must be stored once with source < target: {rel.source}, {rel.target}")
-        graph.add_edge(
-            rel.source,
-            rel.target,
-            key=f"{rel.type}:{rel.properties.get('title', '')}",
-            type=rel.type,
-            weight=float(rel.properties.get("weight", 1)),
-            title=rel.properties.get("title", ""),
-            directed=rel.type != CO_OCCURS,
-            evidence_count=len(rel.evidence),
-        )
+        add_relation(graph, rel.type, rel.source, rel.target, rel.properties, evidence_count=len(rel.evidence))
     return graph
 
 
 def cooccurrence_graph(graph: nx.MultiDiGraph) -> nx.Graph:
-    """The CO_OCCURS edges as an undirected weighted :class:`networkx.Graph` (all entity nodes)."""
+    """The CO_OCCURS edges as an undirected weighted :class:`networkx.Graph` (all entity nodes, no documents)."""
     undirected = nx.Graph()
-    undirected.add_nodes_from(graph.nodes(data=True))
+    undirected.add_nodes_from((n, graph.nodes[n]) for n in entity_nodes(graph))
     for u, v, data in graph.edges(data=True):
         if data.get("type") == CO_OCCURS:
             undirected.add_edge(u, v, weight=data.get("weight", 1.0))

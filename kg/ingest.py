@@ -30,6 +30,7 @@ from pathlib import Path
 
 from kg.decode import decode_bytes
 from kg.errors import InputError
+from kg.credits import find_credits
 from kg.schema import Document, Paragraph, RawPage, Sentence, bounded_id
 
 log = logging.getLogger(__name__)
@@ -323,7 +324,7 @@ def repair(page: RawPage) -> Document:
 
     title = page.title or (text[paragraphs[0].start:paragraphs[0].end] if paragraphs else None)
     date = page.date or _page_date(text[:300])
-    return Document(
+    document = Document(
         id=page.id,
         path=page.path,
         raw=raw,
@@ -335,6 +336,8 @@ def repair(page: RawPage) -> Document:
         date=date,
         sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
     )
+    document.credits = find_credits(document)
+    return document
 
 
 def split_sentences(text: str, start: int, end: int, limit: int = MAX_PARAGRAPH_CHARS) -> list[tuple[int, int]]:

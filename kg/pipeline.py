@@ -16,7 +16,11 @@ from kg.ingest import JSONL_SUFFIXES, MAX_FILE_SIZE, TEXT_SUFFIXES, DuplicateTra
 from kg.link import Linker
 from kg.ner import Recognizer
 from kg.progress import progress
-from kg.relate import find_cooccurrences, find_locations, find_place_hierarchy, find_roles, merge_relations
+from kg.credits import credited_mentions
+from kg.relate import (
+    content_mentions, find_cooccurrences, find_locations, find_place_hierarchy, find_reported, find_roles,
+    merge_relations,
+)
 from kg.schema import BuildResult, Document, LinkedMention, Relation
 from kg.write.jsonl import check_output, write_outputs
 
@@ -122,9 +126,10 @@ def _build(documents: list[Document], errors: list[str], *, model, home_region, 
            max_evidence, show_progress, rules, jobs) -> BuildResult:
     recognizer = Recognizer(model, rules=rules, n_process=jobs)
     mentions = []
-    for found in progress(recognizer.pipe(documents), total=len(documents), desc="entities", unit="doc",
-                          disable=not show_progress):
-        mentions.extend(found)
+    found_by_doc = recognizer.pipe(documents)
+    for doc, found in progress(zip(documents, found_by_doc, strict=True), total=len(documents), desc="entities",
+                               unit="doc", disable=not show_progress):
+        mentions.extend(credited_mentions(doc, found))
 
     linker = Linker(home_region=home_region, alias_files=alias_files)
     linked, entities = linker.link(mentions, {d.id: d.text for d in documents})
@@ -133,13 +138,16 @@ def _build(documents: list[Document], errors: list[str], *, model, home_region, 
     for lm in linked:
         by_doc[lm.mention.doc].append(lm)
     relations: list[Relation] = []
+    content: dict[str, list[LinkedMention]] = {}
     for doc in documents:
         relations += find_roles(doc, by_doc[doc.id], entities)
         relations += find_place_hierarchy(doc, by_doc[doc.id], entities)
+        relations += find_reported(doc, by_doc[doc.id])
+        content[doc.id] = content_mentions(doc, by_doc[doc.id])
     relations += find_locations(entities, linked)
-    relations += find_cooccurrences(documents, by_doc, window=cooccur, max_evidence=max_evidence)
+    relations += find_cooccurrences(documents, content, window=cooccur, max_evidence=max_evidence)
     relations = merge_relations(relations, max_evidence=max_evidence)
-    graph = build_graph(entities.values(), relations)
+    graph = build_graph(entities.values(), relations, documents)
 
     return BuildResult(documents, linked, entities, relations, graph, errors,
                        linker.home_region, linker.home_region_inferred)

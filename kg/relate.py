@@ -7,6 +7,8 @@
   No role without a named organisation, and bylines (记者 王皓) have no title in the lexicon.
 * ``CO_OCCURS`` (undirected, stored once per pair with source < target): weight = distinct
   sentences (or paragraphs) holding both, duplicate printings counted once.
+* ``REPORTED`` (person -> document, ``as``: 记者/通讯员/摄影/编辑) for each name a page credits
+  (:mod:`kg.credits`); the mentions inside a credit take no part in co-occurrence.
 * ``PART_OF`` (place -> place) for adjacent administrative units (呼和浩特市清水河县) and
   ``LOCATED_IN`` (organisation -> place) when an organisation's name carries a place.
 """
@@ -20,7 +22,11 @@ from itertools import combinations
 
 from kg import gazetteer
 from kg.link import normalise
-from kg.schema import CO_OCCURS, HOLDS_ROLE, LOCATED_IN, PART_OF, RELATION_TYPES, Document, Entity, Evidence, LinkedMention, Relation
+from kg.credits import in_credit
+from kg.schema import (
+    CO_OCCURS, HOLDS_ROLE, LOCATED_IN, PART_OF, RELATION_TYPES, REPORTED, Document, Entity, Evidence, LinkedMention,
+    Relation,
+)
 
 
 # 该院 -> organisation names ending like this
@@ -192,6 +198,25 @@ def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[st
     return relations
 
 
+def find_reported(doc: Document, linked: Sequence[LinkedMention]) -> list[Relation]:
+    """REPORTED relations of one document: each person its credits name (记者 王皓 -> the page)."""
+    people = {(lm.mention.start, lm.mention.end): lm.entity for lm in linked if lm.mention.label == "PER"}
+    relations = []
+    for credit in doc.credits:
+        person = people.get((credit.start, credit.end))
+        if person:
+            relations.append(Relation(REPORTED, person, doc.id, {"as": credit.role},
+                                      [Evidence(doc.id, credit.block_start, credit.block_end)]))
+    return relations
+
+
+def content_mentions(doc: Document, linked: Sequence[LinkedMention]) -> list[LinkedMention]:
+    """The mentions of ``doc`` that are news, not credits: those outside its bylines and photo credits."""
+    if not doc.credits:
+        return list(linked)
+    return [lm for lm in linked if not in_credit(doc, lm.mention.start, lm.mention.end)]
+
+
 def _joined(text: str, end: int, start: int) -> bool:
     return text[end:start] in tuple(_JOINERS)
 
@@ -308,4 +333,4 @@ def merge_relations(relations: Sequence[Relation], *, max_evidence: int = 5) -> 
         if rel.key not in merged:
             merged[rel.key] = Relation(rel.type, rel.source, rel.target, dict(rel.properties), [])
         _keep_first(merged[rel.key].evidence, rel.evidence, max_evidence)
-    return sorted(merged.values(), key=lambda r: (RELATION_TYPES.index(r.type), r.source, r.target, str(r.properties.get("title", ""))))
+    return sorted(merged.values(), key=lambda r: (RELATION_TYPES.index(r.type), r.source, r.target, str(r.key[3] or "")))

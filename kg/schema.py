@@ -17,9 +17,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 __all__ = [
-    "BuildResult", "CO_OCCURS", "MAX_ID_BYTES", "Document", "ENTITY_TYPES", "Entity", "EntityType", "Evidence", "HOLDS_ROLE",
+    "BuildResult", "CO_OCCURS", "Credit", "MAX_ID_BYTES", "Document", "ENTITY_TYPES", "Entity", "EntityType", "Evidence", "HOLDS_ROLE",
     "LABELS", "LOCATED_IN", "LinkedMention", "Mention", "PART_OF", "Paragraph", "RELATIONS", "RELATION_TYPES",
-    "RawPage", "Relation", "RelationType", "Sentence", "bounded_id",
+    "REPORTED", "RawPage", "Relation", "RelationType", "Sentence", "bounded_id",
 ]
 
 
@@ -43,6 +43,9 @@ class RelationType:
     chinese: str
     colour: tuple[int, int, int]
     directed: bool
+    source: str = "Entity"     #: the node kind at the start: Entity or Document (the Neo4j label)
+    target: str = "Entity"     #: the node kind at the end
+    key: str | None = None     #: the property that tells parallel edges apart (HOLDS_ROLE's title)
 
 
 #: the entity labels, in the order writers list them
@@ -57,12 +60,16 @@ HOLDS_ROLE = "HOLDS_ROLE"
 CO_OCCURS = "CO_OCCURS"
 PART_OF = "PART_OF"
 LOCATED_IN = "LOCATED_IN"
-#: the relation types, in load order; CO_OCCURS is symmetric and stored once per pair
+REPORTED = "REPORTED"
+#: the relation types, in load order; CO_OCCURS is symmetric and stored once per pair.  A
+#: document id stands at the ends whose kind is ``Document`` (in JSONL; ``DOC:`` + id in the graph)
 RELATIONS: dict[str, RelationType] = {
-    HOLDS_ROLE: RelationType(HOLDS_ROLE, "任职", (242, 142, 43), True),
+    HOLDS_ROLE: RelationType(HOLDS_ROLE, "任职", (242, 142, 43), True, key="title"),
     CO_OCCURS: RelationType(CO_OCCURS, "共现", (186, 176, 172), False),
     PART_OF: RelationType(PART_OF, "隶属", (118, 183, 178), True),
     LOCATED_IN: RelationType(LOCATED_IN, "位于", (176, 122, 161), True),
+    #: a person a page credits (byline, photo credit, editor) -> the page; ``as``: 记者/通讯员/摄影/编辑
+    REPORTED: RelationType(REPORTED, "报道", (156, 117, 95), True, target="Document", key="as"),
 }
 RELATION_TYPES: tuple[str, ...] = tuple(RELATIONS)
 
@@ -123,6 +130,22 @@ class Paragraph:
     byline: bool = False
 
 
+@dataclass(frozen=True)
+class Credit:
+    """A person a page credits (byline, photo credit, editor): ``[start, end)`` is the name,
+    ``[block_start, block_end)`` the whole credit (（记者 王皓 薛来）), in cleaned offsets;
+    ``role`` is 记者, 通讯员, 摄影 or 编辑 (:mod:`kg.credits`)."""
+
+    start: int
+    end: int
+    name: str
+    role: str
+    block_start: int
+    block_end: int
+    #: False where only the NER can confirm the name (an author in brackets: （杨威）)
+    certain: bool = True
+
+
 @dataclass
 class Document:
     """One page: raw text, cleaned text and the map between them.
@@ -140,6 +163,8 @@ class Document:
     title: str | None = None
     date: str | None = None
     sha256: str = ""
+    #: the people the page credits (:func:`kg.credits.find_credits`), in text order
+    credits: list[Credit] = field(default_factory=list)
 
     def to_raw(self, start: int, end: int) -> tuple[int, int]:
         """Map a cleaned span ``[start, end)`` to the raw span covering it."""
@@ -224,7 +249,9 @@ class Relation:
 
     @property
     def key(self) -> tuple:
-        return (self.type, self.source, self.target, self.properties.get("title"))
+        """What makes two relations one: type, ends, and the type's key property (a role's title)."""
+        spec = RELATIONS.get(self.type)
+        return (self.type, self.source, self.target, self.properties.get(spec.key) if spec and spec.key else None)
 
 
 # ----------------------------------------------------------------------------- build

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import networkx as nx
 import pytest
@@ -27,7 +28,9 @@ def check_invariants(graph: nx.MultiDiGraph, out_dir: Path) -> None:
     """What every build must satisfy (shared by the hand-made build and the seed build)."""
     entities = read_jsonl(out_dir / "entities.jsonl")
     relations = read_jsonl(out_dir / "relations.jsonl")
-    assert list(graph.nodes) == [e["id"] for e in entities]
+    documents = read_jsonl(out_dir / "documents.jsonl")
+    assert kg.graph.entity_nodes(graph) == [e["id"] for e in entities]
+    assert list(graph.nodes) == [e["id"] for e in entities] + sorted(kg.graph.document_node(d["id"]) for d in documents)
     assert graph.number_of_edges() == len(relations)
     assert nx.number_of_selfloops(graph) == 0
     pairs = Counter()
@@ -45,11 +48,13 @@ def check_invariants(graph: nx.MultiDiGraph, out_dir: Path) -> None:
             assert types == ("LOC", "LOC")
         elif data["type"] == "LOCATED_IN":
             assert types == ("ORG", "LOC")
+        elif data["type"] == "REPORTED":
+            assert types == ("PER", "DOC") and data["title"] in ("记者", "通讯员", "摄影", "编辑")
         assert isinstance(data["weight"], float) and data["weight"] > 0
     duplicated = [sorted(p) for p, n in pairs.items() if n > 1]
     assert not duplicated, f"CO_OCCURS stored more than once: {duplicated}"
-    for _, data in graph.nodes(data=True):
-        assert data["type"] in ("PER", "ORG", "LOC")
+    for node in kg.graph.entity_nodes(graph):
+        data = graph.nodes[node]
         assert isinstance(data["aliases"], list) and data["name"] not in data["aliases"]
         assert data["label"] == data["name"]
         assert 1 <= data["doc_count"] <= data["mention_count"]
@@ -58,7 +63,10 @@ def check_invariants(graph: nx.MultiDiGraph, out_dir: Path) -> None:
 def test_load_graph_reads_nodes_and_edges_with_attributes():
     graph = load_graph(MINI)
     assert isinstance(graph, nx.MultiDiGraph)
-    assert graph.number_of_nodes() == 13 and graph.number_of_edges() == 29
+    assert graph.number_of_nodes() == 13 + 3 and graph.number_of_edges() == 29  # 13 entities, 3 documents
+    assert len(kg.graph.entity_nodes(graph)) == 13
+    assert graph.nodes["DOC:pages/a.txt"] == {"label": "自治区人大常委会调研组到包头市调研", "name": "自治区人大常委会调研组到包头市调研",
+                                             "type": "DOC", "path": "pages/a.txt", "date": ""}
     assert graph.nodes["ORG:包钢集团"] == {"label": "包钢集团", "name": "包钢集团", "type": "ORG", "aliases": ["包钢"],
                                          "mention_count": 4, "doc_count": 2}
     roles = graph.get_edge_data("PER:张韶春", "ORG:内蒙古自治区人大常委会")
@@ -92,7 +100,7 @@ def test_import_kg_and_load_graph_never_import_spacy():
         "assert 'networkx' not in sys.modules, 'import kg loads networkx'\n"
         f"G = kg.load_graph({str(MINI)!r})\n"
         "assert 'spacy' not in sys.modules, 'kg.load_graph loads spaCy'\n"
-        "print(G.number_of_nodes())\n"
+        "print(len(kg.graph.entity_nodes(G)))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -103,7 +111,7 @@ def test_cooccurrence_graph_is_undirected_weighted_and_keeps_every_entity():
     graph = load_graph(MINI)
     co = kg.graph.cooccurrence_graph(graph)
     assert type(co) is nx.Graph
-    assert set(co.nodes) == set(graph.nodes)
+    assert set(co.nodes) == set(kg.graph.entity_nodes(graph))  # every entity, no document
     assert co.nodes["ORG:包钢集团"]["aliases"] == ["包钢"]
     expected = {frozenset((r["source"], r["target"])): float(r["properties"]["weight"])
                 for r in read_jsonl(MINI / "relations.jsonl") if r["type"] == "CO_OCCURS"}
@@ -126,6 +134,12 @@ def test_invariants_of_the_seed_build(seed_build):
     check_invariants(graph, seed_build)
 
 
+def _documents(out_dir: Path) -> list[SimpleNamespace]:
+    """What build_graph reads of a Document: id, title, path, date."""
+    return [SimpleNamespace(id=d["id"], title=d["title"], path=d["path"], date=d["date"])
+            for d in read_jsonl(out_dir / "documents.jsonl")]
+
+
 def _entities_and_relations(out_dir: Path) -> tuple[list[Entity], list[Relation]]:
     entities = [Entity(id=e["id"], name=e["name"], label=e["label"], aliases=e["aliases"],
                        mention_count=e["mention_count"], doc_count=e["doc_count"])
@@ -137,7 +151,7 @@ def _entities_and_relations(out_dir: Path) -> tuple[list[Entity], list[Relation]
 
 def test_build_graph_and_load_graph_agree():
     entities, relations = _entities_and_relations(MINI)
-    built, loaded = kg.graph.build_graph(entities, relations), load_graph(MINI)
+    built, loaded = kg.graph.build_graph(entities, relations, _documents(MINI)), load_graph(MINI)
     assert list(built.nodes(data=True)) == list(loaded.nodes(data=True))
     pairs = zip(built.edges(keys=True, data=True), loaded.edges(keys=True, data=True), strict=True)
     for (u1, v1, k1, d1), (u2, v2, k2, d2) in pairs:
@@ -150,7 +164,7 @@ def test_build_graph_refuses_a_reversed_cooccurrence_and_unknown_entities():
     entities, _ = _entities_and_relations(MINI)
     with pytest.raises(ValueError, match="source < target"):
         kg.graph.build_graph(entities, [Relation("CO_OCCURS", "PER:段志强", "LOC:包头市", {"weight": 1})])
-    with pytest.raises(ValueError, match="unknown entity"):
+    with pytest.raises(ValueError, match="unknown node"):
         kg.graph.build_graph(entities, [Relation("HOLDS_ROLE", "PER:无名氏", "ORG:包钢集团", {"title": "董事长"})])
 
 
@@ -159,4 +173,4 @@ def test_build_graph_and_load_graph_write_the_same_graphml():
     from kg.write.xml import graphml_bytes
 
     entities, relations = _entities_and_relations(MINI)
-    assert graphml_bytes(kg.graph.build_graph(entities, relations)) == graphml_bytes(load_graph(MINI))
+    assert graphml_bytes(kg.graph.build_graph(entities, relations, _documents(MINI))) == graphml_bytes(load_graph(MINI))

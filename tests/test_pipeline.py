@@ -52,9 +52,10 @@ def test_entities_and_relations_are_consistent(seed_build):
     mentions = read_jsonl(seed_build / "mentions.jsonl")
     assert {m["entity"] for m in mentions} == set(entities)
     assert sum(e["mention_count"] for e in entities.values()) == len(mentions)
+    documents = {d["id"] for d in read_jsonl(seed_build / "documents.jsonl")}
     pairs = set()
     for r in read_jsonl(seed_build / "relations.jsonl"):
-        assert r["source"] in entities and r["target"] in entities
+        assert r["source"] in entities and r["target"] in (documents if r["type"] == "REPORTED" else entities)
         assert r["source"] != r["target"]
         assert r["evidence"], r
         if r["type"] == "CO_OCCURS":
@@ -67,7 +68,8 @@ def test_entities_and_relations_are_consistent(seed_build):
 def test_graphml_loads_in_networkx(seed_build):
     graph = nx.read_graphml(seed_build / "graph.graphml")
     entities = read_jsonl(seed_build / "entities.jsonl")
-    assert graph.number_of_nodes() == len(entities)
+    documents = read_jsonl(seed_build / "documents.jsonl")
+    assert graph.number_of_nodes() == len(entities) + len(documents)
     node = next(iter(graph.nodes(data=True)))[1]
     assert {"label", "type", "mention_count"} <= set(node)
 

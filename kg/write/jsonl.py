@@ -34,7 +34,8 @@ import networkx as nx
 from kg import __version__
 from kg.errors import InputError
 from kg.files import StagedDirectory, dumps
-from kg.schema import CO_OCCURS, ENTITY_TYPES, RELATION_TYPES, BuildResult
+from kg.graph import add_document, add_relation
+from kg.schema import CO_OCCURS, ENTITY_TYPES, RELATION_TYPES, RELATIONS, BuildResult
 from kg.write.xml import graphml_bytes
 
 __all__ = ["MANIFEST", "OUTPUT_FILES", "OutputRows", "ROW_FILES", "check_manifest", "check_output", "load_graph",
@@ -383,9 +384,14 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
             check(f"{where}: unknown relation type {rel_type!r}", "skipped")
             continue
         source, target = _field(obj, "source", str, where), _field(obj, "target", str, where)
-        if source not in entity_ids or target not in entity_ids:
-            unknown = ", ".join(repr(x) for x in dict.fromkeys((source, target)) if x not in entity_ids)
-            check(f"{where}: {rel_type} names an entity not in entities.jsonl: {unknown}", "skipped")
+        spec = RELATIONS[rel_type]
+        known = {"Entity": entity_ids, "Document": doc_ids}
+        unknown = {kind: [x for k, x in ((spec.source, source), (spec.target, target)) if k == kind and x not in ids]
+                   for kind, ids in known.items()}
+        if any(unknown.values()):
+            what = "an entity not in entities.jsonl" if unknown["Entity"] else "a document not in documents.jsonl"
+            names = ", ".join(repr(x) for x in dict.fromkeys(unknown["Entity"] or unknown["Document"]))
+            check(f"{where}: {rel_type} names {what}: {names}", "skipped")
             continue
         props = obj.get("properties") or {}
         if not isinstance(props, dict):
@@ -409,9 +415,9 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
                 if d not in doc_ids:
                     check(f"{where}: doc_weights names a document not in documents.jsonl: {d!r}", "kept")
             row["doc_weights_map"] = dict(weights)
-        elif rel_type == "HOLDS_ROLE":
-            row["title"] = _field(props, "title", str, where)
-        key = (row["source"], row["target"], row.get("title"))
+        elif spec.key:
+            row[spec.key] = _field(props, spec.key, str, where)
+        key = (row["source"], row["target"], row.get(spec.key) if spec.key else None)
         if key in rels[rel_type]:
             have = rels[rel_type][key]
             check(f"{where}: {rel_type} {key[0]} -> {key[1]} listed twice", "merged")
@@ -484,18 +490,19 @@ def load_graph(out_dir: str | Path) -> nx.MultiDiGraph:
                        aliases=_field(e, "aliases", list, where, optional=True) or [],
                        mention_count=_field(e, "mention_count", int, where, optional=True) or 0,
                        doc_count=_field(e, "doc_count", int, where, optional=True) or 0)
+    for number, d in read_jsonl(out / "documents.jsonl"):
+        where = f"{out / 'documents.jsonl'}:{number}"
+        add_document(graph, _field(d, "id", str, where), title=_field(d, "title", str, where, optional=True),
+                     path=_field(d, "path", str, where, optional=True) or "",
+                     date=_field(d, "date", str, where, optional=True))
     for number, r in read_jsonl(out / "relations.jsonl"):
         where = f"{out / 'relations.jsonl'}:{number}"
         rel_type, source, target = (_field(r, key, str, where) for key in ("type", "source", "target"))
-        for end in (source, target):
-            if end not in graph:
-                raise InputError(f"{where}: {rel_type} names an entity not in entities.jsonl: {end!r}")
         props = r.get("properties", {})
         if not isinstance(props, dict):
             raise InputError(f"{where}: properties must be an object")
-        graph.add_edge(
-            source, target, key=f"{rel_type}:{props.get('title', '')}", type=rel_type,
-            weight=float(props.get("weight", 1)), title=props.get("title", ""),
-            directed=rel_type != CO_OCCURS, evidence=r.get("evidence", []),
-        )
+        try:
+            add_relation(graph, rel_type, source, target, props, evidence=r.get("evidence", []))
+        except ValueError as err:
+            raise InputError(f"{where}: {err} (not in entities.jsonl / documents.jsonl)") from err
     return graph

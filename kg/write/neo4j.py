@@ -11,9 +11,10 @@ The graph in Neo4j::
     (:Entity)-[:CO_OCCURS {weight, docs, doc_weights, evidence_*}]->(:Entity)   once per pair, lower id -> higher id
     (:Entity)-[:PART_OF {evidence_*}]->(:Entity)
     (:Entity)-[:LOCATED_IN {evidence_*}]->(:Entity)
+    (:Person)-[:REPORTED {as, evidence_*}]->(:Document)      记者/通讯员/摄影/编辑: a byline or credit
 
 Loading is idempotent and incremental.  Every node and relationship is MERGEd on a stable
-key (``id``; relationship type + endpoints, + ``title`` for HOLDS_ROLE).  What a document
+key (``id``; relationship type + endpoints, + ``title`` for HOLDS_ROLE, ``as`` for REPORTED).  What a document
 contributes to a relationship (its CO_OCCURS weight, its evidence spans) is stored per
 document, so loading a directory again replaces those contributions instead of adding
 them twice, and a second corpus adds its own documents' contributions to shared entities.
@@ -48,7 +49,7 @@ from pathlib import Path
 
 from kg.errors import InputError, Neo4jError
 from kg.files import StagedDirectory
-from kg.schema import MAX_ID_BYTES, RELATION_TYPES, bounded_id
+from kg.schema import MAX_ID_BYTES, RELATION_TYPES, RELATIONS, bounded_id
 from kg.write.jsonl import ENTITY_LABELS, OutputRows, read_output  # ENTITY_LABELS: the node-label whitelist
 
 log = logging.getLogger(__name__)
@@ -212,11 +213,12 @@ def merge_relationships_query(rel_type: str) -> str:
     The documents a row names (``row.replace``) replace their earlier contributions.
     """
     t = _relation_type(rel_type)
-    key = " {title: row.title}" if t == "HOLDS_ROLE" else ""
+    spec = RELATIONS[t]
+    key = f" {{`{spec.key}`: row.`{spec.key}`}}" if spec.key else ""
     lines = [
         "UNWIND $rows AS row",
-        "MATCH (a:Entity {id: row.source})",
-        "MATCH (b:Entity {id: row.target})",
+        f"MATCH (a:{spec.source} {{id: row.source}})",
+        f"MATCH (b:{spec.target} {{id: row.target}})",
         f"MERGE (a)-[r:{t}{key}]->(b)",
     ]
     # Contributions stay sorted by document (evidence by document, start, end) whatever the
@@ -560,11 +562,12 @@ def _write_admin_csv(data: OutputRows, dest: Path) -> list[Path]:
          for m in data.mentions],
     ))
     for rel_type in RELATION_TYPES:
-        header = [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
+        spec = RELATIONS[rel_type]
+        header = [f":START_ID({spec.source})", f":END_ID({spec.target})", ":TYPE"]
         extra: Callable[[dict], list[str]]
-        if rel_type == "HOLDS_ROLE":
-            header.append("title")
-            extra = lambda r: [r["title"]]  # noqa: E731
+        if spec.key:
+            header.append(spec.key)
+            extra = lambda r, key=spec.key: [r[key]]  # noqa: E731
         elif rel_type == "CO_OCCURS":
             header += ["weight:int", "docs:string[]", "doc_weights:int[]"]
             extra = lambda r: [str(r["weight"]), _array(r["docs"], "docs"), _array(r["doc_weights"], "doc_weights")]  # noqa: E731

@@ -20,6 +20,7 @@ from pathlib import Path
 import networkx as nx
 
 from kg.files import write_file
+from kg.graph import entity_nodes
 from kg.schema import CO_OCCURS, ENTITY_TYPES, RELATIONS
 from kg.write.xml import TYPE_COLOURS, node_colour_hex, relation_colour_hex
 from kg import __version__
@@ -96,10 +97,10 @@ def cjk_font(size: float | None = None):
 
 
 def top_entities(graph: nx.MultiDiGraph, top: int = 40) -> list:
-    """The ``top`` nodes by mention count, then degree, then id (a deterministic order)."""
+    """The ``top`` entities (documents are not drawn) by mention count, then degree, then id (a deterministic order)."""
     degree = dict(graph.degree())
-    ranked = sorted(graph.nodes(data=True), key=lambda nd: (-int(nd[1].get("mention_count", 0)), -degree[nd[0]], str(nd[0])))
-    return [node for node, _ in ranked[:max(top, 0)]]
+    ranked = sorted(entity_nodes(graph), key=lambda n: (-int(graph.nodes[n].get("mention_count", 0)), -degree[n], str(n)))
+    return ranked[:max(top, 0)]
 
 
 def _layout(sub: nx.MultiDiGraph) -> dict:
@@ -155,7 +156,7 @@ def draw(graph: nx.MultiDiGraph, *, top: int = 40, ax=None, title: str | None = 
     sub = graph.subgraph(nodes)
     ax.set_axis_off()
     if title is None:
-        title = f"kg: {len(nodes)} most-mentioned entities of {graph.number_of_nodes()}"
+        title = f"kg: {len(nodes)} most-mentioned entities of {len(entity_nodes(graph))}"
     ax.set_title(title, fontproperties=cjk_font(13))
     if not nodes:
         ax.text(0.5, 0.5, "empty graph", ha="center", va="center", transform=ax.transAxes)
@@ -241,5 +242,6 @@ def plot(out_dir: Path, png: Path, *, top: int = 40) -> Path:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": f"kg {__version__}"})
     written = write_file(png, buffer.getvalue())
-    log.info("wrote %s (%d of %d entities)", written, min(top, graph.number_of_nodes()), graph.number_of_nodes())
+    entities = len(entity_nodes(graph))
+    log.info("wrote %s (%d of %d entities)", written, min(top, entities), entities)
     return written

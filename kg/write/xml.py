@@ -41,6 +41,7 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 
 from kg.files import write_file
+from kg.graph import DOCUMENT_TYPE
 from kg.schema import ENTITY_TYPES, RELATIONS
 from kg import __version__
 
@@ -50,6 +51,8 @@ ALIAS_SEPARATOR = "|"
 
 #: Node colours (RGB) by entity type, shared by GEXF and :mod:`kg.write.plot`.
 TYPE_COLOURS = {label: t.colour for label, t in ENTITY_TYPES.items()}
+#: Colour of a document's node (the end of REPORTED edges).
+DOCUMENT_COLOUR = (121, 112, 110)
 #: Colour of a node whose type is none of the above.
 OTHER_COLOUR = (148, 148, 148)
 #: Edge colours (RGB) by relation type.
@@ -64,7 +67,7 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 # Known attributes and their declared types, in file order; others are typed from their values.
 GRAPHML_NODE_KEYS = (("label", "string"), ("name", "string"), ("type", "string"), ("aliases", "string"),
-                     ("mention_count", "int"), ("doc_count", "int"))
+                     ("mention_count", "int"), ("doc_count", "int"), ("path", "string"), ("date", "string"))
 GRAPHML_EDGE_KEYS = (("type", "string"), ("label", "string"), ("title", "string"), ("weight", "double"),
                      ("directed", "boolean"), ("evidence_count", "int"))
 GEXF_NODE_ATTRS = (("name", "string"), ("type", "string"), ("aliases", "string"), ("mention_count", "integer"),
@@ -284,8 +287,8 @@ def _hex(rgb: tuple[int, int, int]) -> str:
 
 
 def node_colour(entity_type: str) -> tuple[int, int, int]:
-    """RGB colour of an entity type (PER red, ORG blue, LOC green, anything else grey)."""
-    return TYPE_COLOURS.get(entity_type, OTHER_COLOUR)
+    """RGB colour of an entity type (PER red, ORG blue, LOC green, a document brown-grey, anything else grey)."""
+    return DOCUMENT_COLOUR if entity_type == DOCUMENT_TYPE else TYPE_COLOURS.get(entity_type, OTHER_COLOUR)
 
 
 def node_colour_hex(entity_type: str) -> str:

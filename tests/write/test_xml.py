@@ -20,6 +20,7 @@ from kg.write.xml import (
     entity_id_from_graphml,
     gexf_bytes,
     graph_for_graphml,
+    node_colour,
     graphml_bytes,
     graphml_node_id,
     write_gexf,
@@ -90,6 +91,7 @@ def test_graphml_keys_are_declared_once_typed_and_values_parse_as_their_type(gra
     assert types == {
         ("node", "label"): "string", ("node", "name"): "string", ("node", "type"): "string",
         ("node", "aliases"): "string", ("node", "mention_count"): "int", ("node", "doc_count"): "int",
+        ("node", "path"): "string",  # a document's (documents are nodes: REPORTED ends there)
         ("edge", "type"): "string", ("edge", "label"): "string", ("edge", "title"): "string",
         ("edge", "weight"): "double", ("edge", "directed"): "boolean", ("edge", "evidence_count"): "int",
     }
@@ -111,6 +113,9 @@ def test_graphml_round_trips_through_networkx_with_types(graph):
     assert [entity_id_from_graphml(n) for n in back.nodes] == list(graph.nodes)
     for node_id, data in back.nodes(data=True):
         original = graph.nodes[entity_id_from_graphml(node_id)]
+        if data["type"] == "DOC":
+            assert data["label"] == original["label"] and data["path"] == original["path"]
+            continue
         assert f"{data['type']}:{data['name']}" == entity_id_from_graphml(node_id)
         assert data["label"] == original["name"] and data["type"] == original["type"]
         if original["aliases"]:
@@ -211,7 +216,8 @@ def test_graphml_of_the_seed_build(seed_build, graphml_schema):
     back = nx.read_graphml(io.BytesIO(data))
     assert [entity_id_from_graphml(n) for n in back.nodes] == list(graph.nodes)
     assert back.number_of_edges() == graph.number_of_edges()
-    assert all(type(d["mention_count"]) is int for _, d in back.nodes(data=True))
+    assert all(type(d["mention_count"]) is int for _, d in back.nodes(data=True) if d["type"] != "DOC")
+    assert sum(d["type"] == "DOC" for _, d in back.nodes(data=True)) == 5  # one node per page
 
 
 # -------------------------------------------------------------------------------------- GEXF
@@ -228,7 +234,7 @@ def test_gexf_is_valid_and_coloured_by_type_and_sized_by_degree(graph, gexf_sche
         values = {a.get("for"): a.get("value") for a in node.iterfind(".//x:attvalue", X_NS)}
         assert values["type"] == graph.nodes[entity]["type"] and int(values["degree"]) == degree[entity]
         colour = node.find("viz:color", X_NS)
-        assert tuple(int(colour.get(c)) for c in "rgb") == TYPE_COLOURS[graph.nodes[entity]["type"]]
+        assert tuple(int(colour.get(c)) for c in "rgb") == node_colour(graph.nodes[entity]["type"])
         sizes[entity] = float(node.find("viz:size", X_NS).get("value"))
         assert node.find("viz:position", X_NS) is not None
     assert len(sizes) == graph.number_of_nodes()
@@ -395,7 +401,7 @@ def test_neo4j_admin_csvs_are_written_as_a_set(tmp_path, monkeypatch):
 
     dest = tmp_path / "csv"
     old = {p.name: p.read_bytes() for p in export_admin_csv(MINI, dest)}
-    assert len(old) == 7
+    assert len(old) == 8
     real, calls = csv.writer, []
 
     def seventh_fails(handle, *args, **kwargs):  # one csv.writer per file
