@@ -121,8 +121,17 @@ def _read_regular(path: Path, max_size: int | None = None) -> bytes:
     raise InputError(f"{path}: {kind}, not a regular file; only regular files are read")
 
 
-def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Expand the user's paths: files as given, directories recursively (.txt/.md/.jsonl), sorted.
+@dataclass(frozen=True)
+class InputFile:
+    """A file to read, and the folder of the given path it was found under (its id's root)."""
+
+    path: Path
+    root: Path
+
+
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[InputFile]:
+    """Expand the user's paths: files as given, directories recursively (.txt/.md/.jsonl), sorted;
+    each file with its root: the given directory, or a given file's own folder.
 
     In a directory, every entry with a page suffix that is not itself a directory is
     yielded, FIFOs and broken symlinks included, so that :func:`read_pages` reports them.
@@ -134,9 +143,36 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
         path = Path(given)
         if stat.S_ISDIR(_stat(path).st_mode):
             suffixes = TEXT_SUFFIXES + JSONL_SUFFIXES
-            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and not p.is_dir())
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and not p.is_dir())
+            yield from (InputFile(p, path) for p in found)
         else:
-            yield path
+            yield InputFile(path, path.parent)
+
+
+def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """The files :func:`iter_input_files` finds, without their roots."""
+    return (f.path for f in iter_input_files(paths))
+
+
+def document_id(file: InputFile, id_root: str | Path | None = None) -> str:
+    """The id of the text page ``file``: its path relative to ``id_root``, by default the parent
+    of its root, with ``/`` separators, so it does not depend on the working directory:
+    ``seeds/``, ``/abs/seeds`` and ``.`` (in seeds) all give ``seeds/000_x.txt``.
+
+    The root is resolved (``.``, ``..``, symlinks) to find its name; the part below it is kept
+    as found.
+
+    Raises:
+        InputError: when the root is not under ``id_root``.
+    """
+    root = file.root.resolve()
+    base = Path(id_root).resolve() if id_root is not None else root.parent
+    try:
+        root_part = root.relative_to(base)
+    except ValueError:
+        raise InputError(f"{file.path}: not under the id root {id_root} (--id-root); "
+                         "every input must be inside it") from None
+    return bounded_id((root_part / file.path.relative_to(file.root)).as_posix())
 
 
 #: the largest input file ``kg build`` reads by default (``--max-file-size``): 100 MB
@@ -168,9 +204,10 @@ def _refuse_if_too_large(path: Path, size: int, max_size: int | None) -> None:
                          f"{format_size(max_size)} a file (raise it with --max-file-size; 0: no limit)")
 
 
-def read_pages(path: Path, max_size: int | None = None) -> Iterator[RawPage]:
+def read_pages(path: Path, max_size: int | None = None, page_id: str | None = None) -> Iterator[RawPage]:
     """Read one input file: a text page, or a JSONL archive of ``{id, text, title?, date?, source?}``;
     one larger than ``max_size`` bytes (:func:`check_size`) is refused before it is read.
+    A text page's id is ``page_id`` (:func:`document_id`), by default its path as given.
 
     An empty page (or archive) is read with a warning.
 
@@ -182,7 +219,7 @@ def read_pages(path: Path, max_size: int | None = None) -> Iterator[RawPage]:
     if not text.strip():
         log.warning("%s: %s, nothing in it to build from", path, "empty file" if not data else "blank file (only whitespace)")
     if path.suffix.lower() not in JSONL_SUFFIXES:
-        yield RawPage(id=bounded_id(str(path)), path=str(path), text=text)
+        yield RawPage(id=page_id or bounded_id(str(path)), path=str(path), text=text)
         return
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -275,7 +312,7 @@ def _continues(block: _Block, nxt: _Block) -> bool:
     return len(text) >= 40 or (len(text) >= 10 and bool(_INTERNAL_PUNCT.search(text)))
 
 
-def repair(page: RawPage) -> Document:
+def repair(page: RawPage, *, year: int | None = None) -> Document:
     """Turn a raw page into a :class:`Document` with repaired paragraphs and sentences."""
     raw = page.text
     blocks = _raw_blocks(raw)

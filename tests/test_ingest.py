@@ -350,3 +350,56 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monke
     monkeypatch.setattr(type(page), "read_bytes", lambda self: pytest.fail("read a file over the limit"))
     with pytest.raises(InputError, match=r"big\.txt: 8\.8 kB \(9,000 bytes\), over the limit of 8 kB"):
         list(read_pages(page, 8192))
+
+
+# --------------------------------------------------------------------------- document ids
+
+
+def _ids(paths, **kwargs) -> list[str]:
+    documents, errors = read_documents(paths, show_progress=False, **kwargs)
+    assert errors == []
+    return [d.id for d in documents]
+
+
+def test_ids_do_not_depend_on_the_working_directory_or_how_the_folder_is_named(seed_dir, monkeypatch):
+    expected = [f"seeds/{p.name}" for p in sorted(seed_dir.glob("*.txt"))]
+    monkeypatch.chdir(seed_dir.parent)
+    assert _ids(["seeds/"]) == _ids(["seeds"]) == expected
+    monkeypatch.chdir("/")
+    assert _ids([seed_dir]) == expected
+    monkeypatch.chdir(seed_dir)
+    assert _ids(["."]) == _ids([f"../{seed_dir.name}/."]) == expected
+    assert _ids([expected[0].split("/")[1]]) == expected[:1]  # a file: its folder's name + its name
+
+
+def test_a_given_file_and_a_nested_file_keep_their_folder_names(tmp_path, monkeypatch):
+    (tmp_path / "archive" / "2024").mkdir(parents=True)
+    (tmp_path / "archive" / "2024" / "a.txt").write_text("包头市位于内蒙古。", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert _ids(["archive"]) == ["archive/2024/a.txt"]
+    assert _ids(["archive/2024/a.txt"]) == _ids([tmp_path / "archive" / "2024"]) == ["2024/a.txt"]
+    assert _ids(["archive/2024"], id_root="archive") == ["2024/a.txt"]
+    assert _ids(["archive/2024"], id_root=tmp_path) == ["archive/2024/a.txt"]
+    assert _ids(["archive/2024/a.txt"], id_root=".") == ["archive/2024/a.txt"]
+    documents, _ = read_documents(["archive"], show_progress=False)
+    assert documents[0].path == str(Path("archive/2024/a.txt"))  # the path as read
+
+
+def test_an_input_outside_the_id_root_is_refused_before_any_reading(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.txt").write_text("包头市位于内蒙古。", encoding="utf-8")
+    with pytest.raises(InputError, match=r"b/x\.txt: not under the id root .*a \(--id-root\)"):
+        read_documents([tmp_path / "a", tmp_path / "b"], id_root=tmp_path / "a", show_progress=False)
+    with pytest.raises(InputError, match=r"gone: not a directory \(--id-root"):
+        read_documents([tmp_path / "a"], id_root=tmp_path / "gone", show_progress=False)
+
+
+def test_two_folders_of_one_name_give_a_duplicate_id_naming_both_files(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name / "seeds").mkdir(parents=True)
+        (tmp_path / name / "seeds" / "x.txt").write_text("包头市位于内蒙古。", encoding="utf-8")
+    documents, errors = read_documents([tmp_path / "a" / "seeds", tmp_path / "b" / "seeds"], show_progress=False)
+    assert [d.path for d in documents] == [str(tmp_path / "a" / "seeds" / "x.txt")]
+    assert errors == [f"{tmp_path / 'b' / 'seeds' / 'x.txt'}: duplicate document id 'seeds/x.txt' "
+                      f"(already read from {tmp_path / 'a' / 'seeds' / 'x.txt'}); skipped"]

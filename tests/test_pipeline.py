@@ -363,3 +363,10 @@ def test_max_file_size_defaults_to_100_mb_and_refuses_nonsense(capsys):
     with pytest.raises(SystemExit) as exc:
         make_parser().parse_args(["build", "x", "--out", "o", "--max-file-size", "lots"])
     assert exc.value.code == 2 and "not a size: 'lots'" in capsys.readouterr().err
+
+
+def test_an_input_outside_id_root_exits_2_with_the_file_named(seed_dir, tmp_path, capsys):
+    rc = main(["build", str(seed_dir), "--out", str(tmp_path / "out"), "--id-root", str(tmp_path), "--quiet"])
+    assert rc == 2 and not (tmp_path / "out").exists()
+    assert f"kg: error: {seed_dir / '000_40da871ae59ea618.txt'}: not under the id root {tmp_path} (--id-root)" \
+        in capsys.readouterr().err

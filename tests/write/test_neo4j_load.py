@@ -164,6 +164,22 @@ def test_a_client_dying_mid_load_leaves_the_previous_graph(
     assert state(neo4j_driver) == seed_state
 
 
+def test_the_same_pages_built_from_another_working_directory_merge_into_the_same_nodes(
+        seed_state, seed_build, neo4j_driver, neo4j_uri, neo4j_auth, tmp_path, monkeypatch):
+    """seed_build ran ``kg build /abs/…/seeds``; this one ``kg build seeds/`` from the checkout."""
+    monkeypatch.chdir(REPO)
+    assert main(["build", "seeds/", "--out", str(tmp_path / "relative"), "--quiet"]) == 0
+    assert kg_load(tmp_path / "relative", neo4j_uri, neo4j_auth) == 0
+    got = state(neo4j_driver)
+    assert {k: got[k] for k in ("nodes", "rels", "co_weight", "with_evidence")} == \
+        {k: seed_state[k] for k in ("nodes", "rels", "co_weight", "with_evidence")}
+    paths = neo4j_driver.execute_query("MATCH (d:Document) RETURN d.id AS id, d.path AS path ORDER BY id").records
+    assert [(r["id"], r["path"]) for r in paths] == [(f"seeds/{p.name}", f"seeds/{p.name}")
+                                                     for p in sorted((REPO / "seeds").glob("*.txt"))]
+    assert kg_load(seed_build, neo4j_uri, neo4j_auth) == 0  # back to the module's state: only the paths differed
+    assert state(neo4j_driver) == seed_state
+
+
 # ---------------------------------------------------------------------------------------
 # Ids and names longer than Neo4j can index.
 # ---------------------------------------------------------------------------------------
