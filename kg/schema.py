@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 __all__ = [
-    "BuildResult", "CO_OCCURS", "MAX_ID_BYTES", "Document", "ENTITY_TYPES", "Entity", "EntityType", "Evidence", "HOLDS_ROLE",
+    "BuildResult", "CO_OCCURS", "MAX_ID_BYTES", "Dateline", "Document", "ENTITY_TYPES", "Entity", "EntityType", "Evidence", "HOLDS_ROLE",
     "LABELS", "LOCATED_IN", "LinkedMention", "Mention", "PART_OF", "Paragraph", "RELATIONS", "RELATION_TYPES",
     "RawPage", "Relation", "RelationType", "Sentence", "bounded_id",
 ]
@@ -123,6 +123,21 @@ class Paragraph:
     byline: bool = False
 
 
+@dataclass(frozen=True)
+class Dateline:
+    """A dateline opening a story (本报包头12月24日电): its span, the place's span (empty for
+    本报讯), the month and day it gives (None when it gives none), in cleaned offsets."""
+
+    start: int
+    end: int
+    place: str
+    place_start: int
+    place_end: int
+    month: int | None
+    day: int | None
+    agency: str = ""  #: 本报, 新华社, 中新社…
+
+
 @dataclass
 class Document:
     """One page: raw text, cleaned text and the map between them.
@@ -140,6 +155,7 @@ class Document:
     title: str | None = None
     date: str | None = None
     sha256: str = ""
+    datelines: list[Dateline] = field(default_factory=list)
 
     def to_raw(self, start: int, end: int) -> tuple[int, int]:
         """Map a cleaned span ``[start, end)`` to the raw span covering it."""

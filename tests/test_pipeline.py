@@ -370,3 +370,29 @@ def test_an_input_outside_id_root_exits_2_with_the_file_named(seed_dir, tmp_path
     assert rc == 2 and not (tmp_path / "out").exists()
     assert f"kg: error: {seed_dir / '000_40da871ae59ea618.txt'}: not under the id root {tmp_path} (--id-root)" \
         in capsys.readouterr().err
+
+
+def test_documents_jsonl_lists_each_pages_datelines_at_their_raw_text(seed_build):
+    docs = read_jsonl(seed_build / "documents.jsonl")
+    assert [len(d["datelines"]) for d in docs] == [3, 5, 0, 3, 7]
+    for doc in docs:
+        text = (Path(__file__).resolve().parent.parent / doc["id"]).read_text(encoding="utf-8")
+        for line in doc["datelines"]:
+            written = text[line["start"]:line["end"]]
+            assert written.startswith(line["agency"] + line["place"]) and written[-1] in "电讯"
+            assert (line["month"] is None) == (line["day"] is None)
+    assert docs[4]["datelines"][0] == {"agency": "本报", "place": "包头", "start": 31, "end": 42, "month": 12, "day": 24}
+    assert [d["date"] for d in docs] == [None] * 5  # no --year: no year guessed
+    assert docs[2]["title"] == "转换动能 兴业筑基"
+
+
+@pytest.mark.parametrize("given, year", [("2024", 2024), (" 1999 ", 1999)])
+def test_year_takes_four_digits(given, year):
+    from kg.cli import make_parser
+    assert make_parser().parse_args(["build", "x", "--out", "o", "--year", given]).year == year
+
+
+def test_a_year_that_is_not_four_digits_is_refused(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["build", "x", "--out", "o", "--year", "24"])
+    assert exc.value.code == 2 and "--year: not a four-digit year: '24'" in capsys.readouterr().err
