@@ -74,7 +74,7 @@ _TITLE_WINDOW = 8
 _DATELINE = re.compile(
     r"^[■□●◎]?\s*(?P<agency>本报|新华社|中新社|中新网|人民网|新华网|央视网|光明网|人民日报|经济日报)"
     r"(?P<place>[\u4e00-\u9fff]{0,12}?)\s*(?:(?P<month>[0-9０-９]{1,2})\s*月\s*(?P<day>[0-9０-９]{1,2})\s*日)?\s*[电讯]"
-    r"(?![员])",  # not 本报通讯员
+    r"(?=[^\u4e00-\u9fff]|记者|通讯员|$)",  # then a bracket, space or 记者: not 本报通讯员, not 新华社电视台
     re.MULTILINE,
 )
 _FULL_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")

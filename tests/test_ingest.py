@@ -482,3 +482,13 @@ def test_every_dated_seed_page_gets_its_dateline_and_a_date_with_year(seed_dir):
         "000": (12, 27), "001": (None, None), "003": (2, 27), "004": (12, 24)}  # 001: 本报讯 only; 002: none
     assert by_page["000"].date == "2024-12-27" and by_page["004"].date == "2024-12-24"
     assert by_page["001"].date is None and by_page["002"].date is None
+
+
+@pytest.mark.parametrize("text", ["本报通讯员 张三", "新华社电视台播出了节目。", "本报记者 王磊 摄", "他说本报讯息很多。"])
+def test_lines_that_only_look_like_a_dateline_are_none(text):
+    assert repair(RawPage("p", "p.txt", "标题\n\n" + text)).datelines == []
+
+
+def test_a_dateline_followed_by_its_reporter_without_a_bracket():
+    doc = repair(RawPage("p", "p.txt", "标题\n\n新华社北京3月5日电记者张三报道：开会。"))
+    assert [(d.place, d.month, d.day) for d in doc.datelines] == [("北京", 3, 5)]
