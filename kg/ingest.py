@@ -72,8 +72,8 @@ MAX_TITLE_CHARS = 60
 _TITLE_WINDOW = 8
 #: a dateline at the start of a paragraph (after a ■/□ mark): 本报包头12月24日电, 本报讯, 新华社北京3月5日电
 _DATELINE = re.compile(
-    r"^[■□●◎]?\s*(?P<agency>本报|新华社|中新社|中新网|人民网|新华网|央视网|光明网|人民日报|经济日报)"
-    r"(?P<place>[\u4e00-\u9fff]{0,12}?)\s*(?:(?P<month>[0-9０-９]{1,2})\s*月\s*(?P<day>[0-9０-９]{1,2})\s*日)?\s*[电讯]"
+    r"^[■□●◎]?[^\S\n]*(?P<agency>本报|新华社|中新社|中新网|人民网|新华网|央视网|光明网|人民日报|经济日报)"
+    r"(?P<place>[\u4e00-\u9fff]{0,12}?)[^\S\n]*(?:(?P<month>[0-9０-９]{1,2})[^\S\n]*月[^\S\n]*(?P<day>[0-9０-９]{1,2})[^\S\n]*日)?[^\S\n]*[电讯]"
     r"(?=[^\u4e00-\u9fff]|记者|通讯员|$)",  # then a bracket, space or 记者: not 本报通讯员, not 新华社电视台
     re.MULTILINE,
 )

@@ -21,6 +21,7 @@ from kg.ingest import (
     RawPage,
     check_size,
     decode_bytes,
+    find_datelines,
     iter_inputs,
     read_pages,
     repair,
@@ -492,3 +493,8 @@ def test_lines_that_only_look_like_a_dateline_are_none(text):
 def test_a_dateline_followed_by_its_reporter_without_a_bracket():
     doc = repair(RawPage("p", "p.txt", "标题\n\n新华社北京3月5日电记者张三报道：开会。"))
     assert [(d.place, d.month, d.day) for d in doc.datelines] == [("北京", 3, 5)]
+
+
+def test_a_dateline_never_spans_two_paragraphs():
+    assert find_datelines("本报\n讯（记者 张三）") == find_datelines("本报包头12月24日\n电（记者 张三）") == []
+    assert [d.start for d in find_datelines("■\n本报讯（记者 张三）开会。\n■ 本报讯 开会。")] == [2, 18]  # at the agency, after ■ and the space
