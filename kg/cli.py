@@ -60,6 +60,13 @@ def _size(value: str) -> int:
     return int(float(m.group(1)) * _SIZE_UNITS[m.group(2).lower()])
 
 
+def _year(value: str) -> int:
+    """``--year``: a four-digit year."""
+    if not re.fullmatch(r"\s*\d{4}\s*", value):
+        raise argparse.ArgumentTypeError(f"not a four-digit year: {value!r}")
+    return int(value)
+
+
 def _share_blas_threads(jobs: int) -> None:
     """Give each of ``jobs`` NER processes its share of the cores for numpy's BLAS (OpenBLAS
     starts a thread per core in every process otherwise), unless the user chose a number."""
@@ -97,6 +104,14 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--max-file-size", type=_size, default="100MB", metavar="SIZE",
                    help="skip (as a bad input) any file larger than SIZE: bytes, or with a unit, 500k, 50MB, "
                         "2G (1k = 1024 bytes); 0: no limit (default %(default)s)")
+    b.add_argument("--id-root", type=Path, default=None, metavar="DIR",
+                   help="make the ids of text pages their paths relative to DIR, which every input must be under "
+                        "(default: relative to the parent of each given path, so `kg build seeds/` gives "
+                        "seeds/000_x.txt from any working directory)")
+    b.add_argument("--year", type=_year, default=None, metavar="YYYY",
+                   help="the year of the pages' datelines (本报包头12月24日电): a page whose archive and text give no "
+                        "full date is dated by its first dateline in this year (default: no year is guessed; "
+                        "such a page's date stays null)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bars and no summary")
     _neo4j_args(b, required=False)
 
@@ -194,7 +209,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     result = build(
         args.paths, args.out, model=args.model, home_region=args.home_region, alias_files=args.aliases,
         cooccur=args.cooccur, max_evidence=args.max_evidence, strict=args.strict, show_progress=not args.quiet,
-        jobs=args.jobs, max_file_size=args.max_file_size,
+        jobs=args.jobs, max_file_size=args.max_file_size, id_root=args.id_root, year=args.year,
     )
     if not args.quiet:
         print(summary(result))

@@ -7,7 +7,8 @@ raw file (:meth:`Document.to_raw`).  Repairs done here:
 
 * paragraphs broken mid-sentence or mid-word across blank lines are rejoined;
 * page-jump markers (■上接第1版, （下转第3版）) are dropped from the NLP text;
-* byline and photo-credit lines stay separate paragraphs that never join a neighbour;
+* byline and photo-credit lines stay separate paragraphs that never join a neighbour, and a
+  paragraph opening with a dateline (本报讯…) never joins the one above;
 * Markdown heading marks (``## ``) that some archives add are dropped;
 * a paragraph longer than :data:`MAX_PARAGRAPH_CHARS` (a page printed on one line) is cut
   into paragraphs of whole sentences;
@@ -16,6 +17,7 @@ raw file (:meth:`Document.to_raw`).  Repairs done here:
 """
 from __future__ import annotations
 
+import datetime
 import errno
 import hashlib
 import json
@@ -31,7 +33,7 @@ from pathlib import Path
 from kg.decode import decode_bytes
 from kg.errors import InputError
 from kg.credits import find_credits
-from kg.schema import Document, Paragraph, RawPage, Sentence, bounded_id
+from kg.schema import Dateline, Document, Paragraph, RawPage, Sentence, bounded_id
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,20 @@ _BYLINE = re.compile(
 MAX_PARAGRAPH_CHARS = 2000
 #: where a sentence too long for :data:`MAX_PARAGRAPH_CHARS` is cut, by preference (after one)
 _SOFT_BREAK = re.compile(r"[，,、：:\s]")
+#: a photo caption's credit at its end: …作业 李志鹏 摄 / （李志鹏 摄） / （摄影：李志鹏）
+_CAPTION = re.compile(r"[\s（(][\u4e00-\u9fff·]{2,5}\s*摄\s*[）)]?\s*$"
+                      r"|[（(]\s*(?:摄影|图片|图|摄)\s*[：:/\s]\s*[^（）()]{1,30}[）)]\s*$")
+#: a headline is at most this long, in characters
+MAX_TITLE_CHARS = 60
+#: how many paragraphs from the top of a page the headline is looked for in
+_TITLE_WINDOW = 8
+#: a dateline at the start of a paragraph (after a ■/□ mark): 本报包头12月24日电, 本报讯, 新华社北京3月5日电
+_DATELINE = re.compile(
+    r"^[■□●◎]?[^\S\n]*(?P<agency>本报|新华社|中新社|中新网|人民网|新华网|央视网|光明网|人民日报|经济日报)"
+    r"(?P<place>[\u4e00-\u9fff]{0,12}?)[^\S\n]*(?:(?P<month>[0-9０-９]{1,2})[^\S\n]*月[^\S\n]*(?P<day>[0-9０-９]{1,2})[^\S\n]*日)?[^\S\n]*[电讯]"
+    r"(?=[^\u4e00-\u9fff]|记者|通讯员|$)",  # then a bracket, space or 记者: not 本报通讯员, not 新华社电视台
+    re.MULTILINE,
+)
 _FULL_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
@@ -122,8 +138,17 @@ def _read_regular(path: Path, max_size: int | None = None) -> bytes:
     raise InputError(f"{path}: {kind}, not a regular file; only regular files are read")
 
 
-def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Expand the user's paths: files as given, directories recursively (.txt/.md/.jsonl), sorted.
+@dataclass(frozen=True)
+class InputFile:
+    """A file to read, and the folder of the given path it was found under (its id's root)."""
+
+    path: Path
+    root: Path
+
+
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[InputFile]:
+    """Expand the user's paths: files as given, directories recursively (.txt/.md/.jsonl), sorted;
+    each file with its root: the given directory, or a given file's own folder.
 
     In a directory, every entry with a page suffix that is not itself a directory is
     yielded, FIFOs and broken symlinks included, so that :func:`read_pages` reports them.
@@ -135,9 +160,36 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
         path = Path(given)
         if stat.S_ISDIR(_stat(path).st_mode):
             suffixes = TEXT_SUFFIXES + JSONL_SUFFIXES
-            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and not p.is_dir())
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and not p.is_dir())
+            yield from (InputFile(p, path) for p in found)
         else:
-            yield path
+            yield InputFile(path, path.parent)
+
+
+def iter_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """The files :func:`iter_input_files` finds, without their roots."""
+    return (f.path for f in iter_input_files(paths))
+
+
+def document_id(file: InputFile, id_root: str | Path | None = None) -> str:
+    """The id of the text page ``file``: its path relative to ``id_root``, by default the parent
+    of its root, with ``/`` separators, so it does not depend on the working directory:
+    ``seeds/``, ``/abs/seeds`` and ``.`` (in seeds) all give ``seeds/000_x.txt``.
+
+    The root is resolved (``.``, ``..``, symlinks) to find its name; the part below it is kept
+    as found.
+
+    Raises:
+        InputError: when the root is not under ``id_root``.
+    """
+    root = file.root.resolve()
+    base = Path(id_root).resolve() if id_root is not None else root.parent
+    try:
+        root_part = root.relative_to(base)
+    except ValueError:
+        raise InputError(f"{file.path}: not under the id root {id_root} (--id-root); "
+                         "every input must be inside it") from None
+    return bounded_id((root_part / file.path.relative_to(file.root)).as_posix())
 
 
 #: the largest input file ``kg build`` reads by default (``--max-file-size``): 100 MB
@@ -169,9 +221,10 @@ def _refuse_if_too_large(path: Path, size: int, max_size: int | None) -> None:
                          f"{format_size(max_size)} a file (raise it with --max-file-size; 0: no limit)")
 
 
-def read_pages(path: Path, max_size: int | None = None) -> Iterator[RawPage]:
+def read_pages(path: Path, max_size: int | None = None, page_id: str | None = None) -> Iterator[RawPage]:
     """Read one input file: a text page, or a JSONL archive of ``{id, text, title?, date?, source?}``;
     one larger than ``max_size`` bytes (:func:`check_size`) is refused before it is read.
+    A text page's id is ``page_id`` (:func:`document_id`), by default its path as given.
 
     An empty page (or archive) is read with a warning.
 
@@ -183,7 +236,7 @@ def read_pages(path: Path, max_size: int | None = None) -> Iterator[RawPage]:
     if not text.strip():
         log.warning("%s: %s, nothing in it to build from", path, "empty file" if not data else "blank file (only whitespace)")
     if path.suffix.lower() not in JSONL_SUFFIXES:
-        yield RawPage(id=bounded_id(str(path)), path=str(path), text=text)
+        yield RawPage(id=page_id or bounded_id(str(path)), path=str(path), text=text)
         return
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -264,10 +317,10 @@ def _is_complete(text: str) -> bool:
 
 def _continues(block: _Block, nxt: _Block) -> bool:
     """Decide whether ``nxt`` continues ``block`` (a paragraph broken by the page layout)."""
-    if block.heading or block.byline or nxt.heading or nxt.byline:
-        return False
+    if block.heading or block.byline or nxt.heading or nxt.byline or _DATELINE.match(nxt.text):
+        return False  # a dateline (本报讯…) opens a story: the line above is its headline, not its start
     text = block.text
-    if _is_complete(text):
+    if _is_complete(text) or _CAPTION.search(text):  # a caption ends with its credit
         return False
     if nxt.text[0] in "，,、。；;：:）)”’》":
         return True
@@ -276,8 +329,13 @@ def _continues(block: _Block, nxt: _Block) -> bool:
     return len(text) >= 40 or (len(text) >= 10 and bool(_INTERNAL_PUNCT.search(text)))
 
 
-def repair(page: RawPage) -> Document:
-    """Turn a raw page into a :class:`Document` with repaired paragraphs and sentences."""
+def repair(page: RawPage, *, year: int | None = None) -> Document:
+    """Turn a raw page into a :class:`Document` with repaired paragraphs and sentences, its
+    headline (:func:`headline`) and datelines (:func:`find_datelines`).
+
+    Its date: the archive's, else a full date written near the top of the page, else the month
+    and day of its first dated dateline in ``year`` (none: no date, a year is never guessed).
+    """
     raw = page.text
     blocks = _raw_blocks(raw)
     for block in blocks:
@@ -322,8 +380,7 @@ def repair(page: RawPage) -> Document:
             paragraphs.append(para)
             sentences += [Sentence(len(sentences) + k, para.index, a, b) for k, (a, b) in enumerate(piece)]
 
-    title = page.title or (text[paragraphs[0].start:paragraphs[0].end] if paragraphs else None)
-    date = page.date or _page_date(text[:300])
+    datelines = find_datelines(text)
     document = Document(
         id=page.id,
         path=page.path,
@@ -332,9 +389,10 @@ def repair(page: RawPage) -> Document:
         raw_index=raw_index,
         paragraphs=paragraphs,
         sentences=sentences,
-        title=title,
-        date=date,
+        title=page.title or headline(merged),
+        date=page.date or _page_date(text[:300]) or dateline_date(datelines, year),
         sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
+        datelines=datelines,
     )
     document.credits = find_credits(document)
     return document
@@ -386,6 +444,62 @@ def split_paragraph(sentences: list[tuple[int, int]], start: int, end: int,
         group.append((a, b))
     pieces.append((piece_start, end, group))
     return pieces
+
+
+# --------------------------------------------------------------------------- title and date
+
+
+def _is_credit(block: _Block) -> bool:
+    """A byline, photo credit or photo caption (…作业 李志鹏 摄): never a headline."""
+    return block.byline or bool(_CAPTION.search(block.text))
+
+
+def _is_body(text: str) -> bool:
+    """Body text, which the headline precedes: a complete sentence or longer than a headline."""
+    return _is_complete(text) or len(text) > MAX_TITLE_CHARS
+
+
+def headline(blocks: list[_Block]) -> str | None:
+    """The page's headline among the paragraphs above its body text: the first Markdown heading,
+    else the first paragraph that is no credit or caption, no lead-in ending in a colon and
+    at most :data:`MAX_TITLE_CHARS` long; None when the page opens with its body."""
+    above: list[_Block] = []
+    for block in blocks[:_TITLE_WINDOW]:
+        if _is_credit(block):
+            continue
+        if _is_body(block.text):
+            break
+        above.append(block)
+    headings = [b for b in above if b.heading]
+    plain = [b for b in above if not b.text.endswith((":", "："))]
+    chosen = (headings or plain or [None])[0]
+    return chosen.text if chosen else None
+
+
+def find_datelines(text: str) -> list[Dateline]:
+    """Every dateline opening a paragraph of the cleaned ``text``: 本报包头12月24日电, 本报12月27日讯,
+    本报讯, 新华社北京3月5日电; month and day are None when it gives none or an impossible one."""
+    found = []
+    for m in _DATELINE.finditer(text):
+        month, day = (int(m["month"]), int(m["day"])) if m["month"] else (None, None)
+        if month is not None and not (1 <= month <= 12 and 1 <= day <= 31):
+            month = day = None
+        found.append(Dateline(m.start("agency"), m.end(), m["place"], m.start("place"), m.end("place"),
+                              month, day, m["agency"]))
+    return found
+
+
+def dateline_date(datelines: list[Dateline], year: int | None) -> str | None:
+    """``YYYY-MM-DD`` of the first dateline with a month and day, in ``year``; None without a year."""
+    if year is None:
+        return None
+    for line in datelines:
+        if line.month is not None:
+            try:
+                return datetime.date(year, line.month, line.day).isoformat()
+            except ValueError:  # 2月30日
+                continue
+    return None
 
 
 def _page_date(head: str) -> str | None:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.graph import build_graph
-from kg.ingest import JSONL_SUFFIXES, MAX_FILE_SIZE, TEXT_SUFFIXES, DuplicateTracker, iter_inputs, read_pages, repair
+from kg.ingest import (JSONL_SUFFIXES, MAX_FILE_SIZE, TEXT_SUFFIXES, DuplicateTracker, document_id, iter_input_files,
+                       iter_inputs, read_pages, repair)
 from kg.link import Linker
 from kg.ner import Recognizer
 from kg.progress import progress
@@ -27,21 +28,29 @@ from kg.write.jsonl import check_output, write_outputs
 log = logging.getLogger(__name__)
 
 def read_documents(paths: Sequence[str | Path], *, strict: bool = False, show_progress: bool = True,
-                   max_file_size: int | None = MAX_FILE_SIZE) -> tuple[list[Document], list[str]]:
+                   max_file_size: int | None = MAX_FILE_SIZE, id_root: str | Path | None = None,
+                   year: int | None = None) -> tuple[list[Document], list[str]]:
     """Read and repair every page under ``paths``; returns documents and per-file error messages.
     A file larger than ``max_file_size`` bytes (``None`` or 0: no limit) is an input problem, not read.
+    Text pages get ids relative to ``id_root``, by default to the parent of the path given
+    (:func:`kg.ingest.document_id`); ``year`` completes the month and day of a dateline
+    (:func:`kg.ingest.repair`).
 
     Raises:
-        InputError: for the first bad file when ``strict``, or when a given path does not exist.
+        InputError: for the first bad file when ``strict``, when a given path does not exist, or
+            when an input is not under ``id_root``.
     """
     documents: list[Document] = []
     errors: list[str] = []
     tracker = DuplicateTracker()
-    files = list(iter_inputs(paths))
-    seen_ids: set[str] = set()
-    for path in progress(files, desc="reading", unit="file", disable=not show_progress):
+    if id_root is not None and not Path(id_root).is_dir():
+        raise InputError(f"{id_root}: not a directory (--id-root must name the folder the ids are relative to)")
+    files = list(iter_input_files(paths))
+    ids = [document_id(f, id_root) for f in files]  # before any reading: a bad --id-root stops at once
+    first_read: dict[str, Path] = {}
+    for file, page_id in progress(list(zip(files, ids)), desc="reading", unit="file", disable=not show_progress):
         try:
-            pages = list(read_pages(path, max_file_size))
+            pages = list(read_pages(file.path, max_file_size, page_id))
         except InputError as err:
             if strict:
                 raise
@@ -49,14 +58,15 @@ def read_documents(paths: Sequence[str | Path], *, strict: bool = False, show_pr
             errors.append(str(err))
             continue
         for page in pages:
-            if page.id in seen_ids:
-                message = f"{path}: duplicate document id {page.id!r}; skipped"
+            if page.id in first_read:
+                message = (f"{file.path}: duplicate document id {page.id!r} "
+                           f"(already read from {first_read[page.id]}); skipped")
                 if strict:
                     raise InputError(message)
                 errors.append(message)
                 continue
-            seen_ids.add(page.id)
-            documents.append(tracker.mark(repair(page)))
+            first_read[page.id] = file.path
+            documents.append(tracker.mark(repair(page, year=year)))
     return documents, errors
 
 
@@ -74,12 +84,15 @@ def build(
     rules: bool = True,
     jobs: int = 1,
     max_file_size: int | None = MAX_FILE_SIZE,
+    id_root: str | Path | None = None,
+    year: int | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of the pages under ``paths``; write it to ``out_dir`` if given.
 
     ``rules=False`` keeps the NER model's own spans (no :data:`kg.ner.rules.RULES`);
     ``jobs`` processes run the NER (the same output whatever the number); a file larger than
-    ``max_file_size`` bytes (``None`` or 0: no limit) is an input problem, not read.  ``out_dir`` is checked
+    ``max_file_size`` bytes (``None`` or 0: no limit) is an input problem, not read; ``id_root`` and
+    ``year``: :func:`read_documents`.  ``out_dir`` is checked
     before anything is read and its staging folder made before the NER runs, so a bad folder is
     named at once; it is replaced whole at the end (:func:`kg.write.jsonl.write_outputs`).
 
@@ -89,7 +102,7 @@ def build(
     """
     output = check_output(out_dir) if out_dir is not None else None
     documents, errors = read_documents(paths, strict=strict, show_progress=show_progress,
-                                       max_file_size=max_file_size)
+                                       max_file_size=max_file_size, id_root=id_root, year=year)
     if not any(d.text.strip() for d in documents):
         raise InputError(_nothing_to_build(paths, documents, errors, out_dir))
     try:

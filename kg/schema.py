@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 __all__ = [
-    "BuildResult", "CO_OCCURS", "Credit", "MAX_ID_BYTES", "Document", "ENTITY_TYPES", "Entity", "EntityType", "Evidence", "HOLDS_ROLE",
+    "BuildResult", "CO_OCCURS", "Credit", "MAX_ID_BYTES", "Dateline", "Document", "ENTITY_TYPES", "Entity", "EntityType",
+    "Evidence", "HOLDS_ROLE",
     "LABELS", "LOCATED_IN", "LinkedMention", "Mention", "PART_OF", "Paragraph", "RELATIONS", "RELATION_TYPES",
     "REPORTED", "RawPage", "Relation", "RelationType", "Sentence", "bounded_id",
 ]
@@ -146,6 +147,21 @@ class Credit:
     certain: bool = True
 
 
+@dataclass(frozen=True)
+class Dateline:
+    """A dateline opening a story (本报包头12月24日电): its span, the place's span (empty for
+    本报讯), the month and day it gives (None when it gives none), in cleaned offsets."""
+
+    start: int
+    end: int
+    place: str
+    place_start: int
+    place_end: int
+    month: int | None
+    day: int | None
+    agency: str = ""  #: 本报, 新华社, 中新社…
+
+
 @dataclass
 class Document:
     """One page: raw text, cleaned text and the map between them.
@@ -163,6 +179,8 @@ class Document:
     title: str | None = None
     date: str | None = None
     sha256: str = ""
+    #: the datelines opening its stories (本报包头12月24日电), in text order
+    datelines: list[Dateline] = field(default_factory=list)
     #: the people the page credits (:func:`kg.credits.find_credits`), in text order
     credits: list[Credit] = field(default_factory=list)
 

@@ -21,7 +21,7 @@ DIGESTS = REPO / "tests" / "data" / "seed-build.sha256"
 
 
 def test_the_seed_build_is_byte_identical_to_the_golden_digests(tmp_path, monkeypatch):
-    monkeypatch.chdir(REPO)  # documents.jsonl records the path as given: seeds/…
+    monkeypatch.chdir(REPO)  # documents.jsonl records the path as read (seeds/…); ids do not depend on it
     assert main(["build", "seeds/", "--out", str(tmp_path), "-q"]) == 0
     expected = dict(reversed(line.split()) for line in DIGESTS.read_text(encoding="utf-8").splitlines())
     got = {name: hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() for name in expected}

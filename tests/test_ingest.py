@@ -21,6 +21,7 @@ from kg.ingest import (
     RawPage,
     check_size,
     decode_bytes,
+    find_datelines,
     iter_inputs,
     read_pages,
     repair,
@@ -350,3 +351,150 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monke
     monkeypatch.setattr(type(page), "read_bytes", lambda self: pytest.fail("read a file over the limit"))
     with pytest.raises(InputError, match=r"big\.txt: 8\.8 kB \(9,000 bytes\), over the limit of 8 kB"):
         list(read_pages(page, 8192))
+
+
+# --------------------------------------------------------------------------- document ids
+
+
+def _ids(paths, **kwargs) -> list[str]:
+    documents, errors = read_documents(paths, show_progress=False, **kwargs)
+    assert errors == []
+    return [d.id for d in documents]
+
+
+def test_ids_do_not_depend_on_the_working_directory_or_how_the_folder_is_named(seed_dir, monkeypatch):
+    expected = [f"seeds/{p.name}" for p in sorted(seed_dir.glob("*.txt"))]
+    monkeypatch.chdir(seed_dir.parent)
+    assert _ids(["seeds/"]) == _ids(["seeds"]) == expected
+    monkeypatch.chdir("/")
+    assert _ids([seed_dir]) == expected
+    monkeypatch.chdir(seed_dir)
+    assert _ids(["."]) == _ids([f"../{seed_dir.name}/."]) == expected
+    assert _ids([expected[0].split("/")[1]]) == expected[:1]  # a file: its folder's name + its name
+
+
+def test_a_given_file_and_a_nested_file_keep_their_folder_names(tmp_path, monkeypatch):
+    (tmp_path / "archive" / "2024").mkdir(parents=True)
+    (tmp_path / "archive" / "2024" / "a.txt").write_text("包头市位于内蒙古。", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert _ids(["archive"]) == ["archive/2024/a.txt"]
+    assert _ids(["archive/2024/a.txt"]) == _ids([tmp_path / "archive" / "2024"]) == ["2024/a.txt"]
+    assert _ids(["archive/2024"], id_root="archive") == ["2024/a.txt"]
+    assert _ids(["archive/2024"], id_root=tmp_path) == ["archive/2024/a.txt"]
+    assert _ids(["archive/2024/a.txt"], id_root=".") == ["archive/2024/a.txt"]
+    documents, _ = read_documents(["archive"], show_progress=False)
+    assert documents[0].path == str(Path("archive/2024/a.txt"))  # the path as read
+
+
+def test_an_input_outside_the_id_root_is_refused_before_any_reading(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.txt").write_text("包头市位于内蒙古。", encoding="utf-8")
+    with pytest.raises(InputError, match=r"b/x\.txt: not under the id root .*a \(--id-root\)"):
+        read_documents([tmp_path / "a", tmp_path / "b"], id_root=tmp_path / "a", show_progress=False)
+    with pytest.raises(InputError, match=r"gone: not a directory \(--id-root"):
+        read_documents([tmp_path / "a"], id_root=tmp_path / "gone", show_progress=False)
+
+
+def test_two_folders_of_one_name_give_a_duplicate_id_naming_both_files(tmp_path):
+    for name in ("a", "b"):
+        (tmp_path / name / "seeds").mkdir(parents=True)
+        (tmp_path / name / "seeds" / "x.txt").write_text("包头市位于内蒙古。", encoding="utf-8")
+    documents, errors = read_documents([tmp_path / "a" / "seeds", tmp_path / "b" / "seeds"], show_progress=False)
+    assert [d.path for d in documents] == [str(tmp_path / "a" / "seeds" / "x.txt")]
+    assert errors == [f"{tmp_path / 'b' / 'seeds' / 'x.txt'}: duplicate document id 'seeds/x.txt' "
+                      f"(already read from {tmp_path / 'a' / 'seeds' / 'x.txt'}); skipped"]
+
+
+# --------------------------------------------------------------------------- headlines
+
+
+def _title(text: str, title: str | None = None) -> str | None:
+    return repair(RawPage("p", "p.txt", text, title=title)).title
+
+
+@pytest.mark.parametrize("text, title", [
+    ("风电装备走向全国\n\n本报讯（记者 王磊）近日，包头市风电装备产业园投产。", "风电装备走向全国"),
+    ("工人在包头市明阳新能源智能制造产业园总装车间作业 李志鹏 摄\n\n转换动能 兴业筑基\n\n推动高质量发展的内蒙古实践\n\n"
+     "“十四五”，中华民族伟大复兴的壮阔征程再次镌刻下时代印记。", "转换动能 兴业筑基"),
+    ("牧民在草原上转场（摄影：张三）\n\n草原上的春天\n\n春天来了。", "草原上的春天"),
+    ("□本报记者 刘向平\n\n乌兰察布建成数据中心集群\n\n近日，乌兰察布数据中心集群建成。", "乌兰察布建成数据中心集群"),
+    ("全国两会\n\n王彩云代表:\n\n## 以技术“突围”护国民“奶瓶”\n\n□本报记者 许敬\n\n她说，技术要自己握在手里。",
+     "以技术“突围”护国民“奶瓶”"),
+    ("王彩云代表:\n\n以技术突围\n\n她说，技术要自己握在手里。", "以技术突围"),
+    ("包头市位于内蒙古。呼和浩特市是首府。", None),  # the page opens with its body
+])
+def test_the_title_is_the_headline_not_a_caption_byline_or_body(text, title):
+    assert _title(text) == title
+
+
+def test_the_archive_title_wins():
+    assert _title("工人作业 李志鹏 摄\n\n转换动能", title="档案标题") == "档案标题"
+
+
+def test_seed_002s_title_is_its_headline_not_the_photo_caption(docs):
+    assert docs["002"].title == "转换动能 兴业筑基"
+    assert docs["000"].title == "自治区领导深入各地区各部门宣讲党的二十大精神"
+
+
+# --------------------------------------------------------------------------- datelines and dates
+
+
+def test_datelines_of_every_form_with_place_month_and_day():
+    text = ("头条\n\n本报包头12月24日电 （记者 蔡冬梅）包头市召开大会。\n\n本报12月27日讯（记者 王皓）近日，开会。\n\n"
+            "本报讯(记者 祁晓燕)2月27日,开会。\n\n■新华社北京3月5日电 （记者 张三）开会。\n\n"
+            "本报呼和浩特１２月２４日讯 （记者 郑学良）开会。\n\n他是本报通讯员。本报记者 王磊 摄")
+    doc = repair(RawPage("p", "p.txt", text))
+    got = [(d.agency, d.place, d.month, d.day, doc.text[d.start:d.end], doc.text[d.place_start:d.place_end])
+           for d in doc.datelines]
+    assert got == [
+        ("本报", "包头", 12, 24, "本报包头12月24日电", "包头"),
+        ("本报", "", 12, 27, "本报12月27日讯", ""),
+        ("本报", "", None, None, "本报讯", ""),
+        ("新华社", "北京", 3, 5, "新华社北京3月5日电", "北京"),
+        ("本报", "呼和浩特", 12, 24, "本报呼和浩特１２月２４日讯", "呼和浩特"),
+    ]
+    assert doc.date is None  # no year: never guessed
+    assert repair(RawPage("p", "p.txt", text), year=2024).date == "2024-12-24"
+
+
+def test_a_dateline_is_not_glued_to_the_headline_above_it():
+    doc = repair(RawPage("p", "p.txt", "头条\n\n合生生物母乳低聚糖(HMOs)研发及生产基地项目开工\n\n本报讯(记者 武子暄)近日,项目开工。"))
+    assert [doc.text[p.start:p.end] for p in doc.paragraphs][1] == "合生生物母乳低聚糖(HMOs)研发及生产基地项目开工"
+    assert len(doc.datelines) == 1
+
+
+@pytest.mark.parametrize("text, archive_date, year, date", [
+    ("标题\n\n本报包头12月24日电 包头市召开大会。", None, None, None),
+    ("标题\n\n本报包头12月24日电 包头市召开大会。", None, 2024, "2024-12-24"),
+    ("2023年12月25日 星期一\n\n本报包头12月24日电 包头市召开大会。", None, 2024, "2023-12-25"),  # a full date on the page
+    ("标题\n\n本报包头12月24日电 包头市召开大会。", "2020-01-02", 2024, "2020-01-02"),  # the archive's
+    ("标题\n\n本报讯 包头市召开大会。\n\n本报2月30日讯 开会。\n\n本报3月1日讯 开会。", None, 2024, "2024-03-01"),
+    ("标题\n\n包头市召开大会。", None, 2024, None),  # no dateline
+])
+def test_the_date_comes_from_the_archive_the_page_then_a_dateline_in_the_given_year(text, archive_date, year, date):
+    assert repair(RawPage("p", "p.txt", text, date=archive_date), year=year).date == date
+
+
+def test_every_dated_seed_page_gets_its_dateline_and_a_date_with_year(seed_dir):
+    documents, _ = read_documents([seed_dir], show_progress=False, year=2024)
+    by_page = {d.id[6:9]: d for d in documents}
+    assert {k: (d.datelines[0].month, d.datelines[0].day) for k, d in by_page.items() if d.datelines} == {
+        "000": (12, 27), "001": (None, None), "003": (2, 27), "004": (12, 24)}  # 001: 本报讯 only; 002: none
+    assert by_page["000"].date == "2024-12-27" and by_page["004"].date == "2024-12-24"
+    assert by_page["001"].date is None and by_page["002"].date is None
+
+
+@pytest.mark.parametrize("text", ["本报通讯员 张三", "新华社电视台播出了节目。", "本报记者 王磊 摄", "他说本报讯息很多。"])
+def test_lines_that_only_look_like_a_dateline_are_none(text):
+    assert repair(RawPage("p", "p.txt", "标题\n\n" + text)).datelines == []
+
+
+def test_a_dateline_followed_by_its_reporter_without_a_bracket():
+    doc = repair(RawPage("p", "p.txt", "标题\n\n新华社北京3月5日电记者张三报道：开会。"))
+    assert [(d.place, d.month, d.day) for d in doc.datelines] == [("北京", 3, 5)]
+
+
+def test_a_dateline_never_spans_two_paragraphs():
+    assert find_datelines("本报\n讯（记者 张三）") == find_datelines("本报包头12月24日\n电（记者 张三）") == []
+    assert [d.start for d in find_datelines("■\n本报讯（记者 张三）开会。\n■ 本报讯 开会。")] == [2, 18]  # at the agency, after ■ and the space

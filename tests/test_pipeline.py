@@ -342,8 +342,7 @@ def test_a_file_over_max_file_size_is_named_and_the_rest_is_built(seed_dir, tmp_
     assert main(["build", str(corpus), "--out", str(tmp_path / "out"), "--quiet", "--max-file-size", "20k"]) == 1
     err = capsys.readouterr().err
     assert "huge.txt: 41 kB (42,000 bytes), over the limit of 20 kB" in err and "--max-file-size" in err
-    assert [d["id"] for d in read_jsonl(tmp_path / "out" / "documents.jsonl")] == [
-        str(corpus / "004_058751ca2aa39382.txt")]
+    assert [d["id"] for d in read_jsonl(tmp_path / "out" / "documents.jsonl")] == ["corpus/004_058751ca2aa39382.txt"]
     assert main(["build", str(corpus), "--out", str(tmp_path / "all"), "--quiet", "--max-file-size", "0"]) == 0
     assert len(read_jsonl(tmp_path / "all" / "documents.jsonl")) == 2
 
@@ -365,3 +364,36 @@ def test_max_file_size_defaults_to_100_mb_and_refuses_nonsense(capsys):
     with pytest.raises(SystemExit) as exc:
         make_parser().parse_args(["build", "x", "--out", "o", "--max-file-size", "lots"])
     assert exc.value.code == 2 and "not a size: 'lots'" in capsys.readouterr().err
+
+
+def test_an_input_outside_id_root_exits_2_with_the_file_named(seed_dir, tmp_path, capsys):
+    rc = main(["build", str(seed_dir), "--out", str(tmp_path / "out"), "--id-root", str(tmp_path), "--quiet"])
+    assert rc == 2 and not (tmp_path / "out").exists()
+    assert f"kg: error: {seed_dir / '000_40da871ae59ea618.txt'}: not under the id root {tmp_path} (--id-root)" \
+        in capsys.readouterr().err
+
+
+def test_documents_jsonl_lists_each_pages_datelines_at_their_raw_text(seed_build):
+    docs = read_jsonl(seed_build / "documents.jsonl")
+    assert [len(d["datelines"]) for d in docs] == [3, 5, 0, 3, 7]
+    for doc in docs:
+        text = (Path(__file__).resolve().parent.parent / doc["id"]).read_text(encoding="utf-8")
+        for line in doc["datelines"]:
+            written = text[line["start"]:line["end"]]
+            assert written.startswith(line["agency"] + line["place"]) and written[-1] in "电讯"
+            assert (line["month"] is None) == (line["day"] is None)
+    assert docs[4]["datelines"][0] == {"agency": "本报", "place": "包头", "start": 31, "end": 42, "month": 12, "day": 24}
+    assert [d["date"] for d in docs] == [None] * 5  # no --year: no year guessed
+    assert docs[2]["title"] == "转换动能 兴业筑基"
+
+
+@pytest.mark.parametrize("given, year", [("2024", 2024), (" 1999 ", 1999)])
+def test_year_takes_four_digits(given, year):
+    from kg.cli import make_parser
+    assert make_parser().parse_args(["build", "x", "--out", "o", "--year", given]).year == year
+
+
+def test_a_year_that_is_not_four_digits_is_refused(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["build", "x", "--out", "o", "--year", "24"])
+    assert exc.value.code == 2 and "--year: not a four-digit year: '24'" in capsys.readouterr().err

@@ -7,7 +7,7 @@ line of anything malformed.
 =================== =============================================================================
 file                one JSON object per line
 =================== =============================================================================
-documents.jsonl     ``id``, ``path``, ``title``, ``date``, ``chars``, ``sha256``
+documents.jsonl     ``id``, ``path``, ``title``, ``date``, ``datelines`` (``{agency, place, start, end, month, day}``), ``chars``, ``sha256``
 mentions.jsonl      ``doc``, ``start``, ``end`` (raw-file offsets), ``text``, ``label``, ``entity``, ``sentence``
 entities.jsonl      ``id``, ``name``, ``label``, ``aliases``, ``mention_count``, ``doc_count``
 relations.jsonl     ``type``, ``source``, ``target``, ``properties``, ``evidence`` (``{doc, start, end}``)
@@ -35,7 +35,7 @@ from kg import __version__
 from kg.errors import InputError
 from kg.files import StagedDirectory, dumps
 from kg.graph import add_document, add_relation
-from kg.schema import CO_OCCURS, ENTITY_TYPES, RELATION_TYPES, RELATIONS, BuildResult
+from kg.schema import CO_OCCURS, ENTITY_TYPES, RELATION_TYPES, RELATIONS, BuildResult, Document
 from kg.write.xml import graphml_bytes
 
 __all__ = ["MANIFEST", "OUTPUT_FILES", "OutputRows", "ROW_FILES", "check_manifest", "check_output", "load_graph",
@@ -118,10 +118,15 @@ def write_outputs(result: BuildResult, out: Path | StagedDirectory) -> list[Path
         start, end = docs[doc].to_raw(start, end)
         return {"doc": doc, "start": start, "end": end}
 
+    def datelines(d: Document) -> list[dict]:
+        return [{"agency": line.agency, "place": line.place, **dict(zip(("start", "end"), d.to_raw(line.start, line.end))),
+                 "month": line.month, "day": line.day} for line in d.datelines]
+
     try:
         folder = output.path or output.open()
         _write_jsonl(folder / "documents.jsonl", (
-            {"id": d.id, "path": d.path, "title": d.title, "date": d.date, "chars": len(d.raw), "sha256": d.sha256}
+            {"id": d.id, "path": d.path, "title": d.title, "date": d.date, "datelines": datelines(d),
+             "chars": len(d.raw), "sha256": d.sha256}
             for d in result.documents
         ))
         _write_jsonl(folder / "mentions.jsonl", (

@@ -164,6 +164,51 @@ def test_a_client_dying_mid_load_leaves_the_previous_graph(
     assert state(neo4j_driver) == seed_state
 
 
+def test_the_same_pages_built_from_another_working_directory_merge_into_the_same_nodes(
+        seed_state, seed_build, neo4j_driver, neo4j_uri, neo4j_auth, tmp_path, monkeypatch):
+    """seed_build ran ``kg build /abs/…/seeds``; this one ``kg build seeds/`` from the checkout."""
+    monkeypatch.chdir(REPO)
+    assert main(["build", "seeds/", "--out", str(tmp_path / "relative"), "--quiet"]) == 0
+    assert kg_load(tmp_path / "relative", neo4j_uri, neo4j_auth) == 0
+    got = state(neo4j_driver)
+    assert {k: got[k] for k in ("nodes", "rels", "co_weight", "with_evidence")} == \
+        {k: seed_state[k] for k in ("nodes", "rels", "co_weight", "with_evidence")}
+    paths = neo4j_driver.execute_query("MATCH (d:Document) RETURN d.id AS id, d.path AS path ORDER BY id").records
+    assert [(r["id"], r["path"]) for r in paths] == [(f"seeds/{p.name}", f"seeds/{p.name}")
+                                                     for p in sorted((REPO / "seeds").glob("*.txt"))]
+    assert kg_load(seed_build, neo4j_uri, neo4j_auth) == 0  # back to the module's state: only the paths differed
+    assert state(neo4j_driver) == seed_state
+
+
+def _migration_statements() -> tuple[str, str]:
+    """The two Cypher statements docs/neo4j.md gives (its "Document ids from older builds")."""
+    doc = (REPO / "docs" / "neo4j.md").read_text(encoding="utf-8")
+    section = doc.split("### Document ids from older builds", 1)[1].split("\n## ", 1)[0]
+    blocks = section.split("```cypher\n")[1:]
+    batched = section.split("`MATCH (n) CALL", 1)[1].split("`", 1)[0]
+    return blocks[0].split("```")[0], "MATCH (n) CALL" + batched.replace("\n", " ")
+
+
+def test_a_database_with_old_path_as_typed_ids_is_found_and_reloaded_as_documented(
+        seed_state, seed_build, neo4j_driver, neo4j_uri, neo4j_auth, tmp_path):
+    old = tmp_path / "old"  # the seed build as `kg build /srv/news/seeds` made it before ids were stable
+    old.mkdir()
+    for name in ("documents.jsonl", "entities.jsonl", "mentions.jsonl", "relations.jsonl"):
+        text = (seed_build / name).read_text(encoding="utf-8")
+        (old / name).write_text(text.replace('"seeds/', '"/srv/news/seeds/'), encoding="utf-8")
+    find_old, delete_in_batches = _migration_statements()
+    assert kg_load(old, neo4j_uri, neo4j_auth) == 0
+    found = neo4j_driver.execute_query(find_old).records
+    assert sorted(sorted(r["ids"]) for r in found) == [
+        [f"/srv/news/seeds/{p.name}", f"seeds/{p.name}"] for p in sorted((REPO / "seeds").glob("*.txt"))]
+    assert state(neo4j_driver)["co_weight"] == 2 * seed_state["co_weight"]  # each page counted twice
+    with neo4j_driver.session() as session:  # CALL … IN TRANSACTIONS needs an auto-commit transaction
+        session.run(delete_in_batches).consume()
+    assert kg_load(seed_build, neo4j_uri, neo4j_auth) == 0
+    assert neo4j_driver.execute_query(find_old).records == []
+    assert state(neo4j_driver) == seed_state
+
+
 # ---------------------------------------------------------------------------------------
 # Ids and names longer than Neo4j can index.
 # ---------------------------------------------------------------------------------------
