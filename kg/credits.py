@@ -12,7 +12,7 @@ Chinese newspapers credit their people in a few fixed shapes, all found here in 
 * an author in brackets closing a paragraph: ……工作。（杨威）
 
 Each credited name becomes a :class:`~kg.schema.Credit` with its role (记者, 通讯员, 摄影, 编辑).
-The pipeline makes each name a PER mention, gives the person a REPORTED edge to the document,
+:func:`provenance_mentions` makes each name a PER mention (and each dateline's place a LOC one); the pipeline gives the person a REPORTED edge to the document,
 and keeps every mention inside a credit out of co-occurrence (a reporter does not "appear with"
 the people of the article).
 """
@@ -120,8 +120,9 @@ def _names_only(line: str, lo: int, hi: int, offset: int, block_start: int, bloc
             for n in _NAME_IN.finditer(line, lo, hi) if n.group(0) not in NOT_NAMES]
 
 
-def credited_mentions(doc: Document, mentions: list[Mention]) -> list[Mention]:
-    """``mentions`` with each credited name of ``doc`` read as a person.
+def provenance_mentions(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` with each credited name of ``doc`` read as a person and each dateline's place
+    (本报包头12月24日电) as a place.
 
     A name a certain credit gives (记者 王皓) becomes a PER mention, replacing what the NER
     read across it; an uncertain one (（杨威） closing a paragraph) stays only where the NER
@@ -129,16 +130,22 @@ def credited_mentions(doc: Document, mentions: list[Mention]) -> list[Mention]:
     """
     kept: list[Credit] = []
     added: list[Mention] = []
-    people = {(m.start, m.end) for m in mentions if m.label == "PER"}
+    have = {(m.start, m.end, m.label) for m in mentions}
+
+    def add(start: int, end: int, text: str, label: str) -> None:
+        if (start, end, label) not in have:
+            added.append(Mention(doc.id, start, end, text, label, doc.sentence_at(start).index))
+
     for credit in doc.credits:
         if credit.certain:
             kept.append(credit)
-            if (credit.start, credit.end) not in people:
-                added.append(Mention(doc.id, credit.start, credit.end, credit.name, "PER",
-                                     doc.sentence_at(credit.start).index))
-        elif (credit.start, credit.end) in people:
+            add(credit.start, credit.end, credit.name, "PER")
+        elif (credit.start, credit.end, "PER") in have:
             kept.append(credit)
     doc.credits = kept
+    for dateline in doc.datelines:
+        if dateline.place:
+            add(dateline.place_start, dateline.place_end, dateline.place, "LOC")
     if not added:
         return mentions
     spans = [(m.start, m.end) for m in added]

@@ -17,9 +17,9 @@ from kg.ingest import (JSONL_SUFFIXES, MAX_FILE_SIZE, TEXT_SUFFIXES, DuplicateTr
 from kg.link import Linker
 from kg.ner import Recognizer
 from kg.progress import progress
-from kg.credits import credited_mentions
+from kg.credits import provenance_mentions
 from kg.relate import (
-    content_mentions, find_cooccurrences, find_locations, find_place_hierarchy, find_reported, find_roles,
+    content_mentions, find_cooccurrences, find_dateline_places, find_locations, find_place_hierarchy, find_reported, find_roles,
     merge_relations,
 )
 from kg.schema import BuildResult, Document, LinkedMention, Relation
@@ -142,7 +142,7 @@ def _build(documents: list[Document], errors: list[str], *, model, home_region, 
     found_by_doc = recognizer.pipe(documents)
     for doc, found in progress(zip(documents, found_by_doc, strict=True), total=len(documents), desc="entities",
                                unit="doc", disable=not show_progress):
-        mentions.extend(credited_mentions(doc, found))
+        mentions.extend(provenance_mentions(doc, found))
 
     linker = Linker(home_region=home_region, alias_files=alias_files)
     linked, entities = linker.link(mentions, {d.id: d.text for d in documents})
@@ -156,6 +156,7 @@ def _build(documents: list[Document], errors: list[str], *, model, home_region, 
         relations += find_roles(doc, by_doc[doc.id], entities)
         relations += find_place_hierarchy(doc, by_doc[doc.id], entities)
         relations += find_reported(doc, by_doc[doc.id])
+        relations += find_dateline_places(doc, by_doc[doc.id])
         content[doc.id] = content_mentions(doc, by_doc[doc.id])
     relations += find_locations(entities, linked)
     relations += find_cooccurrences(documents, content, window=cooccur, max_evidence=max_evidence)

@@ -9,6 +9,7 @@
   sentences (or paragraphs) holding both, duplicate printings counted once.
 * ``REPORTED`` (person -> document, ``as``: 记者/通讯员/摄影/编辑) for each name a page credits
   (:mod:`kg.credits`); the mentions inside a credit take no part in co-occurrence.
+* ``DATELINE`` (document -> place) for the place a dateline names (本报包头12月24日电).
 * ``PART_OF`` (place -> place) for adjacent administrative units (呼和浩特市清水河县) and
   ``LOCATED_IN`` (organisation -> place) when an organisation's name carries a place.
 """
@@ -24,7 +25,7 @@ from kg import gazetteer
 from kg.link import normalise
 from kg.credits import in_credit
 from kg.schema import (
-    CO_OCCURS, HOLDS_ROLE, LOCATED_IN, PART_OF, RELATION_TYPES, REPORTED, Document, Entity, Evidence, LinkedMention,
+    CO_OCCURS, DATELINE, HOLDS_ROLE, LOCATED_IN, PART_OF, RELATION_TYPES, REPORTED, Document, Entity, Evidence, LinkedMention,
     Relation,
 )
 
@@ -207,6 +208,17 @@ def find_reported(doc: Document, linked: Sequence[LinkedMention]) -> list[Relati
         if person:
             relations.append(Relation(REPORTED, person, doc.id, {"as": credit.role},
                                       [Evidence(doc.id, credit.block_start, credit.block_end)]))
+    return relations
+
+
+def find_dateline_places(doc: Document, linked: Sequence[LinkedMention]) -> list[Relation]:
+    """DATELINE relations of one document: the page -> each place its datelines name (本报包头12月24日电)."""
+    places = {(lm.mention.start, lm.mention.end): lm.entity for lm in linked if lm.mention.label == "LOC"}
+    relations = []
+    for dateline in doc.datelines:
+        place = places.get((dateline.place_start, dateline.place_end)) if dateline.place else None
+        if place:
+            relations.append(Relation(DATELINE, doc.id, place, {}, [Evidence(doc.id, dateline.start, dateline.end)]))
     return relations
 
 

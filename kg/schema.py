@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 __all__ = [
-    "BuildResult", "CO_OCCURS", "Credit", "MAX_ID_BYTES", "Dateline", "Document", "ENTITY_TYPES", "Entity", "EntityType",
+    "BuildResult", "CO_OCCURS", "Credit", "DATELINE", "MAX_ID_BYTES", "Dateline", "Document", "ENTITY_TYPES", "Entity", "EntityType",
     "Evidence", "HOLDS_ROLE",
     "LABELS", "LOCATED_IN", "LinkedMention", "Mention", "PART_OF", "Paragraph", "RELATIONS", "RELATION_TYPES",
     "REPORTED", "RawPage", "Relation", "RelationType", "Sentence", "bounded_id",
@@ -62,6 +62,7 @@ CO_OCCURS = "CO_OCCURS"
 PART_OF = "PART_OF"
 LOCATED_IN = "LOCATED_IN"
 REPORTED = "REPORTED"
+DATELINE = "DATELINE"
 #: the relation types, in load order; CO_OCCURS is symmetric and stored once per pair.  A
 #: document id stands at the ends whose kind is ``Document`` (in JSONL; ``DOC:`` + id in the graph)
 RELATIONS: dict[str, RelationType] = {
@@ -71,6 +72,8 @@ RELATIONS: dict[str, RelationType] = {
     LOCATED_IN: RelationType(LOCATED_IN, "位于", (176, 122, 161), True),
     #: a person a page credits (byline, photo credit, editor) -> the page; ``as``: 记者/通讯员/摄影/编辑
     REPORTED: RelationType(REPORTED, "报道", (156, 117, 95), True, target="Document", key="as"),
+    #: a page -> the place its dateline names (本报包头12月24日电 -> 包头)
+    DATELINE: RelationType(DATELINE, "电头", (237, 201, 72), True, source="Document"),
 }
 RELATION_TYPES: tuple[str, ...] = tuple(RELATIONS)
 

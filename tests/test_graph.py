@@ -50,6 +50,8 @@ def check_invariants(graph: nx.MultiDiGraph, out_dir: Path) -> None:
             assert types == ("ORG", "LOC")
         elif data["type"] == "REPORTED":
             assert types == ("PER", "DOC") and data["title"] in ("记者", "通讯员", "摄影", "编辑")
+        elif data["type"] == "DATELINE":
+            assert types == ("DOC", "LOC")
         assert isinstance(data["weight"], float) and data["weight"] > 0
     duplicated = [sorted(p) for p, n in pairs.items() if n > 1]
     assert not duplicated, f"CO_OCCURS stored more than once: {duplicated}"

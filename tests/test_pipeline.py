@@ -397,3 +397,15 @@ def test_a_year_that_is_not_four_digits_is_refused(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["build", "x", "--out", "o", "--year", "24"])
     assert exc.value.code == 2 and "--year: not a four-digit year: '24'" in capsys.readouterr().err
+
+
+def test_bylines_give_reported_edges_and_no_cooccurrence(seed_build):
+    relations = read_jsonl(seed_build / "relations.jsonl")
+    reported = [r for r in relations if r["type"] == "REPORTED"]
+    reporters = {r["source"] for r in reported}
+    # every credit of the five pages: 38 names of bylines and photo credits, the designer, two authors
+    assert len(reported) == 40 and {"PER:王皓", "PER:薛来", "PER:贾奕村", "PER:李志鹏", "PER:查卿"} <= reporters
+    assert {r["properties"]["as"] for r in reported} == {"记者", "通讯员", "摄影", "编辑"}
+    assert not [r for r in relations if r["type"] == "CO_OCCURS" and {r["source"], r["target"]} & reporters]
+    datelines = {(r["source"].split("/")[-1][:3], r["target"]) for r in relations if r["type"] == "DATELINE"}
+    assert ("004", "LOC:包头市") in datelines and ("003", "LOC:通辽市") in datelines

@@ -203,3 +203,32 @@ def test_merged_evidence_is_the_first_spans_in_document_order():
     for order in (rels, rels[::-1]):
         (merged,) = merge_relations(order, max_evidence=3)
         assert [(e.doc, e.start) for e in merged.evidence] == [("a", 5), ("b", 1), ("b", 9)]
+
+
+def test_a_byline_gives_reported_edges_and_no_cooccurrence():
+    from kg.credits import provenance_mentions
+    from kg.relate import content_mentions, find_dateline_places, find_reported
+
+    text = "本报包头12月27日电（记者 王皓 薛来）近日，包头市委书记张平在包钢集团调研。"
+    doc, found = doc_with(text, [("包头", "LOC"), ("王皓", "PER"), ("薛来", "PER"), ("包头市委", "ORG"),
+                                 ("张平", "PER"), ("包钢集团", "ORG")])
+    found = provenance_mentions(doc, found)
+    linked, entities = Linker(home_region=HOME).link(found, {doc.id: doc.text})
+    reported = find_reported(doc, linked)
+    assert [(r.source, r.target, r.properties) for r in reported] == [
+        ("PER:王皓", "d", {"as": "记者"}), ("PER:薛来", "d", {"as": "记者"})]
+    assert doc.text[reported[0].evidence[0].start:reported[0].evidence[0].end] == "（记者 王皓 薛来）"
+    pairs = {(r.source, r.target) for r in find_cooccurrences([doc], {doc.id: content_mentions(doc, linked)})}
+    assert ("ORG:包钢集团", "PER:张平") in pairs
+    assert not [p for p in pairs if {"PER:王皓", "PER:薛来"} & set(p)]
+    datelines = find_dateline_places(doc, linked)
+    assert [(r.source, r.target) for r in datelines] == [("d", "LOC:包头市")]
+
+
+def test_a_reporter_and_a_photographer_of_one_page_are_two_edges():
+    from kg.schema import REPORTED, Evidence, Relation
+
+    merged = merge_relations([Relation(REPORTED, "PER:王磊", "d", {"as": "记者"}, [Evidence("d", 0, 5)]),
+                              Relation(REPORTED, "PER:王磊", "d", {"as": "摄影"}, [Evidence("d", 9, 14)]),
+                              Relation(REPORTED, "PER:王磊", "d", {"as": "记者"}, [Evidence("d", 20, 25)])])
+    assert sorted((r.properties["as"], len(r.evidence)) for r in merged) == [("摄影", 1), ("记者", 2)]
