@@ -150,7 +150,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     tr = sub.add_parser("train", help="train the segmenter or the NER model from the corpora")
     tr.add_argument("what", choices=["segmenter", "verbs", "endings", "lexicon", "ner", "all"],
-                    help="segmenter (pkuseg), verbs (the predicate-verb and clause-word lexicons), endings (the characters no "
+                    help="segmenter (pkuseg), verbs (the predicate-verb, clause-word and adverb lexicons), endings (the characters no "
                          "person's name ends with), lexicon (the NER's word lexicon, "
                          "from jieba's dictionary), ner (learns its static vectors, then trains two teachers and "
                          "the student distilled from them: about 2 hours on two cores; lexicon and ner need "
@@ -273,6 +273,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if args.what in ("verbs", "all"):
         tables.write_predicate_verbs(corpora)
         tables.write_clause_words(corpora)
+        tables.write_adverbs(corpora)
     if args.what in ("endings", "all"):
         tables.write_name_endings(corpora)
     if args.what in ("lexicon", "all"):

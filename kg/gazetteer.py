@@ -159,6 +159,13 @@ def clause_words(path: Path = DATA / "clause_words.txt") -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def adverbs(path: Path = DATA / "adverbs.txt") -> frozenset[str]:
+    """Adverbs (``models/adverbs.txt``: 不, 已, 全面 …), learned from People's Daily by
+    ``kg train verbs``; a short name right after one is a verb or adjective."""
+    return frozenset(fields[0] for fields in _rows(path, min_fields=1))
+
+
+@lru_cache(maxsize=None)
 def org_suffixes(path: Path = DATA / "org_suffixes.txt") -> tuple[str, ...]:
     """Organisation-name endings (``models/org_suffixes.txt``: 有限公司, 医院, 局 …), longest first."""
     words = {fields[0] for fields in _rows(path, min_fields=1)}

@@ -17,12 +17,15 @@ from kg.gazetteer import place_names
 __all__ = [
     "ADMIN_SUFFIXES",
     "BRANDLESS_TRADE_WORDS",
+    "ASSEMBLY_BODIES",
     "BRAND_TRADE_WORDS",
     "COUNTY_AND_ABOVE_SUFFIXES",
     "DEMONSTRATIVES",
     "LEGAL_FORMS",
+    "MODAL_VERBS",
     "PERSON_ADVERB_ENDINGS",
     "REGION_PREFIXES",
+    "THING_HEADS",
     "TRADE_WORDS",
     "company_short_form",
     "company_short_forms",
@@ -45,6 +48,26 @@ DEMONSTRATIVES = "该本此这"
 #: one-character adverbs that follow a subject (苏都正伏案: 苏都 "just then" bent over his desk)
 #: and that the model can read as a name's last character
 PERSON_ADVERB_ENDINGS = "正也在都就还又曾已将便却才亦均仍"
+
+#: what ends the name of an event, a product or a mineral, never of a body or a place: a
+#: festival (节), a competition (赛, 杯), an exhibition (展), Mongolia's games (那达慕), an app,
+#: a brand, an ore body (矿床); a meeting (会) unless :data:`ASSEMBLY_BODIES` says it is a body.
+#: A league (联赛) has members and offices (CLUENER tags it an organisation): not here
+THING_HEADS = ("节", "赛", "杯", "展", "会", "那达慕", "马拉松", "嘉年华", "app", "小程序", "客户端", "品牌",
+               "矿床", "矿物", "矿石", "矿体", "矿脉")
+
+#: 会 words that name a body (委员会, 协会, 代表大会): those ending two or more organisations (nt) in
+#: People's Daily 1998-01, and a 会 after a character that comes before the 会 of five or more
+#: organisations in MSRA train and CLUENER2020 train (筹委会, 银监会; an event's
+#: 大会 and 博会 are left out); any other 会 is an event (运动会, 博览会, 英雄会)
+ASSEMBLY_BODIES = ("委员会", "协会", "常委会", "基金会", "议会", "联合会", "学会", "总会", "安理会", "特委会",
+                   "奥委会", "红十字会", "理事会", "总工会", "国会", "研究会", "联谊会", "促进会", "代表大会",
+                   "医学会", "证监会", "立法会", "组委会", "爱国会", "总商会", "居委会", "分会", "董事会", "商会",
+                   "法学会", "执委会", "同学会", "贸促会", "互助会", "联委会", "公会", "联会", "人代会", "工会",
+                   *(c + "会" for c in "员委协理议监学金事法合国工究商进总字促社分"))
+
+#: modal verbs (People's Daily tags them v): a short name right after one is a verb (要|联通)
+MODAL_VERBS = ("要", "能", "会", "可", "应", "须", "可以", "应该", "应当", "能够", "必须")
 
 #: a company's legal form, then the words of its trade that its short name drops
 #: (天津合生生物科技有限公司 -> 合生生物)

@@ -166,6 +166,14 @@ def peoples_daily_clause_words(path: Path, *, min_count: int = 5, verb_share: fl
                   and (seen["d"] + seen["ad"] >= adverb_share * seen.total() or seen["v"] >= verb_share * seen.total()))
 
 
+def peoples_daily_adverbs(path: Path, *, min_count: int = 5, adverb_share: float = 0.5) -> list[str]:
+    """Words, one character or more, that ``199801.txt`` tags as adverbs (``d``, ``ad``: 不, 已,
+    全面) in at least ``adverb_share`` of their ``min_count`` or more occurrences: a word after
+    one is read as a verb or adjective (全面|联通), not a name."""
+    return sorted(word for word, seen in _word_tags(path).items()
+                  if seen.total() >= min_count and seen["d"] + seen["ad"] >= adverb_share * seen.total())
+
+
 def peoples_daily_entities(path: Path, *, entity_words: Mapping[str, str] | None = None,
                            abbreviations_unannotated: bool = False) -> Iterator[Example]:
     """Yield People's Daily paragraphs as NER examples (nr -> PER, ns -> LOC, nt -> ORG).

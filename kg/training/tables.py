@@ -1,6 +1,6 @@
 """``kg train segmenter|verbs|endings|lexicon``: the pkuseg segmenter (spacy_pkuseg's own trainer
 on People's Daily) and the word tables the rules and the tokenizer read (predicate verbs, clause
-words, the characters no person's name ends with, the word lexicon)."""
+words, adverbs, the characters no person's name ends with, the word lexicon)."""
 from __future__ import annotations
 
 import itertools
@@ -112,6 +112,15 @@ def write_clause_words(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS /
               "# verbs (v) in >= 2/3, of their >= 5 occurrences.  An organisation's unit written after its\n"
               "# name holds none (南县人大常委会 + 坚决支持法院 is a clause).  Rebuild: kg train verbs\n")
     return _write_word_list(out, header, words, "clause words")
+
+
+def write_adverbs(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "adverbs.txt") -> Path:
+    """Write the adverb lexicon (:func:`kg.training.corpora.peoples_daily_adverbs`)."""
+    words = corpora.peoples_daily_adverbs(corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt"))
+    header = ("# Adverbs: words People's Daily 1998-01 tags as adverbs (d, ad) in >= 1/2 of their >= 5\n"
+              "# occurrences.  A short name right after one is a verb or adjective (全面|联通: to connect\n"
+              "# fully), not the organisation.  Rebuild: kg train verbs\n")
+    return _write_word_list(out, header, words, "adverbs")
 
 
 def write_name_endings(corpora_dir: Path = DEFAULT_CORPORA, out: Path = MODELS / "non_person_endings.tsv") -> Path:

@@ -31,6 +31,7 @@ from .organisations import (
 )
 from .people import drop_people_listed_among_things, relabel_misshapen_people
 from .places import tag_known_places
+from .things import drop_short_names_read_as_words, trim_things_to_places
 from .view import Paragraph, segmenter_word_lengths
 
 __all__ = [
@@ -72,6 +73,8 @@ RULES: tuple[Rule, ...] = tuple(Rule(func.__name__, func, scope) for func, scope
     (complete_bracketed_names, PARAGRAPH),
     (drop_references, PARAGRAPH),
     (drop_concepts, PARAGRAPH),
+    (trim_things_to_places, PARAGRAPH),
+    (drop_short_names_read_as_words, PARAGRAPH),
     (cut_run_on_organisations, PARAGRAPH),
     (tag_company_short_forms, DOCUMENT),
     (trim_people_adverbs, DOCUMENT),

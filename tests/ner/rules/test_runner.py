@@ -28,6 +28,8 @@ def test_rules_run_in_one_order_paragraph_rules_first():
         ("complete_bracketed_names", PARAGRAPH),
         ("drop_references", PARAGRAPH),
         ("drop_concepts", PARAGRAPH),
+        ("trim_things_to_places", PARAGRAPH),
+        ("drop_short_names_read_as_words", PARAGRAPH),
         ("cut_run_on_organisations", PARAGRAPH),
         ("tag_company_short_forms", DOCUMENT),
         ("trim_people_adverbs", DOCUMENT),
