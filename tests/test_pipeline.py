@@ -15,6 +15,7 @@ import networkx as nx
 import pytest
 
 from kg.cli import main
+from kg.schema import RELATIONS
 from kg.write.jsonl import OUTPUT_FILES
 
 SEED_IDS = ("000", "001", "002", "003", "004")
@@ -55,7 +56,9 @@ def test_entities_and_relations_are_consistent(seed_build):
     documents = {d["id"] for d in read_jsonl(seed_build / "documents.jsonl")}
     pairs = set()
     for r in read_jsonl(seed_build / "relations.jsonl"):
-        assert r["source"] in entities and r["target"] in (documents if r["type"] == "REPORTED" else entities)
+        spec = RELATIONS[r["type"]]
+        ends = {"Entity": entities, "Document": documents}
+        assert r["source"] in ends[spec.source] and r["target"] in ends[spec.target]
         assert r["source"] != r["target"]
         assert r["evidence"], r
         if r["type"] == "CO_OCCURS":
