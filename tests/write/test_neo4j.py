@@ -20,6 +20,7 @@ import pytest
 from neo4j import GraphDatabase
 
 from kg.errors import InputError, Neo4jError
+from kg.schema import RELATIONS
 from kg.write.neo4j import (
     ENTITY_LABELS,
     RELATION_TYPES,
@@ -191,7 +192,8 @@ class Expect:
                 s, t = r["source"], r["target"]
                 if r["type"] == "CO_OCCURS":
                     s, t = min(s, t), max(s, t)
-                key = (r["type"], s, t, r["properties"].get("title"))
+                spec = RELATIONS[r["type"]]
+                key = (r["type"], s, t, r["properties"].get(spec.key) if spec.key else None)
                 g = grouped.setdefault(key, {"doc_weights": Counter(), "evidence": []})
                 g["doc_weights"].update(r["properties"].get("doc_weights", {}))
                 g["evidence"] += [(ev["doc"], ev["start"], ev["end"]) for ev in r["evidence"]]
@@ -220,7 +222,9 @@ class Expect:
 
     def neighbours(self) -> dict[str, set[str]]:
         adj = defaultdict(set)
-        for _t, s, t, _title in self.rels:
+        for rtype, s, t, _title in self.rels:
+            if RELATIONS[rtype].source != "Entity" or RELATIONS[rtype].target != "Entity":
+                continue
             adj[s].add(t)
             adj[t].add(s)
         return adj
@@ -228,7 +232,9 @@ class Expect:
     # One method per cypher/ file: the rows the query must return, in order.
     def people_by_degree(self, limit):
         degree = Counter()
-        for _t, s, t, _title in self.rels:
+        for rtype, s, t, _title in self.rels:
+            if RELATIONS[rtype].source != "Entity" or RELATIONS[rtype].target != "Entity":
+                continue  # REPORTED and DATELINE link a document, not another entity
             degree[s] += 1
             degree[t] += 1
         people = [(e["id"], e["name"], degree[e["id"]]) for e in self.entities.values() if e["label"] == "PER"]
@@ -735,3 +741,14 @@ def test_dev_script_status_and_busy_port():
         assert short.returncode == 1 and "at least 8 characters" in short.stderr
     usage = subprocess.run([script], capture_output=True, text=True)
     assert usage.returncode == 2 and "start" in usage.stderr
+
+
+@pytest.mark.seed_build
+def test_no_reporter_is_among_the_ten_people_by_degree(seed_loaded, seed_build, neo4j_driver):
+    reporters = {r["source"] for r in _read(seed_build / "relations.jsonl") if r["type"] == "REPORTED"}
+    assert len(reporters) > 30
+    rows = check_query(neo4j_driver, Expect(seed_build), CYPHER / "people_by_degree.cypher", {"limit": 10})
+    assert len(rows) == 10 and not {r[0] for r in rows} & reporters
+    reported = neo4j_driver.execute_query(
+        "MATCH (p:Person)-[r:REPORTED]->(d:Document) RETURN count(r) AS n, count(DISTINCT d) AS docs").records[0]
+    assert (reported["n"], reported["docs"]) == (40, 5)
