@@ -93,6 +93,9 @@ TINY = {
         _rel("PART_OF", BAOTOU, NMG, {}, [(D1, 80, 83)]),
         _rel("LOCATED_IN", BAOGANG, BAOTOU, {}, [(D1, 0, 4)]),
         _rel("LOCATED_IN", RENDA, NMG),
+        _rel("REPORTED", ZHANG, D2, {"as": "记者"}, [(D2, 18, 26)]),  # credits link a person and a page
+        _rel("REPORTED", ZHANG, D2, {"as": "摄影"}, [(D2, 60, 66)]),
+        _rel("DATELINE", D1, BAOTOU, {}, [(D1, 76, 86)]),
     ],
 }
 
@@ -413,7 +416,7 @@ def test_counts_and_values_equal_the_files(clean_db, neo4j_uri, neo4j_auth, tiny
         want = sum(e["label"] == label for e in TINY["entities.jsonl"])
         assert count(clean_db, f"MATCH (e:Entity:{neo_label}) RETURN count(e)") == want
     assert rel_counts(clean_db) == Counter({"MENTIONED_IN": 9, "HOLDS_ROLE": 3, "CO_OCCURS": 5,
-                                            "PART_OF": 1, "LOCATED_IN": 2})
+                                            "PART_OF": 1, "LOCATED_IN": 2, "REPORTED": 2, "DATELINE": 1})
     assert dict(rel_counts(clean_db)) == {"MENTIONED_IN": len(expect.mentions), **n_rel}
     # CO_OCCURS once per unordered pair, from the lower id to the higher.
     assert count(clean_db, "MATCH (a)-[:CO_OCCURS]->(b) WHERE a.id >= b.id RETURN count(*)") == 0
@@ -446,7 +449,7 @@ def test_loading_twice_changes_nothing(clean_db, neo4j_uri, neo4j_auth, tiny):
     second_counts = load(tiny, neo4j_uri, neo4j_auth)
     assert second_counts == first_counts
     assert snapshot(clean_db) == first
-    assert len(first[0]) == 8 and len(first[1]) == 20
+    assert len(first[0]) == 8 and len(first[1]) == 23
 
 
 def test_second_corpus_merges_onto_shared_entities(clean_db, neo4j_uri, neo4j_auth, tiny, tiny2):
@@ -536,7 +539,7 @@ def test_bad_uri_and_bad_input_are_clear(tmp_path, tiny):
     broken = write_output(tmp_path / "broken", TINY)
     with (broken / "relations.jsonl").open("a", encoding="utf-8") as handle:
         handle.write("{not json\n")
-    with pytest.raises(InputError, match=r"relations\.jsonl:12"):
+    with pytest.raises(InputError, match=r"relations\.jsonl:15"):
         read_output(broken)
     with pytest.raises(ValueError):
         load_output(tiny, "bolt://127.0.0.1:1", batch_size=0)
@@ -551,7 +554,8 @@ def test_admin_csv_structure(tiny, tmp_path):
     files = export_admin_csv(tiny, dest)
     names = [p.name for p in files]
     assert names == ["nodes_documents.csv", "nodes_entities.csv", "rels_mentioned_in.csv", "rels_holds_role.csv",
-                     "rels_co_occurs.csv", "rels_part_of.csv", "rels_located_in.csv"]
+                     "rels_co_occurs.csv", "rels_part_of.csv", "rels_located_in.csv", "rels_reported.csv",
+                     "rels_dateline.csv"]
     assert sorted(p.name for p in dest.iterdir()) == sorted(names)  # no temporary files left
     table = {p.stem: list(csv.reader(p.open(encoding="utf-8"))) for p in files}
     assert table["nodes_entities"][0] == ["id:ID(Entity)", "name", "label", "aliases:string[]", "mention_count:int",
@@ -563,6 +567,9 @@ def test_admin_csv_structure(tiny, tmp_path):
     assert co_row in table["rels_co_occurs"]
     assert [BAOGANG, D1, "MENTIONED_IN", "2", "0;4;30;32"] in table["rels_mentioned_in"]
     assert table["nodes_documents"][2][3] == ""  # null date
+    assert table["rels_reported"][0][:4] == [":START_ID(Entity)", ":END_ID(Document)", ":TYPE", "as"]
+    assert [ZHANG, D2, "REPORTED", "摄影", D2, "60", "66"] in table["rels_reported"]
+    assert table["rels_dateline"][1] == [D1, BAOTOU, "DATELINE", D1, "76", "86"]
     assert len(table["rels_holds_role"]) == 1 + 3 and len(table["rels_mentioned_in"]) == 1 + 9
     files = json.loads(json.dumps(TINY))
     files["entities.jsonl"][0]["aliases"] = ["a;b"]
