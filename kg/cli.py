@@ -248,7 +248,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from kg.write.plot import plot
+    try:
+        from kg.write.plot import plot
+        import matplotlib  # noqa: F401  (a default dependency: missing only after `pip install --no-deps`)
+    except ImportError as err:
+        raise ModelError(f"kg plot needs matplotlib, which this environment lacks ({err}); "
+                         "install it with `pip install matplotlib pylopdf-fonts-zh-cn` (or reinstall kg)") from err
 
     print(f"wrote: {plot(args.out_dir, args.out, top=args.top)}")
     return 0

@@ -1,7 +1,7 @@
 """A picture of a build: the most-mentioned entities, coloured by type, with Chinese labels.
 
 ``kg plot DIR --out graph.png`` calls :func:`plot`; notebooks can call :func:`draw` on their
-own axes.  Needs matplotlib (``pip install 'kg[plot]'``).
+own axes.  Needs matplotlib (a default dependency of kg).
 
 Chinese labels need a font with CJK glyphs, or matplotlib draws empty boxes ("tofu").
 :func:`cjk_font_path` takes, in order: Noto Sans SC from the ``pylopdf-fonts-zh-cn``
@@ -81,7 +81,7 @@ def cjk_font_path() -> Path | None:
             log.debug("CJK font: %s", path)
             return path
     log.warning("no font with Chinese glyphs found: labels will show as boxes; "
-                "install one with `pip install 'kg[plot]'` (or the fonts-noto-cjk system package)")
+                "install one with `pip install pylopdf-fonts-zh-cn` (or the fonts-noto-cjk system package)")
     return None
 
 
