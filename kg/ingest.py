@@ -79,6 +79,8 @@ _DATELINE = re.compile(
     re.MULTILINE,
 )
 _FULL_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+#: 本报讯（记者 祁晓燕）2月27日，… : a dateline without a date puts it first in the lead, after the credit
+_LEAD_DATE = re.compile(r"[^\S\n]*(?:[（(][^（）()\n]{0,40}[）)])?[^\S\n]*(?P<month>[0-9０-９]{1,2})月(?P<day>[0-9０-９]{1,2})日[，,]")
 
 
 # --------------------------------------------------------------------------- reading
@@ -478,10 +480,13 @@ def headline(blocks: list[_Block]) -> str | None:
 
 def find_datelines(text: str) -> list[Dateline]:
     """Every dateline opening a paragraph of the cleaned ``text``: 本报包头12月24日电, 本报12月27日讯,
-    本报讯, 新华社北京3月5日电; month and day are None when it gives none or an impossible one."""
+    本报讯, 新华社北京3月5日电.  本报讯 takes the date that opens its lead (本报讯（记者 …）2月27日，);
+    month and day are None when there is none or an impossible one."""
     found = []
     for m in _DATELINE.finditer(text):
-        month, day = (int(m["month"]), int(m["day"])) if m["month"] else (None, None)
+        lead = None if m["month"] else _LEAD_DATE.match(text, m.end())
+        dated = m if m["month"] else lead
+        month, day = (int(dated["month"]), int(dated["day"])) if dated else (None, None)
         if month is not None and not (1 <= month <= 12 and 1 <= day <= 31):
             month = day = None
         found.append(Dateline(m.start("agency"), m.end(), m["place"], m.start("place"), m.end("place"),

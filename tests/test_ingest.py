@@ -450,7 +450,7 @@ def test_datelines_of_every_form_with_place_month_and_day():
     assert got == [
         ("本报", "包头", 12, 24, "本报包头12月24日电", "包头"),
         ("本报", "", 12, 27, "本报12月27日讯", ""),
-        ("本报", "", None, None, "本报讯", ""),
+        ("本报", "", 2, 27, "本报讯", ""),  # the date opening its lead
         ("新华社", "北京", 3, 5, "新华社北京3月5日电", "北京"),
         ("本报", "呼和浩特", 12, 24, "本报呼和浩特１２月２４日讯", "呼和浩特"),
     ]
@@ -480,9 +480,20 @@ def test_every_dated_seed_page_gets_its_dateline_and_a_date_with_year(seed_dir):
     documents, _ = read_documents([seed_dir], show_progress=False, year=2024)
     by_page = {d.id[6:9]: d for d in documents}
     assert {k: (d.datelines[0].month, d.datelines[0].day) for k, d in by_page.items() if d.datelines} == {
-        "000": (12, 27), "001": (None, None), "003": (2, 27), "004": (12, 24)}  # 001: 本报讯 only; 002: none
+        "000": (12, 27), "001": (2, 27), "003": (2, 27), "004": (12, 24)}  # 001: 本报讯（…）2月27日; 002: none
     assert by_page["000"].date == "2024-12-27" and by_page["004"].date == "2024-12-24"
-    assert by_page["001"].date is None and by_page["002"].date is None
+    assert by_page["001"].date == "2024-02-27" and by_page["002"].date is None  # 002 states no date
+
+
+@pytest.mark.parametrize("text, month_day", [
+    ("本报讯（记者 王明）3月5日，全市召开大会。", (3, 5)),
+    ("本报讯 12月1日,市政府发布通知。", (12, 1)),
+    ("本报讯（记者 王明）近日，全市召开大会。3月5日，又开一次。", (None, None)),  # only the lead's opening date
+    ("本报讯（记者 王明）全市在3月5日召开大会。", (None, None)),
+])
+def test_a_dateline_without_a_date_takes_the_one_opening_its_lead(text, month_day):
+    dateline = find_datelines(text)[0]
+    assert (dateline.month, dateline.day) == month_day
 
 
 @pytest.mark.parametrize("text", ["本报通讯员 张三", "新华社电视台播出了节目。", "本报记者 王磊 摄", "他说本报讯息很多。"])
