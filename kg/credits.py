@@ -35,7 +35,11 @@ ROLE_WORDS: dict[str, str] = {
 }
 #: a newspaper or agency before 记者/通讯员 (北方新报记者, 人民日报记者): up to 8 characters ending in 报/社/台/网
 _OUTLET = r"(?:[\u4e00-\u9fff]{1,8}?(?:报|社|台|网))?"
-_ROLE = "(?:" + "|".join(sorted((re.escape(w) for w in ROLE_WORDS if w not in ("摄", "图")), key=len, reverse=True)) + ")"
+#: roles that are also common words (设计单位, 图片展): a credit needs ：or a space after them
+WEAK_ROLES = ("摄影", "设计", "海报设计", "版式设计", "制图", "统筹", "校对", "美编", "编辑", "图片")
+_STRONG = sorted((re.escape(w) for w in ROLE_WORDS if w not in WEAK_ROLES + ("摄", "图")), key=len, reverse=True)
+_WEAK = sorted((re.escape(w) for w in WEAK_ROLES), key=len, reverse=True)
+_ROLE = "(?:" + "|".join(_STRONG) + "|(?:" + "|".join(_WEAK) + r")(?=[：:\s]))"
 #: a person's name as bylines print it: 2-4 Han characters, or a transliterated name with ·
 NAME = r"[\u4e00-\u9fff]{2,4}(?:[·•][\u4e00-\u9fff]{1,6})*"
 _SEP = r"[ \u3000\t、，,]+"
@@ -107,9 +111,12 @@ def _names(line: str, lo: int, hi: int, offset: int, block_start: int, block_end
         if n is None:
             position += 1
             continue
-        name = n.group(0)
+        name, end = n.group(0), n.end()
+        taken = name.endswith("摄") and len(name) > 2  # 本报记者 王磊摄
+        if taken:
+            name, end = name[:-1], end - 1
         if role is not None and name not in NOT_NAMES:
-            yield Credit(offset + n.start(), offset + n.end(), name, "摄影" if photo and role == "记者" else role,
+            yield Credit(offset + n.start(), offset + end, name, "摄影" if (photo or taken) and role == "记者" else role,
                          block_start, block_end)
         position = n.end()
 
