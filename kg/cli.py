@@ -25,6 +25,7 @@ EPILOG = """examples:
   kg load out/ --neo4j bolt://127.0.0.1:7687 load a finished build into Neo4j
   kg export out/ --format gexf --dest graph.gexf
   kg evaluate --gold ../shared/eval/dev      score the model on hand-annotated pages
+  kg evaluate --roles eval/roles.jsonl --split dev   score role edges on hand-annotated sentences
 """
 
 
@@ -138,9 +139,14 @@ def make_parser() -> argparse.ArgumentParser:
     ev.add_argument("--corpora", type=Path, default=None, metavar="DIR",
                     help="corpora folder, for --cluener's list of untagged entity words (default ../shared/corpora)")
     ev.add_argument("--gold", type=Path, default=None, metavar="DIR", help="folder of gold JSON files (../shared/eval/dev format)")
+    ev.add_argument("--roles", type=Path, default=None, metavar="FILE",
+                    help="role sentences (JSONL, eval/roles.jsonl format): score the HOLDS_ROLE edges per sentence")
+    ev.add_argument("--split", choices=["dev", "heldout", "all"], default="dev",
+                    help="with --roles: which half to score (default dev; heldout is for reporting, never for tuning)")
     ev.add_argument("--seeds", type=Path, default=Path("seeds"), metavar="DIR", help="where the gold files' pages are (default seeds/)")
     ev.add_argument("--segmenter", type=Path, default=None, metavar="FILE", help="SIGHAN gold file to score the word segmenter on")
-    ev.add_argument("--errors", action="store_true", help="with --gold, --msra or --cluener: list every missed and spurious mention, with context")
+    ev.add_argument("--errors", action="store_true", help="with --gold, --msra or --cluener: list every missed and spurious mention, with context; "
+                         "with --roles: every missed and spurious role")
     ev.add_argument("--no-rules", dest="rules", action="store_false",
                     help="score the NER model's own spans, without kg's post-processing rules (kg.ner.rules.RULES)")
     ev.add_argument("--msra-convention", dest="msra_convention", choices=["auto", "msra", "kg"], default="auto",
