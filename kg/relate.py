@@ -1,10 +1,6 @@
 """Relations between entities: roles, co-occurrence and place hierarchy, with evidence offsets.
 
-* ``HOLDS_ROLE`` (person -> organisation, ``title``): Chinese news writes a role as
-  organisation + title(s) + name (自治区人大常委会党组书记、副主任张韶春; 鄂尔多斯海关副关长陶增波),
-  or reference + name + title (该院张俊昌教授).  Titles come from ``models/titles.txt``;
-  该院/该公司/该局-style references resolve to the latest matching organisation before them.
-  No role without a named organisation, and bylines (记者 王皓) have no title in the lexicon.
+* ``HOLDS_ROLE`` (person -> organisation, ``title``, ``title_normalised``): :mod:`kg.roles`.
 * ``CO_OCCURS`` (undirected, stored once per pair with source < target): weight = distinct
   sentences (or paragraphs) holding both, duplicate printings counted once.
 * ``REPORTED`` (person -> document, ``as``: 记者/通讯员/摄影/编辑) for each name a page credits
@@ -18,185 +14,20 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import lru_cache
 from itertools import combinations
 
-from kg import gazetteer
 from kg.link import normalise
 from kg.credits import in_credit
+from kg.roles import find_roles
 from kg.schema import (
     CO_OCCURS, DATELINE, HOLDS_ROLE, LOCATED_IN, PART_OF, RELATION_TYPES, REPORTED, Document, Entity, Evidence, LinkedMention,
     Relation,
 )
 
 
-# 该院 -> organisation names ending like this
-REFERENCES = {
-    "该院": ("院",),
-    "该医院": ("医院",),
-    "该校": ("学", "学院", "学校", "大学"),
-    "该公司": ("公司", "集团", "厂"),
-    "公司": ("公司",),
-    "该集团": ("集团", "公司"),
-    "该局": ("局",),
-    "该厅": ("厅",),
-    "该委": ("委", "委员会"),
-    "该所": ("所",),
-    "该中心": ("中心",),
-    "该厂": ("厂",),
-    "该行": ("行",),
-    "该站": ("站",),
-    "该馆": ("馆",),
-    "该协会": ("协会", "会"),
-}
 _HIGHER_PLACE = ("自治区", "省", "市", "盟", "自治州")
 _LOWER_PLACE = ("市", "县", "旗", "区", "镇", "乡", "苏木", "嘎查", "村")
-_JOINERS = "、和及与"
-#: bodies that read as part of a title when a title follows (党组书记): 人大常委会党组 + 书记
-TITLE_PREFIXES = ("党组",)
 _PLACE_SUFFIXES = ("市", "省", "县", "区", "旗", "盟", "州", "镇", "乡", "自治区", "自治州", "自治县", "自治旗")
-
-
-class _TitleMatcher:
-    """Parses the text between an organisation and a name into titles (and a sub-unit)."""
-
-    def __init__(self) -> None:
-        self.titles = gazetteer.titles()
-        alternatives = "|".join(re.escape(t) for t in self.titles)
-        self.chain = re.compile(rf"^(?P<unit>[^，,。；;：:、\s“”\"《》（）()]{{0,12}}?)(?P<titles>(?:{alternatives})(?:[、和](?:{alternatives}))*)$")
-        self.post = re.compile(rf"^(?:{alternatives})")
-
-    def parse(self, between: str) -> list[str] | None:
-        """Titles stated by ``between`` (e.g. 党组书记、副主任 -> [党组书记, 副主任]), or None."""
-        m = self.chain.match(between)
-        if not m:
-            return None
-        unit = m.group("unit")
-        titles = re.split(r"[、和]", m.group("titles"))
-        # a sub-unit between organisation and title belongs to the title (技术研发部经理)
-        if unit:
-            if not re.search(r"(部|处|科|室|办|中心|所|组|队|车间|分公司|站)$", unit):
-                return None
-            titles = [unit + titles[0]] + titles[1:]
-        return titles
-
-    def title_after(self, text: str) -> str | None:
-        """A title directly after a name (张俊昌教授)."""
-        m = self.post.match(text)
-        return m.group(0) if m else None
-
-
-@lru_cache(maxsize=1)
-def _title_matcher() -> _TitleMatcher:
-    """The matcher compiles one regular expression over the whole title lexicon: build it once."""
-    return _TitleMatcher()
-
-
-def _resolve_reference(ref: str, before: Sequence[LinkedMention], entities: dict[str, Entity], *,
-                       window: int = 12) -> str | None:
-    """The organisation 该院/该公司 refers to: among the matching organisations named in the last
-    ``window`` sentences, the one named most often (the article's subject), then the latest.
-    (该院杨晓光教授团队与海军军医大学第一附属医院合作 — a later 该院 still means the hospital
-    the article is about, not the partner named last.)  An alias right after a name, in brackets
-    (海军军医大学第一附属医院(长海医院)), is the same naming and does not count again."""
-    heads = REFERENCES[ref]
-    if not before:
-        return None
-    last_sentence = before[-1].mention.sentence
-    counts: dict[str, list[int]] = {}
-    for position, lm in enumerate(before):
-        if lm.mention.label != "ORG" or lm.mention.sentence < last_sentence - window:
-            continue
-        entity = entities[lm.entity]
-        if normalise(entity.name).endswith(heads) or any(normalise(a).endswith(heads) for a in entity.aliases):
-            seen = counts.setdefault(lm.entity, [0, 0, -2])
-            seen[0] += lm.mention.start - seen[2] > 1  # not a bracketed alias of the name just before
-            seen[1] = position
-            seen[2] = lm.mention.end
-    if not counts:
-        return None
-    return max(counts, key=lambda e: (counts[e][0], counts[e][1]))
-
-
-def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[str, Entity]) -> list[Relation]:
-    """HOLDS_ROLE relations stated in one document (``linked``: its mentions in text order)."""
-    matcher = _title_matcher()
-    text = doc.text
-    relations: list[Relation] = []
-    ordered = sorted(linked, key=lambda lm: lm.mention.start)
-    refs = sorted(REFERENCES, key=len, reverse=True)
-    by_name = {(normalise(e.name), e.label): e.id for e in entities.values()}
-
-    def add(person: LinkedMention, org: str, title: str, start: int) -> None:
-        relations.append(Relation(HOLDS_ROLE, person.entity, org, {"title": title}, [Evidence(doc.id, start, person.mention.end)]))
-
-    for i, lm in enumerate(ordered):
-        m = lm.mention
-        if m.label != "PER":
-            continue
-        sentence = doc.sentences[m.sentence]
-        # 1. ORG + titles + PER (and PER、PER after the same titles)
-        j = i - 1
-        while j >= 0 and ordered[j].mention.label == "PER" and _joined(text, ordered[j].mention.end, ordered[j + 1].mention.start):
-            j -= 1
-        head = ordered[j + 1].mention
-        found = False
-        if j >= 0 and ordered[j].mention.label == "ORG" and ordered[j].mention.start >= sentence.start:
-            org = ordered[j]
-            titles = matcher.parse(text[org.mention.end:head.start])
-            if titles:
-                target, unit, start = org.entity, "", org.mention.start
-                # 人大常委会党组 + 书记: 党组书记 is the title, the organisation is 人大常委会
-                parent_name = normalise(entities[org.entity].name)
-                if parent_name.endswith(TITLE_PREFIXES):
-                    prefix = next(p for p in TITLE_PREFIXES if parent_name.endswith(p))
-                    parent = by_name.get((parent_name[: -len(prefix)], "ORG"))
-                    if parent:
-                        target, unit = parent, prefix
-                # 该公司技术研发部经理: the ORG found is a sub-unit of the organisation referred to
-                ref = next((r for r in refs if r != "公司" and text[:org.mention.start].endswith(r)), None)
-                if ref:
-                    parent = _resolve_reference(ref, ordered[:j], entities)
-                    if parent:
-                        target, unit, start = parent, org.mention.text, org.mention.start - len(ref)
-                for title in titles:
-                    add(lm, target, unit + title if unit and title == titles[0] else title, start)
-                found = True
-        # 2. reference (该院/该公司) + titles + PER, or reference + PER + title (该院张俊昌教授)
-        if not found:
-            window = text[max(sentence.start, head.start - 20):head.start]
-            for ref in refs:
-                pos = window.rfind(ref)
-                if pos < 0:
-                    continue
-                between = window[pos + len(ref):]
-                if ref == "公司" and pos > 0 and window[pos - 1] not in "，,。；;：:“”\"":
-                    continue  # bare 公司 only as a reference at a clause start
-                titles = matcher.parse(between) if between else None
-                post = None
-                if not between or between in ("", "的"):
-                    post = matcher.title_after(text[m.end:m.end + 8])
-                if titles or post:
-                    before = [x for x in ordered[:i] if x.mention.end <= head.start - len(between) - len(ref)]
-                    org = _resolve_reference(ref, before, entities)
-                    if org:
-                        for title in titles or [post]:
-                            add(lm, org, title, head.start - len(between) - len(ref))
-                        found = True
-                break
-        # 3. 该院张俊昌教授与夏龙教授: a later person in the same chain
-        if not found and i > 0:
-            prev = ordered[i - 1]
-            glue = text[prev.mention.end:m.start]
-            post = matcher.title_after(text[m.end:m.end + 8])
-            if prev.mention.label == "PER" and post:
-                prev_title = matcher.title_after(glue)
-                if prev_title and glue[len(prev_title):] in tuple(_JOINERS):
-                    for rel in relations:
-                        if rel.source == prev.entity and rel.properties["title"] == prev_title:
-                            add(lm, rel.target, post, prev.mention.start)
-                            break
-    return relations
 
 
 def find_reported(doc: Document, linked: Sequence[LinkedMention]) -> list[Relation]:
@@ -227,10 +58,6 @@ def content_mentions(doc: Document, linked: Sequence[LinkedMention]) -> list[Lin
     if not doc.credits:
         return list(linked)
     return [lm for lm in linked if not in_credit(doc, lm.mention.start, lm.mention.end)]
-
-
-def _joined(text: str, end: int, start: int) -> bool:
-    return text[end:start] in tuple(_JOINERS)
 
 
 def find_cooccurrences(

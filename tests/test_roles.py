@@ -1,0 +1,93 @@
+"""kg.roles: every common way Chinese news writes a role, on sentences written for these tests.
+
+Mentions are placed by hand (as a perfect NER would find them), so these pin the role shapes."""
+from __future__ import annotations
+
+import pytest
+
+from kg.credits import provenance_mentions
+from kg.ingest import RawPage, repair
+from kg.link import Linker
+from kg.roles import find_roles
+from kg.schema import Mention
+
+
+def roles(text: str, spans: list[tuple[str, str]]) -> set[tuple[str, str, str]]:
+    """(person, title, organisation name) of each role; spans are (surface, label), left to right."""
+    doc = repair(RawPage("d", "d", text))
+    found, pos = [], 0
+    for surface, label in spans:
+        start = doc.text.index(surface, pos)
+        found.append(Mention("d", start, start + len(surface), surface, label, doc.sentence_at(start).index))
+        pos = start + 1
+    found = provenance_mentions(doc, found)
+    linked, entities = Linker().link(found, {doc.id: doc.text})
+    return {(r.source.split(":", 1)[1], r.properties["title"], entities[r.target].name)
+            for r in find_roles(doc, linked, entities)}
+
+
+@pytest.mark.parametrize("text, spans, expected", [
+    # ORG TITLE PERSON, ORG的TITLE PERSON
+    ("华泰证券董事长王明出席会议。", [("华泰证券", "ORG"), ("王明", "PER")], {("王明", "董事长", "华泰证券")}),
+    ("北京大学的校长林建华致辞。", [("北京大学", "ORG"), ("林建华", "PER")], {("林建华", "校长", "北京大学")}),
+    # several titles before one name, joined by 、 and 兼
+    ("光明集团副董事长兼总经理赵强表示。", [("光明集团", "ORG"), ("赵强", "PER")],
+     {("赵强", "副董事长", "光明集团"), ("赵强", "总经理", "光明集团")}),
+    # a chain: each title its own organisation
+    ("省委副书记、省政府党组书记刘军主持会议。", [("省委", "ORG"), ("省政府", "ORG"), ("刘军", "PER")],
+     {("刘军", "副书记", "省委"), ("刘军", "党组书记", "省政府")}),
+    # the person before the title
+    ("南京大学王芳教授介绍。", [("南京大学", "ORG"), ("王芳", "PER")], {("王芳", "教授", "南京大学")}),
+    # appositions after the name
+    ("王磊（华夏银行副行长）认为。", [("王磊", "PER"), ("华夏银行", "ORG")], {("王磊", "副行长", "华夏银行")}),
+    ("李娜，东方医院院长，昨天表示。", [("李娜", "PER"), ("东方医院", "ORG")], {("李娜", "院长", "东方医院")}),
+    # verbs
+    ("陈刚，男，1965年生，现任长江集团总经理。", [("陈刚", "PER"), ("长江集团", "ORG")], {("陈刚", "总经理", "长江集团")}),
+    ("去年，孙涛担任了市公安局局长。", [("孙涛", "PER"), ("市公安局", "ORG")], {("孙涛", "局长", "市公安局")}),
+    ("华光公司董事长由周红担任。", [("华光公司", "ORG"), ("周红", "PER")], {("周红", "董事长", "华光公司")}),
+    # a title fused with its organisation
+    ("外交部长王毅会见了来宾。", [("外交部", "ORG"), ("王毅", "PER")], {("王毅", "部长", "中华人民共和国外交部")}),
+    # the organisation given earlier
+    ("在清华大学，校长邱勇说。", [("清华大学", "ORG"), ("邱勇", "PER")], {("邱勇", "校长", "清华大学")}),
+    # the second person of a list keeps the organisation
+    ("全国总工会主席张华、副主席兼秘书长刘洋出席。", [("全国总工会", "ORG"), ("张华", "PER"), ("刘洋", "PER")],
+     {("张华", "主席", "全国总工会"), ("刘洋", "副主席", "全国总工会"), ("刘洋", "秘书长", "全国总工会")}),
+])
+def test_the_ways_news_writes_a_role(text, spans, expected):
+    assert roles(text, spans) == expected
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("本报讯（记者 王皓 薛来）近日，包头市召开会议。", [("王皓", "PER"), ("薛来", "PER"), ("包头市", "LOC")]),  # a byline
+    ("出席会议的有王明、李强、赵刚。", [("王明", "PER"), ("李强", "PER"), ("赵刚", "PER")]),  # attendees, no titles
+    ("华泰证券发布公告。董事长王明说。", [("华泰证券", "ORG"), ("王明", "PER")]),  # no role across a sentence end
+    ("副主任段志强表示。", [("段志强", "PER")]),  # no organisation
+    ("光大银行潘主任表示。", [("光大银行", "ORG"), ("潘", "PER")]),  # a surname names no one
+    ("袁伟当选省人大常委会主任。", [("袁伟", "PER"), ("省人大常委会", "ORG")]),  # only the earlier person's
+])
+def test_no_role_where_the_text_gives_none(text, spans):
+    got = roles(text, spans)
+    assert got <= {("袁伟", "主任", "省人大常委会")}  # the last sentence's one true role, nothing else
+
+
+def test_a_role_after_当选_belongs_to_the_person_before_it():
+    assert roles("袁伟当选省人大常委会主任贺强当选省长", [("袁伟", "PER"), ("省人大常委会", "ORG"), ("贺强", "PER")]) == {
+        ("袁伟", "主任", "省人大常委会")}
+
+
+def test_a_post_named_by_its_place_is_held_in_its_government_or_the_place():
+    assert roles("天津市委书记、市长张立昌讲话。", [("天津市委", "ORG"), ("张立昌", "PER")]) >= {
+        ("张立昌", "书记", "天津市委")}
+    got = roles("广东省省长王伟视察。", [("广东省", "LOC"), ("王伟", "PER")])
+    assert got == {("王伟", "省长", "广东省")}
+    with_government = roles("广东省人民政府召开会议。广东省省长王伟讲话。",
+                            [("广东省人民政府", "ORG"), ("广东省", "LOC"), ("王伟", "PER")])
+    assert with_government == {("王伟", "省长", "广东省人民政府")}
+
+
+def test_the_title_as_written_and_its_grouping_key():
+    doc = repair(RawPage("d", "d", "华泰证券副董事长王明出席。"))
+    found = [Mention("d", 0, 4, "华泰证券", "ORG", 0), Mention("d", 8, 10, "王明", "PER", 0)]
+    linked, entities = Linker().link(found, {doc.id: doc.text})
+    (role,) = find_roles(doc, linked, entities)
+    assert role.properties["title"] == "副董事长" and role.properties["title_normalised"]
