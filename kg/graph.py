@@ -5,7 +5,8 @@ Nodes are entity ids with attributes ``label`` (the display name, which Gephi sh
 ``mention_count`` and ``doc_count``.
 
 Edges carry ``type`` (HOLDS_ROLE, CO_OCCURS, PART_OF, LOCATED_IN), ``weight``, ``title``
-and ``directed``.  CO_OCCURS is symmetric but stored ONCE per unordered pair (from the
+and ``directed``, and when the relation has them (:data:`EDGE_EXTRAS`) ``npmi``,
+``first_seen``, ``last_seen`` and ``year_weights`` (a dict, which GraphML leaves out).  CO_OCCURS is symmetric but stored ONCE per unordered pair (from the
 lower id to the higher) with ``directed=False``; :func:`cooccurrence_graph` gives it as an
 undirected :class:`networkx.Graph`.  Roles and hierarchy edges are directed.
 """
@@ -18,6 +19,13 @@ import networkx as nx
 from kg.schema import CO_OCCURS, Entity, Relation
 
 NODE_ATTRS = ("label", "name", "type", "aliases", "mention_count", "doc_count")
+#: relation properties copied onto edges when present (see :mod:`kg.relate`)
+EDGE_EXTRAS = ("npmi", "first_seen", "last_seen", "year_weights")
+
+
+def edge_extras(properties: dict) -> dict:
+    """The :data:`EDGE_EXTRAS` among a relation's ``properties``."""
+    return {name: properties[name] for name in EDGE_EXTRAS if properties.get(name) is not None}
 
 
 def build_graph(entities: Iterable[Entity], relations: Iterable[Relation]) -> nx.MultiDiGraph:
@@ -47,15 +55,17 @@ def build_graph(entities: Iterable[Entity], relations: Iterable[Relation]) -> nx
             title=rel.properties.get("title", ""),
             directed=rel.type != CO_OCCURS,
             evidence_count=len(rel.evidence),
+            **edge_extras(rel.properties),
         )
     return graph
 
 
 def cooccurrence_graph(graph: nx.MultiDiGraph) -> nx.Graph:
-    """The CO_OCCURS edges as an undirected weighted :class:`networkx.Graph` (all entity nodes)."""
+    """The CO_OCCURS edges as an undirected weighted :class:`networkx.Graph` (all entity nodes),
+    with ``weight`` (the count) and ``npmi`` (None below :data:`kg.relate.MIN_COUNT`)."""
     undirected = nx.Graph()
     undirected.add_nodes_from(graph.nodes(data=True))
     for u, v, data in graph.edges(data=True):
         if data.get("type") == CO_OCCURS:
-            undirected.add_edge(u, v, weight=data.get("weight", 1.0))
+            undirected.add_edge(u, v, weight=data.get("weight", 1.0), npmi=data.get("npmi"))
     return undirected

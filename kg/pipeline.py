@@ -138,7 +138,7 @@ def _build(documents: list[Document], errors: list[str], *, model, home_region, 
         relations += find_place_hierarchy(doc, by_doc[doc.id], entities)
     relations += find_locations(entities, linked)
     relations += find_cooccurrences(documents, by_doc, window=cooccur, max_evidence=max_evidence)
-    relations = merge_relations(relations, max_evidence=max_evidence)
+    relations = merge_relations(relations, max_evidence=max_evidence, dates={d.id: d.date for d in documents})
     graph = build_graph(entities.values(), relations)
 
     return BuildResult(documents, linked, entities, relations, graph, errors,
