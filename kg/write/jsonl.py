@@ -34,6 +34,7 @@ import networkx as nx
 from kg import __version__
 from kg.errors import InputError
 from kg.files import StagedDirectory, dumps
+from kg.graph import edge_extras
 from kg.schema import CO_OCCURS, ENTITY_TYPES, RELATION_TYPES, BuildResult
 from kg.write.xml import graphml_bytes
 
@@ -409,8 +410,16 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
                 if d not in doc_ids:
                     check(f"{where}: doc_weights names a document not in documents.jsonl: {d!r}", "kept")
             row["doc_weights_map"] = dict(weights)
+            row["npmi"] = _field(props, "npmi", (int, float), where, optional=True)
         elif rel_type == "HOLDS_ROLE":
             row["title"] = _field(props, "title", str, where)
+            docs = _field(props, "docs", list, where, optional=True) or []  # older builds: the evidence's
+            if not all(isinstance(d, str) for d in docs):
+                raise InputError(f"{where}: HOLDS_ROLE properties.docs must be document ids")
+            for d in docs:
+                if d not in doc_ids:
+                    check(f"{where}: docs names a document not in documents.jsonl: {d!r}", "kept")
+            row["docs_set"] = set(docs)
         key = (row["source"], row["target"], row.get("title"))
         if key in rels[rel_type]:
             have = rels[rel_type][key]
@@ -418,6 +427,8 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
             if rel_type == "CO_OCCURS":
                 for d, w in row["doc_weights_map"].items():
                     have["doc_weights_map"][d] = have["doc_weights_map"].get(d, 0) + w
+            elif rel_type == "HOLDS_ROLE":
+                have["docs_set"] |= row["docs_set"]
         else:
             have = rels[rel_type][key] = {**row, "evidence_docs": [], "evidence_starts": [], "evidence_ends": []}
         have["evidence_docs"] += ev_docs
@@ -438,6 +449,10 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
                 row["docs"] = sorted(weights)
                 row["doc_weights"] = [weights[d] for d in row["docs"]]
                 row["weight"] = sum(row["doc_weights"])
+                replace.update(row["docs"])
+                evidence_docs.update(row["docs"])
+            elif rel_type == "HOLDS_ROLE":
+                row["docs"] = sorted(row.pop("docs_set") | replace)
                 replace.update(row["docs"])
                 evidence_docs.update(row["docs"])
             row["replace"] = sorted(replace)
@@ -468,7 +483,8 @@ def load_graph(out_dir: str | Path) -> nx.MultiDiGraph:
     """Load a ``kg build`` output directory as a MultiDiGraph (from its JSONL files).
 
     Node ``aliases`` come back as lists; edges carry ``type``, ``weight``, ``title``,
-    ``directed`` and ``evidence`` (a list of ``{doc, start, end}``).
+    ``directed``, ``evidence`` (a list of ``{doc, start, end}``) and, when the relation has
+    them, ``npmi``, ``first_seen``, ``last_seen`` and ``year_weights``.
 
     Raises:
         InputError: naming the file and line of a missing file or a malformed row.
@@ -496,6 +512,6 @@ def load_graph(out_dir: str | Path) -> nx.MultiDiGraph:
         graph.add_edge(
             source, target, key=f"{rel_type}:{props.get('title', '')}", type=rel_type,
             weight=float(props.get("weight", 1)), title=props.get("title", ""),
-            directed=rel_type != CO_OCCURS, evidence=r.get("evidence", []),
+            directed=rel_type != CO_OCCURS, evidence=r.get("evidence", []), **edge_extras(props),
         )
     return graph
