@@ -124,6 +124,9 @@ def make_parser() -> argparse.ArgumentParser:
     ex.add_argument("out_dir", type=Path, metavar="DIR", help="a kg build output directory")
     ex.add_argument("--format", required=True, choices=["neo4j-admin", "gexf"], help="neo4j-admin CSVs or GEXF for Gephi")
     ex.add_argument("--dest", type=Path, default=None, help="file (gexf) or folder (neo4j-admin); default inside DIR")
+    ex.add_argument("--weight", choices=["count", "npmi"], default="count",
+                    help="gexf: CO_OCCURS edge weight, the co-occurrence count or its npmi (pairs with no npmi "
+                         "above 0 then left out; default count)")
 
     pl = sub.add_parser("plot", help="draw the top entities of a build as a PNG")
     pl.add_argument("out_dir", type=Path, metavar="DIR", help="a kg build output directory")
@@ -248,7 +251,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         from kg.write.jsonl import load_graph
         from kg.write.xml import write_gexf
 
-        written = [write_gexf(load_graph(args.out_dir), args.dest or args.out_dir / "graph.gexf")]
+        written = [write_gexf(load_graph(args.out_dir), args.dest or args.out_dir / "graph.gexf", weight=args.weight)]
     print("wrote: " + ", ".join(str(p) for p in written))
     return 0
 

@@ -8,8 +8,10 @@ Each document is a node too, ``DOC:`` + its id, with ``type`` ``DOC``, ``label``
 ``name``, ``path`` and ``date``: the end of the REPORTED edges that credit people for it.
 :func:`entity_nodes` lists the entities alone.
 
-Edges carry ``type`` (HOLDS_ROLE, CO_OCCURS, PART_OF, LOCATED_IN, REPORTED), ``weight``,
-``title`` (a role's title; REPORTED's ``as``) and ``directed``.  CO_OCCURS is symmetric but stored ONCE per unordered pair (from the
+Edges carry ``type`` (HOLDS_ROLE, CO_OCCURS, PART_OF, LOCATED_IN, REPORTED, DATELINE), ``weight``,
+``title`` (a role's title; REPORTED's ``as``) and ``directed``, and when the relation has them
+(:data:`EDGE_EXTRAS`) ``npmi``, ``first_seen``, ``last_seen`` and ``year_weights`` (a dict, which
+GraphML leaves out).  CO_OCCURS is symmetric but stored ONCE per unordered pair (from the
 lower id to the higher) with ``directed=False``; :func:`cooccurrence_graph` gives it as an
 undirected :class:`networkx.Graph`.  Roles and hierarchy edges are directed.
 """
@@ -24,6 +26,14 @@ from kg.schema import CO_OCCURS, LABELS, RELATIONS, Document, Entity, Relation
 NODE_ATTRS = ("label", "name", "type", "aliases", "mention_count", "doc_count")
 #: the ``type`` of a document's node
 DOCUMENT_TYPE = "DOC"
+
+#: relation properties copied onto edges when present (see :mod:`kg.relate`)
+EDGE_EXTRAS = ("npmi", "first_seen", "last_seen", "year_weights")
+
+
+def edge_extras(properties: dict) -> dict:
+    """The :data:`EDGE_EXTRAS` among a relation's ``properties``."""
+    return {name: properties[name] for name in EDGE_EXTRAS if properties.get(name) is not None}
 
 
 def document_node(doc_id: str) -> str:
@@ -54,7 +64,8 @@ def add_relation(graph: nx.MultiDiGraph, rel_type: str, source: str, target: str
         raise ValueError(f"CO_OCCURS must be stored once with source < target: {source}, {target}")
     title = properties.get(spec.key, "") if spec is not None and spec.key else ""
     graph.add_edge(source, target, key=f"{rel_type}:{title}", type=rel_type,
-                   weight=float(properties.get("weight", 1)), title=title, directed=rel_type != CO_OCCURS, **extra)
+                   weight=float(properties.get("weight", 1)), title=title, directed=rel_type != CO_OCCURS,
+                   **extra, **edge_extras(properties))
 
 
 def entity_nodes(graph: nx.MultiDiGraph) -> list[str]:
@@ -84,10 +95,11 @@ def build_graph(entities: Iterable[Entity], relations: Iterable[Relation],
 
 
 def cooccurrence_graph(graph: nx.MultiDiGraph) -> nx.Graph:
-    """The CO_OCCURS edges as an undirected weighted :class:`networkx.Graph` (all entity nodes, no documents)."""
+    """The CO_OCCURS edges as an undirected weighted :class:`networkx.Graph` (all entity nodes, no
+    documents), with ``weight`` (the count) and ``npmi`` (None below :data:`kg.relate.MIN_COUNT`)."""
     undirected = nx.Graph()
     undirected.add_nodes_from((n, graph.nodes[n]) for n in entity_nodes(graph))
     for u, v, data in graph.edges(data=True):
         if data.get("type") == CO_OCCURS:
-            undirected.add_edge(u, v, weight=data.get("weight", 1.0))
+            undirected.add_edge(u, v, weight=data.get("weight", 1.0), npmi=data.get("npmi"))
     return undirected

@@ -160,7 +160,7 @@ def _build(documents: list[Document], errors: list[str], *, model, home_region, 
         content[doc.id] = content_mentions(doc, by_doc[doc.id])
     relations += find_locations(entities, linked)
     relations += find_cooccurrences(documents, content, window=cooccur, max_evidence=max_evidence)
-    relations = merge_relations(relations, max_evidence=max_evidence)
+    relations = merge_relations(relations, max_evidence=max_evidence, dates={d.id: d.date for d in documents})
     graph = build_graph(entities.values(), relations, documents)
 
     return BuildResult(documents, linked, entities, relations, graph, errors,

@@ -2,7 +2,10 @@
 
 * ``HOLDS_ROLE`` (person -> organisation, ``title``, ``title_normalised``): :mod:`kg.roles`.
 * ``CO_OCCURS`` (undirected, stored once per pair with source < target): weight = distinct
-  sentences (or paragraphs) holding both, duplicate printings counted once.
+  sentences (or paragraphs) holding both, duplicate printings counted once; ``npmi`` ranks
+  the pairs (:func:`npmi`); ``year_weights`` splits the weight by the documents' years.
+* ``HOLDS_ROLE`` and ``CO_OCCURS`` carry ``first_seen``/``last_seen``: the first and last date of
+  the documents stating them (absent when none is dated).
 * ``REPORTED`` (person -> document, ``as``: 记者/通讯员/摄影/编辑) for each name a page credits
   (:mod:`kg.credits`); the mentions inside a credit take no part in co-occurrence.
 * ``DATELINE`` (document -> place) for the place a dateline names (本报包头12月24日电).
@@ -11,9 +14,11 @@
 """
 from __future__ import annotations
 
+import math
 import re
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date
 from itertools import combinations
 
 from kg.link import normalise
@@ -27,6 +32,8 @@ from kg.schema import (
 
 _HIGHER_PLACE = ("自治区", "省", "市", "盟", "自治州")
 _LOWER_PLACE = ("市", "县", "旗", "区", "镇", "乡", "苏木", "嘎查", "村")
+#: pairs co-occurring in fewer windows get no ``npmi``: on one or two sightings it is noise
+MIN_COUNT = 2
 _PLACE_SUFFIXES = ("市", "省", "县", "区", "旗", "盟", "州", "镇", "乡", "自治区", "自治州", "自治县", "自治旗")
 
 
@@ -61,18 +68,23 @@ def content_mentions(doc: Document, linked: Sequence[LinkedMention]) -> list[Lin
 
 
 def find_cooccurrences(
-    docs: Sequence[Document], linked_by_doc: dict[str, list[LinkedMention]], *, window: str = "sentence", max_evidence: int = 5
+    docs: Sequence[Document], linked_by_doc: dict[str, list[LinkedMention]], *, window: str = "sentence",
+    max_evidence: int = 5, min_count: int = MIN_COUNT,
 ) -> list[Relation]:
     """CO_OCCURS relations: one per unordered entity pair, weight = distinct windows holding both.
 
     Sentences printed twice (``Sentence.duplicate_of``) add evidence but no weight; with
     ``window="paragraph"`` a paragraph counts once unless all its sentences are duplicates.
     The evidence kept is the first ``max_evidence`` spans in (doc, start, end) order and
-    ``doc_weights`` is sorted by document, whatever the order of ``docs``.
+    ``doc_weights`` is sorted by document, whatever the order of ``docs``.  Pairs with a weight
+    of at least ``min_count`` get ``npmi`` (see :func:`npmi`); dated documents give
+    ``first_seen``/``last_seen`` and ``year_weights`` (:func:`add_dates`).
     """
     if window not in ("sentence", "paragraph"):
         raise ValueError(f"window must be 'sentence' or 'paragraph', not {window!r}")
     pairs: dict[tuple[str, str], Relation] = {}
+    windows = 0  # counted windows (not duplicates) holding at least one entity
+    windows_of: Counter[str] = Counter()  # entity -> counted windows holding it
     for doc in docs:
         groups: dict[int, set[str]] = defaultdict(set)
         spans: dict[int, tuple[int, int]] = {}
@@ -87,6 +99,9 @@ def find_cooccurrences(
             spans[unit] = (min(lo, s.start), max(hi, s.end))
             duplicate[unit] = duplicate.get(unit, True) and s.duplicate_of is not None
         for unit, ids in groups.items():
+            if not duplicate[unit]:
+                windows += 1
+                windows_of.update(ids)
             for a, b in combinations(sorted(ids), 2):
                 rel = pairs.setdefault((a, b), Relation(CO_OCCURS, a, b, {"weight": 0, "doc_weights": {}}))
                 if not duplicate[unit]:
@@ -94,9 +109,61 @@ def find_cooccurrences(
                     rel.properties["doc_weights"][doc.id] = rel.properties["doc_weights"].get(doc.id, 0) + 1
                 start, end = spans[unit]
                 _keep_first(rel.evidence, [Evidence(doc.id, start, end)], max_evidence)
-    for rel in pairs.values():
-        rel.properties["doc_weights"] = dict(sorted(rel.properties["doc_weights"].items()))
-    return [rel for rel in pairs.values() if rel.properties["weight"] > 0]
+    dates = {doc.id: doc.date for doc in docs}
+    found = []
+    for (a, b), rel in pairs.items():
+        props = rel.properties
+        if props["weight"] == 0:
+            continue
+        props["doc_weights"] = dict(sorted(props["doc_weights"].items()))
+        if props["weight"] >= min_count:
+            props["npmi"] = npmi(props["weight"], windows_of[a], windows_of[b], windows)
+        add_dates(props, dates)
+        found.append(rel)
+    return found
+
+
+def npmi(both: int, count_a: int, count_b: int, windows: int) -> float:
+    """Normalised pointwise mutual information of two entities, rounded to 4 decimals.
+
+    ``log(p(a,b) / (p(a) p(b))) / -log p(a,b)`` with p = windows holding them / ``windows``
+    (the counted windows holding any entity): 1 when they only appear together, 0 when
+    together as often as chance would have it, below 0 when less.  Unlike the raw weight it
+    does not put the most-mentioned entities (the home region, the capital) at every top.
+    """
+    p_ab = both / windows
+    if p_ab >= 1.0:
+        return 1.0
+    value = math.log(p_ab / ((count_a / windows) * (count_b / windows))) / -math.log(p_ab)
+    return round(value, 4) + 0.0  # + 0.0: no -0.0 in the output
+
+
+def iso_day(value) -> str | None:
+    """``value`` as YYYY-MM-DD when it is a date (as kg's readers take one), else None."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        return None
+
+
+def add_dates(props: dict, dates: Mapping[str, str | None], docs: Sequence[str] | None = None) -> None:
+    """Set ``first_seen``/``last_seen`` (and, with ``doc_weights``, ``year_weights``) in ``props``
+    from the dates of the documents stating the relation (``docs``, or the keys of
+    ``doc_weights``); nothing when none of them is dated."""
+    weights = props.get("doc_weights")
+    days = {d: iso_day(dates.get(d)) for d in (docs if docs is not None else weights)}
+    dated = sorted(day for day in days.values() if day)
+    if not dated:
+        return
+    props["first_seen"], props["last_seen"] = dated[0], dated[-1]
+    if weights is not None:
+        years: Counter[str] = Counter()
+        for d, w in weights.items():
+            if days.get(d):
+                years[days[d][:4]] += w
+        props["year_weights"] = dict(sorted(years.items()))
 
 
 def _evidence_key(ev: Evidence) -> tuple[str, int, int]:
@@ -161,15 +228,26 @@ def find_locations(entities: dict[str, Entity], linked: Sequence[LinkedMention])
     return relations
 
 
-def merge_relations(relations: Sequence[Relation], *, max_evidence: int = 5) -> list[Relation]:
+def merge_relations(relations: Sequence[Relation], *, max_evidence: int = 5,
+                    dates: Mapping[str, str | None] | None = None) -> list[Relation]:
     """Fold relations with the same (type, source, target, title), pooling evidence (the first
-    ``max_evidence`` spans in (doc, start, end) order); stable order."""
+    ``max_evidence`` spans in (doc, start, end) order); stable order.
+
+    A HOLDS_ROLE also gets ``docs`` (every document stating it, sorted, beyond the evidence
+    kept) and, from ``dates`` (document id -> date), ``first_seen``/``last_seen``."""
     merged: dict[tuple, Relation] = {}
+    role_docs: dict[tuple, set[str]] = defaultdict(set)
     for rel in relations:
         if rel.type == CO_OCCURS:
             merged[rel.key] = rel
             continue
         if rel.key not in merged:
             merged[rel.key] = Relation(rel.type, rel.source, rel.target, dict(rel.properties), [])
+        if rel.type == HOLDS_ROLE:
+            role_docs[rel.key].update(ev.doc for ev in rel.evidence)
         _keep_first(merged[rel.key].evidence, rel.evidence, max_evidence)
+    for key, docs in role_docs.items():
+        props = merged[key].properties
+        props["docs"] = sorted(docs)
+        add_dates(props, dates or {}, props["docs"])
     return sorted(merged.values(), key=lambda r: (RELATION_TYPES.index(r.type), r.source, r.target, str(r.key[3] or "")))

@@ -5,11 +5,13 @@ relation rules themselves; tests/test_pipeline.py covers the same with the train
 """
 from __future__ import annotations
 
+import math
+
 from kg.ingest import DuplicateTracker, RawPage, repair
 from kg.link import Linker
 from kg.schema import Mention
 from kg.relate import (
-    CO_OCCURS, HOLDS_ROLE, LOCATED_IN, PART_OF, find_cooccurrences, find_locations, find_place_hierarchy, find_roles,
+    CO_OCCURS, HOLDS_ROLE, LOCATED_IN, MIN_COUNT, PART_OF, find_cooccurrences, find_locations, find_place_hierarchy, find_roles,
     merge_relations,
 )
 
@@ -187,12 +189,12 @@ def test_evidence_kept_does_not_depend_on_input_order():
         co = find_cooccurrences(order, by_doc, max_evidence=3)
         located = find_locations(entities, linked)
         merged = merge_relations(co + located, max_evidence=3)
-        results.append([(r.type, r.source, r.target, list(r.properties.get("doc_weights", {}).items()),
+        results.append([(r.type, r.source, r.target, list(r.properties.items()),
                          [(e.doc, e.start, e.end) for e in r.evidence]) for r in merged])
     assert results[0] == results[1] == results[2]
     (co,) = [r for r in results[0] if r[0] == CO_OCCURS]
     assert [e[0] for e in co[4]] == ["a", "a", "b"]  # the first three spans in (doc, start, end) order
-    assert [d for d, _ in co[3]] == ["a", "b", "c"]
+    assert [d for d, _ in dict(co[3])["doc_weights"].items()] == ["a", "b", "c"]
 
 
 def test_merged_evidence_is_the_first_spans_in_document_order():
@@ -232,3 +234,84 @@ def test_a_reporter_and_a_photographer_of_one_page_are_two_edges():
                               Relation(REPORTED, "PER:王磊", "d", {"as": "摄影"}, [Evidence("d", 9, 14)]),
                               Relation(REPORTED, "PER:王磊", "d", {"as": "记者"}, [Evidence("d", 20, 25)])])
     assert sorted((r.properties["as"], len(r.evidence)) for r in merged) == [("摄影", 1), ("记者", 2)]
+
+
+def _windows(sentences: list[list[str]], doc_id: str = "d", day: str | None = None):
+    """A document of one sentence per entry (the n-th: 'places 召开第n次会议。'), and its mentions."""
+    text = "".join("、".join(places) + f"召开第{n}次会议。" for n, places in enumerate(sentences))
+    doc = repair(RawPage(doc_id, doc_id, text, date=day))
+    found, pos = [], 0
+    for places in sentences:
+        for surface in places:
+            start = doc.text.index(surface, pos)
+            found.append(Mention(doc_id, start, start + len(surface), surface, "LOC", doc.sentence_at(start).index))
+            pos = start + len(surface)
+    return doc, found
+
+
+def _cooccurrences(*docs_found, **kwargs):
+    docs = [d for d, _ in docs_found]
+    linked, _ = Linker(home_region=HOME).link([m for _, f in docs_found for m in f], {d.id: d.text for d in docs})
+    by_doc = {d.id: [lm for lm in linked if lm.mention.doc == d.id] for d in docs}
+    return {(r.source, r.target): r.properties for r in find_cooccurrences(docs, by_doc, **kwargs)}
+
+
+def test_npmi_ranks_an_exclusive_pair_above_the_ubiquitous_one():
+    # 呼和浩特市 is in every sentence; 赤峰市 and 通辽市 only ever appear together.
+    sentences = [["呼和浩特市", "包头市"]] * 3 + [["呼和浩特市", "赤峰市", "通辽市"]] * 2 + [["呼和浩特市", "乌海市"]]
+    pairs = _cooccurrences(_windows(sentences))
+    hohhot_baotou = pairs[("LOC:包头市", "LOC:呼和浩特市")]
+    chifeng_tongliao = pairs[("LOC:赤峰市", "LOC:通辽市")]
+    assert hohhot_baotou["weight"] == 3 > chifeng_tongliao["weight"] == 2
+    assert chifeng_tongliao["npmi"] == 1.0  # always together
+    # p(a,b) = 3/6, p(a) = 6/6, p(b) = 3/6: no more than chance
+    assert hohhot_baotou["npmi"] == 0.0
+    # p(a,b) = 2/6, p(a) = 2/6, p(b) = 6/6
+    assert pairs[("LOC:呼和浩特市", "LOC:赤峰市")]["npmi"] == 0.0
+    # below MIN_COUNT: no score, so rankings can put it last
+    assert MIN_COUNT == 2 and "npmi" not in pairs[("LOC:乌海市", "LOC:呼和浩特市")]
+    assert pairs[("LOC:乌海市", "LOC:呼和浩特市")]["weight"] == 1
+
+
+def test_npmi_counts_windows_with_any_entity_and_skips_duplicate_printings():
+    # 4 sentences with an entity (the last printed twice, counted once): N = 4
+    sentences = [["包头市", "赤峰市"], ["包头市", "赤峰市"], ["通辽市"], ["包头市"]]
+    doc, found = _windows(sentences, "a")
+    again, found_again = _windows([["包头市", "赤峰市"]], "b")
+    tracker = DuplicateTracker()
+    tracker.mark(doc)
+    tracker.mark(again)
+    pairs = _cooccurrences((doc, found), (again, found_again))
+    p_ab, p_a, p_b = 2 / 4, 3 / 4, 2 / 4
+    want = round(math.log(p_ab / (p_a * p_b)) / -math.log(p_ab), 4)
+    assert pairs[("LOC:包头市", "LOC:赤峰市")]["npmi"] == want == 0.415
+    assert pairs[("LOC:包头市", "LOC:赤峰市")]["doc_weights"] == {"a": 2}
+    assert _cooccurrences((doc, found), min_count=3)[("LOC:包头市", "LOC:赤峰市")].get("npmi") is None
+
+
+def test_cooccurrence_dates_and_year_weights_come_from_the_documents_giving_the_weight():
+    pair = ("LOC:包头市", "LOC:赤峰市")
+    pairs = _cooccurrences(_windows([["包头市", "赤峰市"]] * 2, "a", "2023-05-01"),
+                           _windows([["包头市", "赤峰市"]], "b", "2024-01-02"),
+                           _windows([["包头市", "赤峰市"]], "c", "2023-11-30"),
+                           _windows([["赤峰市", "包头市"]], "d"))
+    props = pairs[pair]
+    assert props["weight"] == 5 and props["doc_weights"] == {"a": 2, "b": 1, "c": 1, "d": 1}
+    assert (props["first_seen"], props["last_seen"]) == ("2023-05-01", "2024-01-02")
+    assert props["year_weights"] == {"2023": 3, "2024": 1}  # the undated document is in no year
+    undated = _cooccurrences(_windows([["包头市", "赤峰市"]], "d"))[pair]
+    assert not {"first_seen", "last_seen", "year_weights"} & set(undated)
+
+
+def test_role_dates_span_every_document_not_only_the_evidence_kept():
+    from kg.schema import Evidence, Relation
+
+    days = {"a": "2022-03-01", "b": "2024-06-30", "c": None, "d": "2023-01-15"}
+    rels = [Relation(HOLDS_ROLE, "PER:x", "ORG:y", {"title": "t"}, [Evidence(d, 0, 2)]) for d in ("d", "c", "b", "a")]
+    for order in (rels, rels[::-1]):
+        (merged,) = merge_relations(order, max_evidence=1, dates=days)
+        assert [e.doc for e in merged.evidence] == ["a"]
+        assert merged.properties == {"title": "t", "docs": ["a", "b", "c", "d"],
+                                     "first_seen": "2022-03-01", "last_seen": "2024-06-30"}
+    (undated,) = merge_relations(rels)
+    assert undated.properties == {"title": "t", "docs": ["a", "b", "c", "d"]}

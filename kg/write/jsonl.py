@@ -420,6 +420,16 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
                 if d not in doc_ids:
                     check(f"{where}: doc_weights names a document not in documents.jsonl: {d!r}", "kept")
             row["doc_weights_map"] = dict(weights)
+            row["npmi"] = _field(props, "npmi", (int, float), where, optional=True)
+        elif rel_type == "HOLDS_ROLE":
+            row["title"] = _field(props, "title", str, where)
+            docs = _field(props, "docs", list, where, optional=True) or []  # older builds: the evidence's
+            if not all(isinstance(d, str) for d in docs):
+                raise InputError(f"{where}: HOLDS_ROLE properties.docs must be document ids")
+            for d in docs:
+                if d not in doc_ids:
+                    check(f"{where}: docs names a document not in documents.jsonl: {d!r}", "kept")
+            row["docs_set"] = set(docs)
         elif spec.key:
             row[spec.key] = _field(props, spec.key, str, where)
         key = (row["source"], row["target"], row.get(spec.key) if spec.key else None)
@@ -429,6 +439,8 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
             if rel_type == "CO_OCCURS":
                 for d, w in row["doc_weights_map"].items():
                     have["doc_weights_map"][d] = have["doc_weights_map"].get(d, 0) + w
+            elif rel_type == "HOLDS_ROLE":
+                have["docs_set"] |= row["docs_set"]
         else:
             have = rels[rel_type][key] = {**row, "evidence_docs": [], "evidence_starts": [], "evidence_ends": []}
         have["evidence_docs"] += ev_docs
@@ -449,6 +461,10 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
                 row["docs"] = sorted(weights)
                 row["doc_weights"] = [weights[d] for d in row["docs"]]
                 row["weight"] = sum(row["doc_weights"])
+                replace.update(row["docs"])
+                evidence_docs.update(row["docs"])
+            elif rel_type == "HOLDS_ROLE":
+                row["docs"] = sorted(row.pop("docs_set") | replace)
                 replace.update(row["docs"])
                 evidence_docs.update(row["docs"])
             row["replace"] = sorted(replace)
@@ -479,7 +495,8 @@ def load_graph(out_dir: str | Path) -> nx.MultiDiGraph:
     """Load a ``kg build`` output directory as a MultiDiGraph (from its JSONL files).
 
     Node ``aliases`` come back as lists; edges carry ``type``, ``weight``, ``title``,
-    ``directed`` and ``evidence`` (a list of ``{doc, start, end}``).
+    ``directed``, ``evidence`` (a list of ``{doc, start, end}``) and, when the relation has
+    them, ``npmi``, ``first_seen``, ``last_seen`` and ``year_weights``.
 
     Raises:
         InputError: naming the file and line of a missing file or a malformed row.

@@ -7,8 +7,9 @@ The graph in Neo4j::
     a name over kg.schema.MAX_ID_BYTES is indexed as kg.schema.bounded_id(name), whole in full_name)
     (:Document {id, path, title, date, chars, sha256})
     (:Entity)-[:MENTIONED_IN {count, offsets}]->(:Document)          offsets = [start, end, start, end, ...]
-    (:Person)-[:HOLDS_ROLE {title, evidence_docs, evidence_starts, evidence_ends}]->(:Organization)
-    (:Entity)-[:CO_OCCURS {weight, docs, doc_weights, evidence_*}]->(:Entity)   once per pair, lower id -> higher id
+    (:Person)-[:HOLDS_ROLE {title, docs, first_seen, last_seen, evidence_docs, evidence_starts, evidence_ends}]->(:Organization)
+    (:Entity)-[:CO_OCCURS {weight, docs, doc_weights, npmi, first_seen, last_seen, years, year_weights,
+                           evidence_*}]->(:Entity)   once per pair, lower id -> higher id
     (:Entity)-[:PART_OF {evidence_*}]->(:Entity)
     (:Entity)-[:LOCATED_IN {evidence_*}]->(:Entity)
     (:Person)-[:REPORTED {as, evidence_*}]->(:Document)      记者/通讯员/摄影/编辑: a byline or credit
@@ -22,6 +23,12 @@ Before writing, the contributions of the documents being loaded are retracted fr
 graph; relationships left with none are deleted at the end, so a re-processed document
 that lost a relation loses it in Neo4j too.  ``mention_count``/``doc_count`` are
 recomputed from the entity's MENTIONED_IN relationships (all corpora together).
+
+``first_seen``/``last_seen`` (Cypher dates) and ``years``/``year_weights`` (parallel arrays,
+as ``docs``/``doc_weights``: properties cannot be maps) are recomputed from ``docs`` and the
+:Document nodes' dates whenever a relationship changes, so they span every corpus loaded.
+``npmi`` is a number of one whole build (:func:`kg.relate.npmi`): it is the value of the
+latest load that held the pair, and a pair another load only retracted keeps its old one.
 
 Loads are all or nothing.  The folder is validated whole before the server is contacted
 (:func:`kg.write.jsonl.read_output` with ``strict``: every file present, every line parsed,
@@ -173,6 +180,33 @@ def _keep(prop: str, drop: str) -> str:
     return f"[i IN range(0, size(coalesce(r.{prop}, [])) - 1) WHERE NOT r.{prop}[i] IN {drop}]"
 
 
+def _seen(rel_type: str) -> list[str]:
+    """Cypher setting ``first_seen``/``last_seen`` (and for CO_OCCURS ``years``/``year_weights``)
+    of ``r`` from ``r.docs`` and the dates of those :Document nodes; ends with ``WITH r``."""
+    if rel_type not in _PER_DOCUMENT:
+        return []
+    lines = [
+        "WITH r, [d IN coalesce(r.docs, []) | COLLECT { MATCH (x:Document {id: d}) RETURN x.date }[0]] AS dates",
+        "WITH r, dates, [t IN dates WHERE t IS NOT NULL] AS dated",
+        "WITH r, dates, dated, reduce(m = head(dated), t IN dated | CASE WHEN t < m THEN t ELSE m END) AS first_day,",
+        "     reduce(m = head(dated), t IN dated | CASE WHEN t > m THEN t ELSE m END) AS last_day",
+        "SET r.first_seen = first_day, r.last_seen = last_day",
+    ]
+    if rel_type == "CO_OCCURS":
+        lines += [
+            "WITH r, dates, CASE WHEN first_day IS NULL THEN [] ELSE",
+            "     [y IN range(first_day.year, last_day.year) WHERE any(t IN dated WHERE t.year = y)] END AS years",
+            "WITH r, years, [y IN years | reduce(s = 0, i IN range(0, size(dates) - 1) |",
+            "     s + CASE WHEN dates[i].year = y THEN r.doc_weights[i] ELSE 0 END)] AS year_weights",
+            f"SET r.years = {_or_null('years')}, r.year_weights = {_or_null('year_weights')}",
+        ]
+    return lines + ["WITH r"]
+
+
+#: relationship types that keep the documents stating them in ``docs`` (and are dated from them)
+_PER_DOCUMENT = ("CO_OCCURS", "HOLDS_ROLE")
+
+
 def retract_relationships_query(rel_type: str) -> str:
     """Remove the contributions of documents ``$docs`` from up to ``$limit`` ``rel_type`` relationships.
 
@@ -181,16 +215,21 @@ def retract_relationships_query(rel_type: str) -> str:
     """
     t = _relation_type(rel_type)
     lines = [f"MATCH ()-[r:{t}]->()"]
-    if t == "CO_OCCURS":
+    if t in _PER_DOCUMENT:
         lines += [
             f"WHERE r.{_PENDING} IS NULL",
             "  AND any(x IN coalesce(r.docs, []) + coalesce(r.evidence_docs, []) WHERE x IN $docs)",
             "WITH r LIMIT $limit",
-            f"WITH r, {_keep('evidence_docs', '$docs')} AS keep, {_keep('docs', '$docs')} AS keep_w",
-            "WITH r, keep, [i IN keep_w | r.docs[i]] AS docs, [i IN keep_w | r.doc_weights[i]] AS doc_weights",
-            f"SET r.docs = {_or_null('docs')}, r.doc_weights = {_or_null('doc_weights')},",
-            "    r.weight = reduce(s = 0, w IN doc_weights | s + w)",
+            f"WITH r, {_keep('evidence_docs', '$docs')} AS keep, {_keep('docs', '$docs')} AS keep_d",
         ]
+        if t == "CO_OCCURS":
+            lines += [
+                "WITH r, keep, [i IN keep_d | r.docs[i]] AS docs, [i IN keep_d | r.doc_weights[i]] AS doc_weights",
+                f"SET r.docs = {_or_null('docs')}, r.doc_weights = {_or_null('doc_weights')},",
+                "    r.weight = reduce(s = 0, w IN doc_weights | s + w)",
+            ]
+        else:
+            lines += ["WITH r, keep, [i IN keep_d | r.docs[i]] AS docs", f"SET r.docs = {_or_null('docs')}"]
     else:
         lines += [
             f"WHERE r.{_PENDING} IS NULL AND any(x IN coalesce(r.evidence_docs, []) WHERE x IN $docs)",
@@ -202,13 +241,15 @@ def retract_relationships_query(rel_type: str) -> str:
         "     [i IN keep | r.evidence_ends[i]] AS ev_ends",
         f"SET r.evidence_docs = {_or_null('ev_docs')}, r.evidence_starts = {_or_null('ev_starts')},",
         f"    r.evidence_ends = {_or_null('ev_ends')}, r.{_PENDING} = true",
+        *_seen(t),
         "RETURN count(r) AS n",
     ]
     return "\n".join(lines)
 
 
 def merge_relationships_query(rel_type: str) -> str:
-    """MERGE ``rel_type`` relationships from ``$rows`` (source, target, [title], [docs, doc_weights], evidence_*).
+    """MERGE ``rel_type`` relationships from ``$rows`` (source, target, [title], [docs],
+    [doc_weights, npmi], evidence_*).
 
     The documents a row names (``row.replace``) replace their earlier contributions.
     """
@@ -236,7 +277,20 @@ def merge_relationships_query(rel_type: str) -> str:
             "WITH r, row, keep, CASE WHEN size(keep_w) = 0 THEN d0 ELSE d1 END AS docs,",
             "     CASE WHEN size(keep_w) = 0 THEN w0 ELSE w1 END AS doc_weights",
             f"SET r.docs = {_or_null('docs')}, r.doc_weights = {_or_null('doc_weights')},",
-            "    r.weight = reduce(s = 0, w IN doc_weights | s + w)",
+            "    r.weight = reduce(s = 0, w IN doc_weights | s + w), r.npmi = row.npmi",
+            "WITH r, row, keep",
+        ]
+    elif t == "HOLDS_ROLE":
+        lines += [
+            f"WITH r, row, {_keep('evidence_docs', 'row.replace')} AS keep, {_keep('docs', 'row.replace')} AS keep_d",
+            "WITH r, row, keep, keep_d, [i IN keep_d | r.docs[i]] + row.docs AS d0",
+            "CALL (keep_d, d0) {",
+            "  UNWIND CASE WHEN size(keep_d) = 0 THEN [] ELSE range(0, size(d0) - 1) END AS i",
+            "  WITH d0[i] AS d ORDER BY d",
+            "  RETURN collect(d) AS d1",
+            "}",
+            "WITH r, row, keep, CASE WHEN size(keep_d) = 0 THEN d0 ELSE d1 END AS docs",
+            f"SET r.docs = {_or_null('docs')}",
             "WITH r, row, keep",
         ]
     else:
@@ -256,6 +310,7 @@ def merge_relationships_query(rel_type: str) -> str:
         f"SET r.evidence_docs = {_or_null('ev_docs')}, r.evidence_starts = {_or_null('ev_starts')},",
         f"    r.evidence_ends = {_or_null('ev_ends')}",
         f"REMOVE r.{_PENDING}",
+        *_seen(t),
         "RETURN count(r) AS n",
     ]
     return "\n".join(lines)
@@ -264,7 +319,8 @@ def merge_relationships_query(rel_type: str) -> str:
 def sweep_relationships_query(rel_type: str) -> str:
     """Finish a load: delete ``rel_type`` relationships left with no document, unmark the rest."""
     t = _relation_type(rel_type)
-    empty = "r.docs IS NULL" if t == "CO_OCCURS" else "r.evidence_docs IS NULL"
+    empty = {"CO_OCCURS": "r.docs IS NULL", "HOLDS_ROLE": "r.docs IS NULL AND r.evidence_docs IS NULL"}.get(
+        t, "r.evidence_docs IS NULL")
     return (
         f"MATCH ()-[r:{t}]->() WHERE r.{_PENDING} IS NOT NULL\n"
         f"WITH r, {empty} AS gone\n"
@@ -534,8 +590,26 @@ def export_admin_csv(out_dir: Path, dest: Path) -> list[Path]:
     return [output.given / path.name for path in written]
 
 
+_SEEN_HEADER = ["first_seen:date", "last_seen:date", "years:int[]", "year_weights:int[]"]
+
+
+def _seen_cells(row: dict, days: dict[str, date | None]) -> list[str]:
+    """first_seen, last_seen, years, year_weights of a row, as the loader computes them."""
+    dates = [days.get(d) for d in row["docs"]]
+    dated = sorted(d for d in dates if d is not None)
+    if not dated:
+        return ["", "", "", ""]
+    years: dict[int, int] = defaultdict(int)
+    for day, weight in zip(dates, row.get("doc_weights") or [0] * len(dates), strict=True):
+        if day is not None:
+            years[day.year] += weight
+    return [dated[0].isoformat(), dated[-1].isoformat(), _array(sorted(years), "years"),
+            _array([years[y] for y in sorted(years)], "year_weights")]
+
+
 def _write_admin_csv(data: OutputRows, dest: Path) -> list[Path]:
     written: list[Path] = []
+    days = {d["id"]: d["date"] for d in data.documents}
     written.append(_write_csv(
         dest / "nodes_documents.csv",
         ["id:ID(Document)", "path", "title", "date:date", "chars:int", "sha256", ":LABEL"],
@@ -565,12 +639,16 @@ def _write_admin_csv(data: OutputRows, dest: Path) -> list[Path]:
         spec = RELATIONS[rel_type]
         header = [f":START_ID({spec.source})", f":END_ID({spec.target})", ":TYPE"]
         extra: Callable[[dict], list[str]]
-        if spec.key:
+        if rel_type == "HOLDS_ROLE":
+            header += ["title", "docs:string[]", *_SEEN_HEADER[:2]]
+            extra = lambda r: [r["title"], _array(r["docs"], "docs"), *_seen_cells(r, days)[:2]]  # noqa: E731
+        elif spec.key:
             header.append(spec.key)
             extra = lambda r, key=spec.key: [r[key]]  # noqa: E731
         elif rel_type == "CO_OCCURS":
-            header += ["weight:int", "docs:string[]", "doc_weights:int[]"]
-            extra = lambda r: [str(r["weight"]), _array(r["docs"], "docs"), _array(r["doc_weights"], "doc_weights")]  # noqa: E731
+            header += ["weight:int", "docs:string[]", "doc_weights:int[]", "npmi:double", *_SEEN_HEADER]
+            extra = lambda r: [str(r["weight"]), _array(r["docs"], "docs"), _array(r["doc_weights"], "doc_weights"),  # noqa: E731
+                               _cell(r["npmi"]), *_seen_cells(r, days)]
         else:
             extra = lambda r: []  # noqa: E731
         rows = [[r["source"], r["target"], rel_type, *extra(r), *_evidence_cells(r, f"{rel_type} {r['source']}")]

@@ -134,11 +134,17 @@ def _layout(sub: nx.MultiDiGraph) -> dict:
     return pos
 
 
+def cooccurrence_width(data: dict) -> float:
+    """Line width of a CO_OCCURS edge: 0.4 plus 4 times its npmi when above 0 (0.4 with none)."""
+    return 0.4 + 4.0 * max(float(data.get("npmi") or 0.0), 0.0)
+
+
 def draw(graph: nx.MultiDiGraph, *, top: int = 40, ax=None, title: str | None = None):
     """Draw the ``top`` entities of ``graph`` and the relations among them on ``ax``.
 
     Node colour is the type (PER red, ORG blue, LOC green), node area grows with the
-    mention count; co-occurrence is a grey line whose width grows with its weight; roles and
+    mention count; co-occurrence is a grey line whose width grows with its npmi (the association,
+    :func:`cooccurrence_width`), not its raw count, which the most-mentioned places win; roles and
     place relations are coloured arrows, roles labelled with their titles.  Labels use
     :func:`cjk_font`.  Creates a figure when ``ax`` is None; returns the axes.
     """
@@ -167,13 +173,12 @@ def draw(graph: nx.MultiDiGraph, *, top: int = 40, ax=None, title: str | None = 
     sizes = [80 + 1000 * math.sqrt(int(sub.nodes[n].get("mention_count", 0)) / top_mentions) for n in nodes]
     size_of = dict(zip(nodes, sizes, strict=True))
 
-    # co-occurrence: one undirected line per pair, width by weight
-    cooc = [(u, v, float(d.get("weight", 1.0))) for u, v, d in sub.edges(data=True) if d.get("type") == CO_OCCURS and u != v]
+    # co-occurrence: one undirected line per pair, width by npmi
+    cooc = [(u, v, cooccurrence_width(d)) for u, v, d in sub.edges(data=True) if d.get("type") == CO_OCCURS and u != v]
     if cooc:
-        heaviest = max(w for *_, w in cooc)
         nx.draw_networkx_edges(
             nx.Graph([(u, v) for u, v, _ in cooc]), pos, ax=ax, edgelist=[(u, v) for u, v, _ in cooc],
-            width=[0.4 + 4.0 * math.sqrt(w / heaviest) for *_, w in cooc],
+            width=[w for *_, w in cooc],
             edge_color=relation_colour_hex(CO_OCCURS), alpha=0.6,
         )
     # directed relations: one arrow per (source, target, type); titles of roles joined with 、

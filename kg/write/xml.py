@@ -8,7 +8,7 @@ GraphML (``graph.graphml``, written by every build) is for Gephi, yEd, Cytoscape
   ``long``, ``double`` or ``boolean``).  Node keys are named after the attribute (``label``,
   ``name``, ``type``, ``aliases``, ``mention_count``, ``doc_count``); edge keys carry an ``e_``
   prefix (``e_type``, ``e_label``, ``e_title``, ``e_weight``, ``e_directed``,
-  ``e_evidence_count``) because nodes and edges share one key-id namespace.  Readers go by
+  ``e_evidence_count``, ``e_npmi``, ``e_first_seen``, ``e_last_seen``) because nodes and edges share one key-id namespace.  Readers go by
   ``attr.name``, so in Gephi and networkx the attributes are called ``type``, ``weight``...
 * ``label`` is the entity name, which Gephi shows; ``aliases`` are joined with ``|``; an
   empty string is left out (GraphML has no empty value that every reader keeps).
@@ -26,6 +26,10 @@ GraphML (``graph.graphml``, written by every build) is for Gephi, yEd, Cytoscape
 GEXF (``kg export DIR --format gexf``) is Gephi's own format: the same attributes plus
 colours by entity type, sizes by degree and, for graphs of up to :data:`LAYOUT_MAX_NODES`
 nodes, a starting layout; CO_OCCURS edges are real undirected edges there (a mixed graph).
+When documents carry dates the GEXF is dynamic (``timeformat="date"``): a dated CO_OCCURS
+edge lives in the years of its ``year_weights`` (one spell a year), a dated role from its
+``first_seen`` to its ``last_seen``, so Gephi's timeline plays the archive year by year;
+undated edges and all nodes are always there.
 
 The same graph always gives byte-identical files.
 """
@@ -42,7 +46,7 @@ import networkx as nx
 
 from kg.files import write_file
 from kg.graph import DOCUMENT_TYPE
-from kg.schema import ENTITY_TYPES, RELATIONS
+from kg.schema import CO_OCCURS, ENTITY_TYPES, RELATIONS
 from kg import __version__
 
 log = logging.getLogger(__name__)
@@ -59,6 +63,8 @@ OTHER_COLOUR = (148, 148, 148)
 RELATION_COLOURS = {name: r.colour for name, r in RELATIONS.items()}
 #: GEXF gets a precomputed spring layout only up to this many nodes (above it, use Gephi's).
 LAYOUT_MAX_NODES = 500
+#: what a GEXF edge's ``weight`` can be: ``count`` (the co-occurrence weight) or ``npmi``
+GEXF_WEIGHTS = ("count", "npmi")
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 GEXF_NS = "http://www.gexf.net/1.2draft"
@@ -69,11 +75,13 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 GRAPHML_NODE_KEYS = (("label", "string"), ("name", "string"), ("type", "string"), ("aliases", "string"),
                      ("mention_count", "int"), ("doc_count", "int"), ("path", "string"), ("date", "string"))
 GRAPHML_EDGE_KEYS = (("type", "string"), ("label", "string"), ("title", "string"), ("weight", "double"),
-                     ("directed", "boolean"), ("evidence_count", "int"))
+                     ("directed", "boolean"), ("evidence_count", "int"), ("npmi", "double"),
+                     ("first_seen", "string"), ("last_seen", "string"))
 GEXF_NODE_ATTRS = (("name", "string"), ("type", "string"), ("aliases", "string"), ("mention_count", "integer"),
                    ("doc_count", "integer"), ("degree", "integer"))
 GEXF_EDGE_ATTRS = (("relation", "string"), ("title", "string"), ("directed", "boolean"),
-                   ("evidence_count", "integer"))
+                   ("evidence_count", "integer"), ("npmi", "double"), ("count", "integer"),
+                   ("first_seen", "string"), ("last_seen", "string"))
 
 
 # --------------------------------------------------------------------------------------- XML
@@ -344,7 +352,36 @@ def gexf_graph(graph: nx.MultiDiGraph, *, layout: bool | None = None) -> nx.Mult
     return copy
 
 
-def gexf_bytes(graph: nx.MultiDiGraph, *, mixed: bool = True, layout: bool | None = None) -> bytes:
+def _spells(data: dict) -> list[tuple[str, str]]:
+    """The (start, end) dates an edge lives in a dynamic GEXF: a spell per year of its
+    ``year_weights``, else ``first_seen`` to ``last_seen``; none when undated."""
+    if data.get("year_weights"):
+        return [(f"{year}-01-01", f"{year}-12-31") for year in sorted(data["year_weights"])]
+    if data.get("first_seen"):
+        return [(data["first_seen"], data.get("last_seen") or data["first_seen"])]
+    return []
+
+
+def _npmi_weighted(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose CO_OCCURS edges weigh their ``npmi`` (the count kept as ``count``); pairs with
+    no npmi (seen together fewer than :data:`kg.relate.MIN_COUNT` times) or none above 0 are
+    left out: Gephi's layouts want positive weights."""
+    copy = nx.MultiDiGraph()
+    copy.add_nodes_from(graph.nodes(data=True))
+    dropped = 0
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        if data.get("type") == CO_OCCURS:
+            if not (data.get("npmi") or 0) > 0:
+                dropped += 1
+                continue
+            data = {**data, "weight": float(data["npmi"]), "count": int(data.get("weight", 1))}
+        copy.add_edge(u, v, key=key, **data)
+    log.info("GEXF weighted by npmi: left out %d CO_OCCURS pairs with no npmi above 0", dropped)
+    return copy
+
+
+def gexf_bytes(graph: nx.MultiDiGraph, *, mixed: bool = True, layout: bool | None = None,
+               weight: str = "count") -> bytes:
     """Serialise the graph as GEXF 1.2 for Gephi (UTF-8, deterministic).
 
     Node ids are the entity ids and labels their names; node attributes ``name``, ``type``,
@@ -356,7 +393,14 @@ def gexf_bytes(graph: nx.MultiDiGraph, *, mixed: bool = True, layout: bool | Non
     With ``mixed`` (the default) CO_OCCURS edges are written ``type="undirected"`` in a
     directed graph, which Gephi imports as a mixed graph; :func:`networkx.read_gexf` cannot
     read mixed graphs, so ``mixed=False`` writes every edge as directed.
+
+    ``weight="npmi"`` weighs CO_OCCURS edges by their npmi instead of their count
+    (:func:`_npmi_weighted`).  Dated edges make the file dynamic (see the module docstring).
     """
+    if weight not in GEXF_WEIGHTS:
+        raise ValueError(f"weight must be one of {GEXF_WEIGHTS}, not {weight!r}")
+    if weight == "npmi":
+        graph = _npmi_weighted(graph)
     viz_graph = gexf_graph(graph, layout=layout)
     node_items, edge_items = [], []
     for node, data in viz_graph.nodes(data=True):
@@ -381,7 +425,9 @@ def gexf_bytes(graph: nx.MultiDiGraph, *, mixed: bool = True, layout: bool | Non
       "    <description>entities (PER/ORG/LOC) and their relations; CO_OCCURS "
       f"{'undirected' if mixed else 'stored once per pair, from the lower id to the higher'}</description>\n"
       "  </meta>\n")
-    w('  <graph defaultedgetype="directed" mode="static">\n')
+    dynamic = any(_spells(data) for *_, data in edge_items)
+    mode = 'mode="dynamic" timeformat="date"' if dynamic else 'mode="static"'
+    w(f'  <graph defaultedgetype="directed" {mode}>\n')
     for cls, attrs in (("node", node_attrs), ("edge", edge_attrs)):
         w(f'    <attributes class="{cls}" mode="static">\n')
         for name, kind in attrs:
@@ -421,17 +467,22 @@ def gexf_bytes(graph: nx.MultiDiGraph, *, mixed: bool = True, layout: bool | Non
         w(f"      <edge id=\"{edge_id}\" source={_xml_attr(str(u))} target={_xml_attr(str(v))} "
           f"type=\"{direction}\" label={_xml_attr(label)} weight=\"{_format_value(data.get('weight', 1.0), 'double')}\">\n")
         attvalues("        ", attrs, edge_types)
+        if spells := _spells(data):
+            w("        <spells>\n")
+            for start, end in spells:
+                w(f"          <spell start={_xml_attr(start)} end={_xml_attr(end)}/>\n")
+            w("        </spells>\n")
         colour("        ", data["viz"])
         w("      </edge>\n")
     w("    </edges>\n  </graph>\n</gexf>\n")
     return out.getvalue().encode("utf-8")
 
 
-def write_gexf(graph: nx.MultiDiGraph, dest: Path, *, mixed: bool = True) -> Path:
+def write_gexf(graph: nx.MultiDiGraph, dest: Path, *, mixed: bool = True, weight: str = "count") -> Path:
     """Write ``graph`` (a build, :func:`kg.write.jsonl.load_graph`) as GEXF to ``dest``
-    (atomically) and return ``dest``; see :func:`gexf_bytes` for the content and ``mixed``.
+    (atomically) and return ``dest``; see :func:`gexf_bytes` for the content, ``mixed`` and ``weight``.
     """
-    data = gexf_bytes(graph, mixed=mixed)
+    data = gexf_bytes(graph, mixed=mixed, weight=weight)
     written = write_file(dest, data)
     log.info("wrote %s (%d nodes, %d edges)", written, graph.number_of_nodes(), graph.number_of_edges())
     return written

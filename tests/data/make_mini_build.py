@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections import defaultdict
 from itertools import combinations
@@ -45,6 +46,15 @@ DIRECTED = [
     ("LOCATED_IN", "ORG:合生远景(内蒙古)生物科技有限公司", "LOC:内蒙古自治区", "", "b.txt", "合生远景(内蒙古)生物科技有限公司"),
 ]
 SENTENCE_END = re.compile(r"[。！？\n]")
+MIN_COUNT = 2  # as kg.relate.MIN_COUNT
+
+
+def npmi(both: int, count_a: int, count_b: int, windows: int) -> float:
+    """As kg.relate.npmi."""
+    p_ab = both / windows
+    if p_ab >= 1.0:
+        return 1.0
+    return round(math.log(p_ab / ((count_a / windows) * (count_b / windows))) / -math.log(p_ab), 4) + 0.0
 
 
 def main() -> None:
@@ -52,6 +62,7 @@ def main() -> None:
     documents, mentions, relations = [], [], []
     counts: dict[str, list[str]] = defaultdict(list)
     cooc: dict[tuple[str, str], dict] = {}
+    windows, windows_of = 0, defaultdict(int)  # sentences holding any entity; and each entity
     for path in sorted(PAGES.glob("*.txt")):
         raw = path.read_text(encoding="utf-8")
         doc_id = f"pages/{path.name}"
@@ -74,6 +85,9 @@ def main() -> None:
             counts[eid].append(doc_id)
             by_sentence[sentence].add(eid)
         for sentence, eids in sorted(by_sentence.items()):
+            windows += 1
+            for eid in eids:
+                windows_of[eid] += 1
             s_start, s_end = bounds[sentence], bounds[sentence + 1] if sentence + 1 < len(bounds) else len(raw)
             for a, b in combinations(sorted(eids), 2):
                 rel = cooc.setdefault((a, b), {"weight": 0, "doc_weights": {}, "evidence": []})
@@ -85,11 +99,13 @@ def main() -> None:
         raw = (PAGES / doc.removeprefix("pages/")).read_text(encoding="utf-8")
         start = raw.index(text)
         relations.append({"type": rtype, "source": source, "target": target,
-                          "properties": {"title": title} if title else {},
+                          "properties": {"title": title, "docs": [f"pages/{doc}"]} if title else {},
                           "evidence": [{"doc": f"pages/{doc}", "start": start, "end": start + len(text)}]})
     for (a, b), rel in cooc.items():
-        relations.append({"type": "CO_OCCURS", "source": a, "target": b,
-                          "properties": {"weight": rel["weight"], "doc_weights": rel["doc_weights"]},
+        properties = {"weight": rel["weight"], "doc_weights": rel["doc_weights"]}
+        if rel["weight"] >= MIN_COUNT:
+            properties["npmi"] = npmi(rel["weight"], windows_of[a], windows_of[b], windows)
+        relations.append({"type": "CO_OCCURS", "source": a, "target": b, "properties": properties,
                           "evidence": rel["evidence"]})
     relations.sort(key=lambda r: (r["type"], r["source"], r["target"], r["properties"].get("title", "")))
     entities = []

@@ -63,8 +63,11 @@ def _rel(rtype, source, target, properties=None, evidence=()):
             "evidence": [{"doc": d, "start": s, "end": e} for d, s, e in evidence]}
 
 
-def _co(a, b, doc_weights, evidence=()):
-    return _rel("CO_OCCURS", a, b, {"weight": sum(doc_weights.values()), "doc_weights": doc_weights}, evidence)
+def _co(a, b, doc_weights, evidence=(), npmi=None):
+    props = {"weight": sum(doc_weights.values()), "doc_weights": doc_weights}
+    if npmi is not None:
+        props["npmi"] = npmi
+    return _rel("CO_OCCURS", a, b, props, evidence)
 
 
 TINY = {
@@ -86,9 +89,9 @@ TINY = {
         _rel("HOLDS_ROLE", ZHANG, RENDA, {"title": "副主任"}, [(D2, 20, 23)]),
         _rel("HOLDS_ROLE", ZHAO, RENDA, {"title": "副主任"}, [(D1, 50, 53), (D2, 5, 8)]),
         _co(BAOTOU, BAOGANG, {D1: 1}, [(D1, 0, 4)]),
-        _co(BAOGANG, ZHAO, {D1: 2, D2: 1}, [(D1, 0, 4), (D2, 40, 42)]),
+        _co(BAOGANG, ZHAO, {D1: 2, D2: 1}, [(D1, 0, 4), (D2, 40, 42)], npmi=0.25),
         _co(RENDA, ZHANG, {D2: 1}),
-        _co(RENDA, ZHAO, {D1: 1, D2: 1}),
+        _co(RENDA, ZHAO, {D1: 1, D2: 1}, npmi=0.5),
         _co(ZHANG, ZHAO, {D2: 1}, [(D2, 5, 8)]),
         _rel("PART_OF", BAOTOU, NMG, {}, [(D1, 80, 83)]),
         _rel("LOCATED_IN", BAOGANG, BAOTOU, {}, [(D1, 0, 4)]),
@@ -106,7 +109,7 @@ TINY2 = {
     "entities.jsonl": [_ent(BAOGANG, ["包钢", "包钢(集团)公司"], 2, 1), _ent(WANG, [], 1, 1), _ent(ZHAO, [], 1, 1)],
     "mentions.jsonl": [_m(D3, 0, 2, "包钢", BAOGANG), _m(D3, 5, 13, "包钢(集团)公司", BAOGANG),
                        _m(D3, 20, 23, "段志强", ZHAO), _m(D3, 30, 32, "王皓", WANG)],
-    "relations.jsonl": [_co(BAOGANG, ZHAO, {D3: 4}, [(D3, 0, 2)]), _co(BAOGANG, WANG, {D3: 1}),
+    "relations.jsonl": [_co(BAOGANG, ZHAO, {D3: 4}, [(D3, 0, 2)], npmi=0.75), _co(BAOGANG, WANG, {D3: 1}),
                         _co(WANG, ZHAO, {D3: 1})],
 }
 
@@ -197,12 +200,16 @@ class Expect:
                     s, t = min(s, t), max(s, t)
                 spec = RELATIONS[r["type"]]
                 key = (r["type"], s, t, r["properties"].get(spec.key) if spec.key else None)
-                g = grouped.setdefault(key, {"doc_weights": Counter(), "evidence": []})
+                g = grouped.setdefault(key, {"doc_weights": Counter(), "evidence": [], "docs": set()})
                 g["doc_weights"].update(r["properties"].get("doc_weights", {}))
+                g["npmi"] = r["properties"].get("npmi")
+                g["docs"].update(r["properties"].get("docs", []), (ev["doc"] for ev in r["evidence"]))
                 g["evidence"] += [(ev["doc"], ev["start"], ev["end"]) for ev in r["evidence"]]
             for key, g in grouped.items():  # a document's new contribution replaces its old one
-                have = self.rels.setdefault(key, {"doc_weights": {}, "evidence": []})
-                replace = set(g["doc_weights"]) | {ev[0] for ev in g["evidence"]}
+                have = self.rels.setdefault(key, {"doc_weights": {}, "evidence": [], "docs": set()})
+                replace = set(g["doc_weights"]) | g["docs"]
+                have["npmi"] = g["npmi"]  # the latest load's
+                have["docs"] = {x for x in have["docs"] if x not in replace} | g["docs"]
                 have["doc_weights"] = {k: v for k, v in have["doc_weights"].items() if k not in replace}
                 have["doc_weights"].update(g["doc_weights"])
                 have["evidence"] = sorted([ev for ev in have["evidence"] if ev[0] not in replace] + g["evidence"])
@@ -266,10 +273,25 @@ class Expect:
             for _t, s, t, _title in self.of_type("CO_OCCURS"):
                 if e["id"] in (s, t):
                     other = t if s == e["id"] else s
-                    w = self.rels[("CO_OCCURS", s, t, None)]["doc_weights"]
+                    rel = self.rels[("CO_OCCURS", s, t, None)]
                     rows.append([e["id"], other, self.entities[other]["name"], self.entities[other]["label"],
-                                 sum(w.values()), len(w)])
-        return sorted(rows, key=lambda r: (-r[4], r[1]))[:limit]
+                                 rel["npmi"], sum(rel["doc_weights"].values()), len(rel["doc_weights"])])
+        return sorted(rows, key=lambda r: (r[4] is None, -(r[4] or 0), -r[5], r[1]))[:limit]
+
+    def seen(self, key) -> tuple[str | None, str | None]:
+        """first_seen, last_seen of a relationship: its documents' dates."""
+        docs = self.rels[key]["docs"] if key[0] == "HOLDS_ROLE" else self.rels[key]["doc_weights"]
+        days = sorted(self.documents[d]["date"] for d in docs if self.documents[d]["date"])
+        return (days[0], days[-1]) if days else (None, None)
+
+    def roles_in_year(self, year):
+        rows = []
+        for key in self.of_type("HOLDS_ROLE"):
+            _t, s, t, title = key
+            first, last = self.seen(key)
+            if first and int(first[:4]) <= year <= int(last[:4]):
+                rows.append([t, self.entities[t]["name"], title, s, self.entities[s]["name"], first, last])
+        return sorted(rows, key=lambda r: (r[0], r[2], r[3]))
 
     def organizations_in_place(self, place):
         part_of = defaultdict(set)
@@ -436,11 +458,15 @@ def test_counts_and_values_equal_the_files(clean_db, neo4j_uri, neo4j_auth, tiny
     assert (mention["count"], mention["offsets"]) == (2, [0, 4, 30, 32])
     role = clean_db.execute_query("MATCH (:Entity {id: $p})-[r:HOLDS_ROLE]->(:Entity {id: $o}) RETURN r",
                                   p=ZHAO, o=RENDA).records[0]["r"]
-    assert dict(role) == {"title": "副主任", "evidence_docs": [D1, D2], "evidence_starts": [50, 5],
-                          "evidence_ends": [53, 8]}
-    assert co_occurs(clean_db, BAOGANG, ZHAO) == {
-        "weight": 3, "docs": [D1, D2], "doc_weights": [2, 1],
+    assert {k: _plain(v) for k, v in role.items()} == {
+        "title": "副主任", "docs": [D1, D2], "first_seen": "2025-12-27", "last_seen": "2025-12-27",
+        "evidence_docs": [D1, D2], "evidence_starts": [50, 5], "evidence_ends": [53, 8]}
+    assert {k: _plain(v) for k, v in co_occurs(clean_db, BAOGANG, ZHAO).items()} == {
+        "weight": 3, "docs": [D1, D2], "doc_weights": [2, 1], "npmi": 0.25,
+        "first_seen": "2025-12-27", "last_seen": "2025-12-27", "years": [2025], "year_weights": [2],
         "evidence_docs": [D1, D2], "evidence_starts": [0, 40], "evidence_ends": [4, 42]}
+    undated = co_occurs(clean_db, RENDA, ZHANG)  # D2 has no date
+    assert "npmi" not in undated and not {"first_seen", "last_seen", "years", "year_weights"} & set(undated)
 
 
 def test_loading_twice_changes_nothing(clean_db, neo4j_uri, neo4j_auth, tiny):
@@ -463,6 +489,9 @@ def test_second_corpus_merges_onto_shared_entities(clean_db, neo4j_uri, neo4j_au
     assert (baogang["mention_count"], baogang["doc_count"]) == (5, 3)  # over both corpora
     co = co_occurs(clean_db, BAOGANG, ZHAO)
     assert (co["weight"], co["docs"], co["doc_weights"]) == (7, [D3, D1, D2], [4, 2, 1])  # sorted by doc id
+    # dates span both corpora; npmi is the latest load's
+    assert (co["first_seen"].iso_format(), co["last_seen"].iso_format()) == ("2025-12-27", "2026-01-05")
+    assert (co["years"], co["year_weights"], co["npmi"]) == ([2025, 2026], [2, 4], 0.75)
     assert count(clean_db, "MATCH (:Entity {id: $id})-[m:MENTIONED_IN]->() RETURN count(m)", id=ZHAO) == 3
     merged = snapshot(clean_db)
     expect = Expect(tiny, tiny2)
@@ -484,6 +513,10 @@ def test_reloading_a_changed_document_replaces_its_contribution(clean_db, neo4j_
     changed["mentions.jsonl"] = [m for m in changed["mentions.jsonl"] if m["entity"] not in (BAOTOU,)]
     changed["entities.jsonl"] = [e for e in changed["entities.jsonl"] if e["id"] != BAOTOU]
     changed["relations.jsonl"] = [r for r in changed["relations.jsonl"] if BAOTOU not in (r["source"], r["target"])]
+    changed["documents.jsonl"][0]["date"] = "2024-03-01"  # D1 redated
+    for r in changed["relations.jsonl"]:
+        if r["type"] == "HOLDS_ROLE" and r["source"] == ZHAO:
+            r["evidence"] = [ev for ev in r["evidence"] if ev["doc"] == D2]
     for r in changed["relations.jsonl"]:
         if (r["type"], r["source"], r["target"]) == ("CO_OCCURS", BAOGANG, ZHAO):
             r["properties"] = {"weight": 2, "doc_weights": {D1: 1, D2: 1}}
@@ -492,6 +525,11 @@ def test_reloading_a_changed_document_replaces_its_contribution(clean_db, neo4j_
     load(out, neo4j_uri, neo4j_auth)
     co = co_occurs(clean_db, BAOGANG, ZHAO)
     assert (co["weight"], co["doc_weights"], co["evidence_docs"]) == (2, [1, 1], [D2])
+    assert (co["first_seen"].iso_format(), co["years"], co["year_weights"]) == ("2024-03-01", [2024], [1])
+    # 段志强's role is stated in D2 only now: undated, no first_seen/last_seen left
+    role = clean_db.execute_query("MATCH (:Entity {id: $p})-[r:HOLDS_ROLE]->() RETURN properties(r) AS p",
+                                  p=ZHAO).records[0]["p"]
+    assert role["docs"] == [D2] and "first_seen" not in role and "last_seen" not in role
     assert count(clean_db, "MATCH (:Entity {id: $id})-[r]-(:Entity) RETURN count(r)", id=BAOTOU) == 0
     assert count(clean_db, "MATCH (:Entity {id: $id})-[r:MENTIONED_IN]->() RETURN count(r)", id=BAOTOU) == 0
     assert clean_db.execute_query("MATCH (e:Entity {id: $id}) RETURN e.mention_count AS n",
@@ -563,8 +601,15 @@ def test_admin_csv_structure(tiny, tmp_path):
     assert ["ORG:包钢集团", "包钢集团", "ORG", "包钢", "3", "2", "Entity;Organization", ""] in table["nodes_entities"]
     assert table["rels_co_occurs"][0][:6] == [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "weight:int",
                                               "docs:string[]", "doc_weights:int[]"]
-    co_row = [BAOGANG, ZHAO, "CO_OCCURS", "3", f"{D1};{D2}", "2;1", f"{D1};{D2}", "0;40", "4;42"]
+    assert table["rels_co_occurs"][0][6:11] == ["npmi:double", "first_seen:date", "last_seen:date", "years:int[]",
+                                                "year_weights:int[]"]
+    co_row = [BAOGANG, ZHAO, "CO_OCCURS", "3", f"{D1};{D2}", "2;1", "0.25", "2025-12-27", "2025-12-27", "2025", "2",
+              f"{D1};{D2}", "0;40", "4;42"]
     assert co_row in table["rels_co_occurs"]
+    assert [RENDA, ZHANG, "CO_OCCURS", "1", D2, "1", "", "", "", "", "", "", "", ""] in table["rels_co_occurs"]
+    assert table["rels_holds_role"][0][3:7] == ["title", "docs:string[]", "first_seen:date", "last_seen:date"]
+    assert [ZHAO, RENDA, "HOLDS_ROLE", "副主任", f"{D1};{D2}", "2025-12-27", "2025-12-27", f"{D1};{D2}", "50;5",
+            "53;8"] in table["rels_holds_role"]
     assert [BAOGANG, D1, "MENTIONED_IN", "2", "0;4;30;32"] in table["rels_mentioned_in"]
     assert table["nodes_documents"][2][3] == ""  # null date
     assert table["rels_reported"][0][:4] == [":START_ID(Entity)", ":END_ID(Document)", ":TYPE", "as"]
@@ -627,7 +672,8 @@ def test_query_examples_on_tiny(clean_db, neo4j_uri, neo4j_auth, tiny, path):
         "organization_roles": [["内蒙古自治区人大常委会", ZHANG, "张韶春", "党组书记"],
                                ["内蒙古自治区人大常委会", ZHANG, "张韶春", "副主任"],
                                ["内蒙古自治区人大常委会", ZHAO, "段志强", "副主任"]],
-        "top_cooccurring": [[BAOGANG, ZHAO, "段志强", "PER", 3, 2], [BAOGANG, BAOTOU, "包头市", "LOC", 1, 1]],
+        "top_cooccurring": [[RENDA, ZHAO, "段志强", "PER", 0.5, 2, 2], [RENDA, ZHANG, "张韶春", "PER", None, 1, 1]],
+        "roles_in_year": [[RENDA, "内蒙古自治区人大常委会", "副主任", ZHAO, "段志强", "2025-12-27", "2025-12-27"]],
         "organizations_in_place": [[RENDA, "内蒙古自治区人大常委会", ["内蒙古自治区"]],
                                    [BAOGANG, "包钢集团", ["包头市"]]],
         "entity_evidence": [[BAOGANG, D1, "包钢集团召开会议", "2025-12-27", 2, [0, 4, 30, 32]],
@@ -680,6 +726,9 @@ def seed_params(name: str, expect: Expect) -> dict:
         return {"name": e["aliases"][0] if e else ents[0]["name"]}
     elif name == "document_entities":
         return {"doc": sorted(expect.documents)[0]}
+    elif name == "roles_in_year":
+        days = sorted(d["date"] for d in expect.documents.values() if d["date"])
+        return {"year": int(days[0][:4]) if days else 2024}
     else:
         raise AssertionError(f"no seed parameters for cypher/{name}.cypher; add them to seed_params")
     return {"name": (e or ents[0])["name"]}
@@ -726,6 +775,9 @@ def test_seed_build_queries(seed_loaded, seed_build, neo4j_driver, path):
     if path.stem in {"people_by_degree", "entity_evidence", "entity_aliases", "document_entities",
                      "top_cooccurring"}:
         assert rows, f"{path.name} {params}: nothing on the seed build"
+    if path.stem == "top_cooccurring":  # the documented example works on the seed build, npmi first
+        rows = check_query(neo4j_driver, expect, path, query_example(path))
+        assert rows and rows[0][4] is not None, rows
 
 
 # ---------------------------------------------------------------------------------------

@@ -114,3 +114,12 @@ def test_plot_of_a_damaged_build_names_the_file(name, how, tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"kg: error: {out / name}" in err and "Traceback" not in err
     assert not (tmp_path / "g.png").exists()
+
+
+def test_cooccurrence_lines_grow_with_npmi_not_with_the_count():
+    from kg.write.plot import cooccurrence_width
+
+    frequent_by_chance = {"type": "CO_OCCURS", "weight": 40.0, "npmi": -0.25}
+    exclusive = {"type": "CO_OCCURS", "weight": 2.0, "npmi": 0.9}
+    seen_once = {"type": "CO_OCCURS", "weight": 1.0}
+    assert cooccurrence_width(exclusive) > cooccurrence_width(frequent_by_chance) == cooccurrence_width(seen_once) == 0.4

@@ -94,6 +94,7 @@ def test_graphml_keys_are_declared_once_typed_and_values_parse_as_their_type(gra
         ("node", "path"): "string",  # a document's (documents are nodes: REPORTED ends there)
         ("edge", "type"): "string", ("edge", "label"): "string", ("edge", "title"): "string",
         ("edge", "weight"): "double", ("edge", "directed"): "boolean", ("edge", "evidence_count"): "int",
+        ("edge", "npmi"): "double",
     }
     by_id = {k.get("id"): (k.get("for"), k.get("attr.type")) for k in keys}
     checked = 0
@@ -431,3 +432,81 @@ def test_neo4j_admin_export_keeps_a_folder_with_other_files(tmp_path, capsys):
     assert main(["export", str(MINI), "--format", "neo4j-admin", "--dest", str(dest)]) == 2
     assert "README" in capsys.readouterr().err
     assert [p.name for p in dest.iterdir()] == ["README"]
+
+
+# ------------------------------------------------------------------ time and association on the edges
+
+DATED_ARCHIVE = [
+    {"id": "a2023", "date": "2023-04-10", "title": "调研",
+     "text": "内蒙古自治区人大常委会副主任段志强在呼和浩特市调研。段志强与呼和浩特市干部座谈。"},
+    {"id": "b2024", "date": "2024-09-02", "title": "考察",
+     "text": "内蒙古自治区人大常委会副主任段志强在呼和浩特市考察。段志强听取呼和浩特市工作汇报。"},
+    {"id": "c2024", "date": "2024-11-20", "title": "会议",
+     "text": "内蒙古自治区人大常委会副主任段志强出席会议并讲话。"},
+]
+
+
+@pytest.fixture(scope="module")
+def dated_build(tmp_path_factory) -> Path:
+    """The model's build of a small JSONL archive whose documents carry dates."""
+    import json
+
+    from kg.cli import main
+
+    root = tmp_path_factory.mktemp("dated")
+    archive = root / "archive.jsonl"
+    archive.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in DATED_ARCHIVE), encoding="utf-8")
+    assert main(["build", str(archive), "--out", str(root / "out"), "-q"]) == 0
+    return root / "out"
+
+
+def test_dated_documents_date_every_role_and_cooccurrence(dated_build):
+    graph = load_graph(dated_build)
+    dated = [(u, v, d) for u, v, d in graph.edges(data=True) if d["type"] in ("HOLDS_ROLE", "CO_OCCURS")]
+    assert {d["type"] for *_, d in dated} == {"HOLDS_ROLE", "CO_OCCURS"}
+    for u, v, d in dated:
+        assert d["first_seen"] <= d["last_seen"], (u, v, d)
+    role = graph.get_edge_data("PER:段志强", "ORG:内蒙古自治区人大常委会")["HOLDS_ROLE:副主任"]
+    assert (role["first_seen"], role["last_seen"]) == ("2023-04-10", "2024-11-20")
+    pair = graph.get_edge_data("LOC:呼和浩特市", "PER:段志强")["CO_OCCURS:"]
+    assert (pair["first_seen"], pair["last_seen"]) == ("2023-04-10", "2024-09-02")
+    assert pair["year_weights"] == {"2023": 2, "2024": 2} and pair["weight"] == 4 and "npmi" in pair
+
+
+def test_gexf_of_dated_documents_is_dynamic_and_reads_back_in_networkx(dated_build, gexf_schema, tmp_path):
+    from kg.cli import main
+
+    assert main(["export", str(dated_build), "--format", "gexf", "--dest", str(tmp_path / "g.gexf")]) == 0
+    root = assert_valid(gexf_schema, (tmp_path / "g.gexf").read_bytes())
+    assert (root.find("x:graph", X_NS).get("mode"), root.find("x:graph", X_NS).get("timeformat")) == ("dynamic", "date")
+    back = nx.read_gexf(io.BytesIO(gexf_bytes(load_graph(dated_build), mixed=False)))
+    assert back.graph["mode"] == "dynamic"
+    spells = {(u, v, d["relation"]): d.get("spells") for u, v, d in back.edges(data=True)}
+    assert spells["LOC:呼和浩特市", "PER:段志强", "CO_OCCURS"] == [("2023-01-01", "2023-12-31"), ("2024-01-01", "2024-12-31")]
+    assert spells["PER:段志强", "ORG:内蒙古自治区人大常委会", "HOLDS_ROLE"] == [("2023-04-10", "2024-11-20")]
+    assert all(s for (_, _, relation), s in spells.items() if relation in ("HOLDS_ROLE", "CO_OCCURS"))
+
+
+def test_gexf_without_dates_stays_static_and_reads_back(graph, seed_build):
+    for g in (graph, load_graph(seed_build)):
+        data = gexf_bytes(g, mixed=False)
+        assert b'mode="static"' in data and b"<spells>" not in data and b"timeformat" not in data
+        back = nx.read_gexf(io.BytesIO(data))
+        assert back.graph["mode"] == "static" and back.number_of_edges() == g.number_of_edges()
+
+
+def test_gexf_weighted_by_npmi_keeps_the_scored_pairs_only(graph, gexf_schema, tmp_path):
+    from kg.cli import main
+
+    assert main(["export", str(MINI), "--format", "gexf", "--weight", "npmi", "--dest", str(tmp_path / "n.gexf")]) == 0
+    assert_valid(gexf_schema, (tmp_path / "n.gexf").read_bytes())
+    back = nx.read_gexf(io.BytesIO(gexf_bytes(graph, mixed=False, weight="npmi")))
+    cooc = {(u, v): d for u, v, d in back.edges(data=True) if d["relation"] == "CO_OCCURS"}
+    want = {(u, v): d for u, v, d in graph.edges(data=True) if d["type"] == "CO_OCCURS" and (d.get("npmi") or 0) > 0}
+    assert set(cooc) == set(want) and want
+    for pair, d in cooc.items():
+        assert (d["weight"], d["count"]) == (want[pair]["npmi"], want[pair]["weight"])
+    others = [d["weight"] for *_, d in back.edges(data=True) if d["relation"] != "CO_OCCURS"]
+    assert others and set(others) == {1.0}
+    with pytest.raises(ValueError, match="weight"):
+        gexf_bytes(graph, weight="pmi")
