@@ -531,3 +531,12 @@ def test_a_dateline_followed_by_its_reporter_without_a_bracket():
 def test_a_dateline_never_spans_two_paragraphs():
     assert find_datelines("本报\n讯（记者 张三）") == find_datelines("本报包头12月24日\n电（记者 张三）") == []
     assert [d.start for d in find_datelines("■\n本报讯（记者 张三）开会。\n■ 本报讯 开会。")] == [2, 18]  # at the agency, after ■ and the space
+
+
+def test_the_readme_archive_example_reads_as_documented(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"### JSONL archives.*?```json\n(.*?)```", readme, re.DOTALL).group(1)
+    archive = tmp_path / "example.jsonl"
+    archive.write_text(example, encoding="utf-8")
+    first, second = read_pages(archive)
+    assert (first.id, first.date, second.id, second.path) == ("bt-2024-1224-01", "2024-12-24", "20241225", str(archive))
