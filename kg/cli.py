@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from kg import __version__
-from kg.errors import KGError, ModelError
+from kg.errors import KGError, ModelError, NothingToBuild
 
 log = logging.getLogger("kg")
 
@@ -89,7 +89,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build the graph from pages (files, folders, JSONL archives)",
                        description="Read pages, find entities, link aliases, find relations, write the graph.")
-    b.add_argument("paths", nargs="+", metavar="PATH", help="text pages (.txt/.md), folders (recursive) or JSONL archives")
+    b.add_argument("paths", nargs="+", metavar="PATH",
+                   help="text pages (.txt/.md), web pages (.html/.htm), folders (recursive) or JSONL archives")
     b.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (created if missing)")
     b.add_argument("--model", default=None, help="spaCy model directory (default: models/ner or $KG_MODEL)")
     b.add_argument("--home-region", default=None, metavar="NAME",
@@ -221,7 +222,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         jobs=args.jobs, max_file_size=args.max_file_size, id_root=args.id_root, year=args.year,
     )
     if not args.quiet:
-        print(summary(result))
+        print(summary(result, list_errors=False))
     for err in result.errors:
         print(f"kg: {err}", file=sys.stderr)
     if args.neo4j:
@@ -311,6 +312,11 @@ def main(argv: list[str] | None = None) -> int:
         previous = None
     try:
         return COMMANDS[args.command](args)
+    except NothingToBuild as err:  # each bad input on its own line, once
+        for problem in err.problems:
+            print(f"kg: {problem}", file=sys.stderr)
+        print(f"kg: error: {err.reason}", file=sys.stderr)
+        return 2
     except KGError as err:
         print(f"kg: error: {err}", file=sys.stderr)
         return 2

@@ -9,6 +9,16 @@ class InputError(KGError):
     """An input file is missing, unreadable, binary or not decodable."""
 
 
+class NothingToBuild(InputError):
+    """No given file holds a page with text; ``problems`` names each bad input, ``reason`` says the rest."""
+
+    def __init__(self, reason: str, problems: list[str]) -> None:
+        first = f" (the first problem: {problems[0]})" if problems else ""
+        super().__init__(reason + first)
+        self.reason = reason
+        self.problems = problems
+
+
 class DestinationError(InputError):
     """An output folder or file kg cannot (or must not) replace, named with the reason."""
 

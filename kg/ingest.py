@@ -26,10 +26,11 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.article import extract_article
 from kg.decode import decode_bytes
 from kg.errors import InputError
 from kg.credits import find_credits
@@ -38,7 +39,10 @@ from kg.schema import Dateline, Document, Paragraph, RawPage, Sentence, bounded_
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt", ".md")
+HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl",)
+#: every suffix a folder is searched for
+INPUT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
 
 # Sentence-final punctuation; a paragraph ending in one of these (optionally followed by
 # closing quotes/brackets) is complete and is never joined to the next one.
@@ -149,7 +153,7 @@ class InputFile:
 
 
 def iter_input_files(paths: Iterable[str | Path]) -> Iterator[InputFile]:
-    """Expand the user's paths: files as given, directories recursively (.txt/.md/.jsonl), sorted;
+    """Expand the user's paths: files as given, directories recursively (:data:`INPUT_SUFFIXES`), sorted;
     each file with its root: the given directory, or a given file's own folder.
 
     In a directory, every entry with a page suffix that is not itself a directory is
@@ -161,8 +165,7 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[InputFile]:
     for given in paths:
         path = Path(given)
         if stat.S_ISDIR(_stat(path).st_mode):
-            suffixes = TEXT_SUFFIXES + JSONL_SUFFIXES
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and not p.is_dir())
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES and not p.is_dir())
             yield from (InputFile(p, path) for p in found)
         else:
             yield InputFile(path, path.parent)
@@ -223,39 +226,105 @@ def _refuse_if_too_large(path: Path, size: int, max_size: int | None) -> None:
                          f"{format_size(max_size)} a file (raise it with --max-file-size; 0: no limit)")
 
 
-def read_pages(path: Path, max_size: int | None = None, page_id: str | None = None) -> Iterator[RawPage]:
-    """Read one input file: a text page, or a JSONL archive of ``{id, text, title?, date?, source?}``;
-    one larger than ``max_size`` bytes (:func:`check_size`) is refused before it is read.
-    A text page's id is ``page_id`` (:func:`document_id`), by default its path as given.
+def read_pages(path: Path, max_size: int | None = None, page_id: str | None = None,
+               on_bad_line: Callable[[InputError], None] | None = None) -> Iterator[RawPage]:
+    """Read one input file: a text page, a web page (.html/.htm: its article, :func:`kg.article.extract_article`)
+    or a JSONL archive of ``{id, text, title?, date?, source?}``; one larger than ``max_size``
+    bytes (:func:`check_size`) is refused before it is read.  A page's id is ``page_id``
+    (:func:`document_id`), by default its path as given.
 
-    An empty page (or archive) is read with a warning.
+    An empty text page (or archive) is read with a warning.  A bad archive line is passed to
+    ``on_bad_line`` and skipped, or without one raised.
 
     Raises:
         InputError: naming the file (and line, for JSONL) when it cannot be read.
     """
     data = _read_regular(path, max_size)
     text = decode_bytes(data, str(path))
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        article = extract_article(text, str(path))
+        yield RawPage(id=page_id or bounded_id(str(path)), path=str(path), text=article.text,
+                      title=article.title, date=article.date, extracted=True)
+        return
     if not text.strip():
         log.warning("%s: %s, nothing in it to build from", path, "empty file" if not data else "blank file (only whitespace)")
-    if path.suffix.lower() not in JSONL_SUFFIXES:
+    if suffix not in JSONL_SUFFIXES:
         yield RawPage(id=page_id or bounded_id(str(path)), path=str(path), text=text)
         return
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path}:{lineno}: invalid JSON ({err.msg})") from err
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or "id" not in obj:
-            raise InputError(f"{path}:{lineno}: each line needs an 'id' and a string 'text'")
-        yield RawPage(
-            id=bounded_id(str(obj["id"])),  # a long id keeps a prefix + its hash (kg.schema.bounded_id)
-            path=str(obj.get("source") or path),
-            text=obj["text"],
-            title=obj.get("title"),
-            date=obj.get("date"),
-        )
+            yield archive_page(line, f"{path}:{lineno}", str(path))
+        except InputError as err:
+            if on_bad_line is None:
+                raise
+            on_bad_line(err)
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def archive_page(line: str, where: str, archive: str) -> RawPage:
+    """The page of one JSONL archive line ``{id, text, title?, date?, source?}``; ``where``: ``file:line``.
+
+    A ``title``, ``date`` or ``source`` that is not a string (or a date not ``YYYY-MM-DD``) is
+    dropped with a warning; the page is still read.
+
+    Raises:
+        InputError: naming ``where`` and the reason: not JSON, not an object, no string ``text``,
+            no ``id`` (a string or a number).
+    """
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{where}: invalid JSON at column {err.colno} ({err.msg})") from err
+    if not isinstance(obj, dict):
+        raise InputError(f"{where}: a JSON {_json_kind(obj)}, not an object {{id, text, ...}}")
+    page_id, text = obj.get("id"), obj.get("text")
+    if page_id is None or page_id == "":
+        raise InputError(f"{where}: no 'id' (each line needs an 'id' and a string 'text')")
+    if isinstance(page_id, bool) or not isinstance(page_id, (str, int, float)):
+        raise InputError(f"{where}: 'id' is a JSON {_json_kind(page_id)}, not a string or a number")
+    if not isinstance(text, str):
+        what = "no 'text'" if text is None else f"'text' is a JSON {_json_kind(text)}, not a string"
+        raise InputError(f"{where}: {what} (each line needs an 'id' and a string 'text')")
+    fields: dict[str, str | None] = dict.fromkeys(("title", "date", "source"))
+    for key in fields:
+        value = obj.get(key)
+        if value is not None and not isinstance(value, str):
+            log.warning("%s: %r is a JSON %s, not a string; ignored", where, key, _json_kind(value))
+        elif key == "date" and value is not None and not _valid_date(value):
+            log.warning("%s: date %r is not YYYY-MM-DD; ignored", where, value)
+        else:
+            fields[key] = value or None
+    return RawPage(
+        id=bounded_id(str(page_id)),  # a long id keeps a prefix + its hash (kg.schema.bounded_id)
+        path=fields["source"] or archive,
+        text=text,
+        title=fields["title"],
+        date=fields["date"],
+    )
+
+
+def _valid_date(value: str) -> bool:
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _json_kind(value: object) -> str:
+    """What JSON calls the type of ``value``: string, number, boolean, array, object, null."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    return {str: "string", int: "number", float: "number", list: "array", dict: "object"}.get(type(value), type(value).__name__)
 
 
 # --------------------------------------------------------------------------- repair
@@ -386,6 +455,7 @@ def repair(page: RawPage, *, year: int | None = None) -> Document:
     document = Document(
         id=page.id,
         path=page.path,
+        extracted=page.extracted,
         raw=raw,
         text=text,
         raw_index=raw_index,

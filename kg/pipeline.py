@@ -10,10 +10,10 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.errors import InputError, NothingToBuild
 from kg.graph import build_graph
-from kg.ingest import (JSONL_SUFFIXES, MAX_FILE_SIZE, TEXT_SUFFIXES, DuplicateTracker, document_id, iter_input_files,
-                       iter_inputs, read_pages, repair)
+from kg.ingest import (INPUT_SUFFIXES, MAX_FILE_SIZE, DuplicateTracker, document_id, iter_input_files, iter_inputs,
+                       read_pages, repair)
 from kg.link import Linker
 from kg.ner import Recognizer
 from kg.progress import progress
@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 def read_documents(paths: Sequence[str | Path], *, strict: bool = False, show_progress: bool = True,
                    max_file_size: int | None = MAX_FILE_SIZE, id_root: str | Path | None = None,
                    year: int | None = None) -> tuple[list[Document], list[str]]:
-    """Read and repair every page under ``paths``; returns documents and per-file error messages.
+    """Read and repair every page under ``paths``; returns documents and the input problems (a bad
+    file, a bad archive line, a duplicate id), each named once; the caller reports them.
     A file larger than ``max_file_size`` bytes (``None`` or 0: no limit) is an input problem, not read.
     Text pages get ids relative to ``id_root``, by default to the parent of the path given
     (:func:`kg.ingest.document_id`); ``year`` completes the month and day of a dateline
@@ -48,13 +49,13 @@ def read_documents(paths: Sequence[str | Path], *, strict: bool = False, show_pr
     files = list(iter_input_files(paths))
     ids = [document_id(f, id_root) for f in files]  # before any reading: a bad --id-root stops at once
     first_read: dict[str, Path] = {}
+    skip_bad_line = None if strict else (lambda err: errors.append(str(err)))
     for file, page_id in progress(list(zip(files, ids)), desc="reading", unit="file", disable=not show_progress):
         try:
-            pages = list(read_pages(file.path, max_file_size, page_id))
+            pages = list(read_pages(file.path, max_file_size, page_id, on_bad_line=skip_bad_line))
         except InputError as err:
             if strict:
                 raise
-            log.error("%s", err)
             errors.append(str(err))
             continue
         for page in pages:
@@ -104,7 +105,7 @@ def build(
     documents, errors = read_documents(paths, strict=strict, show_progress=show_progress,
                                        max_file_size=max_file_size, id_root=id_root, year=year)
     if not any(d.text.strip() for d in documents):
-        raise InputError(_nothing_to_build(paths, documents, errors, out_dir))
+        raise NothingToBuild(_nothing_to_build(paths, documents, errors, out_dir), errors)
     try:
         if output is not None:
             output.open()
@@ -125,12 +126,10 @@ def _nothing_to_build(paths: Sequence[str | Path], documents: list[Document], er
     given = ", ".join(str(p) for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
     files = len(list(iter_inputs(paths)))
     if not files:
-        why = f"no {'/'.join(TEXT_SUFFIXES + JSONL_SUFFIXES)} file there"
+        why = f"no {'/'.join(INPUT_SUFFIXES)} file there"
     else:
         found = f"{len(documents)} page(s) found, none with text" if documents else "no page found"
-        why = f"{files} file(s) read, {len(errors)} unreadable, {found}"
-        if errors:
-            why += f" (the first problem: {errors[0]})"
+        why = f"{files} file(s) read, {len(errors)} input problem(s), {found}"
     kept = f"; {out_dir} left as it was" if out_dir is not None else ""
     return f"nothing to build from {given}: {why}{kept}"
 
@@ -167,8 +166,9 @@ def _build(documents: list[Document], errors: list[str], *, model, home_region, 
                        linker.home_region, linker.home_region_inferred)
 
 
-def summary(result: BuildResult, *, top: int = 5) -> str:
-    """A short human summary: counts and the most-mentioned entities per type."""
+def summary(result: BuildResult, *, top: int = 5, list_errors: bool = True) -> str:
+    """A short human summary: counts, the most-mentioned entities per type and the input problems
+    (only their number with ``list_errors=False``: ``kg build`` names each on stderr)."""
     rel_counts = Counter(r.type for r in result.relations)
     lines = [
         f"documents: {len(result.documents)}   mentions: {len(result.linked)}   entities: {len(result.entities)}",
@@ -182,8 +182,8 @@ def summary(result: BuildResult, *, top: int = 5) -> str:
         shown = ", ".join(f"{e.name} ({e.mention_count})" for e in ranked[:top])
         lines.append(f"top {title}: {shown or '-'}")
     if result.errors:
-        lines.append(f"skipped {len(result.errors)} input problem(s):")
-        lines += [f"  {e}" for e in result.errors]
+        lines.append(f"skipped {len(result.errors)} input problem(s)" + (":" if list_errors else " (named on stderr)"))
+        lines += [f"  {e}" for e in result.errors] if list_errors else []
     if result.files:
         lines.append("wrote: " + ", ".join(str(p) for p in result.files))
     return "\n".join(lines)

@@ -110,6 +110,8 @@ class RawPage:
     text: str
     title: str | None = None
     date: str | None = None
+    #: the text was extracted from the file (a web page's article), not the file's own text
+    extracted: bool = False
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,8 @@ class Document:
     datelines: list[Dateline] = field(default_factory=list)
     #: the people the page credits (:func:`kg.credits.find_credits`), in text order
     credits: list[Credit] = field(default_factory=list)
+    #: ``raw`` was extracted from the file (a web page's article): the output stores it
+    extracted: bool = False
 
     def to_raw(self, start: int, end: int) -> tuple[int, int]:
         """Map a cleaned span ``[start, end)`` to the raw span covering it."""

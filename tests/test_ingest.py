@@ -165,6 +165,39 @@ def test_jsonl_line_without_text_names_file_and_line(tmp_path):
         list(read_pages(archive))
 
 
+def test_bad_archive_lines_are_named_with_their_reason_and_the_rest_read(tmp_path, caplog):
+    archive = tmp_path / "a.jsonl"
+    lines = ['{"id": "n1", "text": "包头市位于内蒙古。"}', '{"id": "n2", "text": "没有结尾', "",
+             '{"id": "n3"}', '{"id": "n4", "text": 42}', '{"text": "无编号。"}', '{"id": true, "text": "好。"}',
+             '["n5", "好。"]', '{"id": 6, "text": "第六篇。", "date": "2024年1月2日", "title": ["T"]}']
+    archive.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems: list[InputError] = []
+    with caplog.at_level(logging.WARNING, logger="kg.ingest"):
+        pages = list(read_pages(archive, on_bad_line=problems.append))
+    assert [p.id for p in pages] == ["n1", "6"]
+    assert (pages[1].date, pages[1].title) == (None, None)  # a bad date or title is dropped, the page kept
+    assert [str(e) for e in problems] == [
+        f"{archive}:2: invalid JSON at column 22 (Unterminated string starting at)",
+        f"{archive}:4: no 'text' (each line needs an 'id' and a string 'text')",
+        f"{archive}:5: 'text' is a JSON number, not a string (each line needs an 'id' and a string 'text')",
+        f"{archive}:6: no 'id' (each line needs an 'id' and a string 'text')",
+        f"{archive}:7: 'id' is a JSON boolean, not a string or a number",
+        f"{archive}:8: a JSON array, not an object {{id, text, ...}}",
+    ]
+    assert [r.getMessage() for r in caplog.records] == [f"{archive}:9: 'title' is a JSON array, not a string; ignored",
+                                                        f"{archive}:9: date '2024年1月2日' is not YYYY-MM-DD; ignored"]
+
+
+def test_read_documents_builds_an_archive_around_its_bad_line_unless_strict(tmp_path):
+    archive = tmp_path / "a.jsonl"
+    archive.write_text('{"id": "n1", "text": "好。"}\n{oops}\n{"id": "n2", "text": "又好。"}\n', encoding="utf-8")
+    documents, errors = read_documents([archive], show_progress=False)
+    assert [d.id for d in documents] == ["n1", "n2"]
+    assert errors == [f"{archive}:2: invalid JSON at column 2 (Expecting property name enclosed in double quotes)"]
+    with pytest.raises(InputError, match=r"a\.jsonl:2: invalid JSON"):
+        read_documents([archive], show_progress=False, strict=True)
+
+
 def test_bad_file_is_reported_and_the_rest_still_read(tmp_path, seed_dir):
     (tmp_path / "good.txt").write_text((seed_dir / "004_058751ca2aa39382.txt").read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02binary")
@@ -509,3 +542,12 @@ def test_a_dateline_followed_by_its_reporter_without_a_bracket():
 def test_a_dateline_never_spans_two_paragraphs():
     assert find_datelines("本报\n讯（记者 张三）") == find_datelines("本报包头12月24日\n电（记者 张三）") == []
     assert [d.start for d in find_datelines("■\n本报讯（记者 张三）开会。\n■ 本报讯 开会。")] == [2, 18]  # at the agency, after ■ and the space
+
+
+def test_the_readme_archive_example_reads_as_documented(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"### JSONL archives.*?```json\n(.*?)```", readme, re.DOTALL).group(1)
+    archive = tmp_path / "example.jsonl"
+    archive.write_text(example, encoding="utf-8")
+    first, second = read_pages(archive)
+    assert (first.id, first.date, second.id, second.path) == ("bt-2024-1224-01", "2024-12-24", "20241225", str(archive))

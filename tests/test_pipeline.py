@@ -193,6 +193,7 @@ def test_nothing_to_build_leaves_the_output_as_it_was(corpus, seed_build, tmp_pa
     assert main(["build", str(pages), "--out", str(out), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert f"nothing to build from {pages}" in err and f"{out} left as it was" in err
+    assert err.count("broken.txt") == (corpus == "only bad files")  # named once, not again in the error line
     assert snapshot(out) == before and beside(out) == []
     assert main(["build", str(pages), "--out", str(tmp_path / "new"), "--quiet"]) == 2
     assert not (tmp_path / "new").exists() and beside(tmp_path / "new") == []
@@ -302,7 +303,7 @@ def test_a_disk_that_fills_during_the_write_leaves_the_old_output(seed_build, se
 def test_ctrl_c_after_the_switch_says_the_new_build_is_in_place(seed_dir, tmp_path, capsys, monkeypatch):
     import kg.pipeline
 
-    def interrupted(result):
+    def interrupted(result, **options):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(kg.pipeline, "summary", interrupted)
@@ -412,3 +413,48 @@ def test_bylines_give_reported_edges_and_no_cooccurrence(seed_build):
     assert not [r for r in relations if r["type"] == "CO_OCCURS" and {r["source"], r["target"]} & reporters]
     datelines = {(r["source"].split("/")[-1][:3], r["target"]) for r in relations if r["type"] == "DATELINE"}
     assert ("004", "LOC:包头市") in datelines and ("003", "LOC:通辽市") in datelines
+
+
+WEB_PAGE = Path(__file__).parent / "data" / "web" / "article.html"
+
+
+def test_a_folder_of_every_kind_of_input_builds_the_good_ones_and_names_each_problem_once(seed_dir, tmp_path,
+                                                                                         capsys, caplog):
+    from kg.write.jsonl import read_output
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(seed_dir / "004_058751ca2aa39382.txt", corpus / "page.txt")
+    shutil.copy(WEB_PAGE, corpus / "article.html")
+    (corpus / "archive.jsonl").write_text(
+        '{"id": "a1", "text": "呼和浩特市委书记王五调研内蒙古大学。", "date": "2024-12-20"}\n'
+        '{"id": "a2", "text": "这一行没有结尾\n'
+        '{"id": "a3", "text": "鄂尔多斯市召开会议。"}\n', encoding="utf-8")
+    (corpus / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    out = tmp_path / "out"
+    assert main(["build", str(corpus), "--out", str(out)]) == 1
+    printed = capsys.readouterr()
+    problems = (f"{corpus / 'archive.jsonl'}:2: invalid JSON", f"{corpus / 'photo.txt'}: binary file")
+    for problem in problems:
+        assert printed.err.count(problem) == 1, printed.err
+        assert problem not in printed.out and problem not in caplog.text
+    assert "skipped 2 input problem(s)" in printed.out
+
+    docs = {d["id"]: d for d in read_jsonl(out / "documents.jsonl")}
+    assert sorted(docs) == ["a1", "a3", "corpus/article.html", "corpus/page.txt"]
+    article = docs["corpus/article.html"]
+    assert (article["title"], article["date"]) == ("包头市召开稀土产业发展推进会", "2024-12-24")
+    assert "text" not in docs["corpus/page.txt"] and "text" not in docs["a1"]  # their files hold their text
+    assert article["chars"] == len(article["text"])
+    assert article["sha256"] == hashlib.sha256(article["text"].encode()).hexdigest()
+    mentions = [m for m in read_jsonl(out / "mentions.jsonl") if m["doc"] == "corpus/article.html"]
+    assert all(article["text"][m["start"]:m["end"]] == m["text"] for m in mentions)
+    assert {"包头市人民政府", "张三", "李四"} <= {m["text"] for m in mentions}
+    names = {m["text"] for m in read_jsonl(out / "mentions.jsonl")}
+    assert not names & {"head", "html", "title", "meta", "body", "nav", "footer", "首页", "赵六", "乌兰察布"}
+    assert [d["id"] for d in read_output(out, strict=True).documents] == list(docs)  # `kg load` reads it
+
+    assert main(["build", str(corpus), "--out", str(tmp_path / "strict"), "--quiet", "--strict"]) == 2
+    assert capsys.readouterr().err.count("kg: ") == 1  # the first problem stops the build
+    (tmp_path / "empty").mkdir()
+    assert main(["build", str(tmp_path / "empty"), "--out", str(tmp_path / "none"), "--quiet"]) == 2

@@ -7,7 +7,8 @@ line of anything malformed.
 =================== =============================================================================
 file                one JSON object per line
 =================== =============================================================================
-documents.jsonl     ``id``, ``path``, ``title``, ``date``, ``datelines`` (``{agency, place, start, end, month, day}``), ``chars``, ``sha256``
+documents.jsonl     ``id``, ``path``, ``title``, ``date``, ``datelines`` (``{agency, place, start, end, month, day}``), ``chars``, ``sha256``;
+                    ``text`` for a page whose text was extracted (a web page's article): what offsets index
 mentions.jsonl      ``doc``, ``start``, ``end`` (raw-file offsets), ``text``, ``label``, ``entity``, ``sentence``
 entities.jsonl      ``id``, ``name``, ``label``, ``aliases``, ``mention_count``, ``doc_count``
 relations.jsonl     ``type``, ``source``, ``target``, ``properties``, ``evidence`` (``{doc, start, end}``)
@@ -126,7 +127,7 @@ def write_outputs(result: BuildResult, out: Path | StagedDirectory) -> list[Path
         folder = output.path or output.open()
         _write_jsonl(folder / "documents.jsonl", (
             {"id": d.id, "path": d.path, "title": d.title, "date": d.date, "datelines": datelines(d),
-             "chars": len(d.raw), "sha256": d.sha256}
+             "chars": len(d.raw), "sha256": d.sha256, **({"text": d.raw} if d.extracted else {})}
             for d in result.documents
         ))
         _write_jsonl(folder / "mentions.jsonl", (
@@ -323,6 +324,9 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
             check(f"{where}: duplicate document {doc_id!r}", "the later line wins")
             rows.documents = [d for d in rows.documents if d["id"] != doc_id]
         doc_ids.add(doc_id)
+        text = _field(obj, "text", str, where, optional=True)  # an extracted page's text: not loaded, checked
+        if text is not None and obj.get("chars") != len(text):
+            check(f"{where}: 'text' holds {len(text)} characters, 'chars' says {obj.get('chars')!r}", "kept")
         rows.documents.append({
             "id": doc_id,
             "path": _field(obj, "path", str, where, optional=True),
