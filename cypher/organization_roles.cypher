@@ -6,5 +6,6 @@
 MATCH (o:Organization)
 WHERE o.name = $name OR $name IN o.aliases
 MATCH (p:Entity)-[r:HOLDS_ROLE]->(o)
-RETURN o.name AS organization, p.id AS person_id, p.name AS person, r.title AS title
+RETURN o.name AS organization, p.id AS person_id, p.name AS person, r.title AS title,
+       r.title_normalised AS title_normalised
 ORDER BY person_id, title;

@@ -427,6 +427,8 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
             row["npmi"] = _field(props, "npmi", (int, float), where, optional=True)
         elif rel_type == "HOLDS_ROLE":
             row["title"] = _field(props, "title", str, where)
+            # older builds have none: the title as written is its own key
+            row["title_normalised"] = _field(props, "title_normalised", str, where, optional=True) or row["title"]
             docs = _field(props, "docs", list, where, optional=True) or []  # older builds: the evidence's
             if not all(isinstance(d, str) for d in docs):
                 raise InputError(f"{where}: HOLDS_ROLE properties.docs must be document ids")

@@ -290,7 +290,7 @@ def merge_relationships_query(rel_type: str) -> str:
             "  RETURN collect(d) AS d1",
             "}",
             "WITH r, row, keep, CASE WHEN size(keep_d) = 0 THEN d0 ELSE d1 END AS docs",
-            f"SET r.docs = {_or_null('docs')}",
+            f"SET r.docs = {_or_null('docs')}, r.title_normalised = row.title_normalised",
             "WITH r, row, keep",
         ]
     else:
@@ -640,8 +640,9 @@ def _write_admin_csv(data: OutputRows, dest: Path) -> list[Path]:
         header = [f":START_ID({spec.source})", f":END_ID({spec.target})", ":TYPE"]
         extra: Callable[[dict], list[str]]
         if rel_type == "HOLDS_ROLE":
-            header += ["title", "docs:string[]", *_SEEN_HEADER[:2]]
-            extra = lambda r: [r["title"], _array(r["docs"], "docs"), *_seen_cells(r, days)[:2]]  # noqa: E731
+            header += ["title", "title_normalised", "docs:string[]", *_SEEN_HEADER[:2]]
+            extra = lambda r: [r["title"], r["title_normalised"], _array(r["docs"], "docs"),  # noqa: E731
+                               *_seen_cells(r, days)[:2]]
         elif spec.key:
             header.append(spec.key)
             extra = lambda r, key=spec.key: [r[key]]  # noqa: E731

@@ -203,12 +203,14 @@ class Expect:
                 g = grouped.setdefault(key, {"doc_weights": Counter(), "evidence": [], "docs": set()})
                 g["doc_weights"].update(r["properties"].get("doc_weights", {}))
                 g["npmi"] = r["properties"].get("npmi")
+                g["title_normalised"] = r["properties"].get("title_normalised", r["properties"].get("title"))
                 g["docs"].update(r["properties"].get("docs", []), (ev["doc"] for ev in r["evidence"]))
                 g["evidence"] += [(ev["doc"], ev["start"], ev["end"]) for ev in r["evidence"]]
             for key, g in grouped.items():  # a document's new contribution replaces its old one
                 have = self.rels.setdefault(key, {"doc_weights": {}, "evidence": [], "docs": set()})
                 replace = set(g["doc_weights"]) | g["docs"]
                 have["npmi"] = g["npmi"]  # the latest load's
+                have["title_normalised"] = g["title_normalised"]
                 have["docs"] = {x for x in have["docs"] if x not in replace} | g["docs"]
                 have["doc_weights"] = {k: v for k, v in have["doc_weights"].items() if k not in replace}
                 have["doc_weights"].update(g["doc_weights"])
@@ -255,16 +257,18 @@ class Expect:
         for p in self.match(name, "PER"):
             for _t, s, t, title in self.of_type("HOLDS_ROLE"):
                 if s == p["id"]:
-                    ev = len(self.rels[("HOLDS_ROLE", s, t, title)]["evidence"])
-                    rows.append([s, p["name"], title, t, self.entities[t]["name"], ev])
-        return sorted(rows, key=lambda r: (r[0], r[3], r[2]))
+                    rel = self.rels[("HOLDS_ROLE", s, t, title)]
+                    rows.append([s, p["name"], title, rel["title_normalised"], t, self.entities[t]["name"],
+                                 len(rel["evidence"])])
+        return sorted(rows, key=lambda r: (r[0], r[4], r[2]))
 
     def organization_roles(self, name):
         rows = []
         for o in self.match(name, "ORG"):
             for _t, s, t, title in self.of_type("HOLDS_ROLE"):
                 if t == o["id"]:
-                    rows.append([o["name"], s, self.entities[s]["name"], title])
+                    rows.append([o["name"], s, self.entities[s]["name"], title,
+                                 self.rels[("HOLDS_ROLE", s, t, title)]["title_normalised"]])
         return sorted(rows, key=lambda r: (r[1], r[3]))
 
     def top_cooccurring(self, name, limit):
@@ -668,10 +672,10 @@ def test_query_examples_on_tiny(clean_db, neo4j_uri, neo4j_auth, tiny, path):
     assert rows, f"{path.name}: its example returns nothing on the tiny build"
     literal = {  # a few results spelled out, so the oracle itself is checked too
         "entity_aliases": [[BAOGANG, "包钢集团", "ORG", ["包钢"]]],
-        "person_roles": [[ZHAO, "段志强", "副主任", RENDA, "内蒙古自治区人大常委会", 2]],
-        "organization_roles": [["内蒙古自治区人大常委会", ZHANG, "张韶春", "党组书记"],
-                               ["内蒙古自治区人大常委会", ZHANG, "张韶春", "副主任"],
-                               ["内蒙古自治区人大常委会", ZHAO, "段志强", "副主任"]],
+        "person_roles": [[ZHAO, "段志强", "副主任", "副主任", RENDA, "内蒙古自治区人大常委会", 2]],
+        "organization_roles": [["内蒙古自治区人大常委会", ZHANG, "张韶春", "党组书记", "党组书记"],
+                               ["内蒙古自治区人大常委会", ZHANG, "张韶春", "副主任", "副主任"],
+                               ["内蒙古自治区人大常委会", ZHAO, "段志强", "副主任", "副主任"]],
         "top_cooccurring": [[RENDA, ZHAO, "段志强", "PER", 0.5, 2, 2], [RENDA, ZHANG, "张韶春", "PER", None, 1, 1]],
         "roles_in_year": [[RENDA, "内蒙古自治区人大常委会", "副主任", ZHAO, "段志强", "2025-12-27", "2025-12-27"]],
         "organizations_in_place": [[RENDA, "内蒙古自治区人大常委会", ["内蒙古自治区"]],
