@@ -2,8 +2,8 @@
 // (offsets = [start, end, start, end, ...] character offsets into the raw document).
 // The entity is matched on its name or any of its aliases.
 // Parameters:
-//   $name  the entity's name or an alias, e.g. "包钢"
-// Example: {"name": "包钢"}
+//   $name  the entity's name or an alias, e.g. "包头"
+// Example: {"name": "包头"}
 MATCH (e:Entity)
 WHERE e.name = $name OR $name IN e.aliases
 MATCH (e)-[m:MENTIONED_IN]->(d:Document)

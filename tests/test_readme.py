@@ -45,3 +45,42 @@ def test_each_readme_python_example_runs_on_the_seed_build_as_shown(block, seed_
             assert got == value, line
         checked += 1
     assert checked, "no line of the example shows its value"
+
+
+def readme_commands(verbs: tuple[str, ...]) -> list[str]:
+    """The ``kg VERB out/ …`` commands the README shows (in code spans and blocks), once each."""
+    found = re.findall(r"\bkg (?:%s) out/[^`\n]*" % "|".join(verbs), README)
+    return list(dict.fromkeys(c.strip() for c in found))
+
+
+def test_the_readme_shows_export_and_plot_commands():
+    assert len(readme_commands(("export", "plot"))) >= 3
+
+
+@pytest.mark.parametrize("command", readme_commands(("export", "plot")))
+def test_each_readme_export_and_plot_command_works_on_the_seed_build(command, seed_build, tmp_path):
+    import shutil
+    import shlex
+
+    from kg.cli import main
+
+    out = tmp_path / "out"
+    shutil.copytree(seed_build, out)
+    args = [str(out) if a == "out/" else str(tmp_path / a) if a.endswith(".png") else a
+            for a in shlex.split(command)[1:]]
+    before = {p for p in tmp_path.rglob("*")}
+    assert main(args) == 0, command
+    made = [p for p in tmp_path.rglob("*") if p not in before and p.is_file()]
+    assert made and all(p.stat().st_size > 0 for p in made), f"{command} wrote nothing"
+
+
+def test_docs_neo4j_lists_each_query_with_its_own_example():
+    import json
+
+    table = dict(re.findall(r"^\| `(\w+)\.cypher` \|[^\n]*\| `(\{[^`]*\})` \|$", (REPO / "docs" / "neo4j.md").read_text("utf-8"),
+                            flags=re.M))
+    files = {p.stem: p for p in (REPO / "cypher").glob("*.cypher") if p.stem != "schema"}
+    assert set(table) == set(files)
+    for name, shown in table.items():
+        example = re.search(r"^// Example: (\{.*\})$", files[name].read_text("utf-8"), flags=re.M).group(1)
+        assert json.loads(shown) == json.loads(example), name
