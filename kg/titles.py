@@ -314,27 +314,27 @@ UNIT_HEADS = re.compile(r"(?:副)?(?:主任|科长|处长|部长|组长|经理|�
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
-def _unit_start(text: str, s: int, boundary: int) -> int:
+def _unit_start(text: str, s: int, boundary: int, org_end: int | None) -> int:
     """Where a sub-unit written against the title at ``s`` starts (``s`` when none): the unit
-    ends in a unit word and starts after an organisation's ending, punctuation or ``boundary``."""
-    for k in range(2, 9):
+    ends in a unit word and starts right after an organisation (its name's ending, or
+    ``org_end``, where the caller says one ends)."""
+    for k in range(2, 7):
         a = s - k
         if a < boundary:
             break
         unit = text[a:s]
         if not _HAN.match(unit) or not unit.endswith(UNIT_ENDINGS) or unit in org_suffixes():
             continue
-        before = text[boundary:a]
-        if a == boundary or not _HAN.match(before[-1:]) or before.endswith(org_suffixes()):
+        if a == org_end or text[boundary:a].endswith(org_suffixes()):
             return a
     return s
 
 
-def _grow(text: str, s: int, e: int, boundary: int) -> int:
+def _grow(text: str, s: int, e: int, boundary: int, org_end: int | None) -> int:
     """The start of the whole title whose tail the tagger found at ``[s, e)``."""
     head = next((w for w in _fallback() if text.endswith(w, s, e) and len(w) < e - s), None)
     if head and RANK_PREFIX.search(text, boundary, e - len(head)):  # the tagger cut a rank word (组书记)
-        s = min(s, _grow(text, e - len(head), e, boundary))
+        s = min(s, _grow(text, e - len(head), e, boundary, org_end))
     while True:
         if s - 1 >= boundary and text[s - 1] in "正副" and re.match(r"[国省部厅局司处科股县团师军营高中初]级", text[s:s + 2]):
             s -= 1
@@ -346,11 +346,11 @@ def _grow(text: str, s: int, e: int, boundary: int) -> int:
     if title.endswith(TEACHER_HEADS) and (m := SUBJECT_TEACHER.search(text, boundary, s)):
         return m.start()
     if UNIT_HEADS.search(title) and not title.startswith(UNIT_ENDINGS[:6]):
-        s = _unit_start(text, s, boundary)
+        s = _unit_start(text, s, boundary, org_end)
     return s
 
 
-def _tagger_spans(text: str, boundary: int = 0) -> list[tuple[int, int]]:
+def _tagger_spans(text: str, org_end: int | None = None) -> list[tuple[int, int]]:
     spans = []
     for s, e in tagger().spans(text):
         while s < e and _PUNCT_EDGES.match(text[s]):  # the tagger's spans never start or end in punctuation
@@ -362,45 +362,56 @@ def _tagger_spans(text: str, boundary: int = 0) -> list[tuple[int, int]]:
     for m in CHIEF_OFFICER.finditer(text):
         if not any(a < m.end() and m.start() < b for a, b in spans):
             spans.append(m.span())
-    grown, last_end = [], boundary
+    grown, last_end = [], 0
     for s, e in sorted(spans):
-        s = max(_grow(text, s, e, last_end), last_end)
+        s = max(_grow(text, s, e, last_end, org_end), last_end)
         grown.append((s, e))
         last_end = e
     return grown
 
 
+def _find(text: str, start: int, end: int | None, org_end: int | None, *, honours: bool = False,
+          generic: bool = False) -> list[tuple[int, int]]:
+    end = len(text) if end is None else end
+    return [(s, e) for s, e in _tagger_spans(text, org_end)
+            if s >= start and e <= end and _keep(text, s, e, honours=honours, generic=generic)]
+
+
 def find_titles(text: str, start: int = 0, end: int | None = None, *, honours: bool = False,
                 generic: bool = False) -> list[tuple[int, int]]:
     """The title spans ``[s, e)`` inside ``text[start:end]`` (offsets into ``text``), found by the
-    tagger reading the whole of ``text``, plus the listed titles (``models/titles.txt``) it
-    missed.  Honours (``honours=True`` keeps them), generic words for people (``generic=True``),
-    plurals (老师们) and byline reporters are left out."""
-    end = len(text) if end is None else end
-    found = [(s, e) for s, e in _tagger_spans(text) if s >= start and e <= end]
-    taken = [False] * (len(text) + 1)
-    for s, e in found:
-        for k in range(s, e):
-            taken[k] = True
-    for s, e in _lexicon_spans(text[start:end]):
-        s, e = s + start, e + start
-        if not any(taken[s:e]):
-            found.append((s, e))
-    return sorted((s, e) for s, e in found if _keep(text, s, e, honours=honours, generic=generic))
+    tagger reading the whole of ``text``.  A sub-unit written right at ``start`` > 0 joins the
+    title (callers pass an organisation's end: ORG + 心血管内科主任).  Honours (``honours=True``
+    keeps them), generic words for people (``generic=True``), plurals (老师们) and byline
+    reporters are left out.  The lexicon is not used here (listed words inside other words,
+    常委 in 常委会, cost precision); :func:`title_at_end` and :func:`title_at_start` fall back on it."""
+    return _find(text, start, end, start or None, honours=honours, generic=generic)
+
+
+def _listed(title: str) -> bool:
+    return title in set(_fallback()) and _keep(title, 0, len(title), honours=False, generic=False)
 
 
 def title_at_end(text: str) -> str | None:
-    """The longest title ``text`` ends with (for ``ORG TITLE PERSON``), or None."""
-    spans = [(s, e) for s, e in find_titles(text) if e == len(text)]
-    return text[min(spans)[0]:] if spans else None
+    """The longest title ``text`` ends with, or None: ``text`` is what lies between an
+    organisation and a person (``ORG TITLE PERSON``), so a sub-unit at its start joins the title.
+    Falls back on the longest listed title (``models/titles.txt``) it ends with."""
+    spans = [(s, e) for s, e in _find(text, 0, None, 0) if e == len(text)]
+    if spans:
+        return text[min(spans)[0]:]
+    return next((w for w in _fallback() if text.endswith(w) and _listed(w)), None)
 
 
 def title_at_start(text: str) -> str | None:
-    """The longest title ``text`` starts with (for ``PERSON TITLE``), or None."""
-    spans = [(s, e) for s, e in find_titles(text) if s == 0]
-    return text[:max(e for _, e in spans)] if spans else None
+    """The longest title ``text`` starts with (``PERSON TITLE``), or None; falls back on the
+    longest listed title (``models/titles.txt``) it starts with."""
+    spans = [(s, e) for s, e in _find(text, 0, None, 0) if s == 0]
+    if spans:
+        return text[:max(e for _, e in spans)]
+    return next((w for w in _fallback() if text.startswith(w) and _listed(w)), None)
 
 
 def is_title(s: str) -> bool:
-    """Whether the whole of ``s`` is one title (a post: honours and generic words are not)."""
-    return find_titles(s) == [(0, len(s))] if s else False
+    """Whether the whole of ``s`` is one title (a post: honours and generic words are not), by
+    the tagger or in the lexicon."""
+    return bool(s) and (_find(s, 0, None, 0) == [(0, len(s))] or _listed(s))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kg.gazetteer import titles as lexicon_titles
 from kg.resources import MODELS
-from kg.titles import B, I, O, TAGGER_PATH, TitleTagger, char_features, tags_to_spans, viterbi, write_tagger
+from kg.titles import B, I, O, TAGGER_PATH, TitleTagger, char_features, viterbi, write_tagger
 from kg.training.corpora import _pd_lines, require
 from kg.training.settings import DEFAULT_CORPORA
 
@@ -196,18 +196,35 @@ def prune(tagger: TitleTagger, threshold: float) -> TitleTagger:
     return TitleTagger(kept, tagger.transitions, tagger.lexicon, tagger.max_len)
 
 
-def score(tagger: TitleTagger, examples: list[Example]) -> dict[str, float]:
-    """Exact-span precision, recall and F1 of the bare tagger on ``examples``."""
+def score_spans(find, examples: list[Example]) -> dict[str, float]:
+    """Exact-span precision, recall and F1 of ``find(text) -> spans`` on ``examples``."""
     tp = fp = fn = 0
     for text, gold in examples:
-        guess = set(tags_to_spans(tagger.tag(text)))
-        gold_set = set(gold)
+        guess, gold_set = set(find(text)), set(gold)
         tp += len(guess & gold_set)
         fp += len(guess - gold_set)
         fn += len(gold_set - guess)
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return {"tp": tp, "fp": fp, "fn": fn, "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def heldout_report(corpora_dir: Path = DEFAULT_CORPORA) -> dict[str, dict[str, float]]:
+    """Span P/R/F1 of the shipped recogniser on the held-out slice of CLUENER train: the bare
+    tagger, ``find_titles`` keeping everything CLUENER marks, ``find_titles`` as it runs, and
+    that against the gold spans it would keep (no honours, generic words, plurals or bylines)."""
+    from kg import titles
+
+    _, heldout = cluener_examples(corpora_dir / CLUENER_TRAIN)
+    return {
+        "tagger": score_spans(titles.tagger().spans, heldout),
+        "find_titles(honours, generic)": score_spans(
+            lambda t: titles.find_titles(t, honours=True, generic=True), heldout),
+        "find_titles": score_spans(titles.find_titles, heldout),
+        "find_titles, gold posts only": score_spans(titles.find_titles, [
+            (t, [(s, e) for s, e in gold if titles._keep(t, s, e, honours=False, generic=False)])
+            for t, gold in heldout]),
+    }
 
 
 def _sha256(path: Path) -> str:
@@ -224,7 +241,7 @@ def train_titles(corpora_dir: Path = DEFAULT_CORPORA, out: Path = TAGGER_PATH, *
     max_len = max(map(len, lexicon))
     examples = train + cut_examples(train) + fragments
     tagger = prune(train_perceptron(examples, lexicon, max_len, epochs=epochs), threshold)
-    scores = score(tagger, heldout)
+    scores = score_spans(tagger.spans, heldout)
     info = {
         "cluener_train_sentences": len(train), "cluener_heldout_sentences": len(heldout),
         "cluener_train_titles": sum(len(s) for _, s in train), "cut_examples": len(examples) - len(train) - len(fragments),
