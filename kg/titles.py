@@ -160,8 +160,9 @@ def write_tagger(tagger: TitleTagger, path: Path, header: list[str]) -> None:
         lines.append(f"#transition\t{p}\t" + "\t".join(f"{w:.4g}" for w in row))
     for feat in sorted(tagger.weights):
         lines.append(feat.replace("\t", " ").replace("\n", " ") + "\t" + "\t".join(f"{w:.4g}" for w in tagger.weights[feat]))
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
-        f.write("\n".join(lines) + "\n")
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as f:
+        f.write(data)  # mtime 0: the same training gives the same bytes
 
 
 def read_tagger(path: Path) -> TitleTagger:
