@@ -203,6 +203,9 @@ class _RoleFinder:
         """Give ``person`` each title of a chain after ``org``; whether any was given."""
         given = False
         for k, title in enumerate(titles):
+            title = _without_unit_of(org.mention.text, title)
+            if k and _unit_prefix(title):
+                continue  # 政治局委员、书记处书记: a later title under a unit of its own belongs elsewhere
             target = self._target(org, title)
             if target is not None:
                 entity, prefix = target  # 人大常委会党组 + 书记、副主任: 党组书记 and 副主任
@@ -243,9 +246,12 @@ class _RoleFinder:
             titles = self.parse_titles(gap[1:]) if gap[:1] == "、" and earlier_org else None
             if not titles:
                 return False
+            given = False
             for title in titles:
-                self._add(person, earlier_org, title, org.mention.start, head.start)
-            return True
+                title = _without_unit_of(self.entities[earlier_org].name, title)
+                if not _unit_prefix(title):  # 中专处处长甲、行政处处长乙: 乙 heads another unit
+                    given = self._add(person, earlier_org, title, org.mention.start, head.start) or given
+            return given
         if org.mention.label not in ("ORG", "LOC"):
             return False
         titles = self.parse_titles(gap, org.mention.text)
@@ -411,6 +417,22 @@ class _RoleFinder:
                 if rel.source == prev.entity and rel.properties["title"] == prev_title:
                     self._add(person, rel.target, post, prev.mention.start, m.end + len(post))
                     break
+
+
+def _unit_prefix(title: str) -> str:
+    """The sub-unit ``title`` starts with (书记处 of 书记处书记, 行政处 of 行政处处长), or ''."""
+    for k in range(2, len(title) - 1):
+        if _UNIT_END.search(title[:k]) and title_words.is_title(title[k:]):
+            return title[:k]
+    return ""
+
+
+def _without_unit_of(org_text: str, title: str) -> str:
+    """``title`` without a sub-unit the organisation's name already ends with (中专处 + 中专处副处长)."""
+    for k in range(len(title) - 1, 1, -1):
+        if org_text.endswith(title[:k]) and title_words.is_title(title[k:]):
+            return title[k:]
+    return title
 
 
 def _resolve_reference(ref: str, before: Sequence[LinkedMention], entities: dict[str, Entity], *,
