@@ -58,6 +58,8 @@ TITLE_JOINERS = "、兼和及并"
 PEOPLE_JOINERS = "、和及与"
 #: a sub-unit written between an organisation and a title (技术研发部 + 经理)
 _UNIT_END = re.compile(r"(?:部|处|科|室|办|中心|所|组|队|车间|分公司|站|系|内科|外科|门诊|病区|项目部|事业部|办公室)$")
+#: sub-units that are bodies with a head of their own (书记处, 行政处, 外事司), not departments (总编室, 市场部)
+_BODIES = ("处", "司", "局", "厅", "委", "委员会", "院")
 _PUNCT = set("，,。；;：:！!？?“”\"《》（）()\n")
 #: posts named by their place: 省长 of 广东省 is held in 广东省人民政府
 PLACE_POSTS = ("省长", "市长", "县长", "区长", "州长", "旗长", "盟长", "乡长", "镇长")
@@ -204,8 +206,8 @@ class _RoleFinder:
         given = False
         for k, title in enumerate(titles):
             title = _without_unit_of(org.mention.text, title)
-            if k and _unit_prefix(title):
-                continue  # 政治局委员、书记处书记: a later title under a unit of its own belongs elsewhere
+            if k and _unit_prefix(title).endswith(_BODIES):
+                continue  # 政治局委员、书记处书记: a later title heading a body of its own belongs elsewhere
             target = self._target(org, title)
             if target is not None:
                 entity, prefix = target  # 人大常委会党组 + 书记、副主任: 党组书记 and 副主任
@@ -249,7 +251,7 @@ class _RoleFinder:
             given = False
             for title in titles:
                 title = _without_unit_of(self.entities[earlier_org].name, title)
-                if not _unit_prefix(title):  # 中专处处长甲、行政处处长乙: 乙 heads another unit
+                if not _unit_prefix(title).endswith(_BODIES):  # 中专处处长甲、行政处处长乙: 乙 heads another body
                     given = self._add(person, earlier_org, title, org.mention.start, head.start) or given
             return given
         if org.mention.label not in ("ORG", "LOC"):
