@@ -28,7 +28,7 @@ NODE_ATTRS = ("label", "name", "type", "aliases", "mention_count", "doc_count")
 DOCUMENT_TYPE = "DOC"
 
 #: relation properties copied onto edges when present (see :mod:`kg.relate`)
-EDGE_EXTRAS = ("npmi", "first_seen", "last_seen", "year_weights")
+EDGE_EXTRAS = ("title_normalised", "npmi", "first_seen", "last_seen", "year_weights")
 
 
 def edge_extras(properties: dict) -> dict:

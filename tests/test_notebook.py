@@ -54,7 +54,7 @@ def test_notebook_is_stored_valid_and_without_outputs():
 
 
 def test_notebook_runs_on_the_hand_made_build(tmp_path, monkeypatch):
-    setup, biggest, ego, partners, roles, path, communities, _ = run_notebook(MINI, tmp_path, monkeypatch)
+    setup, biggest, ego, partners, roles, by_title, path, communities, _ = run_notebook(MINI, tmp_path, monkeypatch)
     assert "13 entities, 29 relations" in setup
     assert "ORG: 包钢集团 (4)" in biggest
     assert "ORG:包钢集团 (aliases: 包钢)" in ego and "孟繁英  HOLDS_ROLE 董事长" in ego
@@ -63,11 +63,13 @@ def test_notebook_runs_on_the_hand_made_build(tmp_path, monkeypatch):
                                          "    -     包钢集团  (weight 1)"]
     assert "内蒙古自治区人大常委会: 3 roles" in roles
     assert "张韶春  副主任" in roles and "段志强  副主任" in roles and "张韶春  党组书记" in roles
+    assert "副主任 (2): 张韶春（内蒙古自治区人大常委会）、段志强（内蒙古自治区人大常委会）" in by_title
     assert "steps" in path and "—[" in path
     assert "communities, modularity" in communities
 
 
 def test_notebook_runs_on_the_seed_build(seed_build, tmp_path, monkeypatch):
-    setup, biggest, ego, partners, roles, path, communities, _ = run_notebook(seed_build, tmp_path, monkeypatch)
+    setup, biggest, ego, partners, roles, by_title, path, communities, _ = run_notebook(seed_build, tmp_path, monkeypatch)
     assert "by npmi" in partners and "+" in partners
     assert "entities" in setup and "PER: " in biggest and "communities" in communities
+    assert "roles by normalised title" in by_title and "副主任" in by_title
