@@ -125,6 +125,10 @@ def make_parser() -> argparse.ArgumentParser:
     ex.add_argument("out_dir", type=Path, metavar="DIR", help="a kg build output directory")
     ex.add_argument("--format", required=True, choices=["neo4j-admin", "gexf"], help="neo4j-admin CSVs or GEXF for Gephi")
     ex.add_argument("--dest", type=Path, default=None, help="file (gexf) or folder (neo4j-admin); default inside DIR")
+    ex.add_argument("--mixed", action="store_true",
+                    help="gexf: write CO_OCCURS as undirected edges in a directed graph (a mixed graph: Gephi "
+                         "reads it, networkx.read_gexf refuses it); by default every edge is directed and "
+                         "CO_OCCURS carries directed=false, which both read")
     ex.add_argument("--weight", choices=["count", "npmi"], default="count",
                     help="gexf: CO_OCCURS edge weight, the co-occurrence count or its npmi (pairs with no npmi "
                          "above 0 then left out; default count)")
@@ -253,7 +257,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         from kg.write.jsonl import load_graph
         from kg.write.xml import write_gexf
 
-        written = [write_gexf(load_graph(args.out_dir), args.dest or args.out_dir / "graph.gexf", weight=args.weight)]
+        written = [write_gexf(load_graph(args.out_dir), args.dest or args.out_dir / "graph.gexf", weight=args.weight,
+                              mixed=args.mixed)]
     print("wrote: " + ", ".join(str(p) for p in written))
     return 0
 

@@ -84,3 +84,15 @@ def test_docs_neo4j_lists_each_query_with_its_own_example():
     for name, shown in table.items():
         example = re.search(r"^// Example: (\{.*\})$", files[name].read_text("utf-8"), flags=re.M).group(1)
         assert json.loads(shown) == json.loads(example), name
+
+
+def test_the_gexf_kg_export_writes_reads_back_in_networkx(seed_build, tmp_path):
+    import networkx as nx
+
+    from kg.cli import main
+
+    assert main(["export", str(seed_build), "--format", "gexf", "--dest", str(tmp_path / "g.gexf")]) == 0
+    back = nx.read_gexf(tmp_path / "g.gexf")
+    assert back.number_of_edges() > 100
+    assert main(["export", str(seed_build), "--format", "gexf", "--mixed", "--dest", str(tmp_path / "m.gexf")]) == 0
+    assert b'type="undirected"' in (tmp_path / "m.gexf").read_bytes()  # Gephi's mixed graph, on request

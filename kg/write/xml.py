@@ -25,7 +25,8 @@ GraphML (``graph.graphml``, written by every build) is for Gephi, yEd, Cytoscape
 
 GEXF (``kg export DIR --format gexf``) is Gephi's own format: the same attributes plus
 colours by entity type, sizes by degree and, for graphs of up to :data:`LAYOUT_MAX_NODES`
-nodes, a starting layout; CO_OCCURS edges are real undirected edges there (a mixed graph).
+nodes, a starting layout; with ``--mixed`` CO_OCCURS edges are real undirected edges there
+(a mixed graph, which networkx cannot read; by default every edge is directed, as in GraphML).
 When documents carry dates the GEXF is dynamic (``timeformat="date"``): a dated CO_OCCURS
 edge lives in the years of its ``year_weights`` (one spell a year), a dated role from its
 ``first_seen`` to its ``last_seen``, so Gephi's timeline plays the archive year by year;
@@ -380,7 +381,7 @@ def _npmi_weighted(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return copy
 
 
-def gexf_bytes(graph: nx.MultiDiGraph, *, mixed: bool = True, layout: bool | None = None,
+def gexf_bytes(graph: nx.MultiDiGraph, *, mixed: bool = False, layout: bool | None = None,
                weight: str = "count") -> bytes:
     """Serialise the graph as GEXF 1.2 for Gephi (UTF-8, deterministic).
 
@@ -390,9 +391,10 @@ def gexf_bytes(graph: nx.MultiDiGraph, *, mixed: bool = True, layout: bool | Non
     ``relation`` (HOLDS_ROLE, CO_OCCURS... -- GEXF reserves ``type`` for the direction),
     ``title``, ``directed`` and ``evidence_count``; ids are ``e0``, ``e1``...
 
-    With ``mixed`` (the default) CO_OCCURS edges are written ``type="undirected"`` in a
-    directed graph, which Gephi imports as a mixed graph; :func:`networkx.read_gexf` cannot
-    read mixed graphs, so ``mixed=False`` writes every edge as directed.
+    Every edge is directed by default (CO_OCCURS once per pair with ``directed=false``), which
+    Gephi and :func:`networkx.read_gexf` both read; with ``mixed`` CO_OCCURS edges are written
+    ``type="undirected"`` in a directed graph, which Gephi imports as a mixed graph and
+    networkx refuses (``kg export --mixed``).
 
     ``weight="npmi"`` weighs CO_OCCURS edges by their npmi instead of their count
     (:func:`_npmi_weighted`).  Dated edges make the file dynamic (see the module docstring).
@@ -478,7 +480,7 @@ def gexf_bytes(graph: nx.MultiDiGraph, *, mixed: bool = True, layout: bool | Non
     return out.getvalue().encode("utf-8")
 
 
-def write_gexf(graph: nx.MultiDiGraph, dest: Path, *, mixed: bool = True, weight: str = "count") -> Path:
+def write_gexf(graph: nx.MultiDiGraph, dest: Path, *, mixed: bool = False, weight: str = "count") -> Path:
     """Write ``graph`` (a build, :func:`kg.write.jsonl.load_graph`) as GEXF to ``dest``
     (atomically) and return ``dest``; see :func:`gexf_bytes` for the content, ``mixed`` and ``weight``.
     """

@@ -246,7 +246,7 @@ def test_gexf_is_valid_and_coloured_by_type_and_sized_by_degree(graph, gexf_sche
 
 
 def test_gexf_edges_are_mixed_cooccurrence_undirected(graph, tmp_path):
-    root = etree.fromstring(write_gexf(load_graph(MINI), tmp_path / "g.gexf").read_bytes())
+    root = etree.fromstring(write_gexf(load_graph(MINI), tmp_path / "g.gexf", mixed=True).read_bytes())
     edges = root.findall(".//x:edge", X_NS)
     assert len(edges) == graph.number_of_edges()
     assert len({e.get("id") for e in edges}) == len(edges)
@@ -277,7 +277,7 @@ def test_gexf_without_mixed_edges_reads_back_in_networkx(graph, gexf_schema):
     assert [(u, v, d["relation"], d["weight"]) for u, v, d in back.edges(data=True)] == \
         [(u, v, d["type"], d["weight"]) for u, v, d in graph.edges(data=True)]
     with pytest.raises(nx.NetworkXError):  # networkx cannot read a mixed graph; Gephi can
-        nx.read_gexf(io.BytesIO(gexf_bytes(graph)))
+        nx.read_gexf(io.BytesIO(gexf_bytes(graph, mixed=True)))
 
 
 def test_gexf_is_deterministic(tmp_path):
