@@ -151,10 +151,16 @@ class _RoleFinder:
 
     @staticmethod
     def _title_with_unit(text: str, j: int) -> str | None:
-        """The title starting at ``text[j]``, perhaps after a sub-unit (书记处 + 书记, 办公室 + 主任)."""
+        """The title starting at ``text[j]``, perhaps after a sub-unit (书记处 + 书记, 办公室 + 主任),
+        or an honour (特级教师: it passes in the chain and gives no role)."""
         title = title_words.title_at_start(text[j:])
         if title:
             return title
+        honour = next((text[j:j + n] for n in range(min(12, len(text) - j), 1, -1)
+                       if not (set(text[j:j + n]) & (_PUNCT | set(TITLE_JOINERS)))
+                       and title_words.is_honour(text[j:j + n])), None)
+        if honour:
+            return honour
         for cut in range(j + 1, min(len(text) - 1, j + 16) + 1):
             unit = text[j:cut]
             if _PUNCT & set(unit) or set(TITLE_JOINERS) & set(unit):

@@ -49,6 +49,10 @@ def roles(text: str, spans: list[tuple[str, str]]) -> set[tuple[str, str, str]]:
     ("外交部长王毅会见了来宾。", [("外交部", "ORG"), ("王毅", "PER")], {("王毅", "部长", "中华人民共和国外交部")}),
     # the organisation given earlier
     ("在清华大学，校长邱勇说。", [("清华大学", "ORG"), ("邱勇", "PER")], {("邱勇", "校长", "清华大学")}),
+    # an honour passes in a chain and gives no role
+    ("北京四中特级教师、数学教研组组长李明说。", [("北京四中", "ORG"), ("李明", "PER")],
+     {("李明", "数学教研组组长", "北京四中")}),
+    ("包钢集团全国劳动模范张强发言。", [("包钢集团", "ORG"), ("张强", "PER")], set()),
     # the second person of a list keeps the organisation
     ("全国总工会主席张华、副主席兼秘书长刘洋出席。", [("全国总工会", "ORG"), ("张华", "PER"), ("刘洋", "PER")],
      {("张华", "主席", "全国总工会"), ("刘洋", "副主席", "全国总工会"), ("刘洋", "秘书长", "全国总工会")}),
