@@ -43,7 +43,7 @@ def check_invariants(graph: nx.MultiDiGraph, out_dir: Path) -> None:
         else:
             assert data["directed"] is True
         if data["type"] == "HOLDS_ROLE":
-            assert types == ("PER", "ORG") and data["title"]
+            assert types in (("PER", "ORG"), ("PER", "LOC")) and data["title"]  # LOC: a post named by its place
         elif data["type"] == "PART_OF":
             assert types == ("LOC", "LOC")
         elif data["type"] == "LOCATED_IN":
