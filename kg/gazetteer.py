@@ -6,7 +6,8 @@ only parses them.  Missing or malformed files raise :class:`~kg.errors.ModelErro
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import gzip
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,13 +23,16 @@ COUNTRY_LEVEL = "country"
 
 @dataclass(frozen=True)
 class Place:
-    """A known place: official name, short forms, level, parent and (for regions) capital."""
+    """A known place: official name, short forms, level, parent and (for regions) capital; a
+    Chinese division also its code and its parent's code (None where the name is ambiguous)."""
 
     name: str
     short: tuple[str, ...]
     level: str
     parent: str | None = None
     capital: str | None = None
+    code: str | None = None
+    parent_code: str | None = None
 
 
 def _rows(path: Path, *, min_fields: int) -> list[list[str]]:
@@ -47,9 +51,18 @@ def _rows(path: Path, *, min_fields: int) -> list[list[str]]:
     return rows
 
 
+PLACES = DATA / "places.tsv"
+DIVISIONS = DATA / "divisions.tsv.gz"
+TOWNSHIP_LEVEL = "township"
+#: the national divisions :func:`places` holds, and so the NER's rules and segmenter see; townships
+#: only link and nest (:func:`divisions`, :func:`resolve`)
+NER_LEVELS = ("province", "prefecture", "county")
+#: a national name shorter than this stays out of :func:`places` (城区, 郊区, 和县, 新县: ordinary text)
+MIN_NATIONAL_NAME = 3
+
+
 @lru_cache(maxsize=None)
-def places(path: Path = DATA / "places.tsv") -> dict[str, Place]:
-    """Known places by official name (``name<TAB>short forms|...<TAB>level<TAB>parent<TAB>capital``)."""
+def _hand_places(path: Path) -> dict[str, Place]:
     table: dict[str, Place] = {}
     for fields in _rows(path, min_fields=3):
         fields += [""] * (5 - len(fields))
@@ -59,13 +72,133 @@ def places(path: Path = DATA / "places.tsv") -> dict[str, Place]:
 
 
 @lru_cache(maxsize=None)
-def place_aliases(path: Path = DATA / "places.tsv") -> dict[str, str]:
-    """Short form (and official name) -> official name, for every known place."""
+def _division_rows(path: Path = DIVISIONS) -> dict[str, tuple[str, str, str, str]]:
+    """code -> (name, short form, level, parent code), as ``kg train gazetteer`` wrote them."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            rows = [line.rstrip("\n").split("\t") for line in lines if not line.startswith("#")]
+    except OSError as err:
+        raise ModelError(f"{path}: cannot read the divisions ({err})") from err
+    return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
+
+
+@lru_cache(maxsize=None)
+def division(code: str) -> Place | None:
+    """The division with this code; one ``places.tsv`` also lists keeps that file's short forms
+    and capital."""
+    rows = _division_rows()
+    if code not in rows:
+        return None
+    name, short, level, parent_code = rows[code]
+    parent = rows[parent_code][0] if parent_code in rows else None
+    place = Place(name, (short,) if short else (), level, parent, None, code, parent_code or None)
+    mine = _hand_places(PLACES).get(name)
+    if mine is not None and mine.level == level and (level == PROVINCE_LEVEL or mine.parent == parent):
+        place = replace(place, short=mine.short, capital=mine.capital)
+    return place
+
+
+def divisions() -> dict[str, Place]:
+    """China's administrative divisions by code (``models/divisions.tsv.gz``, built by
+    ``kg train gazetteer``): province, prefecture, county (and the bureau's county-level zones)
+    and township, each with its parent's name and code.  Builds them all: :func:`division` is
+    for one."""
+    return {code: division(code) for code in _division_rows()}
+
+
+@lru_cache(maxsize=None)
+def _division_codes_by_name() -> dict[str, tuple[str, ...]]:
+    table: dict[str, list[str]] = {}
+    for code, (name, short, _, _) in _division_rows().items():
+        table.setdefault(name, []).append(code)
+        if short and short != name:
+            table.setdefault(short, []).append(code)
+    return {form: tuple(codes) for form, codes in table.items()}
+
+
+def candidates(name: str) -> list[Place]:
+    """Every place ``name`` may denote: divisions by official name or short form, or the
+    known place of that name."""
+    found = [division(code) for code in _division_codes_by_name().get(name, ())]
+    if not found and (place := places().get(place_aliases().get(name, ""))) is not None:
+        found = [place]
+    return found
+
+
+def ambiguous(name: str) -> list[Place]:
+    """The divisions ``name`` may denote when it is more than one (朝阳区: Beijing's and
+    Changchun's); empty otherwise."""
+    found = candidates(name)
+    return found if len(found) > 1 else []
+
+
+def ancestors(place: Place) -> list[Place]:
+    """The divisions that hold ``place``, nearest first."""
+    chain = []
+    code = place.parent_code
+    while code and (parent := division(code)) is not None:
+        chain.append(parent)
+        code = parent.parent_code
+    return chain
+
+
+def is_part_of(lower: Place, upper: Place) -> bool:
+    """Whether division ``lower`` lies in division ``upper``."""
+    return upper.code is not None and any(a.code == upper.code for a in ancestors(lower))
+
+
+def resolve(name: str, context_places=()) -> Place | None:
+    """The place ``name`` denotes: the only candidate, or the only one that lies in or holds a
+    place among ``context_places`` (names or :class:`Place`\\ s, the document's other places);
+    None when the context does not settle it (朝阳区 alone, or 朝阳区 with both 北京 and 长春)."""
+    found = candidates(name)
+    if len(found) <= 1:
+        return found[0] if found else None
+    context = [p for c in context_places for p in ([c] if isinstance(c, Place) else candidates(c))
+               if p.code is not None and (isinstance(c, Place) or c != name)]
+    fitting = [p for p in found if any(is_part_of(p, c) or is_part_of(c, p) for c in context)]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+@lru_cache(maxsize=None)
+def places(path: Path = PLACES) -> dict[str, Place]:
+    """Known places by official name (``name<TAB>short forms|...<TAB>level<TAB>parent<TAB>capital``).
+    The shipped table also holds the national divisions of :data:`NER_LEVELS`, the data winning
+    (code, level, parent); a name several divisions bear (朝阳区) is one place with no code or parent."""
+    table = _hand_places(path)
+    if path.resolve() != PLACES.resolve():
+        return table
+    by_name: dict[str, list[Place]] = {}
+    for code, (name, _, level, _) in _division_rows().items():
+        if level in NER_LEVELS and len(name) >= MIN_NATIONAL_NAME:
+            by_name.setdefault(name, []).append(division(code))
+    for name, found in by_name.items():
+        if len(found) == 1:
+            table[name] = found[0]
+        else:
+            mine = table.get(name)
+            table[name] = Place(name, mine.short if mine else (), found[0].level)
+    return table
+
+
+@lru_cache(maxsize=None)
+def place_aliases(path: Path = PLACES) -> dict[str, str]:
+    """Short form (and official name) -> official name, for every known place; a short form of
+    several places with different names (朝阳: 朝阳市, 朝阳县) is the first written in
+    ``places.tsv``, or none."""
     table: dict[str, str] = {}
+    hand = _hand_places(path)
+    owners: dict[str, set[str]] = {}
     for place in places(path).values():
         table[place.name] = place.name
         for short in place.short:
+            owners.setdefault(short, set()).add(place.name)
+    for place in hand.values():
+        for short in place.short:
             table.setdefault(short, place.name)
+    for short, names in owners.items():
+        if len(names) == 1:
+            table.setdefault(short, next(iter(names)))
     return table
 
 
@@ -75,7 +208,7 @@ def is_known_place(text: str) -> bool:
 
 
 @lru_cache(maxsize=None)
-def place_names(path: Path = DATA / "places.tsv") -> frozenset[str]:
+def place_names(path: Path = PLACES) -> frozenset[str]:
     """The names a text uses for a known place on its own: official names and their short forms
     of two characters or more (包头 for 包头市, 达茂旗 for 达尔罕茂明安联合旗, 长三角), not the
     country's descriptive aliases such as 我国 or 全国."""
@@ -104,7 +237,7 @@ def _forced_on_segmenter(place: Place, word: str) -> bool:
     return not (place.level in (COUNTRY_LEVEL, REGION_LEVEL) and place.name != HOME_COUNTRY)
 
 
-def dictionary_words(path: Path = DATA / "places.tsv") -> list[str]:
+def dictionary_words(path: Path = PLACES) -> list[str]:
     """The gazetteer's names and short forms that the segmenter must keep whole
     (see :func:`_forced_on_segmenter`)."""
     return [word for place in places(path).values() for word in (place.name, *place.short)

@@ -90,3 +90,50 @@ def test_non_person_endings_are_rebuilt_from_the_corpora_and_a_bad_row_is_refuse
     out.write_text("矿山\tORG\n", encoding="utf-8")
     with pytest.raises(ModelError, match="endings.tsv"):
         gazetteer.non_person_endings.__wrapped__(out)
+
+
+def test_national_divisions_have_codes_levels_parents_and_short_forms():
+    divisions = gazetteer.divisions()
+    counts = {level: sum(p.level == level for p in divisions.values()) for level in ("province", "county", "township")}
+    assert counts["province"] == 31 and counts["county"] > 2800 and counts["township"] > 40000
+    haidian = gazetteer.places()["海淀区"]
+    assert (haidian.code, haidian.parent, haidian.parent_code, haidian.level) == ("110108", "北京市", "11", "county")
+    aliases = gazetteer.place_aliases()
+    assert aliases["辽宁"] == "辽宁省" and aliases["沈阳"] == "沈阳市" and aliases["浦东"] == "浦东新区"
+    assert aliases["黔东南"] == "黔东南苗族侗族自治州" and aliases["广西"] == "广西壮族自治区"
+
+
+def test_countries_regions_and_hand_short_forms_are_kept_with_the_data():
+    places = gazetteer.places()
+    assert places["中国"].level == "country" and "长三角" in gazetteer.place_names()
+    assert gazetteer.place_aliases()["锡盟"] == "锡林郭勒盟" and places["河北省"].capital == "石家庄市"
+    assert places["河北省"].code == "13"
+
+
+def test_short_forms_are_never_one_character_common_words_or_generic():
+    from kg.training.gazetteer import rule_short_form
+
+    assert rule_short_form("大理白族自治州", "prefecture") == "大理"
+    assert rule_short_form("鄂伦春自治旗", "county") is None  # the people, not the banner
+    assert rule_short_form("忠县", "county") is None
+    forms = {s for p in gazetteer.divisions().values() for s in p.short}
+    assert not {"城关", "平安", "和平", "东区"} & forms
+    assert not {"城区", "郊区", "和县"} & gazetteer.place_names()  # ordinary text
+
+
+def test_an_ambiguous_name_is_resolved_by_the_documents_other_places_or_not_at_all():
+    assert {p.parent for p in gazetteer.ambiguous("朝阳区")} == {"北京市", "长春市"}
+    assert gazetteer.places()["朝阳区"].code is None
+    assert gazetteer.resolve("朝阳区") is None
+    assert gazetteer.resolve("朝阳区", ["北京"]).code == "110105"
+    assert gazetteer.resolve("朝阳区", ["吉林省"]).parent == "长春市"
+    assert gazetteer.resolve("朝阳区", ["北京", "长春"]) is None
+    assert gazetteer.resolve("海淀区").code == "110108" and gazetteer.ambiguous("海淀区") == []
+
+
+def test_divisions_load_fast():
+    import time
+
+    start = time.perf_counter()
+    rows = gazetteer._division_rows.__wrapped__()
+    assert len(rows) > 44000 and time.perf_counter() - start < 1.0
