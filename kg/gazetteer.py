@@ -165,7 +165,7 @@ def places(path: Path = PLACES) -> dict[str, Place]:
     """Known places by official name (``name<TAB>short forms|...<TAB>level<TAB>parent<TAB>capital``).
     The shipped table also holds the national divisions of :data:`NER_LEVELS`, the data winning
     (code, level, parent); a name several divisions bear (朝阳区) is one place with no code or parent."""
-    table = _hand_places(path)
+    table = dict(_hand_places(path))
     if path.resolve() != PLACES.resolve():
         return table
     by_name: dict[str, list[Place]] = {}
@@ -203,8 +203,14 @@ def place_aliases(path: Path = PLACES) -> dict[str, str]:
 
 
 def is_known_place(text: str) -> bool:
-    """Whether ``text`` (two characters or more) is a known place's official name or short form."""
-    return len(text) > 1 and text in place_aliases()
+    """Whether ``text`` (two characters or more) is a known place's official name or short form,
+    the data's two-character short forms left out (兴业, 山南: see :func:`place_names`)."""
+    return len(text) > 1 and text in place_aliases() and (text in place_names() or text in _hand_aliases())
+
+
+@lru_cache(maxsize=None)
+def _hand_aliases() -> frozenset[str]:
+    return frozenset(w for p in _hand_places(PLACES).values() for w in (p.name, *p.short))
 
 
 @lru_cache(maxsize=None)
@@ -213,10 +219,14 @@ def place_names(path: Path = PLACES) -> frozenset[str]:
     of two characters or more (包头 for 包头市, 达茂旗 for 达尔罕茂明安联合旗, 长三角), not the
     country's descriptive aliases such as 我国 or 全国."""
     names = set()
+    hand = _hand_places(path)
     for place in places(path).values():
         names.add(place.name)
+        mine = hand[place.name].short if place.name in hand else ()
+        # the data's two-character short forms are too often ordinary text (兴业, 大厂, 阴|山南|北): they only link
         names.update(s for s in place.short
-                     if len(s) > 1 and (place.level != COUNTRY_LEVEL or place.name.startswith(s)))
+                     if len(s) > 1 and (place.level != COUNTRY_LEVEL or place.name.startswith(s))
+                     and (len(s) > 2 or place.code is None or s in mine))
     return frozenset(names)
 
 

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from itertools import combinations
 
+from kg import gazetteer
 from kg.link import normalise
 from kg.credits import in_credit
 from kg.roles import find_roles
@@ -30,8 +31,6 @@ from kg.schema import (
 )
 
 
-_HIGHER_PLACE = ("自治区", "省", "市", "盟", "自治州")
-_LOWER_PLACE = ("市", "县", "旗", "区", "镇", "乡", "苏木", "嘎查", "村")
 #: pairs co-occurring in fewer windows get no ``npmi``: on one or two sightings it is noise
 MIN_COUNT = 2
 _PLACE_SUFFIXES = ("市", "省", "县", "区", "旗", "盟", "州", "镇", "乡", "自治区", "自治州", "自治县", "自治旗")
@@ -181,14 +180,27 @@ def _keep_first(have: list[Evidence], more: Sequence[Evidence], limit: int) -> N
 
 
 def find_place_hierarchy(doc: Document, linked: Sequence[LinkedMention], entities: dict[str, Entity]) -> list[Relation]:
-    """PART_OF for adjacent administrative units written together (呼和浩特市清水河县)."""
+    """PART_OF between two places of a document the division data nests, the child's parent
+    code the other's code (深圳市 in 广东省), adjacent or not; each place resolved against the
+    document's other places (朝阳区 with 北京: Beijing's), an unresolved one left out.  The
+    evidence is the two mentions nearest each other, from the first's start to the second's end."""
+    mentions: dict[str, list] = defaultdict(list)
+    for lm in linked:
+        if lm.mention.label == "LOC" and entities[lm.entity].label == "LOC":
+            mentions[lm.entity].append(lm.mention)
+    names = {entity: normalise(entities[entity].name) for entity in mentions}
+    resolved = {entity: gazetteer.resolve(name, [n for other, n in names.items() if other != entity])
+                for entity, name in names.items()}
+    by_code = {place.code: entity for entity, place in resolved.items() if place is not None and place.code}
     relations = []
-    ordered = sorted(linked, key=lambda lm: lm.mention.start)
-    for a, b in zip(ordered, ordered[1:]):
-        if a.mention.label == b.mention.label == "LOC" and a.mention.end == b.mention.start and a.entity != b.entity:
-            upper, lower = normalise(entities[a.entity].name), normalise(entities[b.entity].name)
-            if upper.endswith(_HIGHER_PLACE) and lower.endswith(_LOWER_PLACE):
-                relations.append(Relation(PART_OF, b.entity, a.entity, {}, [Evidence(doc.id, a.mention.start, b.mention.end)]))
+    for lower, place in resolved.items():
+        upper = by_code.get(place.parent_code) if place is not None and place.parent_code else None
+        if upper is None or upper == lower:
+            continue
+        a, b = min(((m, n) for m in mentions[upper] for n in mentions[lower]),
+                   key=lambda pair: (abs(pair[0].start - pair[1].start), pair[0].start))
+        first, second = sorted((a, b), key=lambda m: m.start)
+        relations.append(Relation(PART_OF, lower, upper, {}, [Evidence(doc.id, first.start, second.end)]))
     return relations
 
 

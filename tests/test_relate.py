@@ -315,3 +315,20 @@ def test_role_dates_span_every_document_not_only_the_evidence_kept():
                                      "first_seen": "2022-03-01", "last_seen": "2024-06-30"}
     (undated,) = merge_relations(rels)
     assert undated.properties == {"title": "t", "docs": ["a", "b", "c", "d"]}
+
+
+def test_place_hierarchy_comes_from_the_division_data_adjacent_or_not():
+    text = "广东省召开会议。深圳市南山区的企业参加。"
+    doc, found = doc_with(text, [("广东省", "LOC"), ("深圳市", "LOC"), ("南山区", "LOC")])
+    linked, entities = Linker(home_region=HOME).link(found)
+    rels = {(r.source, r.target) for r in find_place_hierarchy(doc, linked, entities)}
+    assert rels == {("LOC:深圳市", "LOC:广东省"), ("LOC:南山区", "LOC:深圳市")}
+
+
+def test_an_ambiguous_district_nests_only_where_the_document_settles_it():
+    doc, found = doc_with("朝阳区发布通知，长春市也发布了。", [("朝阳区", "LOC"), ("长春市", "LOC")])
+    linked, entities = Linker(home_region=HOME).link(found)
+    assert {(r.source, r.target) for r in find_place_hierarchy(doc, linked, entities)} == {("LOC:朝阳区", "LOC:长春市")}
+    doc, found = doc_with("朝阳区发布通知。", [("朝阳区", "LOC")])
+    linked, entities = Linker(home_region=HOME).link(found)
+    assert find_place_hierarchy(doc, linked, entities) == []

@@ -30,7 +30,7 @@ from .organisations import (
     tag_listed_organisations,
 )
 from .people import drop_people_listed_among_things, relabel_misshapen_people
-from .places import tag_known_places
+from .places import split_place_chains, tag_known_places
 from .things import drop_short_names_read_as_words, trim_things_to_places
 from .view import Paragraph, segmenter_word_lengths
 
@@ -64,6 +64,7 @@ class Rule:
 #: every rule, in the order it runs: the paragraph rules, then the document rules
 RULES: tuple[Rule, ...] = tuple(Rule(func.__name__, func, scope) for func, scope in (
     (tag_known_places, PARAGRAPH),
+    (split_place_chains, PARAGRAPH),
     (tag_known_organisations, PARAGRAPH),
     (relabel_misshapen_people, PARAGRAPH),
     (drop_people_listed_among_things, PARAGRAPH),

@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.gazetteer import is_known_place, place_names
+from kg.gazetteer import Place, candidates, is_known_place, is_part_of, org_suffixes, place_names
 from kg.naming import COUNTY_AND_ABOVE_SUFFIXES
 
 from .view import Paragraph, settle
 
-__all__ = ["place_stems", "tag_known_places"]
+__all__ = ["place_chain", "place_stems", "split_place_chains", "tag_known_places"]
 
 #: one character after a place's name that names a feature of it (马拉维湖, 泰山 is a word)
 _GEOGRAPHIC_FEATURES = ("湖", "山", "河", "江", "海", "岛", "峰", "湾")
@@ -104,3 +104,46 @@ def leading_place(text: str, ent, word_len: dict[int, int]) -> str | None:
                 (len(name) >= 3 or name.endswith(COUNTY_AND_ABOVE_SUFFIXES)):
             return name
     return None
+
+
+def place_chain(text: str) -> list[str]:
+    """The divisions, by official name, a name opens with when each lies in the one before
+    (广东省深圳市南山区科技园 → 广东省, 深圳市, 南山区); fewer than two: no chain."""
+    chain: list[str] = []
+    holders: list[Place] = []
+    start = 0
+    while start < len(text):
+        for end in range(len(text), start + 1, -1):
+            found = [p for p in candidates(text[start:end]) if p.code and p.name == text[start:end]
+                     and (not holders or any(is_part_of(p, h) for h in holders))]
+            if found:
+                chain.append(text[start:end])
+                holders, start = found, end
+                break
+        else:
+            break
+    return chain if len(chain) >= 2 else []
+
+
+def split_place_chains(paragraph: Paragraph, spans: list) -> list:
+    """A place span that opens with a chain of divisions (:func:`place_chain`: 北京市海淀区,
+    广东省深圳市南山区) is each division, and what follows, two characters or more, one more
+    place; so is an "organisation" of such a chain and a name no organisation's ending closes
+    (广东省深圳市南山区科技园).  Organisations (四川省成都市武侯区人民法院) stay whole."""
+    result, changed = [], False
+    for ent in spans:
+        chain = place_chain(ent.text) if ent.label_ in ("LOC", "ORG") else []
+        if chain and ent.label_ == "ORG" and ent.text.endswith(org_suffixes()):
+            chain = []
+        pieces, start = [], ent.start_char
+        for name in chain:
+            pieces.append(paragraph.span(start, start + len(name), "LOC"))
+            start += len(name)
+        if chain and ent.end_char - start >= 2:
+            pieces.append(paragraph.span(start, ent.end_char, "LOC"))
+        if not chain or None in pieces:  # off the tokens' bounds: the model's span stays
+            result.append(ent)
+            continue
+        result += pieces
+        changed = True
+    return settle(result) if changed else spans

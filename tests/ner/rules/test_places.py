@@ -51,3 +51,22 @@ def test_place_span_stopping_inside_a_word_is_cut_back_to_the_known_name():
 
 def test_city_nicknames_are_aliases_not_names_tagged_on_sight():
     assert run(tag_known_places, "爱青城App累计注册用户。", []) == []
+
+
+def test_a_place_span_of_nested_divisions_is_each_division():
+    from kg.ner.rules.places import split_place_chains
+
+    assert run(split_place_chains, "记者来到北京市海淀区。", [("北京市海淀区", "LOC")]) == [("北京市", "LOC"), ("海淀区", "LOC")]
+    assert run(split_place_chains, "他在广东省深圳市南山区科技园工作。", [("广东省深圳市南山区科技园", "ORG")]) == \
+        [("广东省", "LOC"), ("深圳市", "LOC"), ("南山区", "LOC"), ("科技园", "LOC")]
+    assert run(split_place_chains, "内蒙古自治区呼和浩特市清水河县召开会议。", [("内蒙古自治区呼和浩特市清水河县", "LOC")]) == \
+        [("内蒙古自治区", "LOC"), ("呼和浩特市", "LOC"), ("清水河县", "LOC")]
+
+
+def test_an_organisation_opening_with_divisions_stays_one_and_unnested_places_stay_whole():
+    from kg.ner.rules.places import place_chain, split_place_chains
+
+    assert run(split_place_chains, "四川省成都市武侯区人民法院判决。", [("四川省成都市武侯区人民法院", "ORG")]) == \
+        [("四川省成都市武侯区人民法院", "ORG")]
+    assert place_chain("北京市深圳市") == []  # 深圳市 is not in 北京市
+    assert place_chain("北京市朝阳区") == ["北京市", "朝阳区"]
