@@ -161,12 +161,12 @@ def resolve(name: str, context_places=()) -> Place | None:
 
 
 @lru_cache(maxsize=None)
-def places(path: Path = PLACES) -> dict[str, Place]:
+def places(path: Path = PLACES, national: bool = True) -> dict[str, Place]:
     """Known places by official name (``name<TAB>short forms|...<TAB>level<TAB>parent<TAB>capital``).
     The shipped table also holds the national divisions of :data:`NER_LEVELS`, the data winning
     (code, level, parent); a name several divisions bear (朝阳区) is one place with no code or parent."""
     table = dict(_hand_places(path))
-    if path.resolve() != PLACES.resolve():
+    if not national or path.resolve() != PLACES.resolve():
         return table
     by_name: dict[str, list[Place]] = {}
     for code, (name, _, level, _) in _division_rows().items():
@@ -247,10 +247,11 @@ def _forced_on_segmenter(place: Place, word: str) -> bool:
     return not (place.level in (COUNTRY_LEVEL, REGION_LEVEL) and place.name != HOME_COUNTRY)
 
 
-def dictionary_words(path: Path = PLACES) -> list[str]:
+def dictionary_words(path: Path = PLACES, national: bool = True) -> list[str]:
     """The gazetteer's names and short forms that the segmenter must keep whole
-    (see :func:`_forced_on_segmenter`)."""
-    return [word for place in places(path).values() for word in (place.name, *place.short)
+    (see :func:`_forced_on_segmenter`); ``national=False``: ``places.tsv``'s alone (the NER's
+    lexicon, which the shipped model learned with)."""
+    return [word for place in places(path, national).values() for word in (place.name, *place.short)
             if _forced_on_segmenter(place, word)]
 
 

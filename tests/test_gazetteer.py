@@ -136,4 +136,4 @@ def test_divisions_load_fast():
 
     start = time.perf_counter()
     rows = gazetteer._division_rows.__wrapped__()
-    assert len(rows) > 44000 and time.perf_counter() - start < 1.0
+    assert len(rows) > 44000 and time.perf_counter() - start < 2.0  # 0.2 s on an idle core

@@ -39,7 +39,7 @@ def build_entries(jieba_dict: Path, places: Path | None = None) -> dict[str, str
     for word, klass in jieba_entries(jieba_dict):
         add(word, klass)
     if places is not None:
-        for word in dictionary_words(places):
+        for word in dictionary_words(places, national=False):
             add(word, "LOC")
     return {word: ",".join(sorted(k)) for word, k in sorted(classes.items())}
 

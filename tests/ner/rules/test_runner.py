@@ -19,6 +19,7 @@ from .helpers import doc_with, ents
 def test_rules_run_in_one_order_paragraph_rules_first():
     assert [(rule.name, rule.scope) for rule in RULES] == [
         ("tag_known_places", PARAGRAPH),
+        ("split_place_chains", PARAGRAPH),
         ("tag_known_organisations", PARAGRAPH),
         ("relabel_misshapen_people", PARAGRAPH),
         ("drop_people_listed_among_things", PARAGRAPH),
