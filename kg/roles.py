@@ -24,6 +24,7 @@ grouping key (:func:`kg.titles.normalise_title`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from kg import titles as title_words
@@ -84,6 +85,7 @@ class _RoleFinder:
         self.relations: list[Relation] = []
         self.seen: set[tuple[str, str, str]] = set()
         self.last_org: dict[str, str] = {}  # person -> the organisation of their latest role
+        self.person_starts = [lm.mention.start for lm in self.ordered if lm.mention.label == "PER"]
 
     def run(self) -> list[Relation]:
         for i, lm in enumerate(self.ordered):
@@ -356,7 +358,8 @@ class _RoleFinder:
         end = start
         while end < len(self.text) and end - start <= limit and self.text[end] not in _PUNCT:
             end += 1
-        people = [x.mention.start for x in self.ordered if x.mention.label == "PER" and start <= x.mention.start < end]
+        first = bisect_left(self.person_starts, start)
+        people = [p for p in self.person_starts[first:first + 8] if p < end]
         if people and not upto_person:
             return None
         end = min(people, default=end)
