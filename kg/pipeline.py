@@ -18,6 +18,7 @@ from kg.link import Linker
 from kg.ner import Recognizer
 from kg.progress import progress
 from kg.credits import provenance_mentions
+from kg.roles import name_index
 from kg.relate import (
     content_mentions, find_cooccurrences, find_dateline_places, find_locations, find_place_hierarchy, find_reported, find_roles,
     merge_relations,
@@ -151,8 +152,9 @@ def _build(documents: list[Document], errors: list[str], *, model, home_region, 
         by_doc[lm.mention.doc].append(lm)
     relations: list[Relation] = []
     content: dict[str, list[LinkedMention]] = {}
+    names = name_index(entities)  # once a build: per document it made role finding quadratic
     for doc in documents:
-        relations += find_roles(doc, by_doc[doc.id], entities)
+        relations += find_roles(doc, by_doc[doc.id], entities, names)
         relations += find_place_hierarchy(doc, by_doc[doc.id], entities)
         relations += find_reported(doc, by_doc[doc.id])
         relations += find_dateline_places(doc, by_doc[doc.id])
