@@ -39,14 +39,14 @@ def _neo4j_args(parser: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 def _jobs(value: str) -> int:
-    """``--jobs``: a count of processes, 0 meaning one per CPU core."""
+    """``--jobs``: a count of processes, 0 meaning one per usable CPU core."""
     try:
         jobs = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of processes: {value!r}") from None
     if jobs < 0:
         raise argparse.ArgumentTypeError(f"must be 0 (one per CPU core) or more, not {jobs}")
-    return jobs or os.cpu_count() or 1
+    return jobs
 
 
 #: what ``--max-file-size``'s units multiply by
@@ -66,13 +66,6 @@ def _year(value: str) -> int:
     if not re.fullmatch(r"\s*\d{4}\s*", value):
         raise argparse.ArgumentTypeError(f"not a four-digit year: {value!r}")
     return int(value)
-
-
-def _share_blas_threads(jobs: int) -> None:
-    """Give each of ``jobs`` NER processes its share of the cores for numpy's BLAS (OpenBLAS
-    starts a thread per core in every process otherwise), unless the user chose a number."""
-    if jobs > 1:
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // jobs)))
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -100,9 +93,11 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--cooccur", choices=["sentence", "paragraph"], default="sentence", help="co-occurrence window (default sentence)")
     b.add_argument("--max-evidence", type=int, default=5, metavar="N", help="evidence spans kept per relation (default 5)")
     b.add_argument("--strict", action="store_true", help="stop at the first bad input file")
-    b.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
-                   help="processes that run the NER, each a copy of kg (~0.7 GB); 0: one per CPU core "
-                        "(default 1; the output is the same whatever N)")
+    b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                   help="processes that run the NER, each a copy of kg (~0.7 GB) with one BLAS thread "
+                        "($KG_BLAS_THREADS); 0: one per usable CPU core; default: one per core and per "
+                        "200,000 characters of text (a few pages: one); never more than chunks of 256 "
+                        "paragraphs; the output is the same whatever N")
     b.add_argument("--max-file-size", type=_size, default="100MB", metavar="SIZE",
                    help="skip (as a bad input) any file larger than SIZE: bytes, or with a unit, 500k, 50MB, "
                         "2G (1k = 1024 bytes); 0: no limit (default %(default)s)")
@@ -114,7 +109,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="the year of the pages' datelines (本报包头12月24日电): a page whose archive and text give no "
                         "full date is dated by its first dateline in this year (default: no year is guessed; "
                         "such a page's date stays null)")
-    b.add_argument("-q", "--quiet", action="store_true", help="no progress bars and no summary")
+    b.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress and no summary (progress: a bar per stage on stderr when it is a terminal, "
+                        "else a line per stage; $KG_PROGRESS=bars|lines|off chooses)")
     _neo4j_args(b, required=False)
 
     ld = sub.add_parser("load", help="load a finished build into Neo4j (idempotent)")
@@ -209,7 +206,6 @@ def _load_command(out_dir: Path, uri: str) -> str:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    _share_blas_threads(args.jobs)  # before numpy is imported
     from kg.pipeline import build, summary
 
     def written() -> bytes | None:  # the manifest is the last file of a build and the switch is whole
