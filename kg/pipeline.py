@@ -18,6 +18,7 @@ from kg.link import Linker
 from kg.ner import Recognizer
 from kg.progress import progress
 from kg.credits import provenance_mentions
+from kg.names import UserNames, user_name_mentions
 from kg.relate import (
     content_mentions, find_cooccurrences, find_dateline_places, find_locations, find_place_hierarchy, find_reported, find_roles,
     merge_relations,
@@ -78,6 +79,7 @@ def build(
     model: str | Path | None = None,
     home_region: str | None = None,
     alias_files: Sequence[Path] = (),
+    name_files: Sequence[Path] = (),
     cooccur: str = "sentence",
     max_evidence: int = 5,
     strict: bool = False,
@@ -93,7 +95,8 @@ def build(
     ``rules=False`` keeps the NER model's own spans (no :data:`kg.ner.rules.RULES`);
     ``jobs`` processes run the NER (the same output whatever the number); a file larger than
     ``max_file_size`` bytes (``None`` or 0: no limit) is an input problem, not read; ``id_root`` and
-    ``year``: :func:`read_documents`.  ``out_dir`` is checked
+    ``year``: :func:`read_documents`.  ``name_files``: names to tag wherever they occur
+    (:mod:`kg.names`), read before anything else.  ``out_dir`` is checked
     before anything is read and its staging folder made before the NER runs, so a bad folder is
     named at once; it is replaced whole at the end (:func:`kg.write.jsonl.write_outputs`).
 
@@ -101,6 +104,7 @@ def build(
         InputError: ``out_dir`` cannot take the build, or no given file holds a readable page with
             text (``out_dir`` is then left as it was), or a bad file when ``strict``.
     """
+    names = UserNames(name_files)
     output = check_output(out_dir) if out_dir is not None else None
     documents, errors = read_documents(paths, strict=strict, show_progress=show_progress,
                                        max_file_size=max_file_size, id_root=id_root, year=year)
@@ -110,8 +114,8 @@ def build(
         if output is not None:
             output.open()
         result = _build(documents, errors, model=model, home_region=home_region, alias_files=alias_files,
-                        cooccur=cooccur, max_evidence=max_evidence, show_progress=show_progress, rules=rules,
-                        jobs=jobs)
+                        names=names, cooccur=cooccur, max_evidence=max_evidence, show_progress=show_progress,
+                        rules=rules, jobs=jobs)
         if output is not None:
             result.files = write_outputs(result, output)
     except BaseException:
@@ -134,16 +138,17 @@ def _nothing_to_build(paths: Sequence[str | Path], documents: list[Document], er
     return f"nothing to build from {given}: {why}{kept}"
 
 
-def _build(documents: list[Document], errors: list[str], *, model, home_region, alias_files, cooccur,
+def _build(documents: list[Document], errors: list[str], *, model, home_region, alias_files, names, cooccur,
            max_evidence, show_progress, rules, jobs) -> BuildResult:
     recognizer = Recognizer(model, rules=rules, n_process=jobs)
     mentions = []
     found_by_doc = recognizer.pipe(documents)
     for doc, found in progress(zip(documents, found_by_doc, strict=True), total=len(documents), desc="entities",
                                unit="doc", disable=not show_progress):
-        mentions.extend(provenance_mentions(doc, found))
+        found = provenance_mentions(doc, found)
+        mentions.extend(user_name_mentions(doc, found, names, recognizer.words) if names else found)
 
-    linker = Linker(home_region=home_region, alias_files=alias_files)
+    linker = Linker(home_region=home_region, alias_files=alias_files, aliases=names.aliases())
     linked, entities = linker.link(mentions, {d.id: d.text for d in documents})
 
     by_doc: dict[str, list[LinkedMention]] = defaultdict(list)
