@@ -89,7 +89,12 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--home-region", default=None, metavar="NAME",
                    help="official name of the home region, e.g. 内蒙古自治区 (default: inferred from the corpus)")
     b.add_argument("--aliases", action="append", type=Path, default=[], metavar="FILE",
-                   help="extra alias table: alias<TAB>canonical[<TAB>PER|ORG|LOC] per line (repeatable)")
+                   help="extra alias table: alias<TAB>canonical[<TAB>PER|ORG|LOC] per line (repeatable); renames "
+                        "names the NER or --names found, finds no new ones")
+    b.add_argument("--names", action="append", type=Path, default=[], metavar="FILE",
+                   help="names to tag wherever they occur at a word boundary, over what the NER found: "
+                        "name<TAB>PER|ORG|LOC[<TAB>canonical name] per line, UTF-8, # comments (repeatable; "
+                        "see the README's \"Names and aliases you add\")")
     b.add_argument("--cooccur", choices=["sentence", "paragraph"], default="sentence", help="co-occurrence window (default sentence)")
     b.add_argument("--max-evidence", type=int, default=5, metavar="N", help="evidence spans kept per relation (default 5)")
     b.add_argument("--strict", action="store_true", help="stop at the first bad input file")
@@ -219,7 +224,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
                                 f"{args.out} is as it was before this run (nothing of this run was kept)")
     result = build(
         args.paths, args.out, model=args.model, home_region=args.home_region, alias_files=args.aliases,
-        cooccur=args.cooccur, max_evidence=args.max_evidence, strict=args.strict, show_progress=not args.quiet,
+        name_files=args.names, cooccur=args.cooccur, max_evidence=args.max_evidence, strict=args.strict, show_progress=not args.quiet,
         jobs=args.jobs, max_file_size=args.max_file_size, id_root=args.id_root, year=args.year,
     )
     if not args.quiet:

@@ -152,17 +152,20 @@ class Linker:
     Args:
         home_region: official name of the home region (e.g. 内蒙古自治区); ``None`` infers it.
         alias_files: user alias tables (``alias<TAB>canonical[<TAB>label]``).
+        aliases: more ``(alias, canonical, label)`` rows, read before ``alias_files`` (the
+            canonical names of ``--names`` files, :meth:`kg.names.UserNames.aliases`).
     """
 
-    def __init__(self, *, home_region: str | None = None, alias_files: Sequence[Path] = ()) -> None:
+    def __init__(self, *, home_region: str | None = None, alias_files: Sequence[Path] = (),
+                 aliases: Iterable[tuple[str, str, str | None]] = ()) -> None:
         self.home_region = home_region
         self.home_region_inferred = False
         self.aliases: dict[tuple[str, str | None], str] = {}
-        for alias, canonical, label in gazetteer.curated_aliases():
-            self.aliases[(normalise(alias), label)] = normalise(canonical)
+        rows = [*gazetteer.curated_aliases(), *aliases]
         for path in alias_files:
-            for alias, canonical, label in gazetteer.read_alias_file(path):
-                self.aliases[(normalise(alias), label)] = normalise(canonical)
+            rows += gazetteer.read_alias_file(path)
+        for alias, canonical, label in rows:
+            self.aliases[(normalise(alias), label)] = normalise(canonical)
 
     # -- the rules, each mapping a normalised surface form to a better key --------------
 

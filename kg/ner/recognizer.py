@@ -174,6 +174,14 @@ class Recognizer:
         finally:
             _WORKER.pop("nlp", None)
 
+    def words(self, texts: list[str]) -> list[list[str]]:
+        """The words of each of ``texts`` as the NER's tokenizer segments them (spaCy's tokens for
+        another tokenizer)."""
+        tokenizer = self.nlp.tokenizer
+        if hasattr(tokenizer, "segmented"):
+            return [tokenizer.clean_words(words) for _, words in tokenizer.segmented(texts)]
+        return [[t.text for t in tokenizer(text) if not t.is_space] for text in texts]
+
     @staticmethod
     def _chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:
         return chunks_of_work(docs)
