@@ -146,16 +146,22 @@ def make_parser() -> argparse.ArgumentParser:
     ev.add_argument("--cluener", type=Path, default=None, metavar="FILE",
                     help="CLUENER2020 JSON-lines file (its dev.json), scored in kg's own convention; countries and "
                          "agencies CLUENER leaves untagged are optional when MSRA train is in --corpora")
+    ev.add_argument("--cluener-part", dest="cluener_part", choices=["heldout", "rest", "all"], default="all",
+                    help="with --cluener (dev.json): heldout (the fifth no training reads; clean only for a model "
+                         "trained after it was held out, see eval/README.md), rest, or all (default)")
+    ev.add_argument("--national", type=Path, default=None, metavar="FILE",
+                    help="hand-annotated national news sentences (JSONL, eval/national.jsonl format): NER per label")
     ev.add_argument("--corpora", type=Path, default=None, metavar="DIR",
                     help="corpora folder, for --cluener's list of untagged entity words (default ../shared/corpora)")
     ev.add_argument("--gold", type=Path, default=None, metavar="DIR", help="folder of gold JSON files (../shared/eval/dev format)")
     ev.add_argument("--roles", type=Path, default=None, metavar="FILE",
                     help="role sentences (JSONL, eval/roles.jsonl format): score the HOLDS_ROLE edges per sentence")
     ev.add_argument("--split", choices=["dev", "heldout", "all"], default="dev",
-                    help="with --roles: which half to score (default dev; heldout is for reporting, never for tuning)")
+                    help="with --roles or --national: which half to score (default dev; heldout is for reporting, "
+                         "never for tuning)")
     ev.add_argument("--seeds", type=Path, default=Path("seeds"), metavar="DIR", help="where the gold files' pages are (default seeds/)")
     ev.add_argument("--segmenter", type=Path, default=None, metavar="FILE", help="SIGHAN gold file to score the word segmenter on")
-    ev.add_argument("--errors", action="store_true", help="with --gold, --msra or --cluener: list every missed and spurious mention, with context; "
+    ev.add_argument("--errors", action="store_true", help="with --gold, --msra, --cluener or --national: list every missed and spurious mention, with context; "
                          "with --roles: every missed and spurious role")
     ev.add_argument("--no-rules", dest="rules", action="store_false",
                     help="score the NER model's own spans, without kg's post-processing rules (kg.ner.rules.RULES)")

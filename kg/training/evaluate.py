@@ -5,7 +5,8 @@ optional mentions and predictions inside optional spans; alias linking is precis
 of "same entity" over pairs of correctly found mentions with different surface text; roles
 are (person, organisation) pairs after mapping system entities to gold clusters.
 
-Role sentences (``eval/roles.jsonl``, see its README) are scored by :func:`evaluate_roles`.
+Role sentences (``eval/roles.jsonl``, see its README) are scored by :func:`evaluate_roles`, the
+hand-written national sentences (``eval/national.jsonl``) by :func:`evaluate_national`.
 """
 from __future__ import annotations
 
@@ -220,25 +221,30 @@ def evaluate_msra(nlp, test_file: Path, *, errors: bool = False, rules: bool = T
 
 
 def evaluate_cluener(nlp, test_file: Path, *, errors: bool = False, rules: bool = True,
-                     entity_words: dict[str, str] | None = None) -> Report:
+                     entity_words: dict[str, str] | None = None, part: str = "all") -> Report:
     """Exact span+type scores on a CLUENER2020 JSON-lines file (its public dev set: 2020 Sina
     news, the nearest thing to kg's pages with a public gold), labels mapped as in training
     (name→PER; company/government/organization→ORG; address/scene→LOC), in kg's own
     convention, the one kg runs in.  CLUENER leaves many countries and agencies untagged: with
     ``entity_words`` (:func:`kg.training.corpora.entity_lexicon`), an untagged occurrence of one is
-    optional, neither credited nor penalised, as the gold pages' optional mentions are."""
-    examples = list(corpora.cluener(test_file))
+    optional, neither credited nor penalised, as the gold pages' optional mentions are.  ``part``
+    picks the sentences (:func:`kg.training.corpora.cluener_part`): ``heldout``, the fifth of dev
+    no training reads, ``rest`` or ``all``."""
+    examples = corpora.cluener_part(corpora.cluener(test_file), part)
     if entity_words:
         examples = list(corpora.mark_unannotated_entities(examples, entity_words))
-    report = Report(f"CLUENER2020 file ({test_file.name}), kg convention" + ("" if rules else ", rules off")
+    report = Report(f"CLUENER2020 file ({test_file.name}), part {part}, kg convention" + ("" if rules else ", rules off")
                     + ("" if entity_words else ", untagged entity words not made optional"))
     return _score_sentences(nlp, examples, report, errors=errors, rules=rules, convention="")
 
 
-def _score_sentences(nlp, examples: list, report: Report, *, errors: bool, rules: bool, convention: str) -> Report:
+def _score_sentences(nlp, examples: list, report: Report, *, errors: bool, rules: bool, convention: str,
+                     ids: list[str] | None = None, ignore_inside_optional_only: bool = False) -> Report:
     """Score ``(text, spans)`` examples (spans labelled :data:`kg.training.corpora.MISSING` are optional)
     into ``report``, following ``convention``, with kg's post-processing (:data:`kg.ner.rules.RULES`,
-    each sentence a document of its own) unless ``rules`` is off."""
+    each sentence a document of its own) unless ``rules`` is off.  A prediction overlapping an
+    optional span is ignored; with ``ignore_inside_optional_only``, only one inside it (as
+    ``--gold`` does).  ``ids`` names the sentences in the error listing (else their numbers)."""
     misaligned = 0
     mistakes = []
     t0 = time.perf_counter()
@@ -250,11 +256,13 @@ def _score_sentences(nlp, examples: list, report: Report, *, errors: bool, rules
             optional = [(s, e) for s, e, label in spans if label == corpora.MISSING]
             gold = {(s, e, label) for s, e, label in spans if label != corpora.MISSING}
             predicted = {(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents
-                         if not any(s < ent.end_char and ent.start_char < e for s, e in optional)}
+                         if not any((s <= ent.start_char and ent.end_char <= e) if ignore_inside_optional_only
+                                    else (s < ent.end_char and ent.start_char < e) for s, e in optional)}
             misaligned += sum(1 for s, e, _ in gold if doc.char_span(s, e) is None)
             report.add(gold, predicted)
             if errors:
-                mistakes += _mistakes(gold, predicted, doc.text, lambda s, e, n=number: f"sentence {n}")
+                name = ids[number - 1] if ids else f"sentence {number}"
+                mistakes += _mistakes(gold, predicted, doc.text, lambda s, e, n=name: n)
     elapsed = time.perf_counter() - t0
     chars = sum(len(t) for t, _ in examples)
     report.extra.append(f"{len(examples)} sentences, {chars / elapsed:,.0f} chars/s; "
@@ -271,6 +279,51 @@ def cluener_entity_words(corpora_dir: Path, heldout: int = 2000) -> dict[str, st
         return None
     msra = list(corpora.msra_bio(path))
     return corpora.entity_lexicon(msra[:len(msra) - heldout])
+
+
+# --------------------------------------------------------------------------- national sentences
+
+
+def read_national(path: Path, split: str = "all") -> list[dict]:
+    """The sentences of a national NER file (``eval/national.jsonl`` format) in ``split``
+    (``dev``, ``heldout`` or ``all``); every mention's offsets are checked against its text."""
+    if split not in SPLITS:
+        raise KGError(f"unknown split {split!r} (one of {', '.join(SPLITS)})")
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise CorpusError(f"{path}: cannot read national sentences: {err}") from err
+    sentences = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            text, mentions, sentence_split = obj["text"], obj["mentions"], obj["split"]
+            for m in mentions:
+                if text[m["start"]:m["end"]] != m["text"] or m["type"] not in LABELS:
+                    raise ValueError(f"mention {m['text']!r} {m['type']} does not match [{m['start']}, {m['end']})")
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+            raise CorpusError(f"{path}:{number}: not a national sentence (id, text, mentions, split): {err}") from err
+        if split in ("all", sentence_split):
+            sentences.append(obj)
+    if not sentences:
+        raise CorpusError(f"{path}: no sentences in split {split!r}")
+    return sentences
+
+
+def evaluate_national(nlp, path: Path, *, split: str = "dev", errors: bool = False, rules: bool = True) -> Report:
+    """Exact span+type scores on hand-annotated sentences (``eval/national.jsonl``), each a document
+    of its own, in kg's convention; optional mentions and predictions inside them are ignored,
+    as with ``--gold``."""
+    sentences = read_national(path, split)
+    examples = [(s["text"], sorted((m["start"], m["end"], corpora.MISSING if m.get("optional") else m["type"])
+                                   for m in s["mentions"])) for s in sentences]
+    report = Report(f"NER on {Path(path).name} ({split}: {len(sentences)} sentences, "
+                    f"{sum(not m.get('optional') for s in sentences for m in s['mentions'])} mentions)"
+                    + ("" if rules else ", rules off"))
+    return _score_sentences(nlp, examples, report, errors=errors, rules=rules, convention="",
+                            ids=[s["id"] for s in sentences], ignore_inside_optional_only=True)
 
 
 @dataclass(frozen=True)
@@ -530,7 +583,8 @@ def run(args) -> str:
     if args.segmenter:
         out.append(evaluate_segmenter(args.segmenter, model=MODELS / "segmenter"))
     roles = getattr(args, "roles", None)
-    if args.msra or not (args.gold or args.segmenter or args.cluener or roles):
+    national = getattr(args, "national", None)
+    if args.msra or not (args.gold or args.segmenter or args.cluener or roles or national):
         test = args.msra or DEFAULT_CORPORA / "msra_ner" / "msra_test_bio"
         if not test.exists():
             raise CorpusError(f"{test}: MSRA test file not found (pass --msra)")
@@ -544,7 +598,13 @@ def run(args) -> str:
         nlp = load_pipeline(args.model)
         out.append(f"model: {resolve_model_path(args.model)}")
         words = cluener_entity_words(args.corpora or DEFAULT_CORPORA)
-        out.append(str(evaluate_cluener(nlp, args.cluener, errors=args.errors, rules=args.rules, entity_words=words)))
+        out.append(str(evaluate_cluener(nlp, args.cluener, errors=args.errors, rules=args.rules, entity_words=words,
+                                        part=getattr(args, "cluener_part", "all"))))
+    if national:
+        nlp = load_pipeline(args.model)
+        out.append(f"model: {resolve_model_path(args.model)}")
+        out.append(str(evaluate_national(nlp, national, split=getattr(args, "split", "dev"), errors=args.errors,
+                                         rules=args.rules)))
     if args.gold:
         out += [str(r) for r in evaluate_gold(args.gold, args.seeds, model=args.model,
                                               errors=args.errors, rules=args.rules)]
