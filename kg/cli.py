@@ -257,7 +257,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     if args.format == "neo4j-admin":
-        from kg.write.neo4j import export_admin_csv
+        from kg.write.neo4j_admin import export_admin_csv
 
         written = export_admin_csv(args.out_dir, args.dest or args.out_dir / "neo4j-admin")
     else:
