@@ -1,8 +1,13 @@
-"""Benchmark: chars/s of kg's NER pipeline vs jieba.posseg on the same text, in one run.
+"""Benchmark: chars/s of kg's NER pipeline and of the whole ``kg build`` vs jieba.posseg on the
+same text, in one run.
 
     python bench/ner_speed.py [--min-chars 400000] [--processes 2] [--rounds 3]
 
-The seed pages are repeated until the text reaches ``--min-chars``.  First the goal's measures,
+The seed pages are repeated until the text reaches ``--min-chars``.  First the whole build, in
+turns ``--rounds`` times: ``kg build --jobs 1`` as a command (start-up, model load, reading and
+writing included) with one BLAS thread (kg's default) and with BLAS's own threads
+(``KG_BLAS_THREADS=0``), against jieba.posseg as a command over the same paragraphs (start-up
+and dictionary load included); then one ``kg build`` with ``--jobs``'s default.  Then the goal's measures,
 in turns ``--rounds`` times (the machine's speed drifts between runs): jieba.posseg (the
 baseline), kg's pipeline on one process with its tokenizer batched, ``kg build``'s NER on one
 process, and the pipeline with its embedding layer predicting layer by layer (against
@@ -20,12 +25,18 @@ from __future__ import annotations
 import os
 
 # "one process" means one core: numpy's BLAS (which kg's pipeline uses) would otherwise start a
-# thread per core.  Set OPENBLAS_NUM_THREADS yourself to measure something else.
+# thread per core.  Set OPENBLAS_NUM_THREADS yourself to measure something else.  (The whole
+# builds, run as commands, leave it to kg unless you set it: KG_BLAS_THREADS says how many.)
+USER_BLAS_THREADS = os.environ.get("OPENBLAS_NUM_THREADS")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
+import json
 import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from collections import deque
 from pathlib import Path
@@ -41,6 +52,78 @@ def documents(min_chars: int) -> list:
     docs, _ = read_documents([REPO / "seeds"], show_progress=False)
     per_round = sum(p.end - p.start for d in docs for p in d.paragraphs)
     return docs * -(-min_chars // per_round)
+
+
+#: jieba.posseg as a command: start-up, dictionary load and tagging of the paragraphs of a JSON file
+JIEBA_COMMAND = """
+import json, sys
+from collections import deque
+import jieba, jieba.posseg
+jieba.setLogLevel(60)
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+deque((list(jieba.posseg.cut(t)) for t in texts), maxlen=0)
+"""
+
+
+def write_corpus(folder: Path, copies: int) -> Path:
+    """The seed pages copied ``copies`` times into ``folder`` (a subfolder a copy: distinct ids),
+    what ``kg build`` reads: the text of :func:`documents`."""
+    corpus = folder / "corpus"
+    for i in range(copies):
+        shutil.copytree(REPO / "seeds", corpus / f"r{i:04d}")
+    return corpus
+
+
+def command_seconds(command: list[str], **env: str | None) -> float:
+    """Wall-clock seconds of ``command`` (it must succeed), with ``env`` over this environment
+    (``None``: removed)."""
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    if USER_BLAS_THREADS is None:
+        environment.pop("OPENBLAS_NUM_THREADS", None)
+    for key, value in env.items():
+        environment.pop(key, None) if value is None else environment.__setitem__(key, value)
+    t0 = time.perf_counter()
+    done = subprocess.run(command, env=environment, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"{command[:4]} failed ({done.returncode}): {done.stderr[-2000:]}")
+    return seconds
+
+
+def whole_builds(docs: list, texts: list[str], chars: int, rounds: int) -> float:
+    """Time ``kg build --jobs 1`` (one BLAS thread; BLAS's own threads) and jieba.posseg, as
+    commands, in turns; print them; return the best build's chars/s."""
+    copies = len(docs) // len({d.id for d in docs})
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        folder = Path(tmp)
+        corpus = write_corpus(folder, copies)
+        (folder / "texts.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+        jieba = [sys.executable, "-c", JIEBA_COMMAND, str(folder / "texts.json")]
+
+        def build(*jobs: str) -> list[str]:
+            return [sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(folder / "out"), "-q", *jobs]
+
+        speeds: dict[str, list[float]] = {"jieba": [], "one": [], "own": []}
+        for _ in range(rounds):
+            speeds["jieba"].append(chars / command_seconds(jieba))
+            speeds["one"].append(chars / command_seconds(build("--jobs", "1"), KG_BLAS_THREADS="1"))
+            speeds["own"].append(chars / command_seconds(build("--jobs", "1"), KG_BLAS_THREADS="0"))
+        default = chars / command_seconds(build(), KG_BLAS_THREADS=None)
+    threads = USER_BLAS_THREADS or "unset: one per core"
+    print(f"whole `kg build` as a command, start-up included, against jieba.posseg as a command "
+          f"(best of {rounds}, in turns; {copies} copies of the seed pages):")
+    print(f"  jieba.posseg command:       {max(speeds['jieba']):10,.0f} chars/s   (1.00x)   "
+          f"({', '.join(f'{x:,.0f}' for x in speeds['jieba'])})")
+    for name, what in (("one", "kg build --jobs 1, one BLAS thread (KG_BLAS_THREADS=1, the default)"),
+                       ("own", f"kg build --jobs 1, BLAS's own threads (KG_BLAS_THREADS=0; OPENBLAS_NUM_THREADS {threads})")):
+        ratios = [ours / theirs for ours, theirs in zip(speeds[name], speeds["jieba"])]
+        print(f"  {what}: best {max(speeds[name]):,.0f} chars/s ({max(speeds[name]) / max(speeds['jieba']):.2f}x "
+              f"best against best); round by round {min(ratios):.2f}-{max(ratios):.2f}x "
+              f"({', '.join(f'{x:,.0f}' for x in speeds[name])})")
+    ratios = [one / own for one, own in zip(speeds["one"], speeds["own"])]
+    print(f"  one BLAS thread against BLAS's own: round by round {min(ratios):.2f}-{max(ratios):.2f}x")
+    print(f"  kg build, --jobs's default:  {default:10,.0f} chars/s   ({default / max(speeds['jieba']):.2f}x)   one run")
+    return max(speeds["one"])
 
 
 def paragraphs(docs: list) -> list[str]:
@@ -76,6 +159,7 @@ def main() -> None:
     chars = sum(map(len, texts))
     print(f"text: {len(texts)} paragraphs, {chars:,} chars (seed pages repeated); "
           f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")
+    whole_builds(docs, texts, chars, args.rounds)
 
     import jieba
     import jieba.posseg

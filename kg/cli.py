@@ -39,14 +39,14 @@ def _neo4j_args(parser: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 def _jobs(value: str) -> int:
-    """``--jobs``: a count of processes, 0 meaning one per CPU core."""
+    """``--jobs``: a count of processes, 0 meaning one per usable CPU core."""
     try:
         jobs = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of processes: {value!r}") from None
     if jobs < 0:
         raise argparse.ArgumentTypeError(f"must be 0 (one per CPU core) or more, not {jobs}")
-    return jobs or os.cpu_count() or 1
+    return jobs
 
 
 #: what ``--max-file-size``'s units multiply by
@@ -66,13 +66,6 @@ def _year(value: str) -> int:
     if not re.fullmatch(r"\s*\d{4}\s*", value):
         raise argparse.ArgumentTypeError(f"not a four-digit year: {value!r}")
     return int(value)
-
-
-def _share_blas_threads(jobs: int) -> None:
-    """Give each of ``jobs`` NER processes its share of the cores for numpy's BLAS (OpenBLAS
-    starts a thread per core in every process otherwise), unless the user chose a number."""
-    if jobs > 1:
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // jobs)))
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -96,13 +89,20 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--home-region", default=None, metavar="NAME",
                    help="official name of the home region, e.g. 内蒙古自治区 (default: inferred from the corpus)")
     b.add_argument("--aliases", action="append", type=Path, default=[], metavar="FILE",
-                   help="extra alias table: alias<TAB>canonical[<TAB>PER|ORG|LOC] per line (repeatable)")
+                   help="extra alias table: alias<TAB>canonical[<TAB>PER|ORG|LOC] per line (repeatable); renames "
+                        "names the NER or --names found, finds no new ones")
+    b.add_argument("--names", action="append", type=Path, default=[], metavar="FILE",
+                   help="names to tag wherever they occur at a word boundary, over what the NER found: "
+                        "name<TAB>PER|ORG|LOC[<TAB>canonical name] per line, UTF-8, # comments (repeatable; "
+                        "see the README's \"Names and aliases you add\")")
     b.add_argument("--cooccur", choices=["sentence", "paragraph"], default="sentence", help="co-occurrence window (default sentence)")
     b.add_argument("--max-evidence", type=int, default=5, metavar="N", help="evidence spans kept per relation (default 5)")
     b.add_argument("--strict", action="store_true", help="stop at the first bad input file")
-    b.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N",
-                   help="processes that run the NER, each a copy of kg (~0.7 GB); 0: one per CPU core "
-                        "(default 1; the output is the same whatever N)")
+    b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                   help="processes that run the NER, each a copy of kg (~0.7 GB) with one BLAS thread "
+                        "($KG_BLAS_THREADS); 0: one per usable CPU core; default: one per core and per "
+                        "200,000 characters of text (a few pages: one); never more than chunks of 256 "
+                        "paragraphs; the output is the same whatever N")
     b.add_argument("--max-file-size", type=_size, default="100MB", metavar="SIZE",
                    help="skip (as a bad input) any file larger than SIZE: bytes, or with a unit, 500k, 50MB, "
                         "2G (1k = 1024 bytes); 0: no limit (default %(default)s)")
@@ -114,7 +114,9 @@ def make_parser() -> argparse.ArgumentParser:
                    help="the year of the pages' datelines (本报包头12月24日电): a page whose archive and text give no "
                         "full date is dated by its first dateline in this year (default: no year is guessed; "
                         "such a page's date stays null)")
-    b.add_argument("-q", "--quiet", action="store_true", help="no progress bars and no summary")
+    b.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress and no summary (progress: a bar per stage on stderr when it is a terminal, "
+                        "else a line per stage; $KG_PROGRESS=bars|lines|off chooses)")
     _neo4j_args(b, required=False)
 
     ld = sub.add_parser("load", help="load a finished build into Neo4j (idempotent)")
@@ -144,16 +146,22 @@ def make_parser() -> argparse.ArgumentParser:
     ev.add_argument("--cluener", type=Path, default=None, metavar="FILE",
                     help="CLUENER2020 JSON-lines file (its dev.json), scored in kg's own convention; countries and "
                          "agencies CLUENER leaves untagged are optional when MSRA train is in --corpora")
+    ev.add_argument("--cluener-part", dest="cluener_part", choices=["heldout", "rest", "all"], default="all",
+                    help="with --cluener (dev.json): heldout (the fifth no training reads; clean only for a model "
+                         "trained after it was held out, see eval/README.md), rest, or all (default)")
+    ev.add_argument("--national", type=Path, default=None, metavar="FILE",
+                    help="hand-annotated national news sentences (JSONL, eval/national.jsonl format): NER per label")
     ev.add_argument("--corpora", type=Path, default=None, metavar="DIR",
                     help="corpora folder, for --cluener's list of untagged entity words (default ../shared/corpora)")
     ev.add_argument("--gold", type=Path, default=None, metavar="DIR", help="folder of gold JSON files (../shared/eval/dev format)")
     ev.add_argument("--roles", type=Path, default=None, metavar="FILE",
                     help="role sentences (JSONL, eval/roles.jsonl format): score the HOLDS_ROLE edges per sentence")
     ev.add_argument("--split", choices=["dev", "heldout", "all"], default="dev",
-                    help="with --roles: which half to score (default dev; heldout is for reporting, never for tuning)")
+                    help="with --roles or --national: which half to score (default dev; heldout is for reporting, "
+                         "never for tuning)")
     ev.add_argument("--seeds", type=Path, default=Path("seeds"), metavar="DIR", help="where the gold files' pages are (default seeds/)")
     ev.add_argument("--segmenter", type=Path, default=None, metavar="FILE", help="SIGHAN gold file to score the word segmenter on")
-    ev.add_argument("--errors", action="store_true", help="with --gold, --msra or --cluener: list every missed and spurious mention, with context; "
+    ev.add_argument("--errors", action="store_true", help="with --gold, --msra, --cluener or --national: list every missed and spurious mention, with context; "
                          "with --roles: every missed and spurious role")
     ev.add_argument("--no-rules", dest="rules", action="store_false",
                     help="score the NER model's own spans, without kg's post-processing rules (kg.ner.rules.RULES)")
@@ -212,7 +220,6 @@ def _load_command(out_dir: Path, uri: str) -> str:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    _share_blas_threads(args.jobs)  # before numpy is imported
     from kg.pipeline import build, summary
 
     def written() -> bytes | None:  # the manifest is the last file of a build and the switch is whole
@@ -226,7 +233,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
                                 f"{args.out} is as it was before this run (nothing of this run was kept)")
     result = build(
         args.paths, args.out, model=args.model, home_region=args.home_region, alias_files=args.aliases,
-        cooccur=args.cooccur, max_evidence=args.max_evidence, strict=args.strict, show_progress=not args.quiet,
+        name_files=args.names, cooccur=args.cooccur, max_evidence=args.max_evidence, strict=args.strict, show_progress=not args.quiet,
         jobs=args.jobs, max_file_size=args.max_file_size, id_root=args.id_root, year=args.year,
     )
     if not args.quiet:
@@ -253,7 +260,7 @@ def _cmd_load(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     if args.format == "neo4j-admin":
-        from kg.write.neo4j import export_admin_csv
+        from kg.write.neo4j_admin import export_admin_csv
 
         written = export_admin_csv(args.out_dir, args.dest or args.out_dir / "neo4j-admin")
     else:

@@ -122,23 +122,50 @@ def is_abbreviation(short: str, long: str) -> bool:
     )
 
 
+class _LongForms:
+    """The names that :func:`is_abbreviation` could accept as long forms of a short one, found by
+    key instead of by trying every name (which made linking quadratic in the organisations):
+    each name under its company short forms, its core without a corporate suffix, and the first
+    and last character of that core.  :meth:`of` keeps ``names``' order."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.order = {name: i for i, name in enumerate(names)}
+        self.by_key: dict[tuple, list[str]] = defaultdict(list)
+        for name in names:
+            core = _strip_corporate_suffix(name)
+            keys = {("short", form) for form in company_short_forms(name)} | {("core", core)}
+            if core:
+                keys.add(("ends", core[0], core[-1]))
+            for key in keys:
+                self.by_key[key].append(name)
+
+    def of(self, short: str) -> list[str]:
+        core = _strip_corporate_suffix(short)
+        keys = [("short", short), ("core", short)] + ([("ends", core[0], core[-1])] if core else [])
+        found = {name for key in keys for name in self.by_key.get(key, ())}
+        return sorted(found, key=self.order.__getitem__)
+
+
 class Linker:
     """Links mentions to entities.
 
     Args:
         home_region: official name of the home region (e.g. 内蒙古自治区); ``None`` infers it.
         alias_files: user alias tables (``alias<TAB>canonical[<TAB>label]``).
+        aliases: more ``(alias, canonical, label)`` rows, read before ``alias_files`` (the
+            canonical names of ``--names`` files, :meth:`kg.names.UserNames.aliases`).
     """
 
-    def __init__(self, *, home_region: str | None = None, alias_files: Sequence[Path] = ()) -> None:
+    def __init__(self, *, home_region: str | None = None, alias_files: Sequence[Path] = (),
+                 aliases: Iterable[tuple[str, str, str | None]] = ()) -> None:
         self.home_region = home_region
         self.home_region_inferred = False
         self.aliases: dict[tuple[str, str | None], str] = {}
-        for alias, canonical, label in gazetteer.curated_aliases():
-            self.aliases[(normalise(alias), label)] = normalise(canonical)
+        rows = [*gazetteer.curated_aliases(), *aliases]
         for path in alias_files:
-            for alias, canonical, label in gazetteer.read_alias_file(path):
-                self.aliases[(normalise(alias), label)] = normalise(canonical)
+            rows += gazetteer.read_alias_file(path)
+        for alias, canonical, label in rows:
+            self.aliases[(normalise(alias), label)] = normalise(canonical)
 
     # -- the rules, each mapping a normalised surface form to a better key --------------
 
@@ -216,10 +243,11 @@ class Linker:
         # organisations: abbreviations with exactly one candidate long form
         orgs = sorted(by_label.get("ORG", set()), key=lambda k: (len(k), k))
         protected = set(self.aliases.values())  # names the alias tables know as complete names
+        long_forms = _LongForms(orgs)
         for short in orgs:
             if short in protected:
                 continue  # 内蒙古大学 is not an abbreviation of 内蒙古师范大学
-            candidates = [long for long in orgs if is_abbreviation(short, long)]
+            candidates = [long for long in long_forms.of(short) if is_abbreviation(short, long)]
             roots = {uf.find(("ORG", c)) for c in candidates}
             if len(roots) == 1:
                 uf.union(("ORG", short), ("ORG", candidates[0]))

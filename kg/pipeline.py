@@ -16,8 +16,11 @@ from kg.ingest import (INPUT_SUFFIXES, MAX_FILE_SIZE, DuplicateTracker, document
                        read_pages, repair)
 from kg.link import Linker
 from kg.ner import Recognizer
-from kg.progress import progress
+from kg.ner.recognizer import processes_for
+from kg.progress import Stage, progress
 from kg.credits import provenance_mentions
+from kg.roles import name_index
+from kg.names import UserNames, user_name_mentions
 from kg.relate import (
     content_mentions, find_cooccurrences, find_dateline_places, find_locations, find_place_hierarchy, find_reported, find_roles,
     merge_relations,
@@ -78,12 +81,13 @@ def build(
     model: str | Path | None = None,
     home_region: str | None = None,
     alias_files: Sequence[Path] = (),
+    name_files: Sequence[Path] = (),
     cooccur: str = "sentence",
     max_evidence: int = 5,
     strict: bool = False,
     show_progress: bool = True,
     rules: bool = True,
-    jobs: int = 1,
+    jobs: int | None = None,
     max_file_size: int | None = MAX_FILE_SIZE,
     id_root: str | Path | None = None,
     year: int | None = None,
@@ -91,9 +95,12 @@ def build(
     """Build the knowledge graph of the pages under ``paths``; write it to ``out_dir`` if given.
 
     ``rules=False`` keeps the NER model's own spans (no :data:`kg.ner.rules.RULES`);
-    ``jobs`` processes run the NER (the same output whatever the number); a file larger than
+    ``jobs`` processes run the NER (the same output whatever the number; ``None``: as many as the
+    text is worth, :func:`kg.ner.recognizer.processes_for`); ``show_progress``: a line or bar per
+    stage on stderr (:mod:`kg.progress`); a file larger than
     ``max_file_size`` bytes (``None`` or 0: no limit) is an input problem, not read; ``id_root`` and
-    ``year``: :func:`read_documents`.  ``out_dir`` is checked
+    ``year``: :func:`read_documents`.  ``name_files``: names to tag wherever they occur
+    (:mod:`kg.names`), read before anything else.  ``out_dir`` is checked
     before anything is read and its staging folder made before the NER runs, so a bad folder is
     named at once; it is replaced whole at the end (:func:`kg.write.jsonl.write_outputs`).
 
@@ -101,6 +108,7 @@ def build(
         InputError: ``out_dir`` cannot take the build, or no given file holds a readable page with
             text (``out_dir`` is then left as it was), or a bad file when ``strict``.
     """
+    names = UserNames(name_files)
     output = check_output(out_dir) if out_dir is not None else None
     documents, errors = read_documents(paths, strict=strict, show_progress=show_progress,
                                        max_file_size=max_file_size, id_root=id_root, year=year)
@@ -110,10 +118,12 @@ def build(
         if output is not None:
             output.open()
         result = _build(documents, errors, model=model, home_region=home_region, alias_files=alias_files,
-                        cooccur=cooccur, max_evidence=max_evidence, show_progress=show_progress, rules=rules,
-                        jobs=jobs)
+                        names=names, cooccur=cooccur, max_evidence=max_evidence, show_progress=show_progress,
+                        rules=rules, jobs=jobs)
         if output is not None:
-            result.files = write_outputs(result, output)
+            with Stage("writing", total=len(documents), show=show_progress) as stage:
+                result.files = write_outputs(result, output)
+                stage.update(len(documents))
     except BaseException:
         if output is not None:
             output.abort()
@@ -134,33 +144,37 @@ def _nothing_to_build(paths: Sequence[str | Path], documents: list[Document], er
     return f"nothing to build from {given}: {why}{kept}"
 
 
-def _build(documents: list[Document], errors: list[str], *, model, home_region, alias_files, cooccur,
+def _build(documents: list[Document], errors: list[str], *, model, home_region, alias_files, names, cooccur,
            max_evidence, show_progress, rules, jobs) -> BuildResult:
-    recognizer = Recognizer(model, rules=rules, n_process=jobs)
+    recognizer = Recognizer(model, rules=rules, n_process=processes_for(documents, jobs))
     mentions = []
-    found_by_doc = recognizer.pipe(documents)
-    for doc, found in progress(zip(documents, found_by_doc, strict=True), total=len(documents), desc="entities",
-                               unit="doc", disable=not show_progress):
-        mentions.extend(provenance_mentions(doc, found))
+    with Stage("entities", total=len(documents), show=show_progress) as stage:
+        for doc, found in stage.wrap(zip(documents, recognizer.pipe(documents), strict=True)):
+            found = provenance_mentions(doc, found)
+            mentions.extend(user_name_mentions(doc, found, names, recognizer.words) if names else found)
 
-    linker = Linker(home_region=home_region, alias_files=alias_files)
-    linked, entities = linker.link(mentions, {d.id: d.text for d in documents})
+    with Stage("linking", total=len(documents), show=show_progress) as stage:
+        linker = Linker(home_region=home_region, alias_files=alias_files, aliases=names.aliases())
+        linked, entities = linker.link(mentions, {d.id: d.text for d in documents})
+        stage.update(len(documents))
 
     by_doc: dict[str, list[LinkedMention]] = defaultdict(list)
     for lm in linked:
         by_doc[lm.mention.doc].append(lm)
     relations: list[Relation] = []
     content: dict[str, list[LinkedMention]] = {}
-    for doc in documents:
-        relations += find_roles(doc, by_doc[doc.id], entities)
-        relations += find_place_hierarchy(doc, by_doc[doc.id], entities)
-        relations += find_reported(doc, by_doc[doc.id])
-        relations += find_dateline_places(doc, by_doc[doc.id])
-        content[doc.id] = content_mentions(doc, by_doc[doc.id])
-    relations += find_locations(entities, linked)
-    relations += find_cooccurrences(documents, content, window=cooccur, max_evidence=max_evidence)
-    relations = merge_relations(relations, max_evidence=max_evidence, dates={d.id: d.date for d in documents})
-    graph = build_graph(entities.values(), relations, documents)
+    entity_names = name_index(entities)  # once a build: per document it made role finding quadratic
+    with Stage("relations", total=len(documents), show=show_progress) as stage:
+        for doc in stage.wrap(documents):
+            relations += find_roles(doc, by_doc[doc.id], entities, entity_names)
+            relations += find_place_hierarchy(doc, by_doc[doc.id], entities)
+            relations += find_reported(doc, by_doc[doc.id])
+            relations += find_dateline_places(doc, by_doc[doc.id])
+            content[doc.id] = content_mentions(doc, by_doc[doc.id])
+        relations += find_locations(entities, linked)
+        relations += find_cooccurrences(documents, content, window=cooccur, max_evidence=max_evidence)
+        relations = merge_relations(relations, max_evidence=max_evidence, dates={d.id: d.date for d in documents})
+        graph = build_graph(entities.values(), relations, documents)
 
     return BuildResult(documents, linked, entities, relations, graph, errors,
                        linker.home_region, linker.home_region_inferred)

@@ -24,6 +24,7 @@ grouping key (:func:`kg.titles.normalise_title`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from kg import titles as title_words
@@ -69,21 +70,31 @@ APPOINTING_VERBS = ("现任", "担任", "出任", "兼任", "升任", "调任", 
 _VERB_REACH = 60
 
 
-def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[str, Entity]) -> list[Relation]:
-    """HOLDS_ROLE relations stated in one document (``linked``: its mentions)."""
-    return _RoleFinder(doc, linked, entities).run()
+def find_roles(doc: Document, linked: Sequence[LinkedMention], entities: dict[str, Entity],
+               names: dict[tuple[str, str], str] | None = None) -> list[Relation]:
+    """HOLDS_ROLE relations stated in one document (``linked``: its mentions).  ``names`` is
+    :func:`name_index` of ``entities``: pass it when calling per document of a build, so the
+    index is made once, not once a document."""
+    return _RoleFinder(doc, linked, entities, names if names is not None else name_index(entities)).run()
+
+
+def name_index(entities: dict[str, Entity]) -> dict[tuple[str, str], str]:
+    """(normalised name, label) -> entity id, for the organisations and places roles point at."""
+    return {(normalise(e.name), e.label): e.id for e in entities.values()}
 
 
 class _RoleFinder:
     """The roles of one document, read around each person it names."""
 
-    def __init__(self, doc: Document, linked: Sequence[LinkedMention], entities: dict[str, Entity]) -> None:
+    def __init__(self, doc: Document, linked: Sequence[LinkedMention], entities: dict[str, Entity],
+                 by_name: dict[tuple[str, str], str]) -> None:
         self.doc, self.text, self.entities = doc, doc.text, entities
         self.ordered = sorted(linked, key=lambda lm: (lm.mention.start, lm.mention.end))
-        self.by_name = {(normalise(e.name), e.label): e.id for e in entities.values()}
+        self.by_name = by_name
         self.relations: list[Relation] = []
         self.seen: set[tuple[str, str, str]] = set()
         self.last_org: dict[str, str] = {}  # person -> the organisation of their latest role
+        self.person_starts = [lm.mention.start for lm in self.ordered if lm.mention.label == "PER"]
 
     def run(self) -> list[Relation]:
         for i, lm in enumerate(self.ordered):
@@ -356,7 +367,8 @@ class _RoleFinder:
         end = start
         while end < len(self.text) and end - start <= limit and self.text[end] not in _PUNCT:
             end += 1
-        people = [x.mention.start for x in self.ordered if x.mention.label == "PER" and start <= x.mention.start < end]
+        first = bisect_left(self.person_starts, start)
+        people = [p for p in self.person_starts[first:first + 8] if p < end]
         if people and not upto_person:
             return None
         end = min(people, default=end)

@@ -21,5 +21,6 @@ def test_compare_models_runs_and_reports_the_baseline_ratio():
 
 
 def test_ner_speed_runs_on_one_and_two_processes():
-    out = run_bench("bench/ner_speed.py", "--min-chars", "3000", "--processes", "2")
+    out = run_bench("bench/ner_speed.py", "--min-chars", "3000", "--processes", "2", "--rounds", "1")
     assert "jieba" in out and "chars/s" in out and "fusing the CNN encoder" in out
+    assert "whole `kg build` as a command" in out and "one BLAS thread against BLAS's own" in out

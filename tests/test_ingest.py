@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
+from kg.datelines import find_datelines
 from kg.ingest import (
     MAX_PARAGRAPH_CHARS,
     DuplicateTracker,
     RawPage,
     check_size,
     decode_bytes,
-    find_datelines,
     iter_inputs,
     read_pages,
     repair,

@@ -3,6 +3,7 @@ weight files, and switching prediction to kg's faster numpy paths.  Never touche
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -98,8 +99,8 @@ def load_pipeline(model: str | Path | None = None):
 def use_numpy_blas(nlp) -> None:
     """Run the pipeline's matrix products through numpy's BLAS (OpenBLAS) instead of thinc's
     default ``blis``: the same numbers (entities identical on the seed pages and MSRA test), and on
-    our 2-core CPU tok2vec runs 2.5x faster on one thread (``bench/ner_speed.py``).  The
-    number of BLAS threads follows ``OPENBLAS_NUM_THREADS`` (all cores by default)."""
+    our 2-core CPU tok2vec runs 2.5x faster on one thread (``bench/ner_speed.py``).  How many BLAS
+    threads a NER process runs: :func:`blas_threads`."""
     from thinc.api import NumpyOps
 
     ops = NumpyOps(use_blis=False)
@@ -109,3 +110,43 @@ def use_numpy_blas(nlp) -> None:
             for node in model.walk():
                 node.ops = ops
 
+
+#: BLAS threads per NER process unless ``$KG_BLAS_THREADS`` says otherwise: the NER's matrices
+#: are small, and a second thread mostly waits for the first (on a loaded 2-core machine
+#: ``kg build --jobs 1`` ran ~1.8x faster on one); more cores are used by more processes (``--jobs``)
+BLAS_THREADS = 1
+
+
+def blas_threads() -> int:
+    """BLAS threads per NER process: ``$KG_BLAS_THREADS`` (0: no limit, BLAS's own default, i.e.
+    ``OPENBLAS_NUM_THREADS`` or one per core), else :data:`BLAS_THREADS`."""
+    value = os.environ.get("KG_BLAS_THREADS", "").strip()
+    if not value:
+        return BLAS_THREADS
+    try:
+        threads = int(value)
+    except ValueError:
+        raise ModelError(f"KG_BLAS_THREADS={value!r}: not a number of threads (0: no limit)") from None
+    if threads < 0:
+        raise ModelError(f"KG_BLAS_THREADS={value!r}: must be 0 (no limit) or more")
+    return threads
+
+
+_BLAS: dict = {}
+
+
+def limited_blas(threads: int):
+    """A context in which numpy's BLAS runs ``threads`` threads (0: as it is), through
+    threadpoolctl; the limit is lifted on leaving it."""
+    if not threads:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # a declared dependency; without it BLAS keeps its own threads
+        log.debug("threadpoolctl missing: BLAS threads not limited")
+        return contextlib.nullcontext()
+    if "controller" not in _BLAS:  # finding the loaded libraries takes a few milliseconds
+        import numpy  # noqa: F401  (its BLAS must be loaded to be found)
+
+        _BLAS["controller"] = ThreadpoolController()
+    return _BLAS["controller"].limit(limits=threads, user_api="blas")

@@ -6,11 +6,12 @@ objects whose offsets point into the RAW source text.
 from __future__ import annotations
 
 import logging
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from kg.ner.load import load_pipeline, resolve_model_path
+from kg.ner.load import blas_threads as blas_threads_from_env, limited_blas, load_pipeline, resolve_model_path
 from kg.ner.rules import apply_document_rules, apply_paragraph_rules
 from kg.schema import LABELS, Document, Mention
 
@@ -94,9 +95,10 @@ def batches(texts: list[str], size: int, max_chars: int = BATCH_CHARS) -> Iterat
         yield batch
 
 
-def _start_worker(model: Path, rules: bool) -> None:
+def _start_worker(model: Path, rules: bool, threads: int) -> None:
     """Pool initializer: a forked worker runs the pipeline it inherited; a spawned one (macOS,
-    Windows) loads it."""
+    Windows) loads it.  Its BLAS runs ``threads`` threads for the worker's life."""
+    limited_blas(threads).__enter__()  # the worker ends with the pool: nothing to lift
     if _WORKER.get("nlp") is None:
         nlp = load_pipeline(model)
         add_mention_components(nlp, rules=rules)
@@ -116,11 +118,14 @@ class Recognizer:
         rules: apply kg's entity rules (:data:`kg.ner.rules.RULES`) to the model's spans (the default); ``False``
             gives the model's own output, to measure what the rules add.
         n_process: worker processes (1: this process).  The mentions are the same whatever the
-            number; each worker is a copy of this process (about 0.7 GB).
+            number; each worker is a copy of this process (about 0.7 GB).  :func:`processes_for`
+            says how many a list of documents is worth.
+        blas_threads: BLAS threads in each process running the NER, this one included while it
+            does (0: no limit); ``None``: :func:`kg.ner.load.blas_threads` (one, or ``$KG_BLAS_THREADS``).
     """
 
     def __init__(self, model: str | Path | None = None, *, batch_size: int = 64, rules: bool = True,
-                 n_process: int = 1) -> None:
+                 n_process: int = 1, blas_threads: int | None = None) -> None:
         if n_process < 1:
             raise ValueError(f"n_process must be 1 or more, not {n_process}")
         self.model = resolve_model_path(model)
@@ -129,6 +134,7 @@ class Recognizer:
         self.rules = rules
         self.batch_size = batch_size
         self.n_process = n_process
+        self.blas_threads = blas_threads_from_env() if blas_threads is None else blas_threads
 
     def __call__(self, doc: Document) -> list[Mention]:
         """Return the mentions of one document, in text order."""
@@ -143,14 +149,17 @@ class Recognizer:
         chunks = self._chunks(docs)
         if self.n_process == 1:
             for chunk in chunks:
-                yield from self._mentions(chunk, entity_spans(self.nlp, _texts(chunk), self.batch_size))
+                with limited_blas(self.blas_threads):
+                    spans = entity_spans(self.nlp, _texts(chunk), self.batch_size)
+                yield from self._mentions(chunk, spans)
             return
         import multiprocessing
 
         context = multiprocessing.get_context()
         _WORKER["nlp"] = self.nlp if context.get_start_method() == "fork" else None  # forked workers inherit it
         try:
-            with context.Pool(self.n_process, initializer=_start_worker, initargs=(self.model, self.rules)) as pool:
+            with context.Pool(self.n_process, initializer=_start_worker,
+                              initargs=(self.model, self.rules, self.blas_threads)) as pool:
                 pending: deque = deque()  # chunks sent, oldest first; a few per worker, not the whole input
 
                 def finished(keep: int) -> Iterator[list[Mention]]:
@@ -165,23 +174,65 @@ class Recognizer:
         finally:
             _WORKER.pop("nlp", None)
 
+    def words(self, texts: list[str]) -> list[list[str]]:
+        """The words of each of ``texts`` as the NER's tokenizer segments them (spaCy's tokens for
+        another tokenizer)."""
+        tokenizer = self.nlp.tokenizer
+        if hasattr(tokenizer, "segmented"):
+            return [tokenizer.clean_words(words) for _, words in tokenizer.segmented(texts)]
+        return [[t.text for t in tokenizer(text) if not t.is_space] for text in texts]
+
     @staticmethod
     def _chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:
-        chunk, size = [], 0
-        for doc in docs:
-            chunk.append(doc)
-            size += len(doc.paragraphs)
-            if size >= CHUNK_PARAGRAPHS:
-                yield chunk
-                chunk, size = [], 0
-        if chunk:
-            yield chunk
+        return chunks_of_work(docs)
 
     @staticmethod
     def _mentions(chunk: list[Document], spans: list) -> Iterator[list[Mention]]:
         for doc, paragraphs in zip(chunk, spans):
             yield [m for paragraph, entities in zip(doc.paragraphs, paragraphs)
                    for m in mentions_of(doc, entities, paragraph.start)]
+
+
+def chunks_of_work(docs: Iterable[Document]) -> Iterator[list[Document]]:
+    """``docs`` in order, in chunks of whole documents of about :data:`CHUNK_PARAGRAPHS`
+    paragraphs: what one process parses at a time."""
+    chunk, size = [], 0
+    for doc in docs:
+        chunk.append(doc)
+        size += len(doc.paragraphs)
+        if size >= CHUNK_PARAGRAPHS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+#: characters of text that make a worker process worth starting when the number is not given
+#: (some 4 s of NER on one core; a worker costs a fork, ~0.7 GB and, on macOS and Windows, a
+#: model load): a build of a few pages stays in one process
+CHARS_PER_PROCESS = 200_000
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def processes_for(docs: list[Document], jobs: int | None = None) -> int:
+    """How many processes to run the NER of ``docs`` on: ``jobs`` (0: one per usable core;
+    ``None``: one per usable core and per :data:`CHARS_PER_PROCESS` characters), never more than
+    chunks of work (:func:`chunks_of_work`), at least one.  The mentions are the same whatever
+    the number."""
+    chunks = sum(1 for _ in chunks_of_work(docs))
+    if jobs == 0:
+        jobs = usable_cores()
+    elif jobs is None:
+        chars = sum(p.end - p.start for doc in docs for p in doc.paragraphs)
+        jobs = min(usable_cores(), chars // CHARS_PER_PROCESS)
+    return max(1, min(jobs, chunks))
 
 
 def _texts(chunk: list[Document]) -> list[list[str]]:

@@ -6,6 +6,7 @@ compounds, inclusive offsets).  Only :mod:`kg.training.train` and :mod:`kg.train
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -323,6 +324,33 @@ def cluener(path: Path) -> Iterator[Example]:
                     for start, end in offsets:
                         spans.append((start, end + 1, label))  # CLUENER ends are inclusive
             yield obj["text"], sorted(spans)
+
+
+#: one CLUENER2020 ``dev.json`` sentence in this many is held out of training (eval/README.md)
+CLUENER_HELDOUT_EVERY = 5
+#: the parts of CLUENER2020 ``dev.json`` ``kg evaluate --cluener-part`` scores
+CLUENER_PARTS = ("heldout", "rest", "all")
+
+
+def cluener_heldout(text: str) -> bool:
+    """Whether a CLUENER2020 dev sentence is in the held-out part: ``sha1(text)`` (UTF-8) read as an
+    integer is a multiple of :data:`CLUENER_HELDOUT_EVERY`.  Training never reads these sentences."""
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % CLUENER_HELDOUT_EVERY == 0
+
+
+def cluener_part(examples: Iterable[Example], part: str) -> list[Example]:
+    """The examples of a CLUENER2020 dev part: ``heldout`` (:func:`cluener_heldout`), ``rest``
+    (the others, which training reads) or ``all``."""
+    if part not in CLUENER_PARTS:
+        raise CorpusError(f"unknown CLUENER part {part!r} (one of {', '.join(CLUENER_PARTS)})")
+    return [ex for ex in examples if part == "all" or cluener_heldout(ex[0]) == (part == "heldout")]
+
+
+def cluener_training(corpora_dir: Path, name: str) -> list[Example]:
+    """A CLUENER2020 file's examples as training reads them: every sentence whose text is in the
+    held-out part of ``dev.json`` (:func:`cluener_heldout`) left out, from ``train.json`` too."""
+    heldout = {text for text, _ in cluener(require(corpora_dir / "cluener2020" / "dev.json")) if cluener_heldout(text)}
+    return [ex for ex in cluener(require(corpora_dir / "cluener2020" / name)) if ex[0] not in heldout]
 
 
 def mark_unannotated_entities(examples: Iterable[Example], entity_words: Mapping[str, str]) -> Iterator[Example]:

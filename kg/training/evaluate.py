@@ -5,17 +5,17 @@ optional mentions and predictions inside optional spans; alias linking is precis
 of "same entity" over pairs of correctly found mentions with different surface text; roles
 are (person, organisation) pairs after mapping system entities to gold clusters.
 
-Role sentences (``eval/roles.jsonl``, see its README) are scored by :func:`evaluate_roles`.
+Role sentences (``eval/roles.jsonl``, see its README) are scored by :func:`evaluate_roles`, the
+hand-written national sentences (``eval/national.jsonl``) by :func:`evaluate_national`.
 """
 from __future__ import annotations
 
 import json
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.training import corpora
@@ -26,61 +26,9 @@ from kg.ner import load_pipeline, resolve_model_path
 from kg.ner.tokenizer import PkusegCharTokenizer, segmenter_words
 from kg.pipeline import build
 from kg.resources import MODELS
+from kg.training.evaluate_roles import evaluate_roles
+from kg.training.scores import LABELS, PRF, SPLITS, Report
 from kg.training.train import DEFAULT_CORPORA
-
-LABELS = ("PER", "ORG", "LOC")
-
-
-@dataclass
-class PRF:
-    """Counts of true positives, false positives and false negatives."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def add(self, gold: set, predicted: set) -> None:
-        self.tp += len(gold & predicted)
-        self.fp += len(predicted - gold)
-        self.fn += len(gold - predicted)
-
-    def __str__(self) -> str:
-        return f"P {self.precision:.4f}  R {self.recall:.4f}  F1 {self.f1:.4f}  (tp {self.tp}, fp {self.fp}, fn {self.fn})"
-
-
-@dataclass
-class Report:
-    """Per-label and overall scores."""
-
-    name: str
-    overall: PRF = field(default_factory=PRF)
-    per_label: dict[str, PRF] = field(default_factory=lambda: defaultdict(PRF))
-    extra: list[str] = field(default_factory=list)
-
-    def add(self, gold: set[tuple], predicted: set[tuple]) -> None:
-        self.overall.add(gold, predicted)
-        for label in LABELS:
-            self.per_label[label].add({g for g in gold if g[-1] == label}, {p for p in predicted if p[-1] == label})
-
-    def __str__(self) -> str:
-        lines = [f"{self.name}: {self.overall}"]
-        lines += [f"  {label}: {self.per_label[label]}" for label in LABELS if label in self.per_label]
-        lines += [f"  {line}" for line in self.extra]
-        return "\n".join(lines)
-
 
 # --------------------------------------------------------------------------- segmenter
 
@@ -220,25 +168,30 @@ def evaluate_msra(nlp, test_file: Path, *, errors: bool = False, rules: bool = T
 
 
 def evaluate_cluener(nlp, test_file: Path, *, errors: bool = False, rules: bool = True,
-                     entity_words: dict[str, str] | None = None) -> Report:
+                     entity_words: dict[str, str] | None = None, part: str = "all") -> Report:
     """Exact span+type scores on a CLUENER2020 JSON-lines file (its public dev set: 2020 Sina
     news, the nearest thing to kg's pages with a public gold), labels mapped as in training
     (name→PER; company/government/organization→ORG; address/scene→LOC), in kg's own
     convention, the one kg runs in.  CLUENER leaves many countries and agencies untagged: with
     ``entity_words`` (:func:`kg.training.corpora.entity_lexicon`), an untagged occurrence of one is
-    optional, neither credited nor penalised, as the gold pages' optional mentions are."""
-    examples = list(corpora.cluener(test_file))
+    optional, neither credited nor penalised, as the gold pages' optional mentions are.  ``part``
+    picks the sentences (:func:`kg.training.corpora.cluener_part`): ``heldout``, the fifth of dev
+    no training reads, ``rest`` or ``all``."""
+    examples = corpora.cluener_part(corpora.cluener(test_file), part)
     if entity_words:
         examples = list(corpora.mark_unannotated_entities(examples, entity_words))
-    report = Report(f"CLUENER2020 file ({test_file.name}), kg convention" + ("" if rules else ", rules off")
+    report = Report(f"CLUENER2020 file ({test_file.name}), part {part}, kg convention" + ("" if rules else ", rules off")
                     + ("" if entity_words else ", untagged entity words not made optional"))
     return _score_sentences(nlp, examples, report, errors=errors, rules=rules, convention="")
 
 
-def _score_sentences(nlp, examples: list, report: Report, *, errors: bool, rules: bool, convention: str) -> Report:
+def _score_sentences(nlp, examples: list, report: Report, *, errors: bool, rules: bool, convention: str,
+                     ids: list[str] | None = None, ignore_inside_optional_only: bool = False) -> Report:
     """Score ``(text, spans)`` examples (spans labelled :data:`kg.training.corpora.MISSING` are optional)
     into ``report``, following ``convention``, with kg's post-processing (:data:`kg.ner.rules.RULES`,
-    each sentence a document of its own) unless ``rules`` is off."""
+    each sentence a document of its own) unless ``rules`` is off.  A prediction overlapping an
+    optional span is ignored; with ``ignore_inside_optional_only``, only one inside it (as
+    ``--gold`` does).  ``ids`` names the sentences in the error listing (else their numbers)."""
     misaligned = 0
     mistakes = []
     t0 = time.perf_counter()
@@ -250,11 +203,13 @@ def _score_sentences(nlp, examples: list, report: Report, *, errors: bool, rules
             optional = [(s, e) for s, e, label in spans if label == corpora.MISSING]
             gold = {(s, e, label) for s, e, label in spans if label != corpora.MISSING}
             predicted = {(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents
-                         if not any(s < ent.end_char and ent.start_char < e for s, e in optional)}
+                         if not any((s <= ent.start_char and ent.end_char <= e) if ignore_inside_optional_only
+                                    else (s < ent.end_char and ent.start_char < e) for s, e in optional)}
             misaligned += sum(1 for s, e, _ in gold if doc.char_span(s, e) is None)
             report.add(gold, predicted)
             if errors:
-                mistakes += _mistakes(gold, predicted, doc.text, lambda s, e, n=number: f"sentence {n}")
+                name = ids[number - 1] if ids else f"sentence {number}"
+                mistakes += _mistakes(gold, predicted, doc.text, lambda s, e, n=name: n)
     elapsed = time.perf_counter() - t0
     chars = sum(len(t) for t, _ in examples)
     report.extra.append(f"{len(examples)} sentences, {chars / elapsed:,.0f} chars/s; "
@@ -271,6 +226,51 @@ def cluener_entity_words(corpora_dir: Path, heldout: int = 2000) -> dict[str, st
         return None
     msra = list(corpora.msra_bio(path))
     return corpora.entity_lexicon(msra[:len(msra) - heldout])
+
+
+# --------------------------------------------------------------------------- national sentences
+
+
+def read_national(path: Path, split: str = "all") -> list[dict]:
+    """The sentences of a national NER file (``eval/national.jsonl`` format) in ``split``
+    (``dev``, ``heldout`` or ``all``); every mention's offsets are checked against its text."""
+    if split not in SPLITS:
+        raise KGError(f"unknown split {split!r} (one of {', '.join(SPLITS)})")
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise CorpusError(f"{path}: cannot read national sentences: {err}") from err
+    sentences = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            text, mentions, sentence_split = obj["text"], obj["mentions"], obj["split"]
+            for m in mentions:
+                if text[m["start"]:m["end"]] != m["text"] or m["type"] not in LABELS:
+                    raise ValueError(f"mention {m['text']!r} {m['type']} does not match [{m['start']}, {m['end']})")
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+            raise CorpusError(f"{path}:{number}: not a national sentence (id, text, mentions, split): {err}") from err
+        if split in ("all", sentence_split):
+            sentences.append(obj)
+    if not sentences:
+        raise CorpusError(f"{path}: no sentences in split {split!r}")
+    return sentences
+
+
+def evaluate_national(nlp, path: Path, *, split: str = "dev", errors: bool = False, rules: bool = True) -> Report:
+    """Exact span+type scores on hand-annotated sentences (``eval/national.jsonl``), each a document
+    of its own, in kg's convention; optional mentions and predictions inside them are ignored,
+    as with ``--gold``."""
+    sentences = read_national(path, split)
+    examples = [(s["text"], sorted((m["start"], m["end"], corpora.MISSING if m.get("optional") else m["type"])
+                                   for m in s["mentions"])) for s in sentences]
+    report = Report(f"NER on {Path(path).name} ({split}: {len(sentences)} sentences, "
+                    f"{sum(not m.get('optional') for s in sentences for m in s['mentions'])} mentions)"
+                    + ("" if rules else ", rules off"))
+    return _score_sentences(nlp, examples, report, errors=errors, rules=rules, convention="",
+                            ids=[s["id"] for s in sentences], ignore_inside_optional_only=True)
 
 
 @dataclass(frozen=True)
@@ -371,166 +371,14 @@ def evaluate_gold(gold_dir: Path, seeds_dir: Path, *, model=None, errors: bool =
     return [ner, link_report, role_report]
 
 
-# --------------------------------------------------------------------------- role sentences
-
-SPLITS = ("dev", "heldout", "all")
-
-
-@dataclass(frozen=True)
-class RoleSentence:
-    """One hand-annotated sentence of a roles file: its role facts (none for a negative sentence)."""
-
-    id: str
-    text: str
-    split: str
-    roles: list[dict]
-
-
-@dataclass(frozen=True)
-class PredictedRole:
-    """A HOLDS_ROLE edge the system stated in a sentence: the ends' canonical names, the title,
-    and every name of each end (canonical name and aliases)."""
-
-    person: str
-    org: str
-    title: str
-    person_names: frozenset[str] = frozenset()
-    org_names: frozenset[str] = frozenset()
-
-    def __post_init__(self):
-        object.__setattr__(self, "person_names", self.person_names | {self.person})
-        object.__setattr__(self, "org_names", self.org_names | {self.org})
-
-
-def read_roles(path: Path, split: str = "all") -> list[RoleSentence]:
-    """The sentences of a roles JSONL file in ``split`` (``dev``, ``heldout`` or ``all``)."""
-    if split not in SPLITS:
-        raise KGError(f"unknown split {split!r} (one of {', '.join(SPLITS)})")
-    sentences = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise CorpusError(f"{path}: cannot read roles file: {err}") from err
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-            sentence = RoleSentence(obj["id"], obj["text"], obj["split"], obj["roles"])
-        except (json.JSONDecodeError, KeyError, TypeError) as err:
-            raise CorpusError(f"{path}:{number}: not a role sentence (id, text, split, roles): {err}") from err
-        if split in ("all", sentence.split):
-            sentences.append(sentence)
-    if not sentences:
-        raise CorpusError(f"{path}: no role sentences in split {split!r}")
-    return sentences
-
-
-def accepted_org_names(role: dict) -> set[str]:
-    """The names a predicted organisation may carry to match ``role``'s: the canonical name, the
-    form written (``org_as_written``), the parent of a unit (``parent_org``) and, for a post read
-    off a place (广东省省长), the place (``place``)."""
-    return {role[key] for key in ("org", "org_as_written", "parent_org", "place") if role.get(key)}
-
-
-def role_match(gold: dict, role: PredictedRole) -> tuple[bool, bool]:
-    """Whether ``role`` states ``gold``'s (person, org) pair, and its (person, org, title) triple.
-
-    The person: one of its names is the gold person.  The organisation: one of its names is in
-    :func:`accepted_org_names` (the triple also needs the same title, case-folded); or the same
-    words are split differently between organisation and title (润泽地产市场部 + 副经理 states
-    润泽地产 + 市场部副经理), which matches both."""
-    if gold["person"] not in role.person_names:
-        return False, False
-    if accepted_org_names(gold) & role.org_names:
-        return True, gold["title"].casefold() == role.title.casefold()
-    written = {gold[key] + gold["title"] for key in ("org", "org_as_written") if gold.get(key)}
-    resplit = any(name + role.title in written for name in role.org_names)
-    return resplit, resplit
-
-
-def score_roles(sentences: list[RoleSentence], predicted: dict[str, list[PredictedRole]]
-                ) -> tuple[PRF, PRF, list[str]]:
-    """Per-sentence scores of (person, org) pairs and (person, org, title) triples against the
-    gold (:func:`role_match`), and the ``FN``/``FP`` triples.  A prediction that matches no gold
-    role of its sentence, a role in a negative sentence included, is a false positive."""
-    pairs, triples, mistakes = PRF(), PRF(), []
-    for sentence in sentences:
-        gold_pairs = {(r["person"], r["org"]) for r in sentence.roles}
-        gold_triples = {(r["person"], r["org"], r["title"].casefold()) for r in sentence.roles}
-        found_pairs, found_triples = set(), set()
-        for role in predicted.get(sentence.id, []):
-            matches = [(r, role_match(r, role)) for r in sentence.roles]
-            pair = next((r for r, (same_pair, _) in matches if same_pair), None)
-            triple = next((r for r, (_, same_triple) in matches if same_triple), None)
-            person = next((r["person"] for r in sentence.roles if r["person"] in role.person_names), role.person)
-            found_pairs.add((pair["person"], pair["org"]) if pair else (person, role.org))
-            found_triples.add((triple["person"], triple["org"], triple["title"].casefold()) if triple
-                              else (person, role.org, role.title.casefold()))
-        pairs.add(gold_pairs, found_pairs)
-        triples.add(gold_triples, found_triples)
-        for kind, keys in (("FN", gold_triples - found_triples), ("FP", found_triples - gold_triples)):
-            mistakes += [f"{kind} {sentence.id}: {person} -> {org} ({title})  {sentence.text[:60]}"
-                         for person, org, title in sorted(keys)]
-    return pairs, triples, mistakes
-
-
-def predicted_roles(result) -> dict[str, list[PredictedRole]]:
-    """The HOLDS_ROLE edges of a build, by the document (sentence) each was stated in."""
-    def names(entity_id: str) -> tuple[str, frozenset[str]]:
-        entity = result.entities.get(entity_id)
-        return (entity.name, frozenset(entity.aliases)) if entity else (entity_id, frozenset())
-
-    by_doc: dict[str, list[PredictedRole]] = defaultdict(list)
-    for rel in result.relations:
-        if rel.type != "HOLDS_ROLE":
-            continue
-        (person, person_names), (org, org_names) = names(rel.source), names(rel.target)
-        role = PredictedRole(person, org, rel.properties.get("title", ""), person_names, org_names)
-        for doc in {ev.doc for ev in rel.evidence}:
-            by_doc[doc].append(role)
-    return by_doc
-
-
-def _source_of(sentence: RoleSentence) -> str:
-    """The corpus part a sentence id names: ``cluener-test``, ``cluener-dev``, ``pd`` (the id less its number)."""
-    prefix = sentence.id.split("-", 2)
-    return "-".join(prefix[:2]) if prefix[0] == "cluener" else prefix[0]
-
-
-def evaluate_roles(path: Path, *, split: str = "dev", model=None, errors: bool = False,
-                   rules: bool = True) -> list[Report]:
-    """Build every sentence of a roles file as a document of its own (one run, nothing written)
-    and score the HOLDS_ROLE edges found: (person, org) pairs, then (person, org, title) triples."""
-    sentences = read_roles(path, split)
-    with tempfile.TemporaryDirectory() as tmp:
-        pages = Path(tmp) / "role-sentences.jsonl"
-        pages.write_text("".join(json.dumps({"id": s.id, "text": s.text}, ensure_ascii=False) + "\n"
-                                 for s in sentences), encoding="utf-8")
-        result = build([pages], model=model, show_progress=False, rules=rules, max_evidence=len(sentences))
-    predicted = predicted_roles(result)
-    pairs, triples, mistakes = score_roles(sentences, predicted)
-    what = f"roles in {Path(path).name} ({split}: {len(sentences)} sentences, " \
-           f"{sum(len(s.roles) for s in sentences)} facts, {sum(not s.roles for s in sentences)} negative)"
-    pair_report = Report(f"{what}: (person, organisation) pairs", overall=pairs, per_label={})
-    triple_report = Report(f"{what}: (person, organisation, title) triples", overall=triples, per_label={})
-    for source in sorted({_source_of(s) for s in sentences}):
-        subset = [s for s in sentences if _source_of(s) == source]
-        sub_pairs, sub_triples, _ = score_roles(subset, predicted)
-        pair_report.extra.append(f"{source}: {sub_pairs}")
-        triple_report.extra.append(f"{source}: {sub_triples}")
-    if errors:
-        triple_report.extra += mistakes
-    return [pair_report, triple_report]
-
-
 def run(args) -> str:
     """``kg evaluate``: every evaluation the arguments ask for, as text."""
     out = []
     if args.segmenter:
         out.append(evaluate_segmenter(args.segmenter, model=MODELS / "segmenter"))
     roles = getattr(args, "roles", None)
-    if args.msra or not (args.gold or args.segmenter or args.cluener or roles):
+    national = getattr(args, "national", None)
+    if args.msra or not (args.gold or args.segmenter or args.cluener or roles or national):
         test = args.msra or DEFAULT_CORPORA / "msra_ner" / "msra_test_bio"
         if not test.exists():
             raise CorpusError(f"{test}: MSRA test file not found (pass --msra)")
@@ -544,7 +392,13 @@ def run(args) -> str:
         nlp = load_pipeline(args.model)
         out.append(f"model: {resolve_model_path(args.model)}")
         words = cluener_entity_words(args.corpora or DEFAULT_CORPORA)
-        out.append(str(evaluate_cluener(nlp, args.cluener, errors=args.errors, rules=args.rules, entity_words=words)))
+        out.append(str(evaluate_cluener(nlp, args.cluener, errors=args.errors, rules=args.rules, entity_words=words,
+                                        part=getattr(args, "cluener_part", "all"))))
+    if national:
+        nlp = load_pipeline(args.model)
+        out.append(f"model: {resolve_model_path(args.model)}")
+        out.append(str(evaluate_national(nlp, national, split=getattr(args, "split", "dev"), errors=args.errors,
+                                         rules=args.rules)))
     if args.gold:
         out += [str(r) for r in evaluate_gold(args.gold, args.seeds, model=args.model,
                                               errors=args.errors, rules=args.rules)]

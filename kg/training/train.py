@@ -90,10 +90,12 @@ def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd",
                  cluener_heldout: bool = False) -> dict[str, list]:
     """Collect ``(text, spans)`` training examples from each named source.
 
-    CLUENER2020's public train and dev sets are both training data, unless ``cluener_heldout``:
-    then its dev set is returned apart, as ``"cluener-dev"``, with the words MSRA consistently
-    tags as entities made unannotated where CLUENER leaves them untagged (a dev set should not
-    count a country CLUENER forgot to tag as a false positive).
+    CLUENER2020's public train and dev sets are both training data, less the held-out fifth of
+    dev (:func:`kg.training.corpora.cluener_heldout`, scored by ``kg evaluate --cluener-part
+    heldout``), which no training step reads.  With ``cluener_heldout``, the rest of dev is
+    returned apart, as ``"cluener-dev"``, with the words MSRA consistently tags as entities made
+    unannotated where CLUENER leaves them untagged (a dev set should not count a country
+    CLUENER forgot to tag as a false positive).
 
     People's Daily is harmonised with MSRA (:func:`kg.training.corpora.peoples_daily_entities`): words MSRA
     consistently tags as entities, learned from MSRA train less its last ``msra_heldout``
@@ -113,8 +115,8 @@ def ner_examples(corpora_dir: Path, *, sources: tuple[str, ...] = ("msra", "pd",
             entity_words=lexicon if "pd" in harmonise else None,
             abbreviations_unannotated="pd-abbreviations" in harmonise) if ex[0]]
     if "cluener" in sources:
-        def read(name: str) -> list:
-            return list(corpora.cluener(corpora.require(corpora_dir / "cluener2020" / name)))
+        def read(name: str) -> list:  # never the held-out part of dev.json (corpora.cluener_heldout)
+            return corpora.cluener_training(corpora_dir, name)
 
         found["cluener"] = read("train.json") + ([] if cluener_heldout else read("dev.json"))
         if "cluener" in harmonise:

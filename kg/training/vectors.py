@@ -31,13 +31,13 @@ log = logging.getLogger(__name__)
 
 def raw_texts(corpora_dir: Path, *, msra_heldout: int = 2000) -> Iterator[str]:
     """Every training sentence's text: MSRA train less its last ``msra_heldout`` sentences
-    (the NER's dev set), People's Daily 1998-01, CLUENER2020 train and dev."""
+    (the NER's dev set), People's Daily 1998-01, CLUENER2020 train and dev (less dev's held-out part)."""
     msra = [text for text, _ in corpora.msra_bio(corpora.require(corpora_dir / "msra_ner" / "msra_train_bio"))]
     yield from msra[:len(msra) - msra_heldout]
     for words in corpora.peoples_daily_words(corpora.require(corpora_dir / "peoples_daily_1998" / "199801.txt")):
         yield "".join(words)
     for name in ("train.json", "dev.json"):
-        for text, _ in corpora.cluener(corpora.require(corpora_dir / "cluener2020" / name)):
+        for text, _ in corpora.cluener_training(corpora_dir, name):
             yield text
 
 

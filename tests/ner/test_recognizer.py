@@ -201,3 +201,60 @@ def test_batches_hold_a_bounded_number_of_paragraphs_and_characters():
     assert [len(b) for b in batches(texts, 3, max_chars=60)] == [3, 2, 1, 2, 1]
     assert [t for b in batches(texts, 3, max_chars=60) for t in b] == texts
     assert list(batches([], 3)) == []
+
+
+def blas_thread_counts() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+
+def test_the_ner_runs_one_blas_thread_and_lifts_the_limit_after(monkeypatch):
+    import kg.ner.recognizer as recognizer
+
+    seen, spans = [], recognizer.entity_spans
+    monkeypatch.setattr(recognizer, "entity_spans", lambda *args: seen.append(blas_thread_counts()) or spans(*args))
+    monkeypatch.delenv("KG_BLAS_THREADS", raising=False)
+    before = blas_thread_counts()
+    assert before, "numpy's BLAS not found by threadpoolctl"
+    doc = repair(RawPage("p", "p", HOSPITAL))
+    assert Recognizer()(doc) == Recognizer(blas_threads=0)(doc)  # the same mentions whatever the threads
+    assert seen == [[1] * len(before), before] and blas_thread_counts() == before
+
+
+def test_kg_blas_threads_chooses_the_threads(monkeypatch):
+    from kg.ner.load import blas_threads
+
+    monkeypatch.setenv("KG_BLAS_THREADS", "0")
+    assert blas_threads() == 0
+    monkeypatch.setenv("KG_BLAS_THREADS", "3")
+    assert Recognizer(n_process=1).blas_threads == 3
+    monkeypatch.setenv("KG_BLAS_THREADS", "many")
+    with pytest.raises(ModelError, match="KG_BLAS_THREADS"):
+        blas_threads()
+
+
+def test_each_worker_process_runs_one_blas_thread():
+    import multiprocessing
+
+    from threadpoolctl import threadpool_info
+
+    from kg.ner.recognizer import _start_worker
+
+    with multiprocessing.get_context().Pool(1, initializer=_start_worker,
+                                            initargs=(resolve_model_path(), True, 1)) as pool:
+        info = pool.apply(threadpool_info)
+    assert {lib["num_threads"] for lib in info if lib["user_api"] == "blas"} == {1}
+
+
+def test_processes_follow_the_cores_and_the_text_never_more_than_chunks(monkeypatch):
+    import kg.ner.recognizer as recognizer
+
+    doc = repair(RawPage("p", "p", "\n\n".join([HOSPITAL] * 10)))
+    monkeypatch.setattr(recognizer, "CHUNK_PARAGRAPHS", 4)  # 10 paragraphs a page: a chunk a page
+    monkeypatch.setattr(recognizer, "usable_cores", lambda: 4)
+    assert recognizer.processes_for([doc], 8) == 1  # one chunk: one process, whatever was asked
+    assert recognizer.processes_for([doc] * 3, 8) == 3 and recognizer.processes_for([doc] * 6, 0) == 4
+    assert recognizer.processes_for([doc] * 6, None) == 1  # a few pages: not worth a worker
+    monkeypatch.setattr(recognizer, "CHARS_PER_PROCESS", 10 * len(HOSPITAL))  # a page's paragraphs
+    assert recognizer.processes_for([doc] * 2, None) == 2 and recognizer.processes_for([doc] * 6, None) == 4

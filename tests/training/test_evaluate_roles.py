@@ -9,7 +9,7 @@ import pytest
 
 from kg.cli import main
 from kg.errors import CorpusError, KGError
-from kg.training.evaluate import PredictedRole, evaluate_roles, read_roles, score_roles
+from kg.training.evaluate_roles import PredictedRole, evaluate_roles, read_roles, score_roles
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "roles" / "tiny.jsonl"
 SHIPPED = Path(__file__).resolve().parents[2] / "eval" / "roles.jsonl"

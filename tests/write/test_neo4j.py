@@ -26,10 +26,10 @@ from kg.write.neo4j import (
     RELATION_TYPES,
     SCHEMA_STATEMENTS,
     create_schema,
-    export_admin_csv,
     load_output,
     read_output,
 )
+from kg.write.neo4j_admin import export_admin_csv
 from tests.neo4j_server import dev_server_env, free_port, start_dev_server, stop_dev_server
 
 REPO = Path(__file__).resolve().parents[2]

@@ -13,6 +13,8 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from itertools import combinations  # noqa: E402
+
 import kg.graph  # noqa: E402
 from kg.write.jsonl import load_graph  # noqa: E402
 import kg.write.plot  # noqa: E402
@@ -123,3 +125,68 @@ def test_cooccurrence_lines_grow_with_npmi_not_with_the_count():
     exclusive = {"type": "CO_OCCURS", "weight": 2.0, "npmi": 0.9}
     seen_once = {"type": "CO_OCCURS", "weight": 1.0}
     assert cooccurrence_width(exclusive) > cooccurrence_width(frequent_by_chance) == cooccurrence_width(seen_once) == 0.4
+
+
+def overlapping_labels(fig, tolerance: float = 1.5) -> list[tuple[str, str]]:
+    """Pairs of texts (or a text and ``<legend>``) whose drawn boxes overlap by more than ``tolerance`` pixels."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = []
+    for ax in fig.axes:
+        boxes += [(text.get_text(), text.get_window_extent(renderer)) for text in ax.texts if text.get_text()]
+        if ax.get_legend() is not None:
+            boxes.append(("<legend>", ax.get_legend().get_window_extent(renderer)))
+    return [(a, b) for (a, box_a), (b, box_b) in combinations(boxes, 2)
+            if min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > tolerance
+            and min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0) > tolerance]
+
+
+def test_overlapping_labels_sees_an_overlap():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.text(0.5, 0.5, "Baotou")
+    ax.text(0.52, 0.5, "Hohhot")
+    ax.text(0.03, 0.03, "Zhongyuan")
+    ax.legend(handles=[Line2D([], [], label="Baotou")], loc="lower left")
+    assert overlapping_labels(fig) == [("Baotou", "Hohhot"), ("Zhongyuan", "<legend>")]
+
+
+@pytest.mark.parametrize("build", ["seed", "mini"])
+def test_no_label_covers_another_or_the_legend(build, request):
+    graph = load_graph(request.getfixturevalue("seed_build") if build == "seed" else MINI)
+    fig = kg.write.plot.figure(graph, top=40)
+    ax = fig.axes[0]
+    names = {graph.nodes[n]["label"] for n in kg.write.plot.top_entities(graph, 40)}
+    assert names <= {t.get_text() for t in ax.texts}
+    assert overlapping_labels(fig) == []
+    inside = ax.get_window_extent(fig.canvas.get_renderer())
+    for text in ax.texts:  # readable at 100% zoom, and in the picture
+        assert text.get_fontsize() >= 9
+        box = text.get_window_extent()
+        assert inside.x0 - 1 <= box.x0 and box.x1 <= inside.x1 + 1 and inside.y0 - 1 <= box.y0 and box.y1 <= inside.y1 + 1
+    assert fig.dpi == 150 and ax.get_legend().get_texts()[0].get_fontsize() >= 9
+
+
+def test_more_entities_get_a_larger_picture_and_still_no_overlap(seed_build):
+    fig = kg.write.plot.figure(load_graph(seed_build), top=80)
+    assert fig.get_size_inches()[0] > 12
+    assert overlapping_labels(fig) == []
+
+
+def test_plot_is_the_same_in_another_process(tmp_path):
+    """Node order must not follow string hashes (PYTHONHASHSEED) anywhere in the layout."""
+    import os
+    import subprocess
+    import sys
+
+    script = "import sys, pathlib, kg.write.plot as p; p.plot(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), top=40)"
+    root = Path(__file__).resolve().parents[2]
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}
+        subprocess.run([sys.executable, "-c", script, str(MINI), str(tmp_path / f"{seed}.png")], check=True, env=env)
+    assert (tmp_path / "1.png").read_bytes() == (tmp_path / "2.png").read_bytes()

@@ -398,7 +398,7 @@ def test_export_refuses_relations_naming_unknown_entities(export, tmp_path, caps
 def test_neo4j_admin_csvs_are_written_as_a_set(tmp_path, monkeypatch):
     import csv
 
-    from kg.write.neo4j import export_admin_csv
+    from kg.write.neo4j_admin import export_admin_csv
 
     dest = tmp_path / "csv"
     old = {p.name: p.read_bytes() for p in export_admin_csv(MINI, dest)}
