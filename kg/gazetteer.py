@@ -109,9 +109,9 @@ def divisions() -> dict[str, Place]:
 @lru_cache(maxsize=None)
 def _division_codes_by_name() -> dict[str, tuple[str, ...]]:
     table: dict[str, list[str]] = {}
-    for code, (name, short, _, _) in _division_rows().items():
+    for code, (name, short, level, _) in _division_rows().items():
         table.setdefault(name, []).append(code)
-        if short and short != name:
+        if short and short != name and level != TOWNSHIP_LEVEL:  # 大青山 the mountain is no 大青山乡
             table.setdefault(short, []).append(code)
     return {form: tuple(codes) for form, codes in table.items()}
 
