@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kg.schema import Credit, Document, Mention
+from kg.schema import Credit, Document, Mention, overlay
 
 #: the words that introduce a credited person, and the role each gives (longest first in the pattern)
 ROLE_WORDS: dict[str, str] = {
@@ -153,11 +153,7 @@ def provenance_mentions(doc: Document, mentions: list[Mention]) -> list[Mention]
     for dateline in doc.datelines:
         if dateline.place:
             add(dateline.place_start, dateline.place_end, dateline.place, "LOC")
-    if not added:
-        return mentions
-    spans = [(m.start, m.end) for m in added]
-    others = [m for m in mentions if not any(m.start < end and start < m.end for start, end in spans)]
-    return sorted(others + added, key=lambda m: (m.start, m.end))
+    return overlay(mentions, added)
 
 
 def in_credit(doc: Document, start: int, end: int) -> bool:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.schema import LABELS, Document, Mention
+from kg.schema import LABELS, Document, Mention, overlay
 
 #: what a names file's line looks like, for error messages
 NAMES_LINE = "name<TAB>PER|ORG|LOC[<TAB>canonical name]"
@@ -178,7 +178,5 @@ def user_name_mentions(doc: Document, mentions: list[Mention], names: UserNames,
             taken.append((start, end))
     if not taken:
         return mentions
-    kept = [m for m in mentions if not any(m.start < end and start < m.end for start, end in taken)]
-    added = [Mention(doc.id, start, end, doc.text[start:end], names.names[doc.text[start:end]].label,
-                     doc.sentence_at(start).index) for start, end in taken]
-    return sorted(kept + added, key=lambda m: (m.start, m.end))
+    return overlay(mentions, [Mention(doc.id, start, end, doc.text[start:end], names.names[doc.text[start:end]].label,
+                                      doc.sentence_at(start).index) for start, end in taken])

@@ -245,16 +245,22 @@ class _RoleFinder:
                 return
             k -= 1
 
+    def _before_people(self, i: int) -> int:
+        """The index of the mention before the list of people ending at ``i`` (副主任段志强、丁绣峰:
+        the people after one title chain share it)."""
+        j = i - 1
+        while (j >= 0 and self.ordered[j].mention.label == "PER" and self._same_sentence(self.ordered[j], self.ordered[i])
+               and self.text[self.ordered[j].mention.end:self.ordered[j + 1].mention.start] in tuple(PEOPLE_JOINERS)):
+            j -= 1
+        return j
+
     # ----------------------------------------------------------------- the shapes
 
     def _titles_before(self, i: int) -> bool:
         """ORG [的] TITLES PERSON (and PERSON、PERSON after them), 外交部长PERSON, 在ORG，TITLE PERSON,
         chains, and ``ORG T1 PERSON1、T2 PERSON2`` (the second person's titles in the same organisation)."""
         person = self.ordered[i]
-        j = i - 1
-        while (j >= 0 and self.ordered[j].mention.label == "PER" and self._same_sentence(self.ordered[j], person)
-               and self.text[self.ordered[j].mention.end:self.ordered[j + 1].mention.start] in tuple(PEOPLE_JOINERS)):
-            j -= 1
+        j = self._before_people(i)
         head = self.ordered[j + 1].mention
         org = self._mention(j)
         if org is None or not self._same_sentence(org, person):
@@ -298,10 +304,7 @@ class _RoleFinder:
         person = self.ordered[i]
         m = person.mention
         sentence = self.doc.sentences[m.sentence]
-        j = i - 1
-        while j >= 0 and self.ordered[j].mention.label == "PER" and \
-                self.text[self.ordered[j].mention.end:self.ordered[j + 1].mention.start] in tuple(PEOPLE_JOINERS):
-            j -= 1
+        j = self._before_people(i)
         head = self.ordered[j + 1].mention
         # 该公司技术研发部经理李智翔: the NER read 技术研发部 as an ORG after the reference
         unit = self._mention(j)

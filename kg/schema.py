@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "BuildResult", "CO_OCCURS", "Credit", "DATELINE", "MAX_ID_BYTES", "Dateline", "Document", "ENTITY_TYPES", "Entity", "EntityType",
     "Evidence", "HOLDS_ROLE",
-    "LABELS", "LOCATED_IN", "LinkedMention", "Mention", "PART_OF", "Paragraph", "RELATIONS", "RELATION_TYPES",
+    "LABELS", "LOCATED_IN", "LinkedMention", "Mention", "overlay", "PART_OF", "Paragraph", "RELATIONS", "RELATION_TYPES",
     "REPORTED", "RawPage", "Relation", "RelationType", "Sentence", "bounded_id",
 ]
 
@@ -226,6 +226,15 @@ class Mention:
     text: str
     label: str
     sentence: int
+
+
+def overlay(mentions: list[Mention], added: list[Mention]) -> list[Mention]:
+    """``mentions`` with ``added`` laid over them: a mention overlapping an added one gives way;
+    in text order.  (Credited names and the names users add replace what the NER read there.)"""
+    if not added:
+        return mentions
+    kept = [m for m in mentions if not any(m.start < a.end and a.start < m.end for a in added)]
+    return sorted(kept + added, key=lambda m: (m.start, m.end))
 
 
 # ------------------------------------------------------------------------------ link
