@@ -96,3 +96,14 @@ def test_the_gexf_kg_export_writes_reads_back_in_networkx(seed_build, tmp_path):
     assert back.number_of_edges() > 100
     assert main(["export", str(seed_build), "--format", "gexf", "--mixed", "--dest", str(tmp_path / "m.gexf")]) == 0
     assert b'type="undirected"' in (tmp_path / "m.gexf").read_bytes()  # Gephi's mixed graph, on request
+
+
+def test_the_readme_synopsis_lists_every_kg_train_step():
+    import argparse
+
+    from kg.cli import make_parser
+
+    commands = next(a for a in make_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    train = next(a for a in commands.choices["train"]._actions if a.dest == "what")
+    shown = re.search(r"^kg train ([a-z|]+)", README, flags=re.M).group(1).split("|")
+    assert sorted(shown) == sorted(train.choices)
