@@ -87,7 +87,7 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (created if missing)")
     b.add_argument("--model", default=None, help="spaCy model directory (default: models/ner or $KG_MODEL)")
     b.add_argument("--home-region", default=None, metavar="NAME",
-                   help="official name of the home region, e.g. 内蒙古自治区 (default: inferred from the corpus)")
+                   help="official name of the home region of every page, e.g. 内蒙古自治区 (default: each page's own, the province its places lie in most; none when they name none)")
     b.add_argument("--aliases", action="append", type=Path, default=[], metavar="FILE",
                    help="extra alias table: alias<TAB>canonical[<TAB>PER|ORG|LOC] per line (repeatable); renames "
                         "names the NER or --names found, finds no new ones")

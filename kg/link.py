@@ -6,7 +6,10 @@ Rules, in the order they apply (each documented in docs/linking.md):
    layout whitespace is removed.
 2. **Curated and user aliases** – exact alias -> canonical (``models/aliases.tsv``, ``--aliases``).
 3. **Home region** – ``自治区X`` = ``内蒙古自治区X``; 自治区/我区/全区 tagged as places = the region;
-   首府 = its capital.  The region is given (``--home-region``) or inferred from the corpus.
+   首府 = its capital.  The region is given (``--home-region``, for every document) or each
+   document's own: the province its places lie in most (:func:`document_regions`), so an archive
+   mixing papers from several provinces links each page to its own; a page naming no province
+   gets none.
 4. **Places** – short forms join the official name with suffix (包头 = 包头市) through the
    gazetteer or when the suffixed form occurs; different places sharing a stem stay apart.
 5. **Organisation abbreviations** – by evidence in the corpus: a corporate suffix
@@ -26,6 +29,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from kg import gazetteer
@@ -39,7 +43,7 @@ log = logging.getLogger(__name__)
 CORPORATE_SUFFIXES = ("集团有限公司", "集团有限责任公司", "集团公司", "集团", "有限责任公司", "有限公司", "公司")
 PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "市", "省", "盟", "县", "旗", "区", "州", "镇", "乡")
 HOME_REGION_PREFIX = "自治区"
-HOME_REGION_PRONOUNS = ("自治区", "我区", "全区", "区内")
+HOME_REGION_PRONOUNS = ("自治区", "我区", "全区", "区内", "我省", "全省", "省内")
 CAPITAL_ALIASES = ("首府",)
 _SPACE = re.compile(r"\s+")
 _PAREN_ALIAS = re.compile(r"^\s*[（(]\s*$")
@@ -67,20 +71,33 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def infer_home_region(mentions: Iterable[Mention]) -> str | None:
-    """The province-level region the corpus mentions most (a newspaper's home), if any."""
-    aliases = gazetteer.place_aliases()
-    places = gazetteer.places()
-    counts: Counter[str] = Counter()
-    for m in mentions:
-        if m.label != "LOC":
-            continue
-        name = aliases.get(normalise(m.text))
-        if name and places[name].level == gazetteer.PROVINCE_LEVEL:
-            counts[name] += 1
-    if not counts:
+@lru_cache(maxsize=None)
+def province_of(text: str) -> str | None:
+    """The province-level region a place name lies in (包头 -> 内蒙古自治区, 内蒙古 -> itself), or None
+    (a place abroad, a region, a name several divisions share)."""
+    name = gazetteer.place_aliases().get(normalise(text))
+    place = gazetteer.places().get(name) if name else None
+    if place is None:
         return None
-    return counts.most_common(1)[0][0]
+    if place.level == gazetteer.PROVINCE_LEVEL:
+        return place.name
+    return next((a.name for a in gazetteer.ancestors(place) if a.level == gazetteer.PROVINCE_LEVEL), None)
+
+
+def document_regions(mentions: Iterable[Mention]) -> dict[str, str | None]:
+    """Each document's home region: the province its places lie in most (its dateline's 包头, its
+    呼和浩特市 and 清水河县 all count for 内蒙古自治区); None for a document whose places name no
+    province, or two equally (it then gets no home-region linking: 自治区 stays 自治区)."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        counts[m.doc]  # every document has an entry
+        if m.label == "LOC" and (province := province_of(m.text)):
+            counts[m.doc][province] += 1
+    regions: dict[str, str | None] = {}
+    for doc, found in counts.items():
+        ranked = found.most_common(2)
+        regions[doc] = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+    return regions
 
 
 def _strip_corporate_suffix(name: str) -> str:
@@ -158,8 +175,10 @@ class Linker:
 
     def __init__(self, *, home_region: str | None = None, alias_files: Sequence[Path] = (),
                  aliases: Iterable[tuple[str, str, str | None]] = ()) -> None:
+        self.given_region = home_region
         self.home_region = home_region
         self.home_region_inferred = False
+        self.regions: dict[str, str | None] = {}
         self.aliases: dict[tuple[str, str | None], str] = {}
         rows = [*gazetteer.curated_aliases(), *aliases]
         for path in alias_files:
@@ -172,8 +191,7 @@ class Linker:
     def _alias(self, key: str, label: str) -> str:
         return self.aliases.get((key, label)) or self.aliases.get((key, None)) or key
 
-    def _home(self, key: str, label: str) -> str:
-        region = self.home_region
+    def _home(self, key: str, label: str, region: str | None) -> str:
         if not region:
             return key
         if label == "LOC" and key in HOME_REGION_PRONOUNS:
@@ -202,11 +220,12 @@ class Linker:
     def _place(self, key: str) -> str:
         return gazetteer.place_aliases().get(key, key)
 
-    def canonical_key(self, text: str, label: str) -> str:
-        """The key a surface form links by before corpus evidence (aliases, home region, places)."""
+    def canonical_key(self, text: str, label: str, region: str | None = None) -> str:
+        """The key a surface form links by before corpus evidence (aliases, ``region``: the home
+        region of its document, places)."""
         key = normalise(text)
         key = self._alias(key, label)
-        key = self._home(key, label)
+        key = self._home(key, label, region)
         if label == "LOC":
             key = self._place(key)
         return self._alias(key, label)
@@ -221,10 +240,15 @@ class Linker:
             texts: cleaned text per document id, used for the parenthesised-alias rule.
         """
         mentions = [self._gazetteer_label(m) for m in mentions]
-        if self.home_region is None:
-            self.home_region = infer_home_region(mentions)
+        if self.given_region is None:  # each document's own, from its places; the summary names the commonest
+            regions = document_regions(mentions)
+            self.regions = regions
+            common = Counter(r for r in regions.values() if r).most_common(1)
+            self.home_region = common[0][0] if common else None
             self.home_region_inferred = self.home_region is not None
-        keys = [(m.label, self.canonical_key(m.text, m.label)) for m in mentions]
+        else:
+            self.regions = defaultdict(lambda: self.given_region)
+        keys = [(m.label, self.canonical_key(m.text, m.label, self.regions[m.doc])) for m in mentions]
         uf = _UnionFind()
         for k in keys:
             uf.find(k)

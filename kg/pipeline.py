@@ -189,7 +189,7 @@ def summary(result: BuildResult, *, top: int = 5, list_errors: bool = True) -> s
         "relations: " + ", ".join(f"{k} {v}" for k, v in sorted(rel_counts.items())) if rel_counts else "relations: 0",
     ]
     if result.home_region:
-        how = "inferred from the corpus" if result.home_region_inferred else "given"
+        how = "the commonest of the pages' own, each from its places" if result.home_region_inferred else "given"
         lines.append(f"home region: {result.home_region} ({how})")
     for label, title in (("PER", "people"), ("ORG", "organisations"), ("LOC", "places")):
         ranked = sorted((e for e in result.entities.values() if e.label == label), key=lambda e: (-e.mention_count, e.id))

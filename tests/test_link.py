@@ -151,3 +151,27 @@ def test_an_overlong_name_gets_a_bounded_id_and_keeps_its_full_name():
     assert len(long_entity.id.encode()) <= MAX_ID_BYTES
     assert entity_of(linked, name) == long_entity.id
     assert "PER:张三" in entities  # normal ids are unchanged
+
+
+def test_each_document_links_自治区_to_its_own_region():
+    # an archive mixing an Inner Mongolia page and a Guangxi page: 自治区党委 is each page's own
+    def m(doc, text, label, start):
+        return Mention(doc, start, start + len(text), text, label, 0)
+
+    mentions = [m("a", "包头市", "LOC", 0), m("a", "自治区党委", "ORG", 10), m("a", "呼和浩特市", "LOC", 20),
+                m("b", "南宁市", "LOC", 0), m("b", "自治区党委", "ORG", 10), m("b", "柳州市", "LOC", 20),
+                m("c", "自治区党委", "ORG", 0)]  # a page naming no place: no region
+    linked, _ = Linker().link(mentions)
+    by_doc = {(lm.mention.doc, lm.mention.text): lm.entity for lm in linked}
+    assert by_doc[("a", "自治区党委")] == "ORG:内蒙古自治区党委"
+    assert by_doc[("b", "自治区党委")] == "ORG:广西壮族自治区党委"
+    assert by_doc[("c", "自治区党委")] == "ORG:自治区党委"
+    assert Linker(home_region="内蒙古自治区").link(mentions)[0][4].entity == "ORG:内蒙古自治区党委"  # given: all pages
+
+
+def test_a_document_region_is_none_when_two_provinces_tie():
+    from kg.link import document_regions
+
+    mentions = [Mention("d", 0, 3, "广州市", "LOC", 0), Mention("d", 5, 8, "南宁市", "LOC", 0)]
+    assert document_regions(mentions) == {"d": None}
+    assert document_regions(mentions + [Mention("d", 9, 11, "广东", "LOC", 0)]) == {"d": "广东省"}
