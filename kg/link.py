@@ -139,6 +139,18 @@ def is_abbreviation(short: str, long: str) -> bool:
     )
 
 
+def _all_places(text: str) -> bool:
+    """Whether ``text`` is one or more known place names written together (乌海, 内蒙古自治区包头市)."""
+    if not text:
+        return False
+    aliases = gazetteer.place_aliases()
+    ends = {0}
+    for end in range(1, len(text) + 1):
+        if any(start in ends and text[start:end] in aliases for start in range(max(0, end - 12), end)):
+            ends.add(end)
+    return len(text) in ends
+
+
 class _LongForms:
     """The names that :func:`is_abbreviation` could accept as long forms of a short one, found by
     key instead of by trying every name (which made linking quadratic in the organisations):
@@ -289,6 +301,19 @@ class Linker:
                     if ma.label == mb.label == "ORG" and _PAREN_ALIAS.match(text[ma.end:mb.start]) \
                             and text[mb.end:mb.end + 1] in ")）":
                         uf.union(keys[a], keys[b])
+
+        # an organisation written with and without the places that open its name, in one document
+        # (乌海巴音赛街道党工委 / 巴音赛街道党工委): one entity, when that is the only longer form there
+        doc_orgs: dict[str, set[str]] = defaultdict(set)
+        for m, (label, key) in zip(mentions, keys):
+            if label == "ORG":
+                doc_orgs[m.doc].add(key)
+        for orgs_here in doc_orgs.values():
+            for short in sorted(orgs_here):
+                longer = [long for long in orgs_here if long != short and long.endswith(short) and len(short) >= 3
+                          and _all_places(long[: -len(short)])]
+                if len(longer) == 1:
+                    uf.union(("ORG", short), ("ORG", longer[0]))
 
         # canonical name of each group: the official/longest form
         groups: dict[tuple[str, str], list[int]] = defaultdict(list)

@@ -175,3 +175,17 @@ def test_a_document_region_is_none_when_two_provinces_tie():
     mentions = [Mention("d", 0, 3, "广州市", "LOC", 0), Mention("d", 5, 8, "南宁市", "LOC", 0)]
     assert document_regions(mentions) == {"d": None}
     assert document_regions(mentions + [Mention("d", 9, 11, "广东", "LOC", 0)]) == {"d": "广东省"}
+
+
+def test_an_organisation_with_and_without_its_leading_places_in_one_document_is_one():
+    def m(doc, text, start):
+        return Mention(doc, start, start + len(text), text, "ORG", 0)
+
+    mentions = [m("a", "乌海巴音赛街道党工委", 0), m("a", "巴音赛街道党工委", 20),
+                m("b", "巴音赛街道党工委", 0),  # another page: no evidence there
+                m("c", "包头市第一中学", 0), m("c", "呼和浩特市第一中学", 10), m("c", "第一中学", 20)]  # two longer forms
+    linked, entities = Linker().link(mentions)
+    ids = [lm.entity for lm in linked]
+    assert ids[0] == ids[1] == "ORG:乌海巴音赛街道党工委" and entities[ids[0]].aliases == ["巴音赛街道党工委"]
+    assert ids[2] == ids[0]  # the same surface form links the same way in every page
+    assert ids[5] == "ORG:第一中学"  # ambiguous: left alone
