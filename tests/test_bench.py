@@ -24,3 +24,15 @@ def test_ner_speed_runs_on_one_and_two_processes():
     out = run_bench("bench/ner_speed.py", "--min-chars", "3000", "--processes", "2", "--rounds", "1")
     assert "jieba" in out and "chars/s" in out and "fusing the CNN encoder" in out
     assert "whole `kg build` as a command" in out and "one BLAS thread against BLAS's own" in out
+
+
+def test_scale_runs_and_reports_every_stage():
+    import pytest
+
+    corpora = REPO.parent / "shared" / "corpora"
+    if not (corpora / "peoples_daily_1998" / "199801.txt").exists():
+        pytest.skip(f"the corpora are not beside this checkout ({corpora})")
+    out = run_bench("bench/scale.py", "--sizes", "5k,10k")
+    assert out.count("== ") == 2 and out.count("the first size") == 2
+    for stage in ("reading", "entities", "linking", "relations", "writing", "jieba.posseg", "peak RSS"):
+        assert stage in out

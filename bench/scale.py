@@ -1,0 +1,146 @@
+"""Benchmark: how ``kg build`` grows with an archive, against jieba.posseg on the same text.
+
+    python bench/scale.py [--sizes 0.3M,1.3M,5M,20M] [--corpora ../shared/corpora] [--jobs 1]
+
+For each size it writes a JSONL archive of about that many characters from the corpora — People's
+Daily 1998-01 articles as documents, then MSRA train and CLUENER2020 train sentences grouped ten
+to a document — and runs ``kg build --jobs N`` on it as a command, in a fresh process, with
+``KG_PROGRESS=lines`` so each stage reports its own seconds.  It prints, per size: seconds per
+stage (reading, entities, linking, relations, writing) and in all, characters per second, the
+build's peak RSS, the output files' sizes, and jieba.posseg over the same documents (a command
+too, start-up included).  A stage whose seconds grow faster than the text (the ratio column,
+against the smallest size) is where the time is not linear.  A benchmark, not a test: no
+pass/fail.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+STAGES = ("reading", "entities", "linking", "relations", "writing")
+#: what a stage's line says when it ends (kg.progress): ``kg: entities: 681 docs in 9.8 s (…)``
+_STAGE_LINE = re.compile(r"^kg: (\w+): .* in ([0-9.]+) s")
+#: prints this process's peak RSS (kB) after running kg, for the parent to read
+_RUN_KG = ("import resource, sys\nfrom kg.cli import main\nrc = main(sys.argv[1:])\n"
+           "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(rc)\n")
+_RUN_JIEBA = ("import json, sys\nimport jieba.posseg\nn = 0\nfor line in open(sys.argv[1], encoding='utf-8'):\n"
+              "    n += sum(1 for _ in jieba.posseg.cut(json.loads(line)['text']))\nprint(n)\n")
+
+
+def size_arg(text: str) -> int:
+    """``0.3M`` / ``500k`` / ``20000`` characters."""
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1].lower(), 1)
+    return int(float(text.rstrip("kKmM")) * scale)
+
+
+def documents(corpora: Path):
+    """Documents in order: People's Daily articles, then MSRA and CLUENER sentences ten a document."""
+    article, current = [], None
+    with (corpora / "peoples_daily_1998" / "199801.txt").open(encoding="gbk", errors="replace") as lines:
+        for line in lines:
+            tokens = line.split()
+            if not tokens:
+                continue
+            key = tokens[0].rsplit("-", 1)[0]  # 19980101-01-001 of 19980101-01-001-002/m
+            text = "".join(re.sub(r"/[a-zA-Z]+\]?[a-zA-Z]*$", "", t).lstrip("[") for t in tokens[1:])
+            if key != current and article:
+                yield f"pd-{current}", "\n".join(article)
+                article = []
+            current = key
+            article.append(text)
+    if article:
+        yield f"pd-{current}", "\n".join(article)
+    group: list[str] = []
+    for n, sentence in enumerate(_sentences(corpora)):
+        group.append(sentence)
+        if len(group) == 10:
+            yield f"s-{n}", "".join(group)
+            group = []
+
+
+def _sentences(corpora: Path):
+    chars: list[str] = []
+    with (corpora / "msra_ner" / "msra_train_bio").open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                chars.append(line.split("\t")[0])
+            elif chars:
+                yield "".join(chars)
+                chars = []
+    with (corpora / "cluener2020" / "train.json").open(encoding="utf-8") as lines:
+        for line in lines:
+            yield json.loads(line)["text"]
+
+
+def write_archive(path: Path, corpora: Path, chars: int) -> tuple[int, int]:
+    """An archive of about ``chars`` characters at ``path``; returns (documents, characters)."""
+    n = total = 0
+    with path.open("w", encoding="utf-8") as out:
+        for doc_id, text in documents(corpora):
+            if total >= chars:
+                break
+            out.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
+            n, total = n + 1, total + len(text)
+    return n, total
+
+
+def run_build(archive: Path, out: Path, jobs: int) -> dict:
+    """``kg build`` of ``archive`` in a fresh process: seconds per stage and in all, peak RSS, output sizes."""
+    env = {**__import__("os").environ, "KG_PROGRESS": "lines"}
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _RUN_KG, "build", str(archive), "--out", str(out), "--jobs", str(jobs)],
+                          capture_output=True, text=True, env=env, cwd=REPO)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"kg build failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    stages = {m.group(1): float(m.group(2)) for line in done.stderr.splitlines() if (m := _STAGE_LINE.match(line))}
+    rss = next((int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_RSS_KB")), 0)
+    sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.is_file()}
+    return {"seconds": seconds, "stages": stages, "rss_mb": rss / 1024, "sizes": sizes}
+
+
+def run_jieba(archive: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", _RUN_JIEBA, str(archive)], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="0.3M,1.3M,5M,20M", help="archive sizes in characters (k, M)")
+    parser.add_argument("--corpora", type=Path, default=REPO.parent / "shared" / "corpora")
+    parser.add_argument("--jobs", type=int, default=1)
+    args = parser.parse_args(argv)
+    first: dict | None = None
+    with tempfile.TemporaryDirectory(prefix="kg-scale-") as tmp:
+        for size in (size_arg(s) for s in args.sizes.split(",")):
+            archive = Path(tmp) / f"archive-{size}.jsonl"
+            docs, chars = write_archive(archive, args.corpora, size)
+            result = run_build(archive, Path(tmp) / f"out-{size}", args.jobs)
+            jieba_s = run_jieba(archive)
+            first = first or {"chars": chars, **result}
+            grow = chars / first["chars"]
+            print(f"== {chars:,} characters, {docs:,} documents (×{grow:.1f} the first size)")
+            for stage in STAGES:
+                s = result["stages"].get(stage)
+                base = first["stages"].get(stage)
+                ratio = f"  ×{s / base:.1f} the first" if s is not None and base else ""
+                print(f"  {stage:10s} {s if s is not None else float('nan'):8.1f} s{ratio}")
+            print(f"  kg build   {result['seconds']:8.1f} s  {chars / result['seconds']:,.0f} chars/s  "
+                  f"peak RSS {result['rss_mb']:,.0f} MB")
+            print(f"  jieba.posseg {jieba_s:6.1f} s  {chars / jieba_s:,.0f} chars/s  "
+                  f"(kg build at {jieba_s / result['seconds']:.2f}× its speed)")
+            print("  outputs: " + ", ".join(f"{name} {n / 1e6:.1f} MB" for name, n in sorted(result["sizes"].items())))
+            sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
