@@ -26,6 +26,7 @@ from .organisations import (
     cut_run_on_organisations,
     drop_concepts,
     drop_references,
+    join_conjoined_units,
     tag_known_organisations,
     tag_listed_organisations,
 )
@@ -72,6 +73,7 @@ RULES: tuple[Rule, ...] = tuple(Rule(func.__name__, func, scope) for func, scope
     (tag_listed_organisations, PARAGRAPH),
     (complete_brandless_companies, PARAGRAPH),
     (complete_bracketed_names, PARAGRAPH),
+    (join_conjoined_units, PARAGRAPH),
     (drop_references, PARAGRAPH),
     (drop_concepts, PARAGRAPH),
     (trim_things_to_places, PARAGRAPH),

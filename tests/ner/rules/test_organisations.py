@@ -22,6 +22,7 @@ from kg.ner.rules.organisations import (
     cut_run_on_organisations,
     drop_concepts,
     drop_references,
+    join_conjoined_units,
     tag_known_organisations,
 )
 
@@ -378,3 +379,15 @@ def test_a_company_found_without_its_brand_grows_back_over_it(text, spans, expec
 def test_a_brandless_company_does_not_grow_over_what_is_not_a_brand(text, found):
     spans = [("包头市", "LOC"), (found, "ORG")] if "包头市" in text else [(found, "ORG")]
     assert (found, "ORG") in run(complete_brandless_companies, text, spans)
+
+
+def test_a_unit_named_with_与_after_its_parent_body_is_one_organisation():
+    assert run(join_conjoined_units, "由中国科学院地质与地球物理研究所牵头。",
+               [("中国科学院", "ORG"), ("地球物理研究所", "ORG")]) == [("中国科学院地质与地球物理研究所", "ORG")]
+    assert run(join_conjoined_units, "华中科技大学能源与动力工程学院召开会议。",
+               [("华中科技大学", "ORG"), ("动力工程学院", "ORG")]) == [("华中科技大学能源与动力工程学院", "ORG")]
+    # two bodies joined by 和 stay two; so does a unit after a long clause
+    assert run(join_conjoined_units, "北京大学和清华大学合作。", [("北京大学", "ORG"), ("清华大学", "ORG")]) == [
+        ("北京大学", "ORG"), ("清华大学", "ORG")]
+    assert run(join_conjoined_units, "北京大学与地球物理研究所合作。", [("北京大学", "ORG"), ("地球物理研究所", "ORG")]) == [
+        ("北京大学", "ORG"), ("地球物理研究所", "ORG")]

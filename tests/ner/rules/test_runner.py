@@ -27,6 +27,7 @@ def test_rules_run_in_one_order_paragraph_rules_first():
         ("tag_listed_organisations", PARAGRAPH),
         ("complete_brandless_companies", PARAGRAPH),
         ("complete_bracketed_names", PARAGRAPH),
+        ("join_conjoined_units", PARAGRAPH),
         ("drop_references", PARAGRAPH),
         ("drop_concepts", PARAGRAPH),
         ("trim_things_to_places", PARAGRAPH),
