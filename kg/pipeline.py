@@ -19,10 +19,10 @@ from kg.ner import Recognizer
 from kg.ner.recognizer import processes_for
 from kg.progress import Stage, progress
 from kg.credits import provenance_mentions
-from kg.roles import name_index
+from kg.roles import find_roles, name_index
 from kg.names import UserNames, user_name_mentions
 from kg.relate import (
-    content_mentions, find_cooccurrences, find_dateline_places, find_locations, find_place_hierarchy, find_reported, find_roles,
+    content_mentions, find_cooccurrences, find_dateline_places, find_locations, find_place_hierarchy, find_reported,
     merge_relations,
 )
 from kg.schema import BuildResult, Document, LinkedMention, Relation

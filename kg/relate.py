@@ -24,7 +24,6 @@ from itertools import combinations
 from kg import gazetteer
 from kg.link import normalise
 from kg.credits import in_credit
-from kg.roles import find_roles
 from kg.schema import (
     CO_OCCURS, DATELINE, HOLDS_ROLE, LOCATED_IN, PART_OF, RELATION_TYPES, REPORTED, Document, Entity, Evidence, LinkedMention,
     Relation,

@@ -268,19 +268,9 @@ def _fallback() -> tuple[str, ...]:
     return lexicon_titles()
 
 
-def _lexicon_spans(text: str) -> list[tuple[int, int]]:
-    """Longest-first, left-to-right matches of ``models/titles.txt``."""
-    spans, i = [], 0
-    words = _fallback()
-    while i < len(text):
-        for w in words:
-            if text.startswith(w, i):
-                spans.append((i, i + len(w)))
-                i += len(w)
-                break
-        else:
-            i += 1
-    return spans
+@lru_cache(maxsize=None)
+def _fallback_set() -> frozenset[str]:
+    return frozenset(_fallback())
 
 
 def _keep(text: str, start: int, end: int, *, honours: bool, generic: bool) -> bool:
@@ -390,7 +380,7 @@ def find_titles(text: str, start: int = 0, end: int | None = None, *, honours: b
 
 
 def _listed(title: str) -> bool:
-    return title in set(_fallback()) and _keep(title, 0, len(title), honours=False, generic=False)
+    return title in _fallback_set() and _keep(title, 0, len(title), honours=False, generic=False)
 
 
 def title_at_end(text: str) -> str | None:

@@ -10,8 +10,9 @@ import math
 from kg.ingest import DuplicateTracker, RawPage, repair
 from kg.link import Linker
 from kg.schema import Mention
+from kg.roles import find_roles
 from kg.relate import (
-    CO_OCCURS, HOLDS_ROLE, LOCATED_IN, MIN_COUNT, PART_OF, find_cooccurrences, find_locations, find_place_hierarchy, find_roles,
+    CO_OCCURS, HOLDS_ROLE, LOCATED_IN, MIN_COUNT, PART_OF, find_cooccurrences, find_locations, find_place_hierarchy,
     merge_relations,
 )
 

@@ -36,7 +36,7 @@ from kg import __version__
 from kg.errors import InputError
 from kg.files import StagedDirectory, dumps
 from kg.graph import add_document, add_relation
-from kg.schema import CO_OCCURS, ENTITY_TYPES, RELATION_TYPES, RELATIONS, BuildResult, Document
+from kg.schema import ENTITY_TYPES, RELATION_TYPES, RELATIONS, BuildResult, Document
 from kg.write.xml import graphml_bytes
 
 __all__ = ["MANIFEST", "OUTPUT_FILES", "OutputRows", "ROW_FILES", "check_manifest", "check_output", "load_graph",

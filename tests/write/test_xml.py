@@ -16,7 +16,6 @@ from kg.errors import InputError
 from kg.files import AtomicWriter
 from kg.write.jsonl import load_graph
 from kg.write.xml import (
-    TYPE_COLOURS,
     entity_id_from_graphml,
     gexf_bytes,
     graph_for_graphml,
