@@ -1,6 +1,7 @@
 """Benchmark: how ``kg build`` grows with an archive, against jieba.posseg on the same text.
 
     python bench/scale.py [--sizes 0.3M,1.3M,5M,20M] [--corpora ../shared/corpora] [--jobs 1]
+                          [--incremental] [--dask]
 
 For each size it writes a JSONL archive of about that many characters from the corpora — People's
 Daily 1998-01 articles as documents, then MSRA train and CLUENER2020 train sentences grouped ten
@@ -9,8 +10,14 @@ to a document — and runs ``kg build --jobs N`` on it as a command, in a fresh 
 stage (reading, entities, linking, relations, writing) and in all, characters per second, the
 build's peak RSS, the output files' sizes, and jieba.posseg over the same documents (a command
 too, start-up included).  A stage whose seconds grow faster than the text (the ratio column,
-against the smallest size) is where the time is not linear.  A benchmark, not a test: no
-pass/fail.
+against the smallest size) is where the time is not linear.
+
+``--incremental``: then grows the archive by 1% (the corpus's next documents) and builds it into
+the same folder (the store of :mod:`kg.ner.store` holds the rest), reports its seconds against
+the full build's, and checks its outputs against a fresh build of the grown archive.
+``--dask``: then builds the archive with ``--engine dask`` on a LocalCluster of one and of two
+workers, reports their characters per second and checks their outputs against the local build.
+A benchmark, not a test: no pass/fail (a mismatch of outputs is printed as MISMATCH).
 """
 from __future__ import annotations
 
@@ -91,12 +98,12 @@ def write_archive(path: Path, corpora: Path, chars: int) -> tuple[int, int]:
     return n, total
 
 
-def run_build(archive: Path, out: Path, jobs: int) -> dict:
+def run_build(archive: Path, out: Path, jobs: int, *more: str) -> dict:
     """``kg build`` of ``archive`` in a fresh process: seconds per stage and in all, peak RSS, output sizes."""
     env = {**__import__("os").environ, "KG_PROGRESS": "lines"}
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _RUN_KG, "build", str(archive), "--out", str(out), "--jobs", str(jobs)],
-                          capture_output=True, text=True, env=env, cwd=REPO)
+    done = subprocess.run([sys.executable, "-c", _RUN_KG, "build", str(archive), "--out", str(out), "--jobs", str(jobs),
+                           *more], capture_output=True, text=True, env=env, cwd=REPO)
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"kg build failed ({done.returncode}):\n{done.stderr[-2000:]}")
@@ -104,6 +111,38 @@ def run_build(archive: Path, out: Path, jobs: int) -> dict:
     rss = next((int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_RSS_KB")), 0)
     sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.is_file()}
     return {"seconds": seconds, "stages": stages, "rss_mb": rss / 1024, "sizes": sizes}
+
+
+def same_outputs(a: Path, b: Path) -> bool:
+    """Whether two build folders hold byte-identical output files and manifests."""
+    names = ("documents.jsonl", "mentions.jsonl", "entities.jsonl", "relations.jsonl", "graph.graphml", "manifest.json")
+    return all((a / n).read_bytes() == (b / n).read_bytes() for n in names)
+
+
+def incremental(tmp: Path, corpora: Path, size: int, jobs: int, full: dict, out: Path) -> None:
+    """Grow the archive of ``size`` by 1%, build it into ``out`` (which holds the full build) and
+    fresh; print the seconds against the full build's and whether the outputs agree."""
+    grown = tmp / f"archive-{size}-grown.jsonl"
+    docs, chars = write_archive(grown, corpora, int(size * 1.01))
+    again = run_build(grown, out, jobs)
+    fresh = run_build(grown, tmp / f"out-{size}-fresh", jobs)
+    agree = "identical to a fresh build" if same_outputs(out, tmp / f"out-{size}-fresh") else "MISMATCH with a fresh build"
+    print(f"  +1% ({docs:,} documents, {chars:,} chars): incremental {again['seconds']:.1f} s = "
+          f"{again['seconds'] / full['seconds']:.1%} of the full build; fresh {fresh['seconds']:.1f} s; {agree}")
+    print("    incremental stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in again["stages"].items()))
+
+
+def dask_engines(tmp: Path, archive: Path, size: int, chars: int, out: Path) -> None:
+    """Build ``archive`` on Dask LocalClusters of one and two workers; print chars/s and agreement."""
+    speed = {}
+    for workers in (1, 2):
+        where = tmp / f"out-{size}-dask{workers}"
+        result = run_build(archive, where, workers, "--engine", "dask")
+        speed[workers] = chars / result["seconds"]
+        agree = "identical to local" if same_outputs(out, where) else "MISMATCH with local"
+        print(f"  dask, {workers} worker(s): {result['seconds']:.1f} s  {speed[workers]:,.0f} chars/s  "
+              f"entities stage {result['stages'].get('entities', float('nan')):.1f} s; {agree}")
+    print(f"  dask: 2 workers at {speed[2] / speed[1]:.2f}× the characters/s of 1")
 
 
 def run_jieba(archive: Path) -> float:
@@ -117,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="0.3M,1.3M,5M,20M", help="archive sizes in characters (k, M)")
     parser.add_argument("--corpora", type=Path, default=REPO.parent / "shared" / "corpora")
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--incremental", action="store_true", help="also time a 1%% addition (see above)")
+    parser.add_argument("--dask", action="store_true", help="also build on Dask with 1 and 2 workers")
     args = parser.parse_args(argv)
     first: dict | None = None
     with tempfile.TemporaryDirectory(prefix="kg-scale-") as tmp:
@@ -138,6 +179,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  jieba.posseg {jieba_s:6.1f} s  {chars / jieba_s:,.0f} chars/s  "
                   f"(kg build at {jieba_s / result['seconds']:.2f}× its speed)")
             print("  outputs: " + ", ".join(f"{name} {n / 1e6:.1f} MB" for name, n in sorted(result["sizes"].items())))
+            sys.stdout.flush()
+            if args.dask:
+                dask_engines(Path(tmp), archive, size, chars, Path(tmp) / f"out-{size}")
+            if args.incremental:
+                incremental(Path(tmp), args.corpora, size, args.jobs, result, Path(tmp) / f"out-{size}")
             sys.stdout.flush()
     return 0
 

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from kg import __version__
-from kg.errors import KGError, ModelError, NothingToBuild
+from kg.errors import InputError, KGError, ModelError, NothingToBuild
 
 log = logging.getLogger("kg")
 
@@ -102,7 +102,18 @@ def make_parser() -> argparse.ArgumentParser:
                    help="processes that run the NER, each a copy of kg (~0.7 GB) with one BLAS thread "
                         "($KG_BLAS_THREADS); 0: one per usable CPU core; default: one per core and per "
                         "200,000 characters of text (a few pages: one); never more than chunks of 256 "
-                        "paragraphs; the output is the same whatever N")
+                        "paragraphs; the output is the same whatever N; with --engine dask: the workers of "
+                        "the local cluster (default one per core)")
+    b.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="where the NER runs: local (this machine's processes, --jobs) or dask (a dask.distributed "
+                        "cluster: a LocalCluster of --jobs workers, or --scheduler's); the output is the same "
+                        "(default local; see docs/scale.md)")
+    b.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="with --engine dask: the address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                        "(its workers need kg and the same model)")
+    b.add_argument("--rebuild", action="store_true",
+                   help="run the NER on every page again, ignoring what the last build into --out kept in its "
+                        "store.sqlite (by default only new and changed pages are parsed; the output is the same)")
     b.add_argument("--max-file-size", type=_size, default="100MB", metavar="SIZE",
                    help="skip (as a bad input) any file larger than SIZE: bytes, or with a unit, 500k, 50MB, "
                         "2G (1k = 1024 bytes); 0: no limit (default %(default)s)")
@@ -222,6 +233,9 @@ def _load_command(out_dir: Path, uri: str) -> str:
 def _cmd_build(args: argparse.Namespace) -> int:
     from kg.pipeline import build, summary
 
+    if args.scheduler and args.engine != "dask":
+        raise InputError("--scheduler needs --engine dask")
+
     def written() -> bytes | None:  # the manifest is the last file of a build and the switch is whole
         try:
             return (args.out / "manifest.json").read_bytes()
@@ -235,6 +249,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         args.paths, args.out, model=args.model, home_region=args.home_region, alias_files=args.aliases,
         name_files=args.names, cooccur=args.cooccur, max_evidence=args.max_evidence, strict=args.strict, show_progress=not args.quiet,
         jobs=args.jobs, max_file_size=args.max_file_size, id_root=args.id_root, year=args.year,
+        engine=args.engine, scheduler=args.scheduler, rebuild=args.rebuild,
     )
     if not args.quiet:
         print(summary(result, list_errors=False))

@@ -6,6 +6,7 @@ reported (by name, with the reason) and skipped unless ``strict``; the rest is s
 from __future__ import annotations
 
 import logging
+import shutil
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,8 +16,7 @@ from kg.graph import build_graph
 from kg.ingest import (INPUT_SUFFIXES, MAX_FILE_SIZE, DuplicateTracker, document_id, iter_input_files, iter_inputs,
                        read_pages, repair)
 from kg.link import Linker
-from kg.ner import Recognizer
-from kg.ner.recognizer import processes_for
+from kg.ner.engine import NERStage
 from kg.progress import Stage, progress
 from kg.credits import provenance_mentions
 from kg.roles import find_roles, name_index
@@ -26,7 +26,7 @@ from kg.relate import (
     merge_relations,
 )
 from kg.schema import BuildResult, Document, LinkedMention, Relation
-from kg.write.jsonl import check_output, write_outputs
+from kg.write.jsonl import STORE_FILE, check_output, write_outputs
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,9 @@ def build(
     max_file_size: int | None = MAX_FILE_SIZE,
     id_root: str | Path | None = None,
     year: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    rebuild: bool = False,
 ) -> BuildResult:
     """Build the knowledge graph of the pages under ``paths``; write it to ``out_dir`` if given.
 
@@ -100,7 +103,11 @@ def build(
     stage on stderr (:mod:`kg.progress`); a file larger than
     ``max_file_size`` bytes (``None`` or 0: no limit) is an input problem, not read; ``id_root`` and
     ``year``: :func:`read_documents`.  ``name_files``: names to tag wherever they occur
-    (:mod:`kg.names`), read before anything else.  ``out_dir`` is checked
+    (:mod:`kg.names`), read before anything else.  ``engine``: where the NER runs, ``local``
+    (``jobs`` processes) or ``dask`` (a ``LocalCluster`` of ``jobs`` workers, or the cluster of
+    ``scheduler``; :mod:`kg.ner.distributed`); the outputs are the same.  With ``out_dir``, the
+    NER's findings are kept in ``out_dir/store.sqlite`` (:mod:`kg.ner.store`) and the next build
+    parses only the documents it has not seen; ``rebuild`` parses every document again.  ``out_dir`` is checked
     before anything is read and its staging folder made before the NER runs, so a bad folder is
     named at once; it is replaced whole at the end (:func:`kg.write.jsonl.write_outputs`).
 
@@ -115,11 +122,18 @@ def build(
     if not any(d.text.strip() for d in documents):
         raise NothingToBuild(_nothing_to_build(paths, documents, errors, out_dir), errors)
     try:
+        store = None
         if output is not None:
-            output.open()
-        result = _build(documents, errors, model=model, home_region=home_region, alias_files=alias_files,
-                        names=names, cooccur=cooccur, max_evidence=max_evidence, show_progress=show_progress,
-                        rules=rules, jobs=jobs)
+            store = output.open() / STORE_FILE
+            kept = output.dest / STORE_FILE
+            if not rebuild and kept.is_file():
+                shutil.copyfile(kept, store)  # the old folder keeps its copy until the new one is whole
+        ner = NERStage(model, rules=rules, jobs=jobs, engine=engine, scheduler=scheduler, store=store)
+        try:
+            result = _build(documents, errors, ner=ner, home_region=home_region, alias_files=alias_files,
+                            names=names, cooccur=cooccur, max_evidence=max_evidence, show_progress=show_progress)
+        finally:
+            ner.close()
         if output is not None:
             with Stage("writing", total=len(documents), show=show_progress) as stage:
                 result.files = write_outputs(result, output)
@@ -144,14 +158,13 @@ def _nothing_to_build(paths: Sequence[str | Path], documents: list[Document], er
     return f"nothing to build from {given}: {why}{kept}"
 
 
-def _build(documents: list[Document], errors: list[str], *, model, home_region, alias_files, names, cooccur,
-           max_evidence, show_progress, rules, jobs) -> BuildResult:
-    recognizer = Recognizer(model, rules=rules, n_process=processes_for(documents, jobs))
+def _build(documents: list[Document], errors: list[str], *, ner: NERStage, home_region, alias_files, names, cooccur,
+           max_evidence, show_progress) -> BuildResult:
     mentions = []
     with Stage("entities", total=len(documents), show=show_progress) as stage:
-        for doc, found in stage.wrap(zip(documents, recognizer.pipe(documents), strict=True)):
+        for doc, found in stage.wrap(zip(documents, ner.pipe(documents), strict=True)):
             found = provenance_mentions(doc, found)
-            mentions.extend(user_name_mentions(doc, found, names, recognizer.words) if names else found)
+            mentions.extend(user_name_mentions(doc, found, names, ner.words) if names else found)
 
     with Stage("linking", total=len(documents), show=show_progress) as stage:
         linker = Linker(home_region=home_region, alias_files=alias_files, aliases=names.aliases())
@@ -177,7 +190,7 @@ def _build(documents: list[Document], errors: list[str], *, model, home_region, 
         graph = build_graph(entities.values(), relations, documents)
 
     return BuildResult(documents, linked, entities, relations, graph, errors,
-                       linker.home_region, linker.home_region_inferred)
+                       linker.home_region, linker.home_region_inferred, reused=ner.reused)
 
 
 def summary(result: BuildResult, *, top: int = 5, list_errors: bool = True) -> str:
@@ -188,6 +201,9 @@ def summary(result: BuildResult, *, top: int = 5, list_errors: bool = True) -> s
         f"documents: {len(result.documents)}   mentions: {len(result.linked)}   entities: {len(result.entities)}",
         "relations: " + ", ".join(f"{k} {v}" for k, v in sorted(rel_counts.items())) if rel_counts else "relations: 0",
     ]
+    if result.reused:
+        lines.append(f"NER: {result.reused} of {len(result.documents)} documents unchanged since the last build, "
+                     "taken from its store")
     if result.home_region:
         how = "the commonest of the pages' own, each from its places" if result.home_region_inferred else "given"
         lines.append(f"home region: {result.home_region} ({how})")

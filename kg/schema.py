@@ -303,3 +303,5 @@ class BuildResult:
     home_region: str | None = None
     home_region_inferred: bool = False
     files: list[Path] = field(default_factory=list)
+    #: documents whose NER findings came from the output folder's store (:mod:`kg.ner.store`)
+    reused: int = 0

@@ -31,7 +31,7 @@ def seed_build(tmp_path_factory) -> Path:
 #: fixtures that start or use the real Neo4j server: a test that asks for one is end to end
 NEO4J_FIXTURES = {"neo4j_uri", "neo4j_driver", "neo4j_auth"}
 #: test modules that are end to end as a whole (a wheel installed, the notebook run, Neo4j, the benchmarks run)
-E2E_MODULES = {"test_neo4j.py", "test_notebook.py", "test_packaging.py", "test_bench.py"}
+E2E_MODULES = {"test_neo4j.py", "test_notebook.py", "test_packaging.py", "test_bench.py", "test_dask_cluster.py"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -32,7 +32,8 @@ def test_scale_runs_and_reports_every_stage():
     corpora = REPO.parent / "shared" / "corpora"
     if not (corpora / "peoples_daily_1998" / "199801.txt").exists():
         pytest.skip(f"the corpora are not beside this checkout ({corpora})")
-    out = run_bench("bench/scale.py", "--sizes", "5k,10k")
+    out = run_bench("bench/scale.py", "--sizes", "5k,10k", "--incremental", "--dask")
     assert out.count("== ") == 2 and out.count("the first size") == 2
+    assert out.count("identical to a fresh build") == 2 and out.count("identical to local") == 4
     for stage in ("reading", "entities", "linking", "relations", "writing", "jieba.posseg", "peak RSS"):
         assert stage in out

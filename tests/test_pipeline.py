@@ -16,7 +16,7 @@ import pytest
 
 from kg.cli import main
 from kg.schema import RELATIONS
-from kg.write.jsonl import OUTPUT_FILES
+from kg.write.jsonl import OUTPUT_FILES, STORE_FILE
 
 SEED_IDS = ("000", "001", "002", "003", "004")
 
@@ -178,7 +178,7 @@ def test_the_manifest_is_written_and_matches_the_files(seed_build):
         data = (seed_build / name).read_bytes()
         assert entry == {"rows": data.count(b"\n"), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     assert manifest["files"]["documents.jsonl"]["rows"] == len(SEED_IDS)
-    assert sorted(p.name for p in seed_build.iterdir()) == sorted([*OUTPUT_FILES, MANIFEST])
+    assert sorted(p.name for p in seed_build.iterdir()) == sorted([*OUTPUT_FILES, MANIFEST, STORE_FILE])
 
 
 @pytest.mark.parametrize("corpus", ["empty folder", "only bad files"])
@@ -208,7 +208,7 @@ def no_work(monkeypatch):
         raise AssertionError("the build started before its output folder was checked")
 
     monkeypatch.setattr(kg.pipeline, "read_documents", forbidden)
-    monkeypatch.setattr(kg.pipeline, "Recognizer", forbidden)
+    monkeypatch.setattr(kg.pipeline, "NERStage", forbidden)
 
 
 @pytest.mark.parametrize("where", ["a file", "under a file", "under /proc", "under /sys", "someone's folder",

@@ -13,6 +13,9 @@ module              owns
 ``load``            finding and loading the shipped model
 ``rules``           kg's entity rules: functions that return spans, one ordered ``RULES`` list
 ``recognizer``      :class:`Recognizer`: documents in, :class:`kg.schema.Mention` s out
+``store``           the per-document store of what the NER found (``store.sqlite`` in a build's folder)
+``distributed``     the NER on a Dask cluster (``kg build --engine dask``)
+``engine``          a build's NER stage: the store first, then the local or Dask engine
 =================== ==========================================================================
 """
 from kg.ner.load import DEFAULT_MODEL, load_pipeline, resolve_model_path

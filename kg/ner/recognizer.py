@@ -9,10 +9,12 @@ import logging
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import tee
 from pathlib import Path
 
 from kg.ner.load import blas_threads as blas_threads_from_env, limited_blas, load_pipeline, resolve_model_path
 from kg.ner.rules import apply_document_rules, apply_paragraph_rules
+from kg.ner.store import Spans
 from kg.schema import LABELS, Document, Mention
 
 log = logging.getLogger(__name__)
@@ -141,7 +143,13 @@ class Recognizer:
         return next(self.pipe([doc]))
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[list[Mention]]:
-        """Yield the mentions of each document, one list per document, in input order.
+        """Yield the mentions of each document, one list per document, in input order."""
+        docs, again = tee(docs)
+        for doc, spans in zip(again, self.pipe_spans(docs)):
+            yield document_mentions(doc, spans)
+
+    def pipe_spans(self, docs: Iterable[Document]) -> Iterator[Spans]:
+        """Yield the entity spans of each document (:data:`kg.ner.store.Spans`), in input order.
 
         Documents go in chunks of about :data:`CHUNK_PARAGRAPHS` paragraphs through
         :func:`entity_spans`: in this process, or shared among ``n_process`` worker processes,
@@ -150,8 +158,7 @@ class Recognizer:
         if self.n_process == 1:
             for chunk in chunks:
                 with limited_blas(self.blas_threads):
-                    spans = entity_spans(self.nlp, _texts(chunk), self.batch_size)
-                yield from self._mentions(chunk, spans)
+                    yield from entity_spans(self.nlp, _texts(chunk), self.batch_size)
             return
         import multiprocessing
 
@@ -162,13 +169,12 @@ class Recognizer:
                               initargs=(self.model, self.rules, self.blas_threads)) as pool:
                 pending: deque = deque()  # chunks sent, oldest first; a few per worker, not the whole input
 
-                def finished(keep: int) -> Iterator[list[Mention]]:
+                def finished(keep: int) -> Iterator[Spans]:
                     while len(pending) > keep:
-                        chunk, result = pending.popleft()
-                        yield from self._mentions(chunk, result.get())
+                        yield from pending.popleft().get()
 
                 for chunk in chunks:
-                    pending.append((chunk, pool.apply_async(_worker_entity_spans, (_texts(chunk), self.batch_size))))
+                    pending.append(pool.apply_async(_worker_entity_spans, (_texts(chunk), self.batch_size)))
                     yield from finished(2 * self.n_process)
                 yield from finished(0)
         finally:
@@ -186,11 +192,10 @@ class Recognizer:
     def _chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:
         return chunks_of_work(docs)
 
-    @staticmethod
-    def _mentions(chunk: list[Document], spans: list) -> Iterator[list[Mention]]:
-        for doc, paragraphs in zip(chunk, spans):
-            yield [m for paragraph, entities in zip(doc.paragraphs, paragraphs)
-                   for m in mentions_of(doc, entities, paragraph.start)]
+
+def document_mentions(doc: Document, spans: Spans) -> list[Mention]:
+    """The mentions of ``doc`` from its entity spans, paragraph by paragraph (:meth:`Recognizer.pipe_spans`)."""
+    return [m for paragraph, entities in zip(doc.paragraphs, spans) for m in mentions_of(doc, entities, paragraph.start)]
 
 
 def chunks_of_work(docs: Iterable[Document]) -> Iterator[list[Document]]:

@@ -14,6 +14,7 @@ entities.jsonl      ``id``, ``name``, ``label``, ``aliases``, ``mention_count``,
 relations.jsonl     ``type``, ``source``, ``target``, ``properties``, ``evidence`` (``{doc, start, end}``)
 graph.graphml       the graph, for Gephi (:mod:`kg.write.xml`)
 manifest.json       written last: ``kg_version``, ``files`` {name: ``rows``, ``bytes``, ``sha256``}
+store.sqlite        not an output: the NER's findings per document, for the next build (:mod:`kg.ner.store`)
 =================== =============================================================================
 
 The folder is replaced whole (:func:`write_outputs`): a run that stops leaves the previous build.
@@ -50,6 +51,8 @@ OUTPUT_FILES = ("documents.jsonl", "mentions.jsonl", "entities.jsonl", "relation
 MANIFEST = "manifest.json"
 #: exports ``kg export`` writes into the output folder by default; a new build drops them with the old one
 EXPORTS = ("graph.gexf", "neo4j-admin")
+#: what the NER found in each document, kept for the next build into the folder (:mod:`kg.ner.store`)
+STORE_FILE = "store.sqlite"
 #: The row files every strict reader needs.
 ROW_FILES = ("documents.jsonl", "entities.jsonl", "mentions.jsonl", "relations.jsonl")
 #: Entity label in the output files -> extra Neo4j node label
@@ -60,8 +63,8 @@ ENTITY_LABELS: dict[str, str] = {label: t.neo4j for label, t in ENTITY_TYPES.ite
 
 def _kg_entry(name: str) -> bool:
     """Whether ``name`` in an output folder is kg's: an output, the manifest, an export of the
-    build in its default place, or one of their temporary names."""
-    known = (*OUTPUT_FILES, MANIFEST, *EXPORTS)
+    build in its default place, the NER's store (:mod:`kg.ner.store`), or one of their temporary names."""
+    known = (*OUTPUT_FILES, MANIFEST, *EXPORTS, STORE_FILE)
     return name in known or any(name.startswith(f".{k}.") for k in known)
 
 
