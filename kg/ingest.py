@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import errno
 import hashlib
+from array import array
 import json
 import logging
 import os
@@ -449,7 +450,7 @@ def repair(page: RawPage, *, year: int | None = None) -> Document:
         extracted=page.extracted,
         raw=raw,
         text=text,
-        raw_index=raw_index,
+        raw_index=array("I", raw_index),  # 4 bytes a character, not a list of int objects
         paragraphs=paragraphs,
         sentences=sentences,
         title=page.title or headline(merged),

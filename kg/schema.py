@@ -9,6 +9,7 @@ offsets; the JSONL writer (:mod:`kg.write.jsonl`) turns them into raw-file offse
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -171,14 +172,15 @@ class Dateline:
 class Document:
     """One page: raw text, cleaned text and the map between them.
 
-    ``raw_index[i]`` is the index in ``raw`` of cleaned character ``i``.
+    ``raw_index[i]`` is the index in ``raw`` of cleaned character ``i`` (an ``array("I")`` from
+    :func:`kg.ingest.repair`: an archive's worth of Python ints would be some 36 bytes a character).
     """
 
     id: str
     path: str
     raw: str
     text: str
-    raw_index: list[int]
+    raw_index: Sequence[int]
     paragraphs: list[Paragraph]
     sentences: list[Sentence] = field(default_factory=list)
     title: str | None = None
