@@ -291,10 +291,11 @@ def test_a_disk_that_fills_during_the_write_leaves_the_old_output(seed_build, se
     shutil.copytree(seed_build, out)
     before = snapshot(out)
 
-    def full(graph):
+    def full(graph, handle):
+        handle.write(b"<?xml")  # part written, then the disk is full
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(kg.write.jsonl, "graphml_bytes", full)
+    monkeypatch.setattr(kg.write.jsonl, "write_graphml", full)
     assert main(["build", str(seed_dir / "000_40da871ae59ea618.txt"), "--out", str(out), "--quiet"]) == 2
     assert f"kg: error: {out}: cannot write (No space left on device); left as it was" in capsys.readouterr().err
     assert snapshot(out) == before and beside(out) == []

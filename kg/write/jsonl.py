@@ -38,7 +38,7 @@ from kg.errors import InputError
 from kg.files import StagedDirectory, dumps
 from kg.graph import add_document, add_relation
 from kg.schema import ENTITY_TYPES, RELATION_TYPES, RELATIONS, BuildResult, Document
-from kg.write.xml import graphml_bytes
+from kg.write.xml import write_graphml
 
 __all__ = ["MANIFEST", "OUTPUT_FILES", "OutputRows", "ROW_FILES", "check_manifest", "check_output", "load_graph",
            "manifest", "read_jsonl", "read_output",
@@ -148,7 +148,8 @@ def write_outputs(result: BuildResult, out: Path | StagedDirectory) -> list[Path
              "evidence": [raw(ev.doc, ev.start, ev.end) for ev in r.evidence]}
             for r in result.relations
         ))
-        (folder / "graph.graphml").write_bytes(graphml_bytes(result.graph))
+        with (folder / "graph.graphml").open("wb") as handle:
+            write_graphml(result.graph, handle)
         (folder / MANIFEST).write_text(json.dumps(manifest(folder), ensure_ascii=False, indent=2) + "\n",
                                        encoding="utf-8")  # last: its presence says the rest is whole
     except OSError as err:  # a full disk, a quota: the output folder is untouched

@@ -37,6 +37,8 @@ The same graph always gives byte-identical files.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 import logging
 import math
 import re
@@ -152,15 +154,37 @@ def _flat_value(value):
     return None
 
 
+class _Kind:
+    """What the values of one attribute have been so far (for :func:`_declare`), in O(1) memory."""
+
+    __slots__ = ("boolean", "integer", "numeric", "big")
+
+    def __init__(self) -> None:
+        self.boolean = self.integer = self.numeric = True
+        self.big = False
+
+    def see(self, value) -> None:
+        is_bool = isinstance(value, bool)
+        self.boolean &= is_bool
+        self.integer &= isinstance(value, int) and not is_bool
+        self.numeric &= isinstance(value, (int, float)) and not is_bool
+        if self.integer and abs(value) >= 2**31:
+            self.big = True
+
+    def declared(self, *, integer: str, long: str) -> str:
+        if self.boolean:
+            return "boolean"
+        if self.integer:
+            return long if self.big else integer
+        return "double" if self.numeric else "string"
+
+
 def _value_type(values: list, *, integer: str, long: str) -> str:
     """The declared type of an attribute that is not one of the known ones."""
-    if all(isinstance(v, bool) for v in values):
-        return "boolean"
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return long if any(abs(v) >= 2**31 for v in values) else integer
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        return "double"
-    return "string"
+    kind = _Kind()
+    for value in values:
+        kind.see(value)
+    return kind.declared(integer=integer, long=long)
 
 
 def _format_value(value, declared: str) -> str:
@@ -179,16 +203,19 @@ def _format_value(value, declared: str) -> str:
     return str(value)
 
 
-def _declare(items: list[dict], known: tuple[tuple[str, str], ...], *, integer: str, long: str) -> list[tuple[str, str]]:
+def _declare(items: Iterable[dict], known: tuple[tuple[str, str], ...], *, integer: str, long: str) -> list[tuple[str, str]]:
     """(name, type) of every attribute used by ``items``: known ones first, then the rest by name."""
-    seen: dict[str, list] = {}
+    seen: dict[str, _Kind] = {}
     for data in items:
         for name, value in data.items():
             if value is not None and value != "":
-                seen.setdefault(name, []).append(value)
+                kind = seen.get(name)
+                if kind is None:
+                    kind = seen[name] = _Kind()
+                kind.see(value)
     declared = [(name, kind) for name, kind in known if name in seen]
     known_names = {name for name, _ in known}
-    declared += [(name, _value_type(seen[name], integer=integer, long=long))
+    declared += [(name, seen[name].declared(integer=integer, long=long))
                  for name in sorted(seen) if name not in known_names]
     return declared
 
@@ -208,19 +235,9 @@ def _unique_ids(names: list[str], prefix: str, taken: set[str]) -> list[str]:
 
 # ----------------------------------------------------------------------------------- GraphML
 
-def graph_for_graphml(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy with GraphML-safe ids and attributes, in the same node and edge order.
-
-    Node ids become :func:`graphml_node_id` of the entity id; lists (``aliases``) are joined
-    with ``|``; edges get unique keys ``e0``, ``e1``..., an ``evidence_count`` (from
-    ``evidence`` when the graph came from :func:`kg.write.jsonl.load_graph`) and a ``label`` (the
-    title of a role, else the relation type); ``evidence`` lists and values of other
-    non-scalar types are dropped.
-    """
-    flat = nx.MultiDiGraph()
-    ids: dict = {}
+def _graphml_nodes(graph: nx.MultiDiGraph) -> Iterator[tuple[str, dict]]:
+    """(GraphML id, flat attributes) of each node, in graph order (see :func:`graph_for_graphml`)."""
     for node, data in graph.nodes(data=True):
-        ids[node] = graphml_node_id(str(node))
         attrs = {}
         for name, value in data.items():
             flat_value = _flat_value(value)
@@ -228,7 +245,11 @@ def graph_for_graphml(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
                 attrs[name] = flat_value
             else:
                 log.debug("GraphML: node attribute %r of %s is not storable; left out", name, node)
-        flat.add_node(ids[node], **attrs)
+        yield graphml_node_id(str(node)), attrs
+
+
+def _graphml_edges(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict]]:
+    """(source id, target id, edge id, flat attributes) of each edge, in graph order."""
     for index, (u, v, data) in enumerate(graph.edges(data=True)):
         attrs = {}
         for name, value in data.items():
@@ -240,26 +261,50 @@ def graph_for_graphml(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         if "evidence_count" not in attrs and isinstance(data.get("evidence"), list):
             attrs["evidence_count"] = len(data["evidence"])
         attrs.setdefault("label", data.get("title") or data.get("type", ""))
-        flat.add_edge(ids[u], ids[v], key=f"e{index}", **attrs)
+        yield graphml_node_id(str(u)), graphml_node_id(str(v)), f"e{index}", attrs
+
+
+def graph_for_graphml(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy with GraphML-safe ids and attributes, in the same node and edge order.
+
+    Node ids become :func:`graphml_node_id` of the entity id; lists (``aliases``) are joined
+    with ``|``; edges get unique keys ``e0``, ``e1``..., an ``evidence_count`` (from
+    ``evidence`` when the graph came from :func:`kg.write.jsonl.load_graph`) and a ``label`` (the
+    title of a role, else the relation type); ``evidence`` lists and values of other
+    non-scalar types are dropped.  (:func:`write_graphml` writes the same without making the copy.)
+    """
+    flat = nx.MultiDiGraph()
+    for node, attrs in _graphml_nodes(graph):
+        flat.add_node(node, **attrs)
+    for u, v, key, attrs in _graphml_edges(graph):
+        flat.add_edge(u, v, key=key, **attrs)
     return flat
 
 
 def graphml_bytes(graph: nx.MultiDiGraph) -> bytes:
-    """Serialise the graph as GraphML (UTF-8; deterministic: nodes and edges in graph order).
+    """The graph as GraphML bytes (:func:`write_graphml` into memory)."""
+    out = io.BytesIO()
+    write_graphml(graph, out)
+    return out.getvalue()
+
+
+def write_graphml(graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
+    """Write the graph as GraphML (UTF-8; deterministic: nodes and edges in graph order) to the
+    binary ``handle``, streaming: two passes over the graph (one to declare the attributes'
+    types, one to write), never a copy of it or the whole text in memory.
 
     See the module docstring for the layout; :func:`networkx.read_graphml` reads it back as a
     MultiDiGraph with the same attribute types.
     """
-    flat = graph_for_graphml(graph)
-    node_keys = _declare([d for _, d in flat.nodes(data=True)], GRAPHML_NODE_KEYS, integer="int", long="long")
-    edge_keys = _declare([d for _, _, d in flat.edges(data=True)], GRAPHML_EDGE_KEYS, integer="int", long="long")
+    node_keys = _declare((d for _, d in _graphml_nodes(graph)), GRAPHML_NODE_KEYS, integer="int", long="long")
+    edge_keys = _declare((d for *_, d in _graphml_edges(graph)), GRAPHML_EDGE_KEYS, integer="int", long="long")
     taken: set[str] = set()
     node_names, edge_names = [n for n, _ in node_keys], [n for n, _ in edge_keys]
     node_ids = dict(zip(node_names, _unique_ids(node_names, "", taken), strict=True))
     edge_ids = dict(zip(edge_names, _unique_ids(edge_names, "e_", taken), strict=True))
     node_types, edge_types = dict(node_keys), dict(edge_keys)
 
-    out = io.StringIO()
+    out = io.TextIOWrapper(handle, encoding="utf-8", newline="\n", write_through=False)
     w = out.write
     w('<?xml version="1.0" encoding="UTF-8"?>\n')
     w(f'<graphml xmlns="{GRAPHML_NS}" xmlns:xsi="{XSI_NS}" '
@@ -267,8 +312,8 @@ def graphml_bytes(graph: nx.MultiDiGraph) -> bytes:
     for domain, keys, key_ids in (("node", node_keys, node_ids), ("edge", edge_keys, edge_ids)):
         for name, kind in keys:
             w(f'  <key id={_xml_attr(key_ids[name])} for="{domain}" attr.name={_xml_attr(name)} attr.type="{kind}"/>\n')
-    w(f'  <graph id="G" edgedefault="directed" parse.nodes="{flat.number_of_nodes()}" '
-      f'parse.edges="{flat.number_of_edges()}" parse.order="nodesfirst" parse.nodeids="free" parse.edgeids="free">\n')
+    w(f'  <graph id="G" edgedefault="directed" parse.nodes="{graph.number_of_nodes()}" '
+      f'parse.edges="{graph.number_of_edges()}" parse.order="nodesfirst" parse.nodeids="free" parse.edgeids="free">\n')
 
     def data_lines(indent: str, data: dict, key_ids: dict, types: dict) -> None:
         for name, key_id in key_ids.items():
@@ -277,16 +322,17 @@ def graphml_bytes(graph: nx.MultiDiGraph) -> bytes:
                 continue
             w(f'{indent}<data key={_xml_attr(key_id)}>{_xml_text(_format_value(value, types[name]))}</data>\n')
 
-    for node, data in flat.nodes(data=True):
+    for node, data in _graphml_nodes(graph):
         w(f"    <node id={_xml_attr(node)}>\n")
         data_lines("      ", data, node_ids, node_types)
         w("    </node>\n")
-    for u, v, key, data in flat.edges(keys=True, data=True):
+    for u, v, key, data in _graphml_edges(graph):
         w(f"    <edge id={_xml_attr(key)} source={_xml_attr(u)} target={_xml_attr(v)}>\n")
         data_lines("      ", data, edge_ids, edge_types)
         w("    </edge>\n")
     w("  </graph>\n</graphml>\n")
-    return out.getvalue().encode("utf-8")
+    out.flush()
+    out.detach()  # the caller's handle stays open
 
 
 # -------------------------------------------------------------------------------------- GEXF
