@@ -32,8 +32,19 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 STAGES = ("reading", "entities", "linking", "relations", "writing")
-#: what a stage's line says when it ends (kg.progress): ``kg: entities: 681 docs in 9.8 s (…)``
-_STAGE_LINE = re.compile(r"^kg: (\w+): .* in ([0-9.]+) s")
+#: what a stage's line says when it ends (kg.progress): ``kg: entities: 681 docs in 9.8 s (…)``,
+#: ``… in 2:40 (…)`` past a minute, ``… in 1:02:40 (…)`` past an hour
+_STAGE_LINE = re.compile(r"^kg: (\w+): .* in ([0-9.]+ s|[0-9:]+) \(")
+
+
+def stage_seconds(text: str) -> float:
+    """Seconds of a stage line's duration: ``9.8 s``, ``2:40`` or ``1:02:40``."""
+    if text.endswith(" s"):
+        return float(text[:-2])
+    seconds = 0
+    for part in text.split(":"):
+        seconds = seconds * 60 + int(part)
+    return float(seconds)
 #: prints this process's peak RSS (kB) after running kg, for the parent to read
 _RUN_KG = ("import resource, sys\nfrom kg.cli import main\nrc = main(sys.argv[1:])\n"
            "print('PEAK_RSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(rc)\n")
@@ -107,7 +118,7 @@ def run_build(archive: Path, out: Path, jobs: int, *more: str) -> dict:
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"kg build failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    stages = {m.group(1): float(m.group(2)) for line in done.stderr.splitlines() if (m := _STAGE_LINE.match(line))}
+    stages = {m.group(1): stage_seconds(m.group(2)) for line in done.stderr.splitlines() if (m := _STAGE_LINE.match(line))}
     rss = next((int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_RSS_KB")), 0)
     sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.is_file()}
     return {"seconds": seconds, "stages": stages, "rss_mb": rss / 1024, "sizes": sizes}
