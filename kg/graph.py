@@ -17,7 +17,7 @@ undirected :class:`networkx.Graph`.  Roles and hierarchy edges are directed.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
 import networkx as nx
 
@@ -73,25 +73,84 @@ def entity_nodes(graph: nx.MultiDiGraph) -> list[str]:
     return [n for n, t in graph.nodes(data="type") if t in LABELS]
 
 
+def entity_attributes(entity: Entity) -> dict:
+    """The node attributes of an entity."""
+    return {"label": entity.name, "name": entity.name, "type": entity.label, "aliases": list(entity.aliases),
+            "mention_count": entity.mention_count, "doc_count": entity.doc_count}
+
+
 def build_graph(entities: Iterable[Entity], relations: Iterable[Relation],
                 documents: Iterable[Document] = ()) -> nx.MultiDiGraph:
     """Build the graph from linked entities, relations and the documents (deterministic order)."""
     graph = nx.MultiDiGraph()
     for entity in sorted(entities, key=lambda e: e.id):
-        graph.add_node(
-            entity.id,
-            label=entity.name,
-            name=entity.name,
-            type=entity.label,
-            aliases=list(entity.aliases),
-            mention_count=entity.mention_count,
-            doc_count=entity.doc_count,
-        )
+        graph.add_node(entity.id, **entity_attributes(entity))
     for doc in sorted(documents, key=lambda d: d.id):
         add_document(graph, doc.id, title=doc.title, path=doc.path, date=doc.date)
     for rel in relations:
         add_relation(graph, rel.type, rel.source, rel.target, rel.properties, evidence_count=len(rel.evidence))
     return graph
+
+
+class GraphStream:
+    """The graph :func:`build_graph` makes, as the writers read it (``nodes(data=True)``,
+    ``edges(data=True)``, ``number_of_nodes()``, ``number_of_edges()``, the same nodes and edges
+    with the same attributes in the same order) but made on the fly from the build's records:
+    an archive's graph is not held in memory a second time to be written.
+
+    Raises:
+        ValueError: (from :meth:`edges`) as :func:`add_relation` does.
+    """
+
+    def __init__(self, entities: Iterable[Entity], relations: Sequence[Relation],
+                 documents: Iterable[Document] = ()) -> None:
+        self.entities = sorted(entities, key=lambda e: e.id)
+        self.documents = sorted(documents, key=lambda d: d.id)
+        self.relations = relations
+
+    def number_of_nodes(self) -> int:
+        return len(self.entities) + len(self.documents)
+
+    def number_of_edges(self) -> int:
+        return len(self.relations)
+
+    def nodes(self, data: bool = False) -> Iterator:
+        for entity in self.entities:
+            yield (entity.id, entity_attributes(entity)) if data else entity.id
+        for doc in self.documents:
+            attrs = {"label": doc.title or doc.id, "name": doc.title or "", "type": DOCUMENT_TYPE, "path": doc.path,
+                     "date": doc.date or ""}
+            yield (document_node(doc.id), attrs) if data else document_node(doc.id)
+
+    def edges(self, data: bool = False) -> Iterator:
+        """The edges in a MultiDiGraph's order: by source node, then by the first edge to each
+        target, then as added."""
+        position = {node: i for i, node in enumerate(self.nodes())}
+        ends, first = [], {}
+        for i, rel in enumerate(self.relations):
+            spec = RELATIONS.get(rel.type)
+            source = document_node(rel.source) if spec is not None and spec.source == "Document" else rel.source
+            target = document_node(rel.target) if spec is not None and spec.target == "Document" else rel.target
+            for end in (source, target):
+                if end not in position:
+                    raise ValueError(f"relation {rel.type} {source} -> {target} names an unknown node: {end}")
+            if rel.type == CO_OCCURS and source > target:
+                raise ValueError(f"CO_OCCURS must be stored once with source < target: {source}, {target}")
+            ends.append((source, target))
+            first.setdefault((source, target), i)
+        order = sorted(range(len(ends)), key=lambda i: (position[ends[i][0]], first[ends[i]], i))
+        del position, first
+        for i in order:
+            source, target = ends[i]
+            if not data:
+                yield source, target
+                continue
+            rel = self.relations[i]
+            spec = RELATIONS.get(rel.type)
+            title = rel.properties.get(spec.key, "") if spec is not None and spec.key else ""
+            yield source, target, {"type": rel.type, "weight": float(rel.properties.get("weight", 1)), "title": title,
+                                   "directed": rel.type != CO_OCCURS, "evidence_count": len(rel.evidence),
+                                   **edge_extras(rel.properties)}
 
 
 def cooccurrence_graph(graph: nx.MultiDiGraph) -> nx.Graph:

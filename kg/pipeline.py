@@ -187,10 +187,9 @@ def _build(documents: list[Document], errors: list[str], *, ner: NERStage, home_
         relations += find_locations(entities, linked)
         relations += find_cooccurrences(documents, content, window=cooccur, max_evidence=max_evidence)
         relations = merge_relations(relations, max_evidence=max_evidence, dates={d.id: d.date for d in documents})
-        graph = build_graph(entities.values(), relations, documents)
 
-    return BuildResult(documents, linked, entities, relations, graph, errors,
-                       linker.home_region, linker.home_region_inferred, reused=ner.reused)
+    return BuildResult(documents, linked, entities, relations, errors, linker.home_region, linker.home_region_inferred,
+                       reused=ner.reused, make_graph=lambda: build_graph(entities.values(), relations, documents))
 
 
 def summary(result: BuildResult, *, top: int = 5, list_errors: bool = True) -> str:

@@ -9,7 +9,7 @@ offsets; the JSONL writer (:mod:`kg.write.jsonl`) turns them into raw-file offse
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,7 +115,7 @@ class RawPage:
     extracted: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence of the cleaned text: ``[start, end)`` in cleaned offsets."""
 
@@ -127,7 +127,7 @@ class Sentence:
     duplicate_of: tuple[str, int] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """A repaired paragraph: ``[start, end)`` in cleaned offsets."""
 
@@ -137,7 +137,7 @@ class Paragraph:
     byline: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Credit:
     """A person a page credits (byline, photo credit, editor): ``[start, end)`` is the name,
     ``[block_start, block_end)`` the whole credit (（记者 王皓 薛来）), in cleaned offsets;
@@ -153,7 +153,7 @@ class Credit:
     certain: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dateline:
     """A dateline opening a story (本报包头12月24日电): its span, the place's span (empty for
     本报讯), the month and day it gives (None when it gives none), in cleaned offsets."""
@@ -216,7 +216,7 @@ class Document:
 
 # ------------------------------------------------------------------------------- ner
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One entity mention: ``start``/``end`` index the document's cleaned text (end exclusive),
     as every stage does; ``text`` is the mention as read (layout breaks removed).  The JSONL
@@ -241,7 +241,7 @@ def overlay(mentions: list[Mention], added: list[Mention]) -> list[Mention]:
 
 # ------------------------------------------------------------------------------ link
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkedMention:
     """A mention with the id of the entity it denotes."""
 
@@ -249,7 +249,7 @@ class LinkedMention:
     entity: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     """A real-world entity: canonical name, label, and every surface form seen."""
 
@@ -263,7 +263,7 @@ class Entity:
 
 # ---------------------------------------------------------------------------- relate
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a relation is stated: a document and a span of its cleaned text (raw-file offsets
     in the output files)."""
@@ -273,7 +273,7 @@ class Evidence:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Relation:
     """A typed edge between two entity ids, with properties and evidence."""
 
@@ -300,10 +300,23 @@ class BuildResult:
     linked: list[LinkedMention]
     entities: dict[str, Entity]
     relations: list[Relation]
-    graph: nx.MultiDiGraph
     errors: list[str] = field(default_factory=list)
     home_region: str | None = None
     home_region_inferred: bool = False
     files: list[Path] = field(default_factory=list)
     #: documents whose NER findings came from the output folder's store (:mod:`kg.ner.store`)
     reused: int = 0
+    #: makes :attr:`graph` (:func:`kg.graph.build_graph` of the above) the first time it is asked for
+    make_graph: Callable[[], nx.MultiDiGraph] | None = field(default=None, repr=False)
+    _graph: nx.MultiDiGraph | None = field(default=None, init=False, repr=False)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The graph of the build (a :class:`networkx.MultiDiGraph`, :mod:`kg.graph`), made when
+        first asked for: the writers stream it from the records instead
+        (:class:`kg.graph.GraphStream`), so an archive's build need not hold it twice."""
+        if self._graph is None:
+            if self.make_graph is None:
+                raise ValueError("this BuildResult has no graph")
+            self._graph = self.make_graph()
+        return self._graph

@@ -176,3 +176,26 @@ def test_build_graph_and_load_graph_write_the_same_graphml():
 
     entities, relations = _entities_and_relations(MINI)
     assert graphml_bytes(kg.graph.build_graph(entities, relations, _documents(MINI))) == graphml_bytes(load_graph(MINI))
+
+
+def test_the_graph_stream_is_the_built_graph_node_for_node_and_edge_for_edge(seed_build):
+    # what `kg build` writes (GraphStream, never a second copy of the graph) is build_graph's graph
+    from kg.write.xml import graphml_bytes
+
+    entities, relations = _entities_and_relations(MINI)
+    documents = _documents(MINI)
+    built, stream = kg.graph.build_graph(entities, relations, documents), kg.graph.GraphStream(entities, relations, documents)
+    assert list(stream.nodes(data=True)) == list(built.nodes(data=True))
+    assert list(stream.edges(data=True)) == list(built.edges(data=True))
+    assert (stream.number_of_nodes(), stream.number_of_edges()) == (built.number_of_nodes(), built.number_of_edges())
+    assert graphml_bytes(stream) == graphml_bytes(built)
+    seed = load_graph(seed_build)
+    assert (seed_build / "graph.graphml").read_bytes() == graphml_bytes(seed)
+
+
+def test_the_graph_stream_refuses_what_build_graph_refuses():
+    entities, _ = _entities_and_relations(MINI)
+    for rel, match in ((Relation("CO_OCCURS", "PER:段志强", "LOC:包头市", {"weight": 1}), "source < target"),
+                       (Relation("HOLDS_ROLE", "PER:无名氏", "ORG:包钢集团", {"title": "董事长"}), "unknown node")):
+        with pytest.raises(ValueError, match=match):
+            list(kg.graph.GraphStream(entities, [rel]).edges())

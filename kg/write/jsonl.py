@@ -36,7 +36,7 @@ import networkx as nx
 from kg import __version__
 from kg.errors import InputError
 from kg.files import StagedDirectory, dumps
-from kg.graph import add_document, add_relation
+from kg.graph import GraphStream, add_document, add_relation
 from kg.schema import ENTITY_TYPES, RELATION_TYPES, RELATIONS, BuildResult, Document
 from kg.write.xml import write_graphml
 
@@ -149,7 +149,7 @@ def write_outputs(result: BuildResult, out: Path | StagedDirectory) -> list[Path
             for r in result.relations
         ))
         with (folder / "graph.graphml").open("wb") as handle:
-            write_graphml(result.graph, handle)
+            write_graphml(GraphStream(result.entities.values(), result.relations, result.documents), handle)
         (folder / MANIFEST).write_text(json.dumps(manifest(folder), ensure_ascii=False, indent=2) + "\n",
                                        encoding="utf-8")  # last: its presence says the rest is whole
     except OSError as err:  # a full disk, a quota: the output folder is untouched

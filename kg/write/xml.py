@@ -48,7 +48,7 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 
 from kg.files import write_file
-from kg.graph import DOCUMENT_TYPE
+from kg.graph import DOCUMENT_TYPE, GraphStream
 from kg.schema import CO_OCCURS, ENTITY_TYPES, RELATIONS
 from kg import __version__
 
@@ -103,6 +103,11 @@ def _xml_attr(value: str) -> str:
     return quoteattr(_XML_ILLEGAL.sub("", value), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
+#: an id made of name-token characters only (:func:`_is_name_token_char`) and no ``_``: written as it is
+_PLAIN_ID = re.compile("[A-Za-z0-9.:\\-\u00b7\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u4e00-\u9fa5\u3007\u3021-\u3029"
+                       "\u3041-\u3094\u30a1-\u30fa\uac00-\ud7a3]*")
+
+
 def _is_name_token_char(char: str) -> bool:
     """Whether ``char`` may stand in an XML name token under every edition of XML 1.0.
 
@@ -127,6 +132,8 @@ def graphml_node_id(entity_id: str) -> str:
     >>> graphml_node_id("ORG:合生远景(内蒙古)生物科技有限公司")
     'ORG:合生远景_x0028_内蒙古_x0029_生物科技有限公司'
     """
+    if _PLAIN_ID.fullmatch(entity_id):  # nearly every id: nothing to escape
+        return entity_id
     out = []
     for i, char in enumerate(entity_id):
         escape_underscore = char == "_" and _ESCAPED_CHAR.match(entity_id, i) is not None
@@ -235,7 +242,7 @@ def _unique_ids(names: list[str], prefix: str, taken: set[str]) -> list[str]:
 
 # ----------------------------------------------------------------------------------- GraphML
 
-def _graphml_nodes(graph: nx.MultiDiGraph) -> Iterator[tuple[str, dict]]:
+def _graphml_nodes(graph: nx.MultiDiGraph | GraphStream) -> Iterator[tuple[str, dict]]:
     """(GraphML id, flat attributes) of each node, in graph order (see :func:`graph_for_graphml`)."""
     for node, data in graph.nodes(data=True):
         attrs = {}
@@ -248,7 +255,7 @@ def _graphml_nodes(graph: nx.MultiDiGraph) -> Iterator[tuple[str, dict]]:
         yield graphml_node_id(str(node)), attrs
 
 
-def _graphml_edges(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict]]:
+def _graphml_edges(graph: nx.MultiDiGraph | GraphStream) -> Iterator[tuple[str, str, str, dict]]:
     """(source id, target id, edge id, flat attributes) of each edge, in graph order."""
     for index, (u, v, data) in enumerate(graph.edges(data=True)):
         attrs = {}
@@ -288,7 +295,7 @@ def graphml_bytes(graph: nx.MultiDiGraph) -> bytes:
     return out.getvalue()
 
 
-def write_graphml(graph: nx.MultiDiGraph, handle: BinaryIO) -> None:
+def write_graphml(graph: nx.MultiDiGraph | GraphStream, handle: BinaryIO) -> None:
     """Write the graph as GraphML (UTF-8; deterministic: nodes and edges in graph order) to the
     binary ``handle``, streaming: two passes over the graph (one to declare the attributes'
     types, one to write), never a copy of it or the whole text in memory.

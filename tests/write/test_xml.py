@@ -509,3 +509,10 @@ def test_gexf_weighted_by_npmi_keeps_the_scored_pairs_only(graph, gexf_schema, t
     assert others and set(others) == {1.0}
     with pytest.raises(ValueError, match="weight"):
         gexf_bytes(graph, weight="pmi")
+
+
+def test_the_fast_path_of_graphml_ids_agrees_with_the_character_rule_on_every_bmp_character():
+    from kg.write.xml import _PLAIN_ID, _is_name_token_char
+
+    assert not [c for c in map(chr, range(0x20, 0xD800)) if c != "_" and bool(_PLAIN_ID.fullmatch(c)) != _is_name_token_char(c)]
+    assert not _PLAIN_ID.fullmatch("ORG:a_x0028_b")  # an underscore always takes the careful path
