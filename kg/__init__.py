@@ -20,7 +20,7 @@ def load_graph(out_dir: str | PathLike[str]) -> nx.MultiDiGraph:
     """Load a ``kg build`` output directory as a :class:`networkx.MultiDiGraph`.
 
     Nodes are entity ids (``ORG:包钢集团``) with ``label``, ``name``, ``type``, ``aliases``
-    (a list), ``mention_count`` and ``doc_count``; edges carry ``type``, ``weight``,
+    and ``merged_by`` (lists: the linking rules that joined the aliases), ``mention_count`` and ``doc_count``; edges carry ``type``, ``weight``,
     ``title``, ``directed`` and ``evidence``.  Same as :func:`kg.write.jsonl.load_graph`, imported
     on first use (networkx only, never spaCy).
     """

@@ -60,6 +60,54 @@ NER_LEVELS = ("province", "prefecture", "county")
 #: a national name shorter than this stays out of :func:`places` (城区, 郊区, 和县, 新县: ordinary text)
 MIN_NATIONAL_NAME = 3
 
+# The suffix rules of the divisions' short forms: ``kg train gazetteer`` gives the data its short
+# forms with them, and the linker reads a place's short form in a text with them (大理 for 大理白族自治州).
+
+#: the 55 minority nationalities, as autonomous areas name them (族 optional: 巴音郭楞蒙古自治州)
+ETHNIC_GROUPS = (
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼",
+    "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土",
+    "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克",
+    "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+)
+#: endings a short form drops, by level, longest first within each
+SHORT_FORM_SUFFIXES = {
+    "province": ("特别行政区", "自治区", "省", "市"),
+    "prefecture": ("自治州", "地区", "市", "盟"),
+    "county": ("自治旗", "自治县", "林区", "特区", "新区", "县", "区", "市", "旗"),
+    "township": ("民族乡", "民族苏木", "街道", "苏木", "镇", "乡"),
+}
+#: a short form of this many divisions or more is a generic name, not a place's (城关, 城郊)
+GENERIC_SHARE = 10
+
+
+def strip_ethnic(stem: str) -> str:
+    """``stem`` without the nationalities that end it (大理白族 → 大理, 黔东南苗族侗族 → 黔东南)."""
+    while True:
+        for group in sorted(ETHNIC_GROUPS, key=len, reverse=True):
+            for ending in (group + "族", group):
+                if stem.endswith(ending) and len(stem) > len(ending):
+                    stem = stem[: -len(ending)]
+                    break
+            else:
+                continue
+            break
+        else:
+            return stem
+
+
+def rule_short_form(name: str, level: str) -> str | None:
+    """The short form the suffix rules give (深圳市 → 深圳, 大理白族自治州 → 大理), or None."""
+    for suffix in SHORT_FORM_SUFFIXES.get(level, ()):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            if suffix.startswith(("自治", "民族")) or suffix in ("乡", "苏木"):
+                if stem in ETHNIC_GROUPS or stem.removesuffix("族") in ETHNIC_GROUPS:
+                    return None  # 鄂伦春自治旗: 鄂伦春 is the people
+                stem = strip_ethnic(stem) if len(strip_ethnic(stem)) >= 2 else stem  # 内蒙古
+            return stem if len(stem) >= 2 else None
+    return None
+
 
 @lru_cache(maxsize=None)
 def _hand_places(path: Path) -> dict[str, Place]:
@@ -123,6 +171,40 @@ def candidates(name: str) -> list[Place]:
     if not found and (place := places().get(place_aliases().get(name, ""))) is not None:
         found = [place]
     return found
+
+
+@lru_cache(maxsize=None)
+def _short_form_owners() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """Short form -> the codes of the provinces, prefectures and counties that the data or the suffix
+    rules give it; and every division's official name, townships' too."""
+    owners: dict[str, set[str]] = {}
+    names = set()
+    for code, (name, short, level, _) in _division_rows().items():
+        names.add(name)
+        if level in NER_LEVELS:  # the data's short form, and the one the rules give (兴安: 兴安盟 and 兴安县)
+            for form in {short, rule_short_form(name, level)} - {"", None}:
+                owners.setdefault(form, set()).add(code)
+    return {form: tuple(sorted(codes)) for form, codes in owners.items()}, frozenset(names)
+
+
+#: the levels whose short forms in the division data link alone (:func:`place_of_short_form`); a
+#: county's is too often a region's, a river's or a street's name (科尔沁 the sandy land, not 科尔沁区)
+SHORT_FORM_LEVELS = ("province", "prefecture")
+
+
+def place_of_short_form(form: str) -> str | None:
+    """The official name of the one province or prefecture whose short form in the division data is
+    ``form`` (锡林郭勒 → 锡林郭勒盟, which ``places.tsv`` lists with 锡盟 alone); None for a form
+    that the data or the suffix rules give several provinces, prefectures or counties (甘孜:
+    甘孜藏族自治州 and 甘孜县; 兴安: 兴安盟 and 兴安县), a county's form (科尔沁), a form of none, or
+    one that some division bears as its own name.  For linking a place mention: the data's short
+    forms stay out of :func:`place_aliases`, which the NER and the segmenter see."""
+    owners, names = _short_form_owners()
+    codes = owners.get(form, ())
+    if len(codes) != 1 or form in names:
+        return None
+    name, short, level, _ = _division_rows()[codes[0]]
+    return name if short == form and level in SHORT_FORM_LEVELS else None
 
 
 def ambiguous(name: str) -> list[Place]:
@@ -279,6 +361,30 @@ def known_organisations(path: Path = DATA / "aliases.tsv") -> frozenset[str]:
     """Names of the curated organisations, short forms and full names (东盟, 东南亚国家联盟)."""
     return frozenset(name for alias, canonical, label in curated_aliases(path) if label == "ORG"
                      for name in (alias, canonical))
+
+
+REGION_EPITHETS = DATA / "region_epithets.tsv"
+
+
+@lru_cache(maxsize=None)
+def region_epithets(path: Path = REGION_EPITHETS) -> dict[tuple[str, str], str]:
+    """The descriptive names a region's press gives places (``models/region_epithets.tsv``:
+    ``region<TAB>epithet<TAB>place``: 首府 is 呼和浩特 in 内蒙古, 鹿城 包头; 羊城 is 广州 in 广东):
+    ``(region, epithet) -> place``, region and place by their official names.
+
+    Raises:
+        ModelError: a region or a place that is no known place.
+    """
+    table: dict[tuple[str, str], str] = {}
+    aliases = place_aliases()
+    for fields in _rows(path, min_fields=3):
+        region, epithet, target = fields[:3]
+        official = [aliases.get(region), aliases.get(target)]
+        if None in official:
+            unknown = region if official[0] is None else target
+            raise ModelError(f"{path}: {unknown!r} is no known place (row {region} {epithet} {target})")
+        table[(official[0], epithet)] = official[1]
+    return table
 
 
 @lru_cache(maxsize=None)

@@ -1,7 +1,8 @@
 """The in-memory graph every writer reads: a :class:`networkx.MultiDiGraph` of entities.
 
 Nodes are entity ids with attributes ``label`` (the display name, which Gephi shows),
-``name``, ``type`` (PER/ORG/LOC), ``aliases`` (a list in memory; ``|``-joined in GraphML),
+``name``, ``type`` (PER/ORG/LOC), ``aliases`` and ``merged_by`` (the linking rules that joined
+them, :attr:`kg.schema.Entity.merged_by`; lists in memory, ``|``-joined in GraphML),
 ``mention_count`` and ``doc_count``.
 
 Each document is a node too, ``DOC:`` + its id, with ``type`` ``DOC``, ``label`` (its title),
@@ -23,7 +24,7 @@ import networkx as nx
 
 from kg.schema import CO_OCCURS, LABELS, RELATIONS, Document, Entity, Relation
 
-NODE_ATTRS = ("label", "name", "type", "aliases", "mention_count", "doc_count")
+NODE_ATTRS = ("label", "name", "type", "aliases", "merged_by", "mention_count", "doc_count")
 #: the ``type`` of a document's node
 DOCUMENT_TYPE = "DOC"
 
@@ -76,7 +77,7 @@ def entity_nodes(graph: nx.MultiDiGraph) -> list[str]:
 def entity_attributes(entity: Entity) -> dict:
     """The node attributes of an entity."""
     return {"label": entity.name, "name": entity.name, "type": entity.label, "aliases": list(entity.aliases),
-            "mention_count": entity.mention_count, "doc_count": entity.doc_count}
+            "merged_by": list(entity.merged_by), "mention_count": entity.mention_count, "doc_count": entity.doc_count}
 
 
 def build_graph(entities: Iterable[Entity], relations: Iterable[Relation],

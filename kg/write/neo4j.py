@@ -2,7 +2,7 @@
 
 The graph in Neo4j::
 
-    (:Entity:Person|:Organization|:Place {id, name, label, aliases, mention_count, doc_count, [full_name]})
+    (:Entity:Person|:Organization|:Place {id, name, label, aliases, merged_by, mention_count, doc_count, [full_name]})
     (empty lists, e.g. no aliases, are not stored: the same graph as neo4j-admin import makes;
     a name over kg.schema.MAX_ID_BYTES is indexed as kg.schema.bounded_id(name), whole in full_name)
     (:Document {id, path, title, date, chars, sha256})
@@ -104,9 +104,10 @@ def merge_entities_query(label: str | None) -> str:
     """MERGE ``(:Entity:<label>)`` nodes from ``$rows``; ``label`` is one of :data:`ENTITY_LABELS`' values.
 
     Rows: id, name (at most :data:`kg.schema.MAX_ID_BYTES`: it is indexed), full_name (the
-    name when it was longer, else null), label, aliases, mention_count, doc_count.
+    name when it was longer, else null), label, aliases, merged_by, mention_count, doc_count.
 
-    Aliases already stored (from another corpus) are kept after the row's own.
+    Aliases already stored (from another corpus) are kept after the row's own; ``merged_by`` (the
+    linking rules that joined them) is the sorted union of the row's and the stored one.
     """
     extra = _entity_label(label)
     set_label = f"SET e{extra}\n" if extra else ""
@@ -114,9 +115,10 @@ def merge_entities_query(label: str | None) -> str:
         "UNWIND $rows AS row\n"
         "MERGE (e:Entity {id: row.id})\n"
         f"{set_label}"
-        "WITH e, row, row.aliases + [a IN coalesce(e.aliases, []) WHERE NOT a IN row.aliases] AS aliases\n"
+        "WITH e, row, row.aliases + [a IN coalesce(e.aliases, []) WHERE NOT a IN row.aliases] AS aliases,\n"
+        "     COLLECT { UNWIND row.merged_by + coalesce(e.merged_by, []) AS r RETURN DISTINCT r ORDER BY r } AS merged_by\n"
         f"SET e.name = row.name, e.full_name = row.full_name, e.label = row.label, e.aliases = {_or_null('aliases')},\n"
-        "    e.mention_count = row.mention_count, e.doc_count = row.doc_count\n"
+        f"    e.merged_by = {_or_null('merged_by')}, e.mention_count = row.mention_count, e.doc_count = row.doc_count\n"
         "RETURN count(e) AS n"
     )
 

@@ -126,12 +126,13 @@ def _write_admin_csv(data: OutputRows, dest: Path) -> list[Path]:
         labels = "Entity" + (ARRAY_DELIMITER + label if label else "")
         for e in entity_rows_for_neo4j(rows):
             entity_rows.append([e["id"], e["name"], e["label"], _array(e["aliases"], f"entity {e['id']}"),
+                                _array(e["merged_by"], f"entity {e['id']}"),
                                 str(e["mention_count"]), str(e["doc_count"]), labels, _cell(e["full_name"])])
     entity_rows.sort(key=lambda r: r[0])
     written.append(_write_csv(
         dest / "nodes_entities.csv",
-        ["id:ID(Entity)", "name", "label", "aliases:string[]", "mention_count:int", "doc_count:int", ":LABEL",
-         "full_name"],
+        ["id:ID(Entity)", "name", "label", "aliases:string[]", "merged_by:string[]", "mention_count:int", "doc_count:int",
+         ":LABEL", "full_name"],
         entity_rows,
     ))
     written.append(_write_csv(

@@ -6,12 +6,12 @@ GraphML (``graph.graphml``, written by every build) is for Gephi, yEd, Cytoscape
 
 * every attribute is declared once as a typed ``<key>`` (``attr.type`` ``string``, ``int``,
   ``long``, ``double`` or ``boolean``).  Node keys are named after the attribute (``label``,
-  ``name``, ``type``, ``aliases``, ``mention_count``, ``doc_count``); edge keys carry an ``e_``
+  ``name``, ``type``, ``aliases``, ``merged_by``, ``mention_count``, ``doc_count``); edge keys carry an ``e_``
   prefix (``e_type``, ``e_label``, ``e_title``, ``e_weight``, ``e_directed``,
   ``e_evidence_count``, ``e_npmi``, ``e_first_seen``, ``e_last_seen``) because nodes and edges share one key-id namespace.  Readers go by
   ``attr.name``, so in Gephi and networkx the attributes are called ``type``, ``weight``...
-* ``label`` is the entity name, which Gephi shows; ``aliases`` are joined with ``|``; an
-  empty string is left out (GraphML has no empty value that every reader keeps).
+* ``label`` is the entity name, which Gephi shows; ``aliases`` and ``merged_by`` (the linking
+  rules that joined the aliases, docs/linking.md) are joined with ``|``; an empty string is left out (GraphML has no empty value that every reader keeps).
 * node ids are the entity ids (``ORG:包钢集团``).  GraphML ids must be XML name tokens, so
   a character that is not one everywhere (ASCII brackets, spaces, CJK punctuation such as
   （）《》) is written as ``_xHHHH_`` (the .NET ``XmlConvert`` convention; ``_`` before ``x``
@@ -76,12 +76,12 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 # Known attributes and their declared types, in file order; others are typed from their values.
 GRAPHML_NODE_KEYS = (("label", "string"), ("name", "string"), ("type", "string"), ("aliases", "string"),
-                     ("mention_count", "int"), ("doc_count", "int"), ("path", "string"), ("date", "string"))
+                     ("merged_by", "string"), ("mention_count", "int"), ("doc_count", "int"), ("path", "string"), ("date", "string"))
 GRAPHML_EDGE_KEYS = (("type", "string"), ("label", "string"), ("title", "string"), ("weight", "double"),
                      ("directed", "boolean"), ("evidence_count", "int"), ("npmi", "double"),
                      ("first_seen", "string"), ("last_seen", "string"))
-GEXF_NODE_ATTRS = (("name", "string"), ("type", "string"), ("aliases", "string"), ("mention_count", "integer"),
-                   ("doc_count", "integer"), ("degree", "integer"))
+GEXF_NODE_ATTRS = (("name", "string"), ("type", "string"), ("aliases", "string"), ("merged_by", "string"),
+                   ("mention_count", "integer"), ("doc_count", "integer"), ("degree", "integer"))
 GEXF_EDGE_ATTRS = (("relation", "string"), ("title", "string"), ("directed", "boolean"),
                    ("evidence_count", "integer"), ("npmi", "double"), ("count", "integer"),
                    ("first_seen", "string"), ("last_seen", "string"))
@@ -439,7 +439,7 @@ def gexf_bytes(graph: nx.MultiDiGraph, *, mixed: bool = False, layout: bool | No
     """Serialise the graph as GEXF 1.2 for Gephi (UTF-8, deterministic).
 
     Node ids are the entity ids and labels their names; node attributes ``name``, ``type``,
-    ``aliases`` (``|``-joined), ``mention_count``, ``doc_count``, ``degree``.  Edges have a
+    ``aliases`` and ``merged_by`` (``|``-joined), ``mention_count``, ``doc_count``, ``degree``.  Edges have a
     native ``weight`` and ``label`` (a role's title, else the relation type) and attributes
     ``relation`` (HOLDS_ROLE, CO_OCCURS... -- GEXF reserves ``type`` for the direction),
     ``title``, ``directed`` and ``evidence_count``; ids are ``e0``, ``e1``...

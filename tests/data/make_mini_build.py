@@ -34,6 +34,14 @@ ENTITIES = {
     "LOC:清水河县": ["清水河县"],
     "LOC:内蒙古自治区": ["内蒙古自治区", "内蒙古"],
 }
+# id -> the linking rules that joined its forms (docs/linking.md); none for one form
+MERGED_BY = {
+    "ORG:内蒙古自治区人大常委会": ["home_region"],
+    "ORG:包钢集团": ["alias_file"],
+    "LOC:包头市": ["gazetteer"],
+    "LOC:呼和浩特市": ["region_epithet"],
+    "LOC:内蒙古自治区": ["gazetteer"],
+}
 # (type, source, target, title, doc, evidence text)
 DIRECTED = [
     ("HOLDS_ROLE", "PER:张韶春", "ORG:内蒙古自治区人大常委会", "党组书记", "a.txt", "自治区人大常委会党组书记、副主任张韶春"),
@@ -112,7 +120,7 @@ def main() -> None:
     for eid, forms in sorted(ENTITIES.items()):
         docs = counts[eid]
         entities.append({"id": eid, "name": forms[0], "label": eid[:3], "aliases": forms[1:],
-                         "mention_count": len(docs), "doc_count": len(set(docs))})
+                         "merged_by": MERGED_BY.get(eid, []), "mention_count": len(docs), "doc_count": len(set(docs))})
     OUT.mkdir(exist_ok=True)
     for name, rows in (("documents", documents), ("mentions", mentions), ("entities", entities),
                        ("relations", relations)):

@@ -49,9 +49,10 @@ def _doc(doc_id, title, date, chars):
     return {"id": doc_id, "path": doc_id, "title": title, "date": date, "chars": chars, "sha256": "0" * 64}
 
 
-def _ent(eid, aliases, mentions, docs):
+def _ent(eid, aliases, mentions, docs, merged_by=()):
     label, name = eid.split(":", 1)
-    return {"id": eid, "name": name, "label": label, "aliases": aliases, "mention_count": mentions, "doc_count": docs}
+    return {"id": eid, "name": name, "label": label, "aliases": aliases, "merged_by": list(merged_by),
+            "mention_count": mentions, "doc_count": docs}
 
 
 def _m(doc, start, end, text, entity):
@@ -73,8 +74,8 @@ def _co(a, b, doc_weights, evidence=(), npmi=None):
 TINY = {
     "documents.jsonl": [_doc(D1, "包钢集团召开会议", "2025-12-27", 120), _doc(D2, "自治区人大常委会宣讲", None, 80)],
     "entities.jsonl": [
-        _ent(NMG, ["内蒙古"], 1, 1), _ent(BAOTOU, ["包头"], 1, 1),
-        _ent(RENDA, ["自治区人大常委会"], 2, 2), _ent(BAOGANG, ["包钢"], 3, 2),
+        _ent(NMG, ["内蒙古"], 1, 1, ["gazetteer"]), _ent(BAOTOU, ["包头"], 1, 1, ["gazetteer"]),
+        _ent(RENDA, ["自治区人大常委会"], 2, 2, ["home_region"]), _ent(BAOGANG, ["包钢"], 3, 2, ["alias_file"]),
         _ent(ZHANG, [], 1, 1), _ent(ZHAO, [], 3, 2),
     ],
     "mentions.jsonl": [
@@ -106,7 +107,8 @@ TINY = {
 WANG = "PER:王皓"
 TINY2 = {
     "documents.jsonl": [_doc(D3, "包钢新闻", "2026-01-05", 60)],
-    "entities.jsonl": [_ent(BAOGANG, ["包钢", "包钢(集团)公司"], 2, 1), _ent(WANG, [], 1, 1), _ent(ZHAO, [], 1, 1)],
+    "entities.jsonl": [_ent(BAOGANG, ["包钢", "包钢(集团)公司"], 2, 1, ["abbreviation", "alias_file"]),
+                       _ent(WANG, [], 1, 1), _ent(ZHAO, [], 1, 1)],
     "mentions.jsonl": [_m(D3, 0, 2, "包钢", BAOGANG), _m(D3, 5, 13, "包钢(集团)公司", BAOGANG),
                        _m(D3, 20, 23, "段志强", ZHAO), _m(D3, 30, 32, "王皓", WANG)],
     "relations.jsonl": [_co(BAOGANG, ZHAO, {D3: 4}, [(D3, 0, 2)], npmi=0.75), _co(BAOGANG, WANG, {D3: 1}),
@@ -186,9 +188,11 @@ class Expect:
             for e in _read(d / "entities.jsonl"):
                 have = self.entities.get(e["id"])
                 aliases = list(dict.fromkeys(e["aliases"]))
+                merged_by = set(e.get("merged_by", []))
                 if have:
                     aliases += [a for a in have["aliases"] if a not in aliases]
-                self.entities[e["id"]] = {**e, "aliases": aliases}
+                    merged_by |= set(have["merged_by"])
+                self.entities[e["id"]] = {**e, "aliases": aliases, "merged_by": sorted(merged_by)}
             for doc in _read(d / "documents.jsonl"):
                 self.documents[doc["id"]] = doc
             for m in _read(d / "mentions.jsonl"):
@@ -351,6 +355,10 @@ class Expect:
         return sorted([[e["id"], e["name"], e["label"], e["aliases"] or None] for e in self.match(name)],
                       key=lambda r: r[0])
 
+    def entity_merges(self, rule):
+        return sorted([[e["id"], e["name"], e["label"], e["aliases"] or None, e["merged_by"]]
+                       for e in self.entities.values() if rule in e["merged_by"]], key=lambda r: r[0])
+
     def document_entities(self, doc):
         rows = [[eid, self.entities[eid]["name"], self.entities[eid]["label"], len(spans)]
                 for (eid, doc_id), spans in self.mentions.items() if doc_id == doc]
@@ -490,6 +498,7 @@ def test_second_corpus_merges_onto_shared_entities(clean_db, neo4j_uri, neo4j_au
     assert count(clean_db, "MATCH (e:Entity {id: $id}) RETURN count(e)", id=BAOGANG) == 1
     baogang = clean_db.execute_query("MATCH (e:Entity {id: $id}) RETURN e", id=BAOGANG).records[0]["e"]
     assert baogang["aliases"] == ["包钢", "包钢(集团)公司"]
+    assert baogang["merged_by"] == ["abbreviation", "alias_file"]  # the rules of both builds, sorted
     assert (baogang["mention_count"], baogang["doc_count"]) == (5, 3)  # over both corpora
     co = co_occurs(clean_db, BAOGANG, ZHAO)
     assert (co["weight"], co["docs"], co["doc_weights"]) == (7, [D3, D1, D2], [4, 2, 1])  # sorted by doc id
@@ -600,9 +609,10 @@ def test_admin_csv_structure(tiny, tmp_path):
                      "rels_dateline.csv"]
     assert sorted(p.name for p in dest.iterdir()) == sorted(names)  # no temporary files left
     table = {p.stem: list(csv.reader(p.open(encoding="utf-8"))) for p in files}
-    assert table["nodes_entities"][0] == ["id:ID(Entity)", "name", "label", "aliases:string[]", "mention_count:int",
-                                          "doc_count:int", ":LABEL", "full_name"]
-    assert ["ORG:包钢集团", "包钢集团", "ORG", "包钢", "3", "2", "Entity;Organization", ""] in table["nodes_entities"]
+    assert table["nodes_entities"][0] == ["id:ID(Entity)", "name", "label", "aliases:string[]", "merged_by:string[]",
+                                          "mention_count:int", "doc_count:int", ":LABEL", "full_name"]
+    assert ["ORG:包钢集团", "包钢集团", "ORG", "包钢", "alias_file", "3", "2", "Entity;Organization", ""] in table["nodes_entities"]
+    assert [ZHAO, "段志强", "PER", "", "", "3", "2", "Entity;Person", ""] in table["nodes_entities"]
     assert table["rels_co_occurs"][0][:6] == [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "weight:int",
                                               "docs:string[]", "doc_weights:int[]"]
     assert table["rels_co_occurs"][0][6:11] == ["npmi:double", "first_seen:date", "last_seen:date", "years:int[]",
@@ -676,6 +686,8 @@ def test_query_examples_on_tiny(clean_db, neo4j_uri, neo4j_auth, tiny, path):
     assert rows, f"{path.name}: {params} returns nothing on the tiny build"
     literal = {  # a few results spelled out, so the oracle itself is checked too
         "entity_aliases": [[BAOGANG, "包钢集团", "ORG", ["包钢"]]],
+        "entity_merges": [[NMG, "内蒙古自治区", "LOC", ["内蒙古"], ["gazetteer"]],
+                          [BAOTOU, "包头市", "LOC", ["包头"], ["gazetteer"]]],
         "person_roles": [[ZHAO, "段志强", "副主任", "副主任", RENDA, "内蒙古自治区人大常委会", 2]],
         "organization_roles": [["内蒙古自治区人大常委会", ZHANG, "张韶春", "党组书记", "党组书记"],
                                ["内蒙古自治区人大常委会", ZHANG, "张韶春", "副主任", "副主任"],
@@ -734,6 +746,9 @@ def seed_params(name: str, expect: Expect) -> dict:
         return {"name": e["aliases"][0] if e else ents[0]["name"]}
     elif name == "document_entities":
         return {"doc": sorted(expect.documents)[0]}
+    elif name == "entity_merges":
+        rules = Counter(r for e in ents for r in e["merged_by"])
+        return {"rule": min(rules, key=lambda r: (-rules[r], r)) if rules else "gazetteer"}
     elif name == "roles_in_year":
         days = sorted(d["date"] for d in expect.documents.values() if d["date"])
         return {"year": int(days[0][:4]) if days else 2024}
@@ -762,9 +777,11 @@ def test_seed_build_counts_equal_the_files(seed_loaded, seed_build, neo4j_driver
     assert dict(rel_counts(neo4j_driver)) == {"MENTIONED_IN": len(expect.mentions),
                                               **Counter(r["type"] for r in relations)}
     assert count(neo4j_driver, "MATCH (a)-[:CO_OCCURS]->(b) WHERE a.id >= b.id RETURN count(*)") == 0
-    got = {r["id"]: (r["mc"], r["dc"], r["a"]) for r in neo4j_driver.execute_query(
-        "MATCH (e:Entity) RETURN e.id AS id, e.mention_count AS mc, e.doc_count AS dc, e.aliases AS a").records}
-    assert got == {e["id"]: (e["mention_count"], e["doc_count"], e["aliases"] or None) for e in entities}
+    got = {r["id"]: (r["mc"], r["dc"], r["a"], r["m"]) for r in neo4j_driver.execute_query(
+        "MATCH (e:Entity) RETURN e.id AS id, e.mention_count AS mc, e.doc_count AS dc, e.aliases AS a, "
+        "e.merged_by AS m").records}
+    assert got == {e["id"]: (e["mention_count"], e["doc_count"], e["aliases"] or None, e["merged_by"] or None)
+                   for e in entities}
     weights = {(r["a"], r["b"]): r["w"] for r in neo4j_driver.execute_query(
         "MATCH (a)-[c:CO_OCCURS]->(b) RETURN a.id AS a, b.id AS b, c.weight AS w").records}
     assert weights == {(r["source"], r["target"]): r["properties"]["weight"]
@@ -780,7 +797,7 @@ def test_seed_build_queries(seed_loaded, seed_build, neo4j_driver, path):
     expect = Expect(seed_build)
     params = seed_params(path.stem, expect)
     rows = check_query(neo4j_driver, expect, path, params)
-    if path.stem in {"people_by_degree", "entity_evidence", "entity_aliases", "document_entities",
+    if path.stem in {"people_by_degree", "entity_evidence", "entity_aliases", "entity_merges", "document_entities",
                      "top_cooccurring"}:
         assert rows, f"{path.name} {params}: nothing on the seed build"
     if path.stem == "top_cooccurring":  # the documented example works on the seed build, npmi first

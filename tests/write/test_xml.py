@@ -89,8 +89,8 @@ def test_graphml_keys_are_declared_once_typed_and_values_parse_as_their_type(gra
     types = {(k.get("for"), k.get("attr.name")): k.get("attr.type") for k in keys}
     assert types == {
         ("node", "label"): "string", ("node", "name"): "string", ("node", "type"): "string",
-        ("node", "aliases"): "string", ("node", "mention_count"): "int", ("node", "doc_count"): "int",
-        ("node", "path"): "string",  # a document's (documents are nodes: REPORTED ends there)
+        ("node", "aliases"): "string", ("node", "merged_by"): "string", ("node", "mention_count"): "int",
+        ("node", "doc_count"): "int", ("node", "path"): "string",  # a document's (documents are nodes: REPORTED ends there)
         ("edge", "type"): "string", ("edge", "label"): "string", ("edge", "title"): "string",
         ("edge", "weight"): "double", ("edge", "directed"): "boolean", ("edge", "evidence_count"): "int",
         ("edge", "npmi"): "double",
@@ -118,10 +118,11 @@ def test_graphml_round_trips_through_networkx_with_types(graph):
             continue
         assert f"{data['type']}:{data['name']}" == entity_id_from_graphml(node_id)
         assert data["label"] == original["name"] and data["type"] == original["type"]
-        if original["aliases"]:
-            assert data["aliases"].split("|") == original["aliases"]
-        else:
-            assert "aliases" not in data  # an empty string is left out
+        for name in ("aliases", "merged_by"):
+            if original[name]:
+                assert data[name].split("|") == original[name]
+            else:
+                assert name not in data  # an empty string is left out
         assert type(data["mention_count"]) is int and data["mention_count"] == original["mention_count"]
         assert type(data["doc_count"]) is int and data["doc_count"] == original["doc_count"]
 
@@ -191,7 +192,7 @@ def test_graph_for_graphml_keeps_order_and_flattens(graph):
     flat = graph_for_graphml(graph)
     assert [entity_id_from_graphml(n) for n in flat.nodes] == list(graph.nodes)
     assert [k for _, _, k in flat.edges(keys=True)] == [f"e{i}" for i in range(graph.number_of_edges())]
-    assert flat.nodes["ORG:包钢集团"]["aliases"] == "包钢"
+    assert flat.nodes["ORG:包钢集团"]["aliases"] == "包钢" and flat.nodes["ORG:包钢集团"]["merged_by"] == "alias_file"
     assert all("evidence" not in d and isinstance(d["evidence_count"], int) for _, _, d in flat.edges(data=True))
 
 
@@ -273,6 +274,7 @@ def test_gexf_without_mixed_edges_reads_back_in_networkx(graph, gexf_schema):
     assert list(back.nodes) == list(graph.nodes)
     assert back.nodes["ORG:包钢集团"]["viz"]["color"] == {"r": 78, "g": 121, "b": 167, "a": 1.0}
     assert back.nodes["ORG:包钢集团"]["aliases"] == "包钢"
+    assert back.nodes["ORG:包钢集团"]["merged_by"] == "alias_file"
     assert [(u, v, d["relation"], d["weight"]) for u, v, d in back.edges(data=True)] == \
         [(u, v, d["type"], d["weight"]) for u, v, d in graph.edges(data=True)]
     with pytest.raises(nx.NetworkXError):  # networkx cannot read a mixed graph; Gephi can
