@@ -5,7 +5,7 @@
 
 For each size it writes a JSONL archive of about that many characters from the corpora — People's
 Daily 1998-01 articles as documents, then MSRA train and CLUENER2020 train sentences grouped ten
-to a document — and runs ``kg build --jobs N`` on it as a command, in a fresh process, with
+to a document, a sentence a line; past the corpora's 4.4 M characters, all of it again — and runs ``kg build --jobs N`` on it as a command, in a fresh process, with
 ``KG_PROGRESS=lines`` so each stage reports its own seconds.  It prints, per size: seconds per
 stage (reading, entities, linking, relations, writing) and in all, characters per second, the
 build's peak RSS, the output files' sizes, and jieba.posseg over the same documents (a command
@@ -22,6 +22,7 @@ A benchmark, not a test: no pass/fail (a mismatch of outputs is printed as MISMA
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import subprocess
@@ -59,7 +60,16 @@ def size_arg(text: str) -> int:
 
 
 def documents(corpora: Path):
-    """Documents in order: People's Daily articles, then MSRA and CLUENER sentences ten a document."""
+    """Documents in order: People's Daily articles, then MSRA and CLUENER sentences ten a document
+    (a sentence a line), then all of it again, round after round (ids ``…-r2``), for archives
+    larger than the corpora (some 4.4 M characters)."""
+    for round_ in itertools.count(1):
+        tag = "" if round_ == 1 else f"-r{round_}"
+        for doc_id, text in _one_round(corpora):
+            yield doc_id + tag, text
+
+
+def _one_round(corpora: Path):
     article, current = [], None
     with (corpora / "peoples_daily_1998" / "199801.txt").open(encoding="gbk", errors="replace") as lines:
         for line in lines:
@@ -79,7 +89,7 @@ def documents(corpora: Path):
     for n, sentence in enumerate(_sentences(corpora)):
         group.append(sentence)
         if len(group) == 10:
-            yield f"s-{n}", "".join(group)
+            yield f"s-{n}", "\n".join(group)  # a sentence a paragraph: CLUENER's often end without a full stop
             group = []
 
 
