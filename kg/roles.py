@@ -431,8 +431,12 @@ class _RoleFinder:
         person, prev = self.ordered[i], self.ordered[i - 1]
         m = person.mention
         glue = self.text[prev.mention.end:m.start]
+        # the cheap tests first: the title tagger is most of the role finder's time
+        if (prev.mention.label != "PER" or len(glue) < 2 or glue[-1] not in PEOPLE_JOINERS
+                or not any(rel.source == prev.entity for rel in self.relations)):
+            return
         post = title_words.title_at_start(self.text[m.end:m.end + 12])
-        if prev.mention.label != "PER" or not post:
+        if not post:
             return
         prev_title = title_words.title_at_start(glue)
         if prev_title and glue[len(prev_title):] in tuple(PEOPLE_JOINERS):

@@ -90,16 +90,22 @@ GEXF_EDGE_ATTRS = (("relation", "string"), ("title", "string"), ("directed", "bo
 # --------------------------------------------------------------------------------------- XML
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: what makes a value need more than quotes around it (most names and numbers need nothing)
+_NOT_PLAIN = re.compile("[&<>\"'\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _ESCAPED_CHAR = re.compile(r"_x([0-9A-F]{4}|[0-9A-F]{8})_")
 
 
 def _xml_text(value: str) -> str:
     """Escape element text; characters XML 1.0 cannot carry are dropped, ``\\r`` is kept."""
+    if not _NOT_PLAIN.search(value):
+        return value
     return escape(_XML_ILLEGAL.sub("", value)).replace("\r", "&#13;")
 
 
 def _xml_attr(value: str) -> str:
     """A quoted XML attribute value (tabs and newlines kept as character references)."""
+    if not _NOT_PLAIN.search(value):
+        return f'"{value}"'
     return quoteattr(_XML_ILLEGAL.sub("", value), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 

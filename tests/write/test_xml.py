@@ -518,3 +518,15 @@ def test_the_fast_path_of_graphml_ids_agrees_with_the_character_rule_on_every_bm
 
     assert not [c for c in map(chr, range(0x20, 0xD800)) if c != "_" and bool(_PLAIN_ID.fullmatch(c)) != _is_name_token_char(c)]
     assert not _PLAIN_ID.fullmatch("ORG:a_x0028_b")  # an underscore always takes the careful path
+
+
+@pytest.mark.parametrize("value", ["包头市", "ORG:合生远景", "a&b", "<x>", 'say "hi"', "it's", "tab\there", "line\nbreak",
+                                   "cr\rhere", "bad\x01char", "", "both \"'"])
+def test_plain_values_skip_escaping_and_give_what_the_escaper_gives(value):
+    from xml.sax.saxutils import escape, quoteattr
+
+    from kg.write.xml import _XML_ILLEGAL, _xml_attr, _xml_text
+
+    clean = _XML_ILLEGAL.sub("", value)
+    assert _xml_attr(value) == quoteattr(clean, {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+    assert _xml_text(value) == escape(clean).replace("\r", "&#13;")
