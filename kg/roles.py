@@ -64,6 +64,9 @@ _BODIES = ("处", "司", "局", "厅", "委", "委员会", "院")
 _PUNCT = set("，,。；;：:！!？?“”\"《》（）()\n")
 #: posts named by their place: 省长 of 广东省 is held in 广东省人民政府
 PLACE_POSTS = ("省长", "市长", "县长", "区长", "州长", "旗长", "盟长", "乡长", "镇长")
+#: titles that name their own body (国家主席: the state's; 外长: a foreign ministry's): in a chain
+#: after an organisation (中共中央总书记、国家主席; 国务院副总理兼外长) they are not its posts
+SELF_NAMED_TITLES = frozenset(("国家主席", "国家副主席", "外长", "防长", "财长", "外相", "国家元首"))
 #: verbs that give a person a post: 张三，男，…，现任北京大学校长
 APPOINTING_VERBS = ("现任", "担任", "出任", "兼任", "升任", "调任", "改任", "当选为", "被任命为", "任命为", "任")
 #: the furthest (characters) a person's appointing verb may stand after the name
@@ -223,6 +226,8 @@ class _RoleFinder:
         given = False
         for k, title in enumerate(titles):
             title = _without_unit_of(org.mention.text, title)
+            if title_words.normalise_title(title) in SELF_NAMED_TITLES:
+                continue
             if k and _unit_prefix(title).endswith(_BODIES):
                 continue  # 政治局委员、书记处书记: a later title heading a body of its own belongs elsewhere
             target = self._target(org, title)
@@ -279,6 +284,9 @@ class _RoleFinder:
             return given
         if org.mention.label not in ("ORG", "LOC"):
             return False
+        gap = _without_alias(gap)  # 伦敦金属交易所（LME）主席
+        if gap[:1] in "）)" and self.text[org.mention.start - 1:org.mention.start] in ("（", "("):
+            gap = gap[1:]  # 石油输出国组织（欧佩克）主席: the alias in brackets was the mention found
         titles = self.parse_titles(gap, org.mention.text)
         if titles is None and gap[:1] in "，," and self.text[:org.mention.start].endswith("在"):
             titles = self.parse_titles(gap[1:])  # 在北京大学，校长张三
@@ -376,24 +384,38 @@ class _RoleFinder:
             return None
         end = min(people, default=end)
         titles = self.parse_titles(self.text[start:end], org.mention.text)
-        return (titles, end) if titles else None
+        if not titles or not self._title_ends_at(end, titles[-1]):
+            return None
+        return titles, end
+
+    def _title_ends_at(self, end: int, title: str) -> bool:
+        """Whether a title read out of context (董事长说, cut out of 华夏证券董事长说。) still ends at
+        ``end`` when the tagger reads the words around it too; a listed title always does."""
+        if title_words.is_listed(title):
+            return True
+        lo = max(0, end - len(title) - 8)
+        window = self.text[lo:end + 4]
+        return any(e == end - lo for _, e in title_words.find_titles(window, honours=True))
 
     def _apposition(self, i: int) -> bool:
-        """PERSON（ORG TITLE） and PERSON，ORG TITLE， (the titles end at a pause, before any other name)."""
+        """PERSON（ORG TITLE）, PERSON，ORG TITLE， (the titles end at a pause, before any other name),
+        and the caption PERSON ORG TITLE (王明华泰证券董事长: the titles end the sentence or its clause)."""
         person = self.ordered[i]
         m = person.mention
         org = self._mention(i + 1)
         if org is None or org.mention.label not in ("ORG", "LOC") or not self._same_sentence(org, person):
             return False
         opener = self.text[m.end:org.mention.start]
-        if opener not in ("（", "(", "，", ","):
+        if opener not in ("（", "(", "，", ",", ""):
             return False
         after = self._titles_until_pause(org)
         if after is None:
             return False
         titles, end = after
         closer = self.text[end:end + 1]
-        if opener in "（(" and closer not in "）)":
+        if opener in ("（", "(") and closer not in "）)":
+            return False
+        if not opener and closer and closer not in "，,。；;！!？?\n":
             return False
         return self._roles_after(person, org, titles, end)
 
@@ -413,7 +435,7 @@ class _RoleFinder:
             org = self.ordered[k]
             if org.mention.start > min(sentence.end, m.end + _VERB_REACH) or org.mention.label == "PER":
                 break
-            if org.mention.label != "ORG":
+            if org.mention.label not in ("ORG", "LOC"):  # a place: only its posts (当选福建省省长)
                 continue
             before = self.text[m.end:org.mention.start].removesuffix("了")
             verb = next((v for v in APPOINTING_VERBS + ("当选",) if before.endswith(v)), None)
@@ -440,6 +462,15 @@ class _RoleFinder:
                 if rel.source == prev.entity and rel.properties["title"] == prev_title:
                     self._add(person, rel.target, post, prev.mention.start, m.end + len(post))
                     break
+
+
+#: a short name in brackets right after an organisation's (世界卫生组织（WHO）, 石油输出国组织（欧佩克）)
+_ALIAS = re.compile(r"^[（(][^（()）\s，,。；;：:、]{1,12}[）)]")
+
+
+def _without_alias(gap: str) -> str:
+    """``gap`` (between an organisation and a person) less a bracketed alias at its start."""
+    return _ALIAS.sub("", gap, count=1)
 
 
 def _unit_prefix(title: str) -> str:

@@ -231,7 +231,8 @@ def is_honour(title: str) -> bool:
 
 def is_generic(title: str) -> bool:
     """Whether ``title`` is a generic word for people (学生, 网友, 专家), no post."""
-    return normalise_title(title) in GENERIC
+    t = normalise_title(title)
+    return t in GENERIC or (t.startswith("资深") and t[2:] in GENERIC)  # 资深专家: still no post
 
 
 def is_former(title: str) -> bool:
@@ -292,7 +293,7 @@ def _keep(text: str, start: int, end: int, *, honours: bool, generic: bool) -> b
 #: professional ranks: 二级巡视员, 正高级工程师, 正处级调研员, 常务副总经理, 党组书记)
 RANK_PREFIX = re.compile(
     r"(?:(?:国家)?[一二三四五六七八九十\d]{1,2}级|[正副]?(?:高级|中级|初级|特级)|[正副][国省部厅局司处科股县团师军营]级"
-    r"|首席|常务|执行|党组|党委|党工委|党支部|名誉|荣誉|代理|副)$")
+    r"|首席|资深|常务|执行|党组|党委|党工委|党支部|名誉|荣誉|代理|副)$")
 #: a chief officer not in any list (首席技术官, 首席财务官, 首席风险官)
 CHIEF_OFFICER = re.compile(r"首席[\u4e00-\u9fff]{1,4}?官")
 #: a subject taught, written against a teacher's title (数学教师, 历史老师)
@@ -383,6 +384,11 @@ def _listed(title: str) -> bool:
     return title in _fallback_set() and _keep(title, 0, len(title), honours=False, generic=False)
 
 
+def is_listed(title: str) -> bool:
+    """Whether ``title`` is a post of the fallback lexicon (``models/titles.txt``)."""
+    return _listed(title)
+
+
 def title_at_end(text: str) -> str | None:
     """The longest title ``text`` ends with, or None: ``text`` is what lies between an
     organisation and a person (``ORG TITLE PERSON``), so a sub-unit at its start joins the title.
@@ -398,8 +404,17 @@ def title_at_start(text: str) -> str | None:
     longest listed title (``models/titles.txt``) it starts with."""
     spans = [(s, e) for s, e in _find(text, 0, None, 0) if s == 0]
     if spans:
-        return text[:max(e for _, e in spans)]
+        found = text[:max(e for _, e in spans)]
+        # read in a longer text, the tagger may stop short of a title that runs to a joiner
+        # (副主任|委员兼秘书长): the words up to it, when they are one title read alone
+        head = _UP_TO_JOINER.match(text).group(0)
+        joined = text[len(head):len(head) + 1] in tuple("、兼和及并")
+        return head if joined and len(head) > len(found) and is_title(head) else found
     return next((w for w in _fallback() if text.startswith(w) and _listed(w)), None)
+
+
+#: a text's start up to a joiner of titles (副主任委员|兼秘书长) or a pause
+_UP_TO_JOINER = re.compile(r"[^、兼和及并，,。；;：:！!？?（）()\s“”\"]{0,12}")
 
 
 def is_title(s: str) -> bool:
