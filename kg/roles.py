@@ -26,9 +26,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from functools import lru_cache
 
 from kg import titles as title_words
 from kg.credits import in_credit
+from kg.gazetteer import curated_aliases
 from kg.link import normalise
 from kg.schema import HOLDS_ROLE, Document, Entity, Evidence, LinkedMention, Relation
 
@@ -62,8 +64,9 @@ _UNIT_END = re.compile(r"(?:部|处|科|室|办|中心|所|组|队|车间|分公
 #: sub-units that are bodies with a head of their own (书记处, 行政处, 外事司), not departments (总编室, 市场部)
 _BODIES = ("处", "司", "局", "厅", "委", "委员会", "院")
 _PUNCT = set("，,。；;：:！!？?“”\"《》（）()\n")
-#: posts named by their place: 省长 of 广东省 is held in 广东省人民政府
-PLACE_POSTS = ("省长", "市长", "县长", "区长", "州长", "旗长", "盟长", "乡长", "镇长")
+#: posts named by their place: 省长 of 广东省 is held in 广东省人民政府 (行政长官 of 香港特别行政区 in
+#: 香港特别行政区政府)
+PLACE_POSTS = ("省长", "市长", "县长", "区长", "州长", "旗长", "盟长", "乡长", "镇长", "行政长官")
 #: titles that name their own body (国家主席: the state's; 外长: a foreign ministry's): in a chain
 #: after an organisation (中共中央总书记、国家主席; 国务院副总理兼外长) they are not its posts
 SELF_NAMED_TITLES = frozenset(("国家主席", "国家副主席", "外长", "防长", "财长", "外相", "国家元首"))
@@ -196,7 +199,8 @@ class _RoleFinder:
             place = self._place_of(org)
             if place is None:
                 return None
-            government = self.by_name.get((normalise(self.entities[place].name) + "人民政府", "ORG"))
+            place_name = normalise(self.entities[place].name)
+            government = self.by_name.get((place_name + "人民政府", "ORG")) or self.by_name.get((place_name + "政府", "ORG"))
             return government or place, ""
         if org.mention.label != "ORG":
             return None
@@ -206,6 +210,19 @@ class _RoleFinder:
             if parent:
                 return parent, prefix
         return org.entity, ""
+
+    def _parent_of(self, org: LinkedMention) -> str | None:
+        """The organisation whose body ``org`` is, when its name opens with one the build names
+        (中共中央 + 政治局: 中国共产党中央委员会, a curated alias read too), or None."""
+        text = org.mention.text
+        for n in range(len(text) - 2, 1, -1):
+            if not text[n:].endswith(_BODIES):
+                continue
+            name = _curated_organisations().get(text[:n], text[:n])
+            parent = self.by_name.get((normalise(name), "ORG"))
+            if parent is not None and parent != org.entity:
+                return parent
+        return None
 
     def _place_of(self, org: LinkedMention) -> str | None:
         """The place a post-naming mention stands for: the place itself, or the longest place the
@@ -229,7 +246,12 @@ class _RoleFinder:
             if title_words.normalise_title(title) in SELF_NAMED_TITLES:
                 continue
             if k and _unit_prefix(title).endswith(_BODIES):
-                continue  # 政治局委员、书记处书记: a later title heading a body of its own belongs elsewhere
+                # 中共中央政治局委员、书记处书记: a later title heading a body of its own is not the
+                # organisation's; it is its parent's (中共中央 + 书记处书记) where the build names that
+                parent = self._parent_of(org)
+                if parent is not None:
+                    given = self._add(person, parent, title, org.mention.start, end) or given
+                continue
             target = self._target(org, title)
             if target is not None:
                 entity, prefix = target  # 人大常委会党组 + 书记、副主任: 党组书记 and 副主任
@@ -246,7 +268,8 @@ class _RoleFinder:
             if len(gap) < 2 or gap[-1] not in "、，,":
                 return
             titles = self.parse_titles(gap[:-1], earlier.mention.text)
-            if not titles or not self._roles_after(person, earlier, titles, anchor.mention.start - 1):
+            if not titles or not self._title_ends_at(anchor.mention.start - 1, titles[-1]) \
+                    or not self._roles_after(person, earlier, titles, anchor.mention.start - 1):
                 return
             k -= 1
 
@@ -383,10 +406,13 @@ class _RoleFinder:
         if people and not upto_person:
             return None
         end = min(people, default=end)
-        titles = self.parse_titles(self.text[start:end], org.mention.text)
-        if not titles or not self._title_ends_at(end, titles[-1]):
-            return None
-        return titles, end
+        # the whole run of titles, else as many as end at a joiner (委员、…主任、省委副 cut by the limit)
+        cuts = [end] + [k for k in range(end - 1, start, -1) if self.text[k] in "、兼"]
+        for cut in cuts:
+            titles = self.parse_titles(self.text[start:cut], org.mention.text)
+            if titles and self._title_ends_at(cut, titles[-1]):
+                return titles, cut
+        return None
 
     def _title_ends_at(self, end: int, title: str) -> bool:
         """Whether a title read out of context (董事长说, cut out of 华夏证券董事长说。) still ends at
@@ -471,6 +497,12 @@ _ALIAS = re.compile(r"^[（(][^（()）\s，,。；;：:、]{1,12}[）)]")
 def _without_alias(gap: str) -> str:
     """``gap`` (between an organisation and a person) less a bracketed alias at its start."""
     return _ALIAS.sub("", gap, count=1)
+
+
+@lru_cache(maxsize=1)
+def _curated_organisations() -> dict[str, str]:
+    """Curated short forms of organisations -> their full names (中共中央 -> 中国共产党中央委员会)."""
+    return {alias: canonical for alias, canonical, label in curated_aliases() if label == "ORG"}
 
 
 def _unit_prefix(title: str) -> str:

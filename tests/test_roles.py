@@ -116,3 +116,33 @@ def test_the_title_as_written_and_its_grouping_key():
     linked, entities = Linker().link(found, {doc.id: doc.text})
     (role,) = find_roles(doc, linked, entities)
     assert role.properties["title"] == "副董事长" and role.properties["title_normalised"]
+
+
+def test_a_body_named_after_a_sibling_belongs_to_their_parent_when_the_build_names_it():
+    # 书记处 is no body of 政治局: its 书记 is the party centre's, where the build names the centre
+    with_parent = roles("中共中央召开会议。中共中央政治局委员、书记处书记王强出席。",
+                        [("中共中央", "ORG"), ("中共中央政治局", "ORG"), ("王强", "PER")])
+    assert with_parent == {("王强", "委员", "中共中央政治局"), ("王强", "书记处书记", "中国共产党中央委员会")}
+    alone = roles("中共中央政治局委员、书记处书记王强出席。", [("中共中央政治局", "ORG"), ("王强", "PER")])
+    assert alone == {("王强", "委员", "中共中央政治局")}
+
+
+def test_a_chief_executive_is_a_post_named_by_its_place():
+    assert roles("香港特别行政区行政长官李明说。", [("香港特别行政区", "LOC"), ("李明", "PER")]) == {
+        ("李明", "行政长官", "香港特别行政区")}
+    assert roles("香港特别行政区政府发布公告。香港特别行政区行政长官李明说。",
+                 [("香港特别行政区政府", "ORG"), ("香港特别行政区", "LOC"), ("李明", "PER")]) == {
+        ("李明", "行政长官", "香港特别行政区政府")}
+
+
+def test_a_chain_cut_by_the_length_limit_keeps_the_titles_that_end_at_a_joiner():
+    got = roles("周强曾任安徽省人大常委会委员、省人大常委会民族宗教侨务外事工委主任、省委副秘书长。",
+                [("周强", "PER"), ("安徽省人大常委会", "ORG")])
+    assert ("周强", "委员", "安徽省人大常委会") in got
+    assert not any(title.endswith("副") for _, title, _ in got)
+
+
+def test_a_title_read_out_of_context_is_no_title():
+    # 声明 reads as a title alone, not after 欧盟的: no chain from 欧盟 to the person
+    got = roles("对欧盟的声明，维萨欧洲分部负责人彼得表示。", [("欧盟", "ORG"), ("维萨欧洲分部", "ORG"), ("彼得", "PER")])
+    assert got == {("彼得", "负责人", "维萨欧洲分部")}

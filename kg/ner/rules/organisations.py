@@ -7,10 +7,10 @@ import re
 from functools import lru_cache
 
 from kg import titles as title_words
-from kg.gazetteer import known_organisations, org_suffixes, predicate_verbs, titles
+from kg.gazetteer import clause_words, known_organisations, org_suffixes, predicate_verbs, titles
 from kg.naming import BRANDLESS_TRADE_WORDS, DEMONSTRATIVES, LEGAL_FORMS
 
-from .shapes import EDGE, NUMBER, STOP, clause_around
+from .shapes import EDGE, NUMBER, STOP, clause_around, place_like
 from .view import Paragraph, drop_organisations, replace_organisations, settle
 
 __all__ = [
@@ -251,11 +251,16 @@ def join_conjoined_units(paragraph: Paragraph, spans: list) -> list:
 #: words a name never holds, so the walk back from a title over an organisation's name stops
 #: before them: function words, the former/acting words before a post's organisation
 #: (原|市教育招生考试中心副主任), and the words of reporting (记者, 图为, 据)
-_BEFORE_NAME = frozenset("""的 了 在 是 与 和 及 同 跟 对 向 把 被 将 从 为 由 于 给 让 等 也 都 就 还 又 据 经
+_BEFORE_NAME = frozenset("""的 了 在 是 跟 对 向 把 被 将 从 为 由 于 给 让 等 也 都 就 还 又 据 经
 原 前 时任 现任 曾任 曾 任 即 系 并 而 但 或 及其 以及 作为 至 到 赴 来自 其中 包括 由于 因为 如 像 例如 比如
-记者 通讯员 图为 图 本报 本台 报道 讯 电 日电 消息 昨天 今天 明天 昨日 今日 近日 日前 目前 当时 此前 随后 同时""".split())
+记者 通讯员 图为 图 本报 本台 报道 讯 电 日电 消息 昨天 今天 明天 昨日 今日 近日 日前 目前 当时 此前 随后 同时
+新任 前任 首任 继任 以前 以后 之前 之后 此后 曾经 已经 正在 当年""".split())
 #: what joins a second post to a first (副总理兼外交部长): the second's body is the first's country's
 _SECOND_POST = frozenset(("兼", "兼任"))
+#: words joining two names: a list when a name ends right before them, else a name's own (外交和合作部)
+_JOINING = frozenset("和 与 及 同 暨".split())
+#: one-character short forms of countries (南 = 南斯拉夫, 美, 俄): 南|财政部长 is a country's ministry
+_COUNTRY_CHARACTERS = "中美俄英法德日韩朝越老柬泰缅印巴孟尼斯阿伊以叙约黎沙埃利苏南澳新加墨古智秘委哥乌白波捷匈罗保希土葡西荷比瑞挪丹芬冰意"
 #: what makes the words after it a reference to an organisation named before (该|公司, 这家|银行), not a name
 _REFERENCE_WORDS = frozenset("该 本 此 这 那 其 每 各 某 这家 那家 该家 一家 各家 每家 两家 多家 这个 那个 我 我们 他们 贵".split())
 #: a post fused with its organisation's last character (外交部长 = 外交部 + 部长, 公安局长): the
@@ -270,8 +275,12 @@ _LEVEL_CHARACTERS = "省市县区州盟旗镇乡"
 #: the endings of a company's or an office's department (生产部, 业务处): after two characters
 #: alone, a department of a body named before, whose name the title keeps (README rule 2)
 _DEPARTMENT_ENDINGS = ("部", "处", "科", "室", "组", "队", "站", "所", "办", "中心", "办公室")
+#: posts only a company or an institution has, never a place (董事长, 总裁, 创始人, 总监): a span
+#: tagged LOC right before one and its holder is an organisation (凤凰农场的创始人, 宜家中国公关总监)
+_COMPANY_POSTS = ("董事长", "董事", "总经理", "经理", "总裁", "总监", "创始人", "创办人", "合伙人", "首席执行官",
+                  "执行官", "CEO", "ceo")
 #: a number or a count (3, 两, 十二, 5名): never in an organisation's name before a title
-_NUMBER_WORD = re.compile(rf"{NUMBER}\S?|.*[0-9０-９].*")
+_NUMBER_WORD = re.compile(rf"{NUMBER}[家所个座批项名位条支届次年月日号]?|.*[0-9０-９].*")
 #: how far back (characters) a clause before a title is read
 _TITLE_CLAUSE = 40
 
@@ -296,13 +305,18 @@ def tag_organisations_before_titles(paragraph: Paragraph, spans: list, *, max_ch
     if not people and not verbs:
         return spans
     ends = {e.end_char: e for e in spans}
-    added = []
+    added, relabelled = [], []
 
-    def name_before(end: int, floor: int, fused: bool):
-        """The organisation ending at ``end`` (walked back no further than ``floor``), or None."""
+    def name_before(end: int, floor: int, fused: bool, *, from_floor: bool = False):
+        """The organisation ending at ``end`` (walked back no further than ``floor``; ``from_floor``:
+        starting right there), added when found."""
         span = _name_before(paragraph, spans, end, floor, max_chars, fused)
-        if span is not None and not any(a.start_char < span.end_char and span.start_char < a.end_char for a in added):
-            added.append(span)
+        if span is None or (from_floor and span.start_char != floor) \
+                or any(a.start_char < span.end_char and span.start_char < a.end_char for a in added):
+            return
+        if fused and text[span.start_char - 1:span.start_char] == "、" and _after_a_post(spans, span.start_char - 1):
+            return  # 北京市委常委、宣传部长: the chain's organisation's department, a title the role finder reads
+        added.append(span)
 
     for person in people:
         p = person.start_char
@@ -313,6 +327,11 @@ def tag_organisations_before_titles(paragraph: Paragraph, spans: list, *, max_ch
         if not title:
             continue
         s = p - len(title)
+        place = ends.get(s) or (ends.get(s - 1) if text[s - 1:s] == "的" else None)
+        if place is not None and place.label_ == "LOC" and title.endswith(_COMPANY_POSTS) \
+                and not place_like(place.text) and place not in relabelled:
+            relabelled.append(place)  # 宜家中国 + 公关总监: a place has no director; the span is a company's
+            continue
         end = _organisation_end(text, s, title)
         if end > clause and s not in ends:  # ORG/LOC TITLE PERSON: the role finder reads it
             name_before(end, clause, end > s)
@@ -326,14 +345,22 @@ def tag_organisations_before_titles(paragraph: Paragraph, spans: list, *, max_ch
         if s - v < 2 or any(v <= e.start_char < s for e in spans) or (s in ends):
             continue
         end = _organisation_end(text, s, text[s:v + found[0][1]])
-        span = _name_before(paragraph, spans, end, v, max_chars, end > s)
-        if span is not None and span.start_char == v and not any(
-                a.start_char < span.end_char and span.start_char < a.end_char for a in added):
+        name_before(end, v, end > s, from_floor=True)
+    for place in relabelled:
+        span = paragraph.span(place.start_char, place.end_char, "ORG")
+        if span is not None:
             added.append(span)
     if not added:
         return spans
     covered = [e for e in spans if any(a.start_char <= e.start_char and e.end_char <= a.end_char for a in added)]
     return settle(sorted([*added, *(e for e in spans if e not in covered)], key=lambda e: e.start_char))
+
+
+def _after_a_post(spans: list, at: int) -> bool:
+    """Whether the entity last before ``at`` is an organisation or a place, not a person: the
+    words before ``at`` are a post of the chain (北京市委常委、), not a list of people (…熊光楷、)."""
+    before = [e for e in spans if e.end_char <= at]
+    return bool(before) and before[-1].label_ != "PER"
 
 
 def _organisation_end(text: str, s: int, title: str) -> int:
@@ -353,34 +380,41 @@ def _name_before(paragraph: Paragraph, spans: list, end: int, floor: int, max_ch
     """The ORG span of the name ending at ``end`` (see :func:`tag_organisations_before_titles`), or
     None; ``fused``: the title after it took the name's last character (外交部长)."""
     text, starts = paragraph.text, paragraph.word_starts
-    suffixes, verbs = org_suffixes(), predicate_verbs()
+    suffixes, verbs, clause = org_suffixes(), predicate_verbs(), clause_words()
     taken = {i: e for e in spans for i in range(e.start_char, e.end_char)}
     if end - 1 in taken or not (fused or end in paragraph.word_len):
         return None  # 社会事务办|公室主任: the title read inside a word (办公室) is no title
     pos = end
     while pos > floor:
-        start = max((s for s in starts if s < pos), default=floor)
-        start = max(start, floor)
+        start = max(max((s for s in starts if s < pos), default=floor), floor)
         word = text[start:pos]
         if pos - 1 in taken:
             ent = taken[pos - 1]
             if ent.label_ == "LOC" and ent.end_char == pos and ent.start_char >= floor and end - ent.start_char <= max_chars:
                 pos = ent.start_char  # 美国 + 国防部
-            elif ent.label_ == "ORG" and ent.end_char == pos:
-                return None  # 中信地产 + 营销管理部经理: a department of the organisation found, in the title
-            break
+                break
+            # a person or an organisation right against the name: the name runs into it (第四届茅盾|文学奖
+            # 评奖委员会) or is its department (中信地产 + 营销管理部经理, a title the role finder reads)
+            return None
         if any(i in taken for i in range(start, pos)) or not _WORD_CHARS.fullmatch(word):
             break
         if word in _REFERENCE_WORDS or (len(word) == 1 and word in DEMONSTRATIVES) or word in _SECOND_POST:
             return None  # 该|公司: a reference; 德国副总理兼|外交部长: the ministry of the country before
-        if word in _BEFORE_NAME or word in verbs or _NUMBER_WORD.fullmatch(word) or word[-1] in "年月日时":
+        if word in _JOINING:  # 李树清和|原市教育招生考试中心: a list after a name; 外交和|合作部: inside one
+            if start - 1 in taken:
+                break
+            return None
+        if word in _BEFORE_NAME or word in verbs or word in clause or _NUMBER_WORD.fullmatch(word) \
+                or word[-1] in "年月日时":
             break
         pos = start
         if end - pos > max_chars:
             return None
     if pos < end and (pos + 1 in starts or pos + 1 == end) and text[pos] not in _LEVEL_CHARACTERS:
+        # 遇|外交部, 住|总|开发公司: where a name opening with a one-character word starts is unknown,
+        # unless a known organisation ends it; 南|财政部 (Yugoslavia's): a country's short form
         known = next((pos + k for k in range(1, end - pos - 1) if text[pos + k:end] in known_organisations()), None)
-        if known is None:  # 遇|外交部, 住|总|开发公司: where a name opening with a one-character word starts is unknown
+        if known is None or text[pos] in _COUNTRY_CHARACTERS:
             return None
         pos = known
     if text[pos] in "原前" and pos + 2 in starts and text[pos + 1] in _LEVEL_CHARACTERS:
@@ -395,6 +429,11 @@ def _name_before(paragraph: Paragraph, spans: list, end: int, floor: int, max_ch
     if _BRANDLESS.fullmatch(name) or (not fused and len(stem) == 2 and (
             suffix in _DEPARTMENT_ENDINGS or _one_common_word(paragraph, pos, pos + 2))):
         return None  # 工程公司, 生产部负责人, 伙同|公司副经理: a kind of body or a clause, not a name
+    clause = floor
+    while clause > 0 and not EDGE.match(text[clause - 1]):
+        clause -= 1
+    if suffix in _DEPARTMENT_ENDINGS and any(e.label_ == "ORG" and clause <= e.start_char < pos for e in spans):
+        return None  # 中国嘉德四季|瓷器工艺品部经理, 被国航任命为飞行总队…: a department of the organisation its clause names
     return paragraph.span(pos, end, "ORG")
 
 
