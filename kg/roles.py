@@ -9,12 +9,16 @@ sentence end, never from a byline).  The shapes read, each with its tests in tes
   (``ORG T PERSON、PERSON``);
 * chains: ``ORG1 T1、ORG2 T2 PERSON`` gives each title its own organisation;
 * the person before the title: ``ORG PERSON TITLE`` (温州大学张永普教授);
-* appositions: ``PERSON（ORG TITLE）``, ``PERSON，ORG TITLE，``;
+* appositions: ``PERSON（ORG TITLE）``, ``PERSON，ORG TITLE，``, the caption ``PERSON ORG TITLE``;
+* a bracketed alias or a quoted name before the title: ``ORG（WHO）TITLE PERSON``, ``“ORG”TITLE PERSON``;
+* a body named after a sibling in a chain (中共中央政治局委员、书记处书记): its title is the
+  parent's (书记处书记 of 中共中央) where the build names the parent;
+* titles that name their own body (国家主席, 外长) are no post of the organisation before them;
 * verbs: ``PERSON（…）任/担任/出任/兼任/现任 ORG TITLE``, ``ORG TITLE由PERSON担任``;
 * the organisation given earlier: ``在ORG，TITLE PERSON``; 该院/该公司 + TITLE + PERSON or
   该院 + PERSON + TITLE (the organisation the article is about, :func:`_resolve_reference`);
-* government posts named by their place (广东省省长, 深圳市市长): the role is held in the place's
-  people's government when the build names it (广东省人民政府), else in the place itself;
+* government posts named by their place (广东省省长, 深圳市市长, 香港特别行政区行政长官): the role is
+  held in the place's government when the build names it (广东省人民政府), else in the place itself;
 * ranks and honours that are no post (特级教师, 全国劳动模范) pass in a chain but give no role.
 
 Titles are recognised by :mod:`kg.titles` (learned from data; the lexicon ``models/titles.txt``
@@ -308,8 +312,8 @@ class _RoleFinder:
         if org.mention.label not in ("ORG", "LOC"):
             return False
         gap = _without_alias(gap)  # 伦敦金属交易所（LME）主席
-        if gap[:1] in "）)" and self.text[org.mention.start - 1:org.mention.start] in ("（", "("):
-            gap = gap[1:]  # 石油输出国组织（欧佩克）主席: the alias in brackets was the mention found
+        if gap[:1] in "）)”\"" and self.text[org.mention.start - 1:org.mention.start] in ("（", "(", "“", "\""):
+            gap = gap[1:]  # 石油输出国组织（欧佩克）主席, “连天红”董事长: the name in brackets or quotes was the mention
         titles = self.parse_titles(gap, org.mention.text)
         if titles is None and gap[:1] in "，," and self.text[:org.mention.start].endswith("在"):
             titles = self.parse_titles(gap[1:])  # 在北京大学，校长张三

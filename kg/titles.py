@@ -299,6 +299,8 @@ CHIEF_OFFICER = re.compile(r"首席[\u4e00-\u9fff]{1,4}?官")
 #: a subject taught, written against a teacher's title (数学教师, 历史老师)
 SUBJECT_TEACHER = re.compile(r"(?:语文|数学|英语|外语|物理|化学|生物|历史|地理|政治|思想品德|音乐|美术|体育|信息技术|科学)$")
 TEACHER_HEADS = ("教师", "老师", "教员", "教练")
+#: the titles a sector is written against (银行业分析师, 汽车行业研究员)
+ANALYST_HEADS = ("分析师", "研究员")
 #: the words that end a sub-unit written against a title (心血管内科主任, 人事科科长, 研究室主任)
 UNIT_ENDINGS = ("内科", "外科", "科室", "教研室", "研究室", "办公室", "车间", "中心", "科", "室", "处", "部", "组", "系", "所")
 #: titles that head a sub-unit (a unit is only joined to these)
@@ -337,9 +339,28 @@ def _grow(text: str, s: int, e: int, boundary: int, org_end: int | None) -> int:
     title = text[s:e]
     if title.endswith(TEACHER_HEADS) and (m := SUBJECT_TEACHER.search(text, boundary, s)):
         return m.start()
+    if title.endswith(ANALYST_HEADS):
+        return _sector_start(text, max(boundary, s - 6), s)
     if UNIT_HEADS.search(title) and not title.startswith(UNIT_ENDINGS[:6]):
         s = _unit_start(text, s, boundary, org_end)
     return s
+
+
+def _sector_start(text: str, start: int, s: int) -> int:
+    """Where the sector written before an analyst's title at ``s`` starts (银行业, 房地产行业: a
+    sector word of :data:`_SECTORS` and 业 or 行业), or ``s``; never into the organisation before
+    it (上海证券研究所 + 银行业分析师)."""
+    for a in range(start, s - 1):
+        sector = text[a:s]
+        if sector.endswith("业") and (sector[:-1] in _SECTORS or (sector.endswith("行业") and sector[:-2] in _SECTORS)):
+            return a
+    return s
+
+
+#: sectors analysts cover, as written before 业 or 行业 (银行业, 汽车行业)
+_SECTORS = frozenset("""银行 证券 保险 基金 信托 地产 房地产 汽车 钢铁 有色 煤炭 石油 石化 化工 电力 能源 新能源 电子
+通信 传媒 医药 医疗 食品 饮料 农 农林牧渔 零售 商贸 家电 机械 建筑 建材 交通 运输 航空 航运 港口 物流 旅游 酒店
+餐饮 纺织 服装 造纸 军工 环保 公用 计算机 软件 互联网 半导体 金融 银行保险 消费 白酒 乳 养殖 水泥 玻璃""".split())
 
 
 def _tagger_spans(text: str, org_end: int | None = None) -> list[tuple[int, int]]:

@@ -61,6 +61,7 @@ def roles(text: str, spans: list[tuple[str, str]]) -> set[tuple[str, str, str]]:
      {("谭德塞", "总干事", "世界卫生组织")}),
     ("石油输出国组织（欧佩克）秘书长巴尔金多说。", [("石油输出国组织", "ORG"), ("欧佩克", "ORG"), ("巴尔金多", "PER")],
      {("巴尔金多", "秘书长", "石油输出国组织")}),
+    ("“绿野”总经理周平说。", [("绿野", "ORG"), ("周平", "PER")], {("周平", "总经理", "绿野")}),
     # a title that names its own body is no post of the organisation before it in a chain
     ("越共中央总书记、国家主席阮富仲会见代表团。", [("越共中央", "ORG"), ("阮富仲", "PER")],
      {("阮富仲", "总书记", "越共中央")}),

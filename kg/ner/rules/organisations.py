@@ -279,6 +279,12 @@ _DEPARTMENT_ENDINGS = ("部", "处", "科", "室", "组", "队", "站", "所", "
 #: tagged LOC right before one and its holder is an organisation (凤凰农场的创始人, 宜家中国公关总监)
 _COMPANY_POSTS = ("董事长", "董事", "总经理", "经理", "总裁", "总监", "创始人", "创办人", "合伙人", "首席执行官",
                   "执行官", "CEO", "ceo")
+#: the armed services, named alone before their commanders (空军司令员, 海军副政委): China's when
+#: no country is written, as the news writes them
+_MILITARY_SERVICES = ("火箭军", "二炮", "空军", "海军", "陆军", "武警")
+_MILITARY_POSTS = ("司令员", "司令", "政委", "政治委员", "参谋长")
+#: what may stand before an armed service named alone: the clause's start, a list's mark
+_LIST_MARKS = "、，,：:；;（("
 #: a number or a count (3, 两, 十二, 5名): never in an organisation's name before a title
 _NUMBER_WORD = re.compile(rf"{NUMBER}[家所个座批项名位条支届次年月日号]?|.*[0-9０-９].*")
 #: how far back (characters) a clause before a title is read
@@ -332,6 +338,21 @@ def tag_organisations_before_titles(paragraph: Paragraph, spans: list, *, max_ch
                 and not place_like(place.text) and place not in relabelled:
             relabelled.append(place)  # 宜家中国 + 公关总监: a place has no director; the span is a company's
             continue
+        quoted = _quoted_before(text, s)
+        if quoted is not None and title.endswith(_COMPANY_POSTS) and not any(
+                e.start_char < s and quoted[0] < e.end_char for e in spans):
+            span = paragraph.span(*quoted, "ORG")  # “连天红”董事长: the quoted name is the company's
+            if span is not None:
+                added.append(span)
+            continue
+        if title.endswith(_MILITARY_POSTS) and text[:s].endswith(_MILITARY_SERVICES) and s not in ends:
+            service = next(w for w in _MILITARY_SERVICES if text[:s].endswith(w))
+            if s - len(service) >= clause and (s - len(service) == clause or s - len(service) in ends
+                                               or text[s - len(service) - 1] in _LIST_MARKS):
+                span = paragraph.span(s - len(service), s, "ORG")  # 、空军司令员: the armed service
+                if span is not None:
+                    added.append(span)
+                continue
         end = _organisation_end(text, s, title)
         if end > clause and s not in ends:  # ORG/LOC TITLE PERSON: the role finder reads it
             name_before(end, clause, end > s)
@@ -354,6 +375,16 @@ def tag_organisations_before_titles(paragraph: Paragraph, spans: list, *, max_ch
         return spans
     covered = [e for e in spans if any(a.start_char <= e.start_char and e.end_char <= a.end_char for a in added)]
     return settle(sorted([*added, *(e for e in spans if e not in covered)], key=lambda e: e.start_char))
+
+
+def _quoted_before(text: str, s: int) -> tuple[int, int] | None:
+    """The span of a short name in quotes right before ``s`` (“连天红”), or None."""
+    if text[s - 1:s] not in ("”", "\""):
+        return None
+    opening = max(text.rfind("“", max(0, s - 12), s - 1), text.rfind("\"", max(0, s - 12), s - 1))
+    if opening < 0 or not 2 <= s - 1 - opening - 1 <= 10 or not _WORD_CHARS.fullmatch(text[opening + 1:s - 1]):
+        return None
+    return opening + 1, s - 1
 
 
 def _after_a_post(spans: list, at: int) -> bool:

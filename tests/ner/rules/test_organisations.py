@@ -411,6 +411,10 @@ def test_a_unit_named_with_与_after_its_parent_body_is_one_organisation():
     ("新任恒远银行行长陈刚说。", [("陈刚", "PER")], [("恒远银行", "ORG"), ("陈刚", "PER")]),
     # a span the model read as a place, before a post only a company has, is the company
     ("据悉，绿野农场的创始人周平说。", [("绿野农场", "LOC"), ("周平", "PER")], [("绿野农场", "ORG"), ("周平", "PER")]),
+    # a quoted name before a company's post; an armed service named alone before its commander
+    ("“绿野”总经理周平说。", [("周平", "PER")], [("绿野", "ORG"), ("周平", "PER")]),
+    ("副总参谋长王明、海军副司令员李强出席。", [("王明", "PER"), ("李强", "PER")],
+     [("王明", "PER"), ("海军", "ORG"), ("李强", "PER")]),
 ])
 def test_an_organisation_the_model_missed_before_a_title_is_tagged(text, spans, expected):
     assert run(tag_organisations_before_titles, text, spans) == expected
@@ -431,6 +435,7 @@ def test_an_organisation_the_model_missed_before_a_title_is_tagged(text, spans, 
     ("北京市委常委、宣传部长张三说。", [("北京市委", "ORG"), ("张三", "PER")]),  # the chain's department
     ("北京市副市长张三说。", [("北京市", "LOC"), ("张三", "PER")]),  # a place's post: the place stays a place
     ("华为北京总经理张三说。", [("北京", "LOC"), ("张三", "PER")]),  # a known place before a company post
+    ("他是“十佳”校长张三。", [("张三", "PER")]),  # a quoted word before a school's post: no company
 ])
 def test_no_organisation_is_made_of_what_is_not_a_name(text, spans):
     assert run(tag_organisations_before_titles, text, spans) == [(t, label) for t, label in spans]
