@@ -215,17 +215,22 @@ class _RoleFinder:
                 return parent, prefix
         return org.entity, ""
 
-    def _parent_of(self, org: LinkedMention) -> str | None:
-        """The organisation whose body ``org`` is, when its name opens with one the build names
-        (中共中央 + 政治局: 中国共产党中央委员会, a curated alias read too), or None."""
+    def _sibling_body(self, org: LinkedMention, unit: str) -> tuple[str, bool] | None:
+        """Where ``unit``, named after ``org`` in a chain (中共中央政治局委员、书记处书记), belongs: to
+        the body its parent's name and it make, when the build names that (中共中央书记处: True), else
+        to the parent whose body ``org`` is, when its name opens with one the build names (中共中央 +
+        政治局: 中国共产党中央委员会, a curated alias read too: False); or None."""
         text = org.mention.text
         for n in range(len(text) - 2, 1, -1):
             if not text[n:].endswith(_BODIES):
                 continue
             name = _curated_organisations().get(text[:n], text[:n])
+            body = self.by_name.get((normalise(text[:n] + unit), "ORG")) or self.by_name.get((normalise(name + unit), "ORG"))
+            if body is not None and body != org.entity:
+                return body, True
             parent = self.by_name.get((normalise(name), "ORG"))
             if parent is not None and parent != org.entity:
-                return parent
+                return parent, False
         return None
 
     def _place_of(self, org: LinkedMention) -> str | None:
@@ -252,9 +257,11 @@ class _RoleFinder:
             if k and _unit_prefix(title).endswith(_BODIES):
                 # 中共中央政治局委员、书记处书记: a later title heading a body of its own is not the
                 # organisation's; it is its parent's (中共中央 + 书记处书记) where the build names that
-                parent = self._parent_of(org)
-                if parent is not None:
-                    given = self._add(person, parent, title, org.mention.start, end) or given
+                unit = _unit_prefix(title)
+                found = self._sibling_body(org, unit)
+                if found is not None:
+                    body, is_unit = found  # the unit itself (中共中央书记处 + 书记), else its parent + 书记处书记
+                    given = self._add(person, body, title[len(unit):] if is_unit else title, org.mention.start, end) or given
                 continue
             target = self._target(org, title)
             if target is not None:

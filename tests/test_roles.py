@@ -126,6 +126,10 @@ def test_a_body_named_after_a_sibling_belongs_to_their_parent_when_the_build_nam
     assert with_parent == {("王强", "委员", "中共中央政治局"), ("王强", "书记处书记", "中国共产党中央委员会")}
     alone = roles("中共中央政治局委员、书记处书记王强出席。", [("中共中央政治局", "ORG"), ("王强", "PER")])
     assert alone == {("王强", "委员", "中共中央政治局")}
+    # the unit itself, where the build names it
+    named = roles("中共中央书记处召开会议。中共中央政治局委员、书记处书记王强出席。",
+                  [("中共中央书记处", "ORG"), ("中共中央政治局", "ORG"), ("王强", "PER")])
+    assert named == {("王强", "委员", "中共中央政治局"), ("王强", "书记", "中共中央书记处")}
 
 
 def test_a_chief_executive_is_a_post_named_by_its_place():

@@ -294,7 +294,8 @@ _TITLE_CLAUSE = 40
 def tag_organisations_before_titles(paragraph: Paragraph, spans: list, *, max_chars: int = 16) -> list:
     """An organisation the model missed, written right before a post and the person holding it
     (台新银行 + 信用卡处资深副总经理 + 邱丰凯; 澳众院 + 第二副议长 + 哈里·詹金斯), or after a verb of
-    appointment (李长水担任了 + 市公安局 + 长), is ORG: the title (:mod:`kg.titles`) says a body
+    appointment (李长水担任了 + 市公安局 + 长), or in an apposition after the person (李娜，恒远银行
+    副行长，), is ORG: the title (:mod:`kg.titles`) says a body
     stands before it.  The name is the segmenter words back from the title up to the clause's
     start, an earlier person or organisation, a function word (原, 与, 的), a predicate verb
     (``models/predicate_verbs.txt``) or a number, at most ``max_chars`` characters, taking in a
@@ -356,6 +357,20 @@ def tag_organisations_before_titles(paragraph: Paragraph, spans: list, *, max_ch
         end = _organisation_end(text, s, title)
         if end > clause and s not in ends:  # ORG/LOC TITLE PERSON: the role finder reads it
             name_before(end, clause, end > s)
+    for person in people:  # 李娜，恒远银行副行长，: the apposition's words up to its titles
+        v = person.end_char + 1
+        if text[v - 1:v] not in ("，", ",", "（", "("):
+            continue
+        stop = EDGE.search(text, v)
+        close = stop.start() if stop else len(text)
+        found = [t for t in title_words.find_titles(text[v:close + 4]) if t[1] <= close - v]  # read with what follows
+        if not found or v + found[-1][1] != close or (text[v - 1] in "（(" and text[close:close + 1] not in "）)"):
+            continue
+        s = v + found[0][0]
+        if s - v < 2 or any(v <= e.start_char < s for e in spans) or (s in ends):
+            continue
+        end = _organisation_end(text, s, text[s:v + found[0][1]])
+        name_before(end, v, end > s, from_floor=True)
     for verb in verbs:
         v = verb.end()
         stop = EDGE.search(text, v)

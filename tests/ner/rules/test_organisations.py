@@ -405,6 +405,9 @@ def test_a_unit_named_with_与_after_its_parent_body_is_one_organisation():
     ("德国外交部长施密特表示。", [("德国", "LOC"), ("施密特", "PER")], [("德国外交部", "ORG"), ("施密特", "PER")]),
     # after a verb of appointment, the words up to the title
     ("去年，孙涛担任了市公安局长、党委书记。", [("孙涛", "PER")], [("孙涛", "PER"), ("市公安局", "ORG")]),
+    # an apposition after the person, its words up to the title that ends it
+    ("李娜，恒远银行副行长，昨天说。", [("李娜", "PER")], [("李娜", "PER"), ("恒远银行", "ORG")]),
+    ("李娜（恒远银行副行长）说。", [("李娜", "PER")], [("李娜", "PER"), ("恒远银行", "ORG")]),
     # a list of people joined by 和 before the name; a tenure word (新任) before it
     ("王明和恒远银行行长陈刚出席。", [("王明", "PER"), ("陈刚", "PER")],
      [("王明", "PER"), ("恒远银行", "ORG"), ("陈刚", "PER")]),
@@ -436,6 +439,7 @@ def test_an_organisation_the_model_missed_before_a_title_is_tagged(text, spans, 
     ("北京市副市长张三说。", [("北京市", "LOC"), ("张三", "PER")]),  # a place's post: the place stays a place
     ("华为北京总经理张三说。", [("北京", "LOC"), ("张三", "PER")]),  # a known place before a company post
     ("他是“十佳”校长张三。", [("张三", "PER")]),  # a quoted word before a school's post: no company
+    ("李娜，恒远银行副行长说。", [("李娜", "PER")]),  # no title ends the apposition
 ])
 def test_no_organisation_is_made_of_what_is_not_a_name(text, spans):
     assert run(tag_organisations_before_titles, text, spans) == [(t, label) for t, label in spans]
