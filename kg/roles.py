@@ -11,8 +11,9 @@ sentence end, never from a byline).  The shapes read, each with its tests in tes
 * the person before the title: ``ORG PERSON TITLE`` (温州大学张永普教授);
 * appositions: ``PERSON（ORG TITLE）``, ``PERSON，ORG TITLE，``, the caption ``PERSON ORG TITLE``;
 * a bracketed alias or a quoted name before the title: ``ORG（WHO）TITLE PERSON``, ``“ORG”TITLE PERSON``;
-* a body named after a sibling in a chain (中共中央政治局委员、书记处书记): its title is the
-  parent's (书记处书记 of 中共中央) where the build names the parent;
+* a body named after a sibling in a chain (中共中央政治局委员、书记处书记): 书记 of that body
+  (中共中央书记处) where the build names it, else 书记处书记 of the parent (中共中央) where the
+  build names that, else no role;
 * titles that name their own body (国家主席, 外长) are no post of the organisation before them;
 * verbs: ``PERSON（…）任/担任/出任/兼任/现任 ORG TITLE``, ``ORG TITLE由PERSON担任``;
 * the organisation given earlier: ``在ORG，TITLE PERSON``; 该院/该公司 + TITLE + PERSON or
