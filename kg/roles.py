@@ -9,12 +9,17 @@ sentence end, never from a byline).  The shapes read, each with its tests in tes
   (``ORG T PERSON、PERSON``);
 * chains: ``ORG1 T1、ORG2 T2 PERSON`` gives each title its own organisation;
 * the person before the title: ``ORG PERSON TITLE`` (温州大学张永普教授);
-* appositions: ``PERSON（ORG TITLE）``, ``PERSON，ORG TITLE，``;
+* appositions: ``PERSON（ORG TITLE）``, ``PERSON，ORG TITLE，``, the caption ``PERSON ORG TITLE``;
+* a bracketed alias or a quoted name before the title: ``ORG（WHO）TITLE PERSON``, ``“ORG”TITLE PERSON``;
+* a body named after a sibling in a chain (中共中央政治局委员、书记处书记): 书记 of that body
+  (中共中央书记处) where the build names it, else 书记处书记 of the parent (中共中央) where the
+  build names that, else no role;
+* titles that name their own body (国家主席, 外长) are no post of the organisation before them;
 * verbs: ``PERSON（…）任/担任/出任/兼任/现任 ORG TITLE``, ``ORG TITLE由PERSON担任``;
 * the organisation given earlier: ``在ORG，TITLE PERSON``; 该院/该公司 + TITLE + PERSON or
   该院 + PERSON + TITLE (the organisation the article is about, :func:`_resolve_reference`);
-* government posts named by their place (广东省省长, 深圳市市长): the role is held in the place's
-  people's government when the build names it (广东省人民政府), else in the place itself;
+* government posts named by their place (广东省省长, 深圳市市长, 香港特别行政区行政长官): the role is
+  held in the place's government when the build names it (广东省人民政府), else in the place itself;
 * ranks and honours that are no post (特级教师, 全国劳动模范) pass in a chain but give no role.
 
 Titles are recognised by :mod:`kg.titles` (learned from data; the lexicon ``models/titles.txt``
@@ -26,9 +31,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from functools import lru_cache
 
 from kg import titles as title_words
 from kg.credits import in_credit
+from kg.gazetteer import curated_aliases
 from kg.link import normalise
 from kg.schema import HOLDS_ROLE, Document, Entity, Evidence, LinkedMention, Relation
 
@@ -62,8 +69,12 @@ _UNIT_END = re.compile(r"(?:部|处|科|室|办|中心|所|组|队|车间|分公
 #: sub-units that are bodies with a head of their own (书记处, 行政处, 外事司), not departments (总编室, 市场部)
 _BODIES = ("处", "司", "局", "厅", "委", "委员会", "院")
 _PUNCT = set("，,。；;：:！!？?“”\"《》（）()\n")
-#: posts named by their place: 省长 of 广东省 is held in 广东省人民政府
-PLACE_POSTS = ("省长", "市长", "县长", "区长", "州长", "旗长", "盟长", "乡长", "镇长")
+#: posts named by their place: 省长 of 广东省 is held in 广东省人民政府 (行政长官 of 香港特别行政区 in
+#: 香港特别行政区政府)
+PLACE_POSTS = ("省长", "市长", "县长", "区长", "州长", "旗长", "盟长", "乡长", "镇长", "行政长官")
+#: titles that name their own body (国家主席: the state's; 外长: a foreign ministry's): in a chain
+#: after an organisation (中共中央总书记、国家主席; 国务院副总理兼外长) they are not its posts
+SELF_NAMED_TITLES = frozenset(("国家主席", "国家副主席", "外长", "防长", "财长", "外相", "国家元首"))
 #: verbs that give a person a post: 张三，男，…，现任北京大学校长
 APPOINTING_VERBS = ("现任", "担任", "出任", "兼任", "升任", "调任", "改任", "当选为", "被任命为", "任命为", "任")
 #: the furthest (characters) a person's appointing verb may stand after the name
@@ -193,7 +204,8 @@ class _RoleFinder:
             place = self._place_of(org)
             if place is None:
                 return None
-            government = self.by_name.get((normalise(self.entities[place].name) + "人民政府", "ORG"))
+            place_name = normalise(self.entities[place].name)
+            government = self.by_name.get((place_name + "人民政府", "ORG")) or self.by_name.get((place_name + "政府", "ORG"))
             return government or place, ""
         if org.mention.label != "ORG":
             return None
@@ -203,6 +215,24 @@ class _RoleFinder:
             if parent:
                 return parent, prefix
         return org.entity, ""
+
+    def _sibling_body(self, org: LinkedMention, unit: str) -> tuple[str, bool] | None:
+        """Where ``unit``, named after ``org`` in a chain (中共中央政治局委员、书记处书记), belongs: to
+        the body its parent's name and it make, when the build names that (中共中央书记处: True), else
+        to the parent whose body ``org`` is, when its name opens with one the build names (中共中央 +
+        政治局: 中国共产党中央委员会, a curated alias read too: False); or None."""
+        text = org.mention.text
+        for n in range(len(text) - 2, 1, -1):
+            if not text[n:].endswith(_BODIES):
+                continue
+            name = _curated_organisations().get(text[:n], text[:n])
+            body = self.by_name.get((normalise(text[:n] + unit), "ORG")) or self.by_name.get((normalise(name + unit), "ORG"))
+            if body is not None and body != org.entity:
+                return body, True
+            parent = self.by_name.get((normalise(name), "ORG"))
+            if parent is not None and parent != org.entity:
+                return parent, False
+        return None
 
     def _place_of(self, org: LinkedMention) -> str | None:
         """The place a post-naming mention stands for: the place itself, or the longest place the
@@ -223,8 +253,17 @@ class _RoleFinder:
         given = False
         for k, title in enumerate(titles):
             title = _without_unit_of(org.mention.text, title)
+            if title_words.normalise_title(title) in SELF_NAMED_TITLES:
+                continue
             if k and _unit_prefix(title).endswith(_BODIES):
-                continue  # 政治局委员、书记处书记: a later title heading a body of its own belongs elsewhere
+                # 中共中央政治局委员、书记处书记: a later title heading a body of its own is not the
+                # organisation's; it is its parent's (中共中央 + 书记处书记) where the build names that
+                unit = _unit_prefix(title)
+                found = self._sibling_body(org, unit)
+                if found is not None:
+                    body, is_unit = found  # the unit itself (中共中央书记处 + 书记), else its parent + 书记处书记
+                    given = self._add(person, body, title[len(unit):] if is_unit else title, org.mention.start, end) or given
+                continue
             target = self._target(org, title)
             if target is not None:
                 entity, prefix = target  # 人大常委会党组 + 书记、副主任: 党组书记 and 副主任
@@ -241,7 +280,8 @@ class _RoleFinder:
             if len(gap) < 2 or gap[-1] not in "、，,":
                 return
             titles = self.parse_titles(gap[:-1], earlier.mention.text)
-            if not titles or not self._roles_after(person, earlier, titles, anchor.mention.start - 1):
+            if not titles or not self._title_ends_at(anchor.mention.start - 1, titles[-1]) \
+                    or not self._roles_after(person, earlier, titles, anchor.mention.start - 1):
                 return
             k -= 1
 
@@ -279,6 +319,9 @@ class _RoleFinder:
             return given
         if org.mention.label not in ("ORG", "LOC"):
             return False
+        gap = _without_alias(gap)  # 伦敦金属交易所（LME）主席
+        if gap[:1] in "）)”\"" and self.text[org.mention.start - 1:org.mention.start] in ("（", "(", "“", "\""):
+            gap = gap[1:]  # 石油输出国组织（欧佩克）主席, “连天红”董事长: the name in brackets or quotes was the mention
         titles = self.parse_titles(gap, org.mention.text)
         if titles is None and gap[:1] in "，," and self.text[:org.mention.start].endswith("在"):
             titles = self.parse_titles(gap[1:])  # 在北京大学，校长张三
@@ -375,25 +418,42 @@ class _RoleFinder:
         if people and not upto_person:
             return None
         end = min(people, default=end)
-        titles = self.parse_titles(self.text[start:end], org.mention.text)
-        return (titles, end) if titles else None
+        # the whole run of titles, else as many as end at a joiner (委员、…主任、省委副 cut by the limit)
+        cuts = [end] + [k for k in range(end - 1, start, -1) if self.text[k] in "、兼"]
+        for cut in cuts:
+            titles = self.parse_titles(self.text[start:cut], org.mention.text)
+            if titles and self._title_ends_at(cut, titles[-1]):
+                return titles, cut
+        return None
+
+    def _title_ends_at(self, end: int, title: str) -> bool:
+        """Whether a title read out of context (董事长说, cut out of 华夏证券董事长说。) still ends at
+        ``end`` when the tagger reads the words around it too; a listed title always does."""
+        if title_words.is_listed(title):
+            return True
+        lo = max(0, end - len(title) - 8)
+        window = self.text[lo:end + 4]
+        return any(e == end - lo for _, e in title_words.find_titles(window, honours=True))
 
     def _apposition(self, i: int) -> bool:
-        """PERSON（ORG TITLE） and PERSON，ORG TITLE， (the titles end at a pause, before any other name)."""
+        """PERSON（ORG TITLE）, PERSON，ORG TITLE， (the titles end at a pause, before any other name),
+        and the caption PERSON ORG TITLE (王明华泰证券董事长: the titles end the sentence or its clause)."""
         person = self.ordered[i]
         m = person.mention
         org = self._mention(i + 1)
         if org is None or org.mention.label not in ("ORG", "LOC") or not self._same_sentence(org, person):
             return False
         opener = self.text[m.end:org.mention.start]
-        if opener not in ("（", "(", "，", ","):
+        if opener not in ("（", "(", "，", ",", ""):
             return False
         after = self._titles_until_pause(org)
         if after is None:
             return False
         titles, end = after
         closer = self.text[end:end + 1]
-        if opener in "（(" and closer not in "）)":
+        if opener in ("（", "(") and closer not in "）)":
+            return False
+        if not opener and closer and closer not in "，,。；;！!？?\n":
             return False
         return self._roles_after(person, org, titles, end)
 
@@ -413,7 +473,7 @@ class _RoleFinder:
             org = self.ordered[k]
             if org.mention.start > min(sentence.end, m.end + _VERB_REACH) or org.mention.label == "PER":
                 break
-            if org.mention.label != "ORG":
+            if org.mention.label not in ("ORG", "LOC"):  # a place: only its posts (当选福建省省长)
                 continue
             before = self.text[m.end:org.mention.start].removesuffix("了")
             verb = next((v for v in APPOINTING_VERBS + ("当选",) if before.endswith(v)), None)
@@ -444,6 +504,21 @@ class _RoleFinder:
                 if rel.source == prev.entity and rel.properties["title"] == prev_title:
                     self._add(person, rel.target, post, prev.mention.start, m.end + len(post))
                     break
+
+
+#: a short name in brackets right after an organisation's (世界卫生组织（WHO）, 石油输出国组织（欧佩克）)
+_ALIAS = re.compile(r"^[（(][^（()）\s，,。；;：:、]{1,12}[）)]")
+
+
+def _without_alias(gap: str) -> str:
+    """``gap`` (between an organisation and a person) less a bracketed alias at its start."""
+    return _ALIAS.sub("", gap, count=1)
+
+
+@lru_cache(maxsize=1)
+def _curated_organisations() -> dict[str, str]:
+    """Curated short forms of organisations -> their full names (中共中央 -> 中国共产党中央委员会)."""
+    return {alias: canonical for alias, canonical, label in curated_aliases() if label == "ORG"}
 
 
 def _unit_prefix(title: str) -> str:

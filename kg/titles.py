@@ -231,7 +231,8 @@ def is_honour(title: str) -> bool:
 
 def is_generic(title: str) -> bool:
     """Whether ``title`` is a generic word for people (学生, 网友, 专家), no post."""
-    return normalise_title(title) in GENERIC
+    t = normalise_title(title)
+    return t in GENERIC or (t.startswith("资深") and t[2:] in GENERIC)  # 资深专家: still no post
 
 
 def is_former(title: str) -> bool:
@@ -292,12 +293,14 @@ def _keep(text: str, start: int, end: int, *, honours: bool, generic: bool) -> b
 #: professional ranks: 二级巡视员, 正高级工程师, 正处级调研员, 常务副总经理, 党组书记)
 RANK_PREFIX = re.compile(
     r"(?:(?:国家)?[一二三四五六七八九十\d]{1,2}级|[正副]?(?:高级|中级|初级|特级)|[正副][国省部厅局司处科股县团师军营]级"
-    r"|首席|常务|执行|党组|党委|党工委|党支部|名誉|荣誉|代理|副)$")
+    r"|首席|资深|常务|执行|党组|党委|党工委|党支部|名誉|荣誉|代理|副)$")
 #: a chief officer not in any list (首席技术官, 首席财务官, 首席风险官)
 CHIEF_OFFICER = re.compile(r"首席[\u4e00-\u9fff]{1,4}?官")
 #: a subject taught, written against a teacher's title (数学教师, 历史老师)
 SUBJECT_TEACHER = re.compile(r"(?:语文|数学|英语|外语|物理|化学|生物|历史|地理|政治|思想品德|音乐|美术|体育|信息技术|科学)$")
 TEACHER_HEADS = ("教师", "老师", "教员", "教练")
+#: the titles a sector is written against (银行业分析师, 汽车行业研究员)
+ANALYST_HEADS = ("分析师", "研究员")
 #: the words that end a sub-unit written against a title (心血管内科主任, 人事科科长, 研究室主任)
 UNIT_ENDINGS = ("内科", "外科", "科室", "教研室", "研究室", "办公室", "车间", "中心", "科", "室", "处", "部", "组", "系", "所")
 #: titles that head a sub-unit (a unit is only joined to these)
@@ -336,9 +339,28 @@ def _grow(text: str, s: int, e: int, boundary: int, org_end: int | None) -> int:
     title = text[s:e]
     if title.endswith(TEACHER_HEADS) and (m := SUBJECT_TEACHER.search(text, boundary, s)):
         return m.start()
+    if title.endswith(ANALYST_HEADS):
+        return _sector_start(text, max(boundary, s - 6), s)
     if UNIT_HEADS.search(title) and not title.startswith(UNIT_ENDINGS[:6]):
         s = _unit_start(text, s, boundary, org_end)
     return s
+
+
+def _sector_start(text: str, start: int, s: int) -> int:
+    """Where the sector written before an analyst's title at ``s`` starts (银行业, 房地产行业: a
+    sector word of :data:`_SECTORS` and 业 or 行业), or ``s``; never into the organisation before
+    it (上海证券研究所 + 银行业分析师)."""
+    for a in range(start, s - 1):
+        sector = text[a:s]
+        if sector.endswith("业") and (sector[:-1] in _SECTORS or (sector.endswith("行业") and sector[:-2] in _SECTORS)):
+            return a
+    return s
+
+
+#: sectors analysts cover, as written before 业 or 行业 (银行业, 汽车行业)
+_SECTORS = frozenset("""银行 证券 保险 基金 信托 地产 房地产 汽车 钢铁 有色 煤炭 石油 石化 化工 电力 能源 新能源 电子
+通信 传媒 医药 医疗 食品 饮料 农 农林牧渔 零售 商贸 家电 机械 建筑 建材 交通 运输 航空 航运 港口 物流 旅游 酒店
+餐饮 纺织 服装 造纸 军工 环保 公用 计算机 软件 互联网 半导体 金融 银行保险 消费 白酒 乳 养殖 水泥 玻璃""".split())
 
 
 def _tagger_spans(text: str, org_end: int | None = None) -> list[tuple[int, int]]:
@@ -383,6 +405,11 @@ def _listed(title: str) -> bool:
     return title in _fallback_set() and _keep(title, 0, len(title), honours=False, generic=False)
 
 
+def is_listed(title: str) -> bool:
+    """Whether ``title`` is a post of the fallback lexicon (``models/titles.txt``)."""
+    return _listed(title)
+
+
 def title_at_end(text: str) -> str | None:
     """The longest title ``text`` ends with, or None: ``text`` is what lies between an
     organisation and a person (``ORG TITLE PERSON``), so a sub-unit at its start joins the title.
@@ -398,8 +425,17 @@ def title_at_start(text: str) -> str | None:
     longest listed title (``models/titles.txt``) it starts with."""
     spans = [(s, e) for s, e in _find(text, 0, None, 0) if s == 0]
     if spans:
-        return text[:max(e for _, e in spans)]
+        found = text[:max(e for _, e in spans)]
+        # read in a longer text, the tagger may stop short of a title that runs to a joiner
+        # (副主任|委员兼秘书长): the words up to it, when they are one title read alone
+        head = _UP_TO_JOINER.match(text).group(0)
+        joined = text[len(head):len(head) + 1] in tuple("、兼和及并")
+        return head if joined and len(head) > len(found) and is_title(head) else found
     return next((w for w in _fallback() if text.startswith(w) and _listed(w)), None)
+
+
+#: a text's start up to a joiner of titles (副主任委员|兼秘书长) or a pause
+_UP_TO_JOINER = re.compile(r"[^、兼和及并，,。；;：:！!？?（）()\s“”\"]{0,12}")
 
 
 def is_title(s: str) -> bool:

@@ -56,6 +56,24 @@ def roles(text: str, spans: list[tuple[str, str]]) -> set[tuple[str, str, str]]:
     # the second person of a list keeps the organisation
     ("全国总工会主席张华、副主席兼秘书长刘洋出席。", [("全国总工会", "ORG"), ("张华", "PER"), ("刘洋", "PER")],
      {("张华", "主席", "全国总工会"), ("刘洋", "副主席", "全国总工会"), ("刘洋", "秘书长", "全国总工会")}),
+    # a bracketed alias between the organisation and the title, tagged or not
+    ("世界卫生组织（WHO）总干事谭德塞表示。", [("世界卫生组织", "ORG"), ("谭德塞", "PER")],
+     {("谭德塞", "总干事", "世界卫生组织")}),
+    ("石油输出国组织（欧佩克）秘书长巴尔金多说。", [("石油输出国组织", "ORG"), ("欧佩克", "ORG"), ("巴尔金多", "PER")],
+     {("巴尔金多", "秘书长", "石油输出国组织")}),
+    ("“绿野”总经理周平说。", [("绿野", "ORG"), ("周平", "PER")], {("周平", "总经理", "绿野")}),
+    # a title that names its own body is no post of the organisation before it in a chain
+    ("越共中央总书记、国家主席阮富仲会见代表团。", [("越共中央", "ORG"), ("阮富仲", "PER")],
+     {("阮富仲", "总书记", "越共中央")}),
+    ("泰国政府副总理兼外长帕拉出席。", [("泰国政府", "ORG"), ("帕拉", "PER")], {("帕拉", "副总理", "泰国政府")}),
+    # a verb of appointment before a post named by its place
+    ("王强当选江苏省省长。", [("王强", "PER"), ("江苏省", "LOC")], {("王强", "省长", "江苏省")}),
+    # a caption: the person, then the organisation and the titles to the clause's end
+    ("图为刘建国华夏证券董事长兼总裁", [("刘建国", "PER"), ("华夏证券", "ORG")],
+     {("刘建国", "董事长", "华夏证券"), ("刘建国", "总裁", "华夏证券")}),
+    # a title the tagger stops short of in a chain, read whole up to the joiner
+    ("全国律师协会副主任委员兼秘书长陈红出席。", [("全国律师协会", "ORG"), ("陈红", "PER")],
+     {("陈红", "副主任委员", "全国律师协会"), ("陈红", "秘书长", "全国律师协会")}),
 ])
 def test_the_ways_news_writes_a_role(text, spans, expected):
     assert roles(text, spans) == expected
@@ -68,10 +86,14 @@ def test_the_ways_news_writes_a_role(text, spans, expected):
     ("副主任段志强表示。", [("段志强", "PER")]),  # no organisation
     ("光大银行潘主任表示。", [("光大银行", "ORG"), ("潘", "PER")]),  # a surname names no one
     ("袁伟当选省人大常委会主任。", [("袁伟", "PER"), ("省人大常委会", "ORG")]),  # only the earlier person's
+    # a caption's titles run into another name, or into words that are no pause: not the first person's
+    ("刘建国华夏证券董事长张三出席。", [("刘建国", "PER"), ("华夏证券", "ORG"), ("张三", "PER")]),
+    ("刘建国华夏证券董事长说。", [("刘建国", "PER"), ("华夏证券", "ORG")]),
 ])
 def test_no_role_where_the_text_gives_none(text, spans):
     got = roles(text, spans)
-    assert got <= {("袁伟", "主任", "省人大常委会")}  # the last sentence's one true role, nothing else
+    # the one true role of 袁伟's and 张三's sentences, nothing else
+    assert got <= {("袁伟", "主任", "省人大常委会"), ("张三", "董事长", "华夏证券")}
 
 
 def test_a_role_after_当选_belongs_to_the_person_before_it():
@@ -95,3 +117,37 @@ def test_the_title_as_written_and_its_grouping_key():
     linked, entities = Linker().link(found, {doc.id: doc.text})
     (role,) = find_roles(doc, linked, entities)
     assert role.properties["title"] == "副董事长" and role.properties["title_normalised"]
+
+
+def test_a_body_named_after_a_sibling_belongs_to_their_parent_when_the_build_names_it():
+    # 书记处 is no body of 政治局: its 书记 is the party centre's, where the build names the centre
+    with_parent = roles("中共中央召开会议。中共中央政治局委员、书记处书记王强出席。",
+                        [("中共中央", "ORG"), ("中共中央政治局", "ORG"), ("王强", "PER")])
+    assert with_parent == {("王强", "委员", "中共中央政治局"), ("王强", "书记处书记", "中国共产党中央委员会")}
+    alone = roles("中共中央政治局委员、书记处书记王强出席。", [("中共中央政治局", "ORG"), ("王强", "PER")])
+    assert alone == {("王强", "委员", "中共中央政治局")}
+    # the unit itself, where the build names it
+    named = roles("中共中央书记处召开会议。中共中央政治局委员、书记处书记王强出席。",
+                  [("中共中央书记处", "ORG"), ("中共中央政治局", "ORG"), ("王强", "PER")])
+    assert named == {("王强", "委员", "中共中央政治局"), ("王强", "书记", "中共中央书记处")}
+
+
+def test_a_chief_executive_is_a_post_named_by_its_place():
+    assert roles("香港特别行政区行政长官李明说。", [("香港特别行政区", "LOC"), ("李明", "PER")]) == {
+        ("李明", "行政长官", "香港特别行政区")}
+    assert roles("香港特别行政区政府发布公告。香港特别行政区行政长官李明说。",
+                 [("香港特别行政区政府", "ORG"), ("香港特别行政区", "LOC"), ("李明", "PER")]) == {
+        ("李明", "行政长官", "香港特别行政区政府")}
+
+
+def test_a_chain_cut_by_the_length_limit_keeps_the_titles_that_end_at_a_joiner():
+    got = roles("周强曾任安徽省人大常委会委员、省人大常委会民族宗教侨务外事工委主任、省委副秘书长。",
+                [("周强", "PER"), ("安徽省人大常委会", "ORG")])
+    assert ("周强", "委员", "安徽省人大常委会") in got
+    assert not any(title.endswith("副") for _, title, _ in got)
+
+
+def test_a_title_read_out_of_context_is_no_title():
+    # 声明 reads as a title alone, not after 欧盟的: no chain from 欧盟 to the person
+    got = roles("对欧盟的声明，维萨欧洲分部负责人彼得表示。", [("欧盟", "ORG"), ("维萨欧洲分部", "ORG"), ("彼得", "PER")])
+    assert got == {("彼得", "负责人", "维萨欧洲分部")}

@@ -22,6 +22,9 @@ def spans(text, **kw):
     ("常务副总经理周十出席", ["常务副总经理"]),
     ("某公司董事长兼总经理郑二说", ["董事长", "总经理"]),
     ("新华社记者张三报道", ["记者"]),
+    # the sector an analyst covers; a rank word of business titles (资深)
+    ("东方证券研究所汽车行业分析师王芳认为", ["汽车行业分析师"]),
+    ("某银行信用卡处资深副总经理刘强表示", ["信用卡处资深副总经理"]),
 ])
 def test_whole_titles(text, expected):
     assert spans(text) == expected
@@ -83,3 +86,12 @@ def test_normalise_title(written, key):
 
 def test_is_former():
     assert is_former("原副市长") and is_former("前总经理") and not is_former("副市长") and not is_former("前锋")
+
+
+def test_a_title_is_read_whole_up_to_a_joiner():
+    assert title_at_start("副主任委员兼秘书长") == "副主任委员"
+    assert title_at_start("董事长兼总经理") == "董事长"
+
+
+def test_a_senior_generic_word_is_still_generic():
+    assert is_generic("资深专家")

@@ -29,6 +29,7 @@ from .organisations import (
     join_conjoined_units,
     tag_known_organisations,
     tag_listed_organisations,
+    tag_organisations_before_titles,
 )
 from .people import drop_people_listed_among_things, relabel_misshapen_people
 from .places import split_place_chains, tag_known_places
@@ -79,6 +80,7 @@ RULES: tuple[Rule, ...] = tuple(Rule(func.__name__, func, scope) for func, scope
     (trim_things_to_places, PARAGRAPH),
     (drop_short_names_read_as_words, PARAGRAPH),
     (cut_run_on_organisations, PARAGRAPH),
+    (tag_organisations_before_titles, PARAGRAPH),
     (tag_company_short_forms, DOCUMENT),
     (trim_people_adverbs, DOCUMENT),
 ))

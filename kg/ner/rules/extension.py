@@ -221,6 +221,10 @@ def reach_back_over_brackets(paragraph: Paragraph, result: list, model_spans: li
     return changed
 
 
+#: an opening bracket and the letters of an alias after it, to a span's end (伦敦金属交易所（lme)
+_OPEN_ALIAS = re.compile(r"[（(][A-Za-z][A-Za-z0-9&.\- ]{0,11}")
+
+
 def trim_span_edges(paragraph: Paragraph, result: list, model_spans: list) -> tuple[list, bool]:
     """``result`` less a home region word left standing alone (自治区 that joined no name and was
     no span of ``model_spans``), its spans less the punctuation at their edges (an opening mark
@@ -241,6 +245,9 @@ def trim_span_edges(paragraph: Paragraph, result: list, model_spans: list) -> tu
         while end > start and (EDGE.match(text[end - 1]) or (span.label_ == "ORG" and text[end - 1] in CONJUNCTIONS)) \
                 and not closes_bracket(text[start:end]):
             end -= 1
+        if span.label_ == "ORG" and (alias := _OPEN_ALIAS.search(text, start, end)) and alias.end() == end \
+                and text[end:end + 1] in ("）", ")"):
+            end = alias.start()  # 伦敦金属交易所（lme）: the name ends before the bracketed letters of its alias
         if (start, end) != (span.start_char, span.end_char):
             changed = True
             span = paragraph.span(start, end, span.label_) if end > start else None

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.gazetteer import known_organisations, org_suffixes, predicate_verbs, titles
+from kg import titles as title_words
+from kg.gazetteer import clause_words, known_organisations, org_suffixes, predicate_verbs, titles
 from kg.naming import BRANDLESS_TRADE_WORDS, DEMONSTRATIVES, LEGAL_FORMS
 
-from .shapes import NUMBER, STOP, clause_around
+from .shapes import EDGE, NUMBER, STOP, clause_around, place_like
 from .view import Paragraph, drop_organisations, replace_organisations, settle
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "tag_known_organisations",
     "tag_listed_organisations",
     "tag_organisation_names",
+    "tag_organisations_before_titles",
 ]
 
 
@@ -244,3 +246,248 @@ def join_conjoined_units(paragraph: Paragraph, spans: list) -> list:
                 out.append(joined)
                 skip.update((id(a), id(b)))
     return sorted(out + [e for e in ordered if id(e) not in skip], key=lambda e: e.start_char)
+
+
+#: words a name never holds, so the walk back from a title over an organisation's name stops
+#: before them: function words, the former/acting words before a post's organisation
+#: (原|市教育招生考试中心副主任), and the words of reporting (记者, 图为, 据)
+_BEFORE_NAME = frozenset("""的 了 在 是 跟 对 向 把 被 将 从 为 由 于 给 让 等 也 都 就 还 又 据 经
+原 前 时任 现任 曾任 曾 任 即 系 并 而 但 或 及其 以及 作为 至 到 赴 来自 其中 包括 由于 因为 如 像 例如 比如
+记者 通讯员 图为 图 本报 本台 报道 讯 电 日电 消息 昨天 今天 明天 昨日 今日 近日 日前 目前 当时 此前 随后 同时
+新任 前任 首任 继任 以前 以后 之前 之后 此后 曾经 已经 正在 当年""".split())
+#: what joins a second post to a first (副总理兼外交部长): the second's body is the first's country's
+_SECOND_POST = frozenset(("兼", "兼任"))
+#: words joining two names: a list when a name ends right before them, else a name's own (外交和合作部)
+_JOINING = frozenset("和 与 及 同 暨".split())
+#: one-character short forms of countries (南 = 南斯拉夫, 美, 俄): 南|财政部长 is a country's ministry
+_COUNTRY_CHARACTERS = "中美俄英法德日韩朝越老柬泰缅印巴孟尼斯阿伊以叙约黎沙埃利苏南澳新加墨古智秘委哥乌白波捷匈罗保希土葡西荷比瑞挪丹芬冰意"
+#: what makes the words after it a reference to an organisation named before (该|公司, 这家|银行), not a name
+_REFERENCE_WORDS = frozenset("该 本 此 这 那 其 每 各 某 这家 那家 该家 一家 各家 每家 两家 多家 这个 那个 我 我们 他们 贵".split())
+#: a post fused with its organisation's last character (外交部长 = 外交部 + 部长, 公安局长): the
+#: organisation words that a 长 after them makes a title of
+_FUSED_HEADS = "部局厅署司"
+#: verbs that give a person the post that follows (李长水担任了|市公安局长): the words after one
+#: up to a title are its organisation
+_APPOINTING = re.compile(r"(?:现任|担任|出任|兼任|升任|调任|改任|当选为|当选|被任命为|任命为|就任)了?")
+#: one-character administrative words that may stand alone before an organisation word
+#: (市|公安局: the city's bureau); any other name needs two characters before its ending
+_LEVEL_CHARACTERS = "省市县区州盟旗镇乡"
+#: the endings of a company's or an office's department (生产部, 业务处): after two characters
+#: alone, a department of a body named before, whose name the title keeps (README rule 2)
+_DEPARTMENT_ENDINGS = ("部", "处", "科", "室", "组", "队", "站", "所", "办", "中心", "办公室")
+#: posts only a company or an institution has, never a place (董事长, 总裁, 创始人, 总监): a span
+#: tagged LOC right before one and its holder is an organisation (凤凰农场的创始人, 宜家中国公关总监)
+_COMPANY_POSTS = ("董事长", "董事", "总经理", "经理", "总裁", "总监", "创始人", "创办人", "合伙人", "首席执行官",
+                  "执行官", "CEO", "ceo")
+#: the armed services, named alone before their commanders (空军司令员, 海军副政委): China's when
+#: no country is written, as the news writes them
+_MILITARY_SERVICES = ("火箭军", "二炮", "空军", "海军", "陆军", "武警")
+_MILITARY_POSTS = ("司令员", "司令", "政委", "政治委员", "参谋长")
+#: what may stand before an armed service named alone: the clause's start, a list's mark
+_LIST_MARKS = "、，,：:；;（("
+#: a number or a count (3, 两, 十二, 5名): never in an organisation's name before a title
+_NUMBER_WORD = re.compile(rf"{NUMBER}[家所个座批项名位条支届次年月日号]?|.*[0-9０-９].*")
+#: how far back (characters) a clause before a title is read
+_TITLE_CLAUSE = 40
+
+
+def tag_organisations_before_titles(paragraph: Paragraph, spans: list, *, max_chars: int = 16) -> list:
+    """An organisation the model missed, written right before a post and the person holding it
+    (台新银行 + 信用卡处资深副总经理 + 邱丰凯; 澳众院 + 第二副议长 + 哈里·詹金斯), or after a verb of
+    appointment (李长水担任了 + 市公安局 + 长), or in an apposition after the person (李娜，恒远银行
+    副行长，), is ORG: the title (:mod:`kg.titles`) says a body
+    stands before it.  The name is the segmenter words back from the title up to the clause's
+    start, an earlier person or organisation, a function word (原, 与, 的), a predicate verb
+    (``models/predicate_verbs.txt``) or a number, at most ``max_chars`` characters, taking in a
+    place right before it (美国 + 国防部); it must end like an organisation
+    (``models/org_suffixes.txt``) with at least two characters before that ending (or a level
+    word: 市公安局).  A demonstrative before it (该公司, 这家银行) makes it a reference, left alone.
+    A title fused with its body's last character (外交部长, 公安局长) leaves that character to the
+    organisation.  Nothing is found where a span already stands right before the title."""
+    if paragraph.convention == "msra":
+        return spans
+    text = paragraph.text
+    people = [e for e in spans if e.label_ == "PER"]
+    verbs = list(_APPOINTING.finditer(text))
+    if not people and not verbs:
+        return spans
+    ends = {e.end_char: e for e in spans}
+    added, relabelled = [], []
+
+    def name_before(end: int, floor: int, fused: bool, *, from_floor: bool = False):
+        """The organisation ending at ``end`` (walked back no further than ``floor``; ``from_floor``:
+        starting right there), added when found."""
+        span = _name_before(paragraph, spans, end, floor, max_chars, fused)
+        if span is None or (from_floor and span.start_char != floor) \
+                or any(a.start_char < span.end_char and span.start_char < a.end_char for a in added):
+            return
+        if fused and text[span.start_char - 1:span.start_char] == "、" and _after_a_post(spans, span.start_char - 1):
+            return  # 北京市委常委、宣传部长: the chain's organisation's department, a title the role finder reads
+        added.append(span)
+
+    for person in people:
+        p = person.start_char
+        clause = p
+        while clause > 0 and p - clause < _TITLE_CLAUSE and not EDGE.match(text[clause - 1]):
+            clause -= 1
+        title = title_words.title_at_end(text[clause:p]) if clause < p else None
+        if not title:
+            continue
+        s = p - len(title)
+        place = ends.get(s) or (ends.get(s - 1) if text[s - 1:s] == "的" else None)
+        if place is not None and place.label_ == "LOC" and title.endswith(_COMPANY_POSTS) \
+                and not place_like(place.text) and place not in relabelled:
+            relabelled.append(place)  # 宜家中国 + 公关总监: a place has no director; the span is a company's
+            continue
+        quoted = _quoted_before(text, s)
+        if quoted is not None and title.endswith(_COMPANY_POSTS) and not any(
+                e.start_char < s and quoted[0] < e.end_char for e in spans):
+            span = paragraph.span(*quoted, "ORG")  # “连天红”董事长: the quoted name is the company's
+            if span is not None:
+                added.append(span)
+            continue
+        if title.endswith(_MILITARY_POSTS) and text[:s].endswith(_MILITARY_SERVICES) and s not in ends:
+            service = next(w for w in _MILITARY_SERVICES if text[:s].endswith(w))
+            if s - len(service) >= clause and (s - len(service) == clause or s - len(service) in ends
+                                               or text[s - len(service) - 1] in _LIST_MARKS):
+                span = paragraph.span(s - len(service), s, "ORG")  # 、空军司令员: the armed service
+                if span is not None:
+                    added.append(span)
+                continue
+        end = _organisation_end(text, s, title)
+        if end > clause and s not in ends:  # ORG/LOC TITLE PERSON: the role finder reads it
+            name_before(end, clause, end > s)
+    for person in people:  # 李娜，恒远银行副行长，: the apposition's words up to its titles
+        v = person.end_char + 1
+        if text[v - 1:v] not in ("，", ",", "（", "("):
+            continue
+        stop = EDGE.search(text, v)
+        close = stop.start() if stop else len(text)
+        found = [t for t in title_words.find_titles(text[v:close + 4]) if t[1] <= close - v]  # read with what follows
+        if not found or v + found[-1][1] != close or (text[v - 1] in "（(" and text[close:close + 1] not in "）)"):
+            continue
+        s = v + found[0][0]
+        if s - v < 2 or any(v <= e.start_char < s for e in spans) or (s in ends):
+            continue
+        end = _organisation_end(text, s, text[s:v + found[0][1]])
+        name_before(end, v, end > s, from_floor=True)
+    for verb in verbs:
+        v = verb.end()
+        stop = EDGE.search(text, v)
+        found = title_words.find_titles(text[v:stop.start() if stop else len(text)])
+        if not found:
+            continue
+        s = v + found[0][0]
+        if s - v < 2 or any(v <= e.start_char < s for e in spans) or (s in ends):
+            continue
+        end = _organisation_end(text, s, text[s:v + found[0][1]])
+        name_before(end, v, end > s, from_floor=True)
+    for place in relabelled:
+        span = paragraph.span(place.start_char, place.end_char, "ORG")
+        if span is not None:
+            added.append(span)
+    if not added:
+        return spans
+    covered = [e for e in spans if any(a.start_char <= e.start_char and e.end_char <= a.end_char for a in added)]
+    return settle(sorted([*added, *(e for e in spans if e not in covered)], key=lambda e: e.start_char))
+
+
+def _quoted_before(text: str, s: int) -> tuple[int, int] | None:
+    """The span of a short name in quotes right before ``s`` (“连天红”), or None."""
+    if text[s - 1:s] not in ("”", "\""):
+        return None
+    opening = max(text.rfind("“", max(0, s - 12), s - 1), text.rfind("\"", max(0, s - 12), s - 1))
+    if opening < 0 or not 2 <= s - 1 - opening - 1 <= 10 or not _WORD_CHARS.fullmatch(text[opening + 1:s - 1]):
+        return None
+    return opening + 1, s - 1
+
+
+def _after_a_post(spans: list, at: int) -> bool:
+    """Whether the entity last before ``at`` is an organisation or a place, not a person: the
+    words before ``at`` are a post of the chain (北京市委常委、), not a list of people (…熊光楷、)."""
+    before = [e for e in spans if e.end_char <= at]
+    return bool(before) and before[-1].label_ != "PER"
+
+
+def _organisation_end(text: str, s: int, title: str) -> int:
+    """Where the organisation before the title at ``s`` ends: at ``s``, or one character into
+    a title fused with the organisation's last character (公安局长: 公安局 + 局长)."""
+    if len(title) < 2 or title[-1] != "长" or title[-2] not in _FUSED_HEADS:
+        return s
+    if len(title) == 2:
+        return s + 1 if text[s - 1:s] != title[0] else s  # 外交部部长: not fused
+    head = title[:-2]  # the tagger read the whole 国防部长 as a title: 国防部 + 部长, not 副部长
+    if head[-1] == title[-2] or title_words.RANK_PREFIX.search(head) or head[-1] in "正代":
+        return s
+    return s + len(title) - 1
+
+
+def _name_before(paragraph: Paragraph, spans: list, end: int, floor: int, max_chars: int, fused: bool = False):
+    """The ORG span of the name ending at ``end`` (see :func:`tag_organisations_before_titles`), or
+    None; ``fused``: the title after it took the name's last character (外交部长)."""
+    text, starts = paragraph.text, paragraph.word_starts
+    suffixes, verbs, clause = org_suffixes(), predicate_verbs(), clause_words()
+    taken = {i: e for e in spans for i in range(e.start_char, e.end_char)}
+    if end - 1 in taken or not (fused or end in paragraph.word_len):
+        return None  # 社会事务办|公室主任: the title read inside a word (办公室) is no title
+    pos = end
+    while pos > floor:
+        start = max(max((s for s in starts if s < pos), default=floor), floor)
+        word = text[start:pos]
+        if pos - 1 in taken:
+            ent = taken[pos - 1]
+            if ent.label_ == "LOC" and ent.end_char == pos and ent.start_char >= floor and end - ent.start_char <= max_chars:
+                pos = ent.start_char  # 美国 + 国防部
+                break
+            # a person or an organisation right against the name: the name runs into it (第四届茅盾|文学奖
+            # 评奖委员会) or is its department (中信地产 + 营销管理部经理, a title the role finder reads)
+            return None
+        if any(i in taken for i in range(start, pos)) or not _WORD_CHARS.fullmatch(word):
+            break
+        if word in _REFERENCE_WORDS or (len(word) == 1 and word in DEMONSTRATIVES) or word in _SECOND_POST:
+            return None  # 该|公司: a reference; 德国副总理兼|外交部长: the ministry of the country before
+        if word in _JOINING:  # 李树清和|原市教育招生考试中心: a list after a name; 外交和|合作部: inside one
+            if start - 1 in taken:
+                break
+            return None
+        if word in _BEFORE_NAME or word in verbs or word in clause or _NUMBER_WORD.fullmatch(word) \
+                or word[-1] in "年月日时":
+            break
+        pos = start
+        if end - pos > max_chars:
+            return None
+    if pos < end and (pos + 1 in starts or pos + 1 == end) and text[pos] not in _LEVEL_CHARACTERS:
+        # 遇|外交部, 住|总|开发公司: where a name opening with a one-character word starts is unknown,
+        # unless a known organisation ends it; 南|财政部 (Yugoslavia's): a country's short form
+        known = next((pos + k for k in range(1, end - pos - 1) if text[pos + k:end] in known_organisations()), None)
+        if known is None or text[pos] in _COUNTRY_CHARACTERS:
+            return None
+        pos = known
+    if text[pos] in "原前" and pos + 2 in starts and text[pos + 1] in _LEVEL_CHARACTERS:
+        pos += 1  # 原市|教育招生考试中心: the segmenter glued the former-word to the level word
+    name = text[pos:end]
+    suffix = next((s for s in sorted(suffixes, key=len, reverse=True) if name.endswith(s)), None)
+    if suffix is None or name in suffixes:
+        return None
+    stem = name[: -len(suffix)]
+    if len(stem) < 2 and not (stem and stem in _LEVEL_CHARACTERS):
+        return None
+    if _BRANDLESS.fullmatch(name) or (not fused and len(stem) == 2 and (
+            suffix in _DEPARTMENT_ENDINGS or _one_common_word(paragraph, pos, pos + 2))):
+        return None  # 工程公司, 生产部负责人, 伙同|公司副经理: a kind of body or a clause, not a name
+    clause = floor
+    while clause > 0 and not EDGE.match(text[clause - 1]):
+        clause -= 1
+    if suffix in _DEPARTMENT_ENDINGS and any(e.label_ == "ORG" and clause <= e.start_char < pos for e in spans):
+        return None  # 中国嘉德四季|瓷器工艺品部经理, 被国航任命为飞行总队…: a department of the organisation its clause names
+    return paragraph.span(pos, end, "ORG")
+
+
+def _one_common_word(paragraph: Paragraph, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` reads as a dictionary word of the tokenizer's lexicon (its
+    first character begins a common word, its last ends one: 生产, 伙同; not the brand 台新)."""
+    doc = paragraph.doc
+    first, last = doc.char_span(start, start + 1), doc.char_span(end - 1, end)
+    if first is None or last is None:
+        return False
+    return "W" in first[0].morph.get("B") and "W" in last[0].morph.get("E")

@@ -24,6 +24,7 @@ from kg.ner.rules.organisations import (
     drop_references,
     join_conjoined_units,
     tag_known_organisations,
+    tag_organisations_before_titles,
 )
 
 from .helpers import doc_with, pairs, run
@@ -391,3 +392,54 @@ def test_a_unit_named_with_与_after_its_parent_body_is_one_organisation():
         ("北京大学", "ORG"), ("清华大学", "ORG")]
     assert run(join_conjoined_units, "北京大学与地球物理研究所合作。", [("北京大学", "ORG"), ("地球物理研究所", "ORG")]) == [
         ("北京大学", "ORG"), ("地球物理研究所", "ORG")]
+
+
+@pytest.mark.parametrize(("text", "spans", "expected"), [
+    # a name the model missed, between a clause's start and a title before a person
+    ("据了解，恒远银行副行长陈明昨天说。", [("陈明", "PER")], [("恒远银行", "ORG"), ("陈明", "PER")]),
+    # back to a former-word (原) or a conjunction, not over them
+    ("张三和原市教育考试中心主任李伟出席。", [("张三", "PER"), ("李伟", "PER")],
+     [("张三", "PER"), ("市教育考试中心", "ORG"), ("李伟", "PER")]),
+    # a title fused with its body's last character; a place right before the name joins it
+    ("国防部长李伟出席。", [("李伟", "PER")], [("国防部", "ORG"), ("李伟", "PER")]),
+    ("德国外交部长施密特表示。", [("德国", "LOC"), ("施密特", "PER")], [("德国外交部", "ORG"), ("施密特", "PER")]),
+    # after a verb of appointment, the words up to the title
+    ("去年，孙涛担任了市公安局长、党委书记。", [("孙涛", "PER")], [("孙涛", "PER"), ("市公安局", "ORG")]),
+    # an apposition after the person, its words up to the title that ends it
+    ("李娜，恒远银行副行长，昨天说。", [("李娜", "PER")], [("李娜", "PER"), ("恒远银行", "ORG")]),
+    ("李娜（恒远银行副行长）说。", [("李娜", "PER")], [("李娜", "PER"), ("恒远银行", "ORG")]),
+    # a list of people joined by 和 before the name; a tenure word (新任) before it
+    ("王明和恒远银行行长陈刚出席。", [("王明", "PER"), ("陈刚", "PER")],
+     [("王明", "PER"), ("恒远银行", "ORG"), ("陈刚", "PER")]),
+    ("新任恒远银行行长陈刚说。", [("陈刚", "PER")], [("恒远银行", "ORG"), ("陈刚", "PER")]),
+    # a span the model read as a place, before a post only a company has, is the company
+    ("据悉，绿野农场的创始人周平说。", [("绿野农场", "LOC"), ("周平", "PER")], [("绿野农场", "ORG"), ("周平", "PER")]),
+    # a quoted name before a company's post; an armed service named alone before its commander
+    ("“绿野”总经理周平说。", [("周平", "PER")], [("绿野", "ORG"), ("周平", "PER")]),
+    ("副总参谋长王明、海军副司令员李强出席。", [("王明", "PER"), ("李强", "PER")],
+     [("王明", "PER"), ("海军", "ORG"), ("李强", "PER")]),
+])
+def test_an_organisation_the_model_missed_before_a_title_is_tagged(text, spans, expected):
+    assert run(tag_organisations_before_titles, text, spans) == expected
+
+
+@pytest.mark.parametrize(("text", "spans"), [
+    ("该银行副行长陈明说。", [("陈明", "PER")]),  # a reference to a bank named before
+    ("这家公司总经理陈明说。", [("陈明", "PER")]),
+    ("张三和生产部经理李伟说。", [("张三", "PER"), ("李伟", "PER")]),  # a department of the company named before
+    ("华泰证券营销管理部经理王明说。", [("华泰证券", "ORG"), ("王明", "PER")]),  # a department, after its company
+    ("德国副总理兼外交部长施密特说。", [("德国", "LOC"), ("施密特", "PER")]),  # the second post's ministry is Germany's
+    ("他说，工程公司经理王明到场。", [("王明", "PER")]),  # a company of trade words alone: no name
+    ("华泰证券董事长王明说。", [("华泰证券", "ORG"), ("王明", "PER")]),  # found already
+    ("1998年3月任公司总经理。", []),  # a bare kind of body
+    ("马耳他外交和旅游部长韦拉说。", [("马耳他", "LOC"), ("韦拉", "PER")]),  # 和 inside the ministry's name
+    ("南财政部长米洛说。", [("米洛", "PER")]),  # a country's one-character short form (南斯拉夫)
+    ("第四届茅盾文学奖评奖委员会主任张三说。", [("茅盾", "PER"), ("张三", "PER")]),  # the name runs into a person
+    ("北京市委常委、宣传部长张三说。", [("北京市委", "ORG"), ("张三", "PER")]),  # the chain's department
+    ("北京市副市长张三说。", [("北京市", "LOC"), ("张三", "PER")]),  # a place's post: the place stays a place
+    ("华为北京总经理张三说。", [("北京", "LOC"), ("张三", "PER")]),  # a known place before a company post
+    ("他是“十佳”校长张三。", [("张三", "PER")]),  # a quoted word before a school's post: no company
+    ("李娜，恒远银行副行长说。", [("李娜", "PER")]),  # no title ends the apposition
+])
+def test_no_organisation_is_made_of_what_is_not_a_name(text, spans):
+    assert run(tag_organisations_before_titles, text, spans) == [(t, label) for t, label in spans]

@@ -33,6 +33,7 @@ def test_rules_run_in_one_order_paragraph_rules_first():
         ("trim_things_to_places", PARAGRAPH),
         ("drop_short_names_read_as_words", PARAGRAPH),
         ("cut_run_on_organisations", PARAGRAPH),
+        ("tag_organisations_before_titles", PARAGRAPH),
         ("tag_company_short_forms", DOCUMENT),
         ("trim_people_adverbs", DOCUMENT),
     ]
