@@ -132,10 +132,12 @@ def make_parser() -> argparse.ArgumentParser:
 
     ld = sub.add_parser("load", help="load a finished build into Neo4j (idempotent)")
     ld.add_argument("out_dir", type=Path, metavar="DIR", help="a kg build output directory")
+    ld.add_argument("-q", "--quiet", action="store_true", help="print nothing when it succeeds (errors still go to stderr)")
     _neo4j_args(ld, required=True)
 
     ex = sub.add_parser("export", help="export a build in another format")
     ex.add_argument("out_dir", type=Path, metavar="DIR", help="a kg build output directory")
+    ex.add_argument("-q", "--quiet", action="store_true", help="print nothing when it succeeds (errors still go to stderr)")
     ex.add_argument("--format", required=True, choices=["neo4j-admin", "gexf"], help="neo4j-admin CSVs or GEXF for Gephi")
     ex.add_argument("--dest", type=Path, default=None, help="file (gexf) or folder (neo4j-admin); default inside DIR")
     ex.add_argument("--mixed", action="store_true",
@@ -148,6 +150,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     pl = sub.add_parser("plot", help="draw the top entities of a build as a PNG")
     pl.add_argument("out_dir", type=Path, metavar="DIR", help="a kg build output directory")
+    pl.add_argument("-q", "--quiet", action="store_true", help="print nothing when it succeeds (errors still go to stderr)")
     pl.add_argument("--out", type=Path, default=Path("graph.png"), help="PNG to write (default graph.png)")
     pl.add_argument("--top", type=int, default=40, help="number of entities drawn (default 40)")
 
@@ -209,7 +212,8 @@ def _load(out_dir: Path, args: argparse.Namespace) -> None:
     from kg.write.neo4j import load_output
 
     counts = load_output(out_dir, args.neo4j, **_neo4j_credentials(args))
-    print("neo4j: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if not args.quiet:
+        print("neo4j: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
 class Terminated(KeyboardInterrupt):
@@ -284,7 +288,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
         written = [write_gexf(load_graph(args.out_dir), args.dest or args.out_dir / "graph.gexf", weight=args.weight,
                               mixed=args.mixed)]
-    print("wrote: " + ", ".join(str(p) for p in written))
+    if not args.quiet:
+        print("wrote: " + ", ".join(str(p) for p in written))
     return 0
 
 
@@ -296,7 +301,9 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         raise ModelError(f"kg plot needs matplotlib, which this environment lacks ({err}); "
                          "install it with `pip install matplotlib pylopdf-fonts-zh-cn` (or reinstall kg)") from err
 
-    print(f"wrote: {plot(args.out_dir, args.out, top=args.top)}")
+    written = plot(args.out_dir, args.out, top=args.top)
+    if not args.quiet:
+        print(f"wrote: {written}")
     return 0
 
 

@@ -107,3 +107,16 @@ def test_the_readme_synopsis_lists_every_kg_train_step():
     train = next(a for a in commands.choices["train"]._actions if a.dest == "what")
     shown = re.search(r"^kg train ([a-z|]+)", README, flags=re.M).group(1).split("|")
     assert sorted(shown) == sorted(train.choices)
+
+
+def test_export_and_plot_say_what_they_wrote_unless_quiet(seed_build, tmp_path, capsys):
+    from kg.cli import main
+
+    assert main(["export", str(seed_build), "--format", "neo4j-admin", "--dest", str(tmp_path / "a")]) == 0
+    assert capsys.readouterr().out.startswith("wrote: ")
+    for argv in (["export", str(seed_build), "--format", "neo4j-admin", "--dest", str(tmp_path / "b"), "-q"],
+                 ["export", str(seed_build), "--format", "gexf", "--dest", str(tmp_path / "g.gexf"), "--quiet"],
+                 ["plot", str(seed_build), "--out", str(tmp_path / "g.png"), "-q", "--top", "10"]):
+        assert main(argv) == 0
+        assert capsys.readouterr() == ("", "")
+    assert (tmp_path / "g.png").stat().st_size > 0 and (tmp_path / "b").is_dir()
