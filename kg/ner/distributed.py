@@ -97,12 +97,12 @@ class DaskRecognizer:
     def pipe_spans(self, docs: Iterable[Document]) -> Iterator[Spans]:
         """Yield the entity spans of each document, in input order; a few chunks per worker are in
         flight at a time, not the whole input."""
-        from kg.ner.recognizer import _texts, chunks_of_work
+        from kg.ner.recognizer import chunks_of_work, paragraph_texts
 
         pending: deque = deque()
         for chunk in chunks_of_work(docs):
             pending.append(self.client.submit(spans_on_worker, str(self.model), self.rules, self.digest,
-                                              self.blas_threads, _texts(chunk), self.batch_size, pure=False))
+                                              self.blas_threads, paragraph_texts(chunk), self.batch_size, pure=False))
             while len(pending) > 2 * self.workers:
                 yield from pending.popleft().result()
         while pending:

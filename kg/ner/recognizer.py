@@ -158,7 +158,7 @@ class Recognizer:
         if self.n_process == 1:
             for chunk in chunks:
                 with limited_blas(self.blas_threads):
-                    yield from entity_spans(self.nlp, _texts(chunk), self.batch_size)
+                    yield from entity_spans(self.nlp, paragraph_texts(chunk), self.batch_size)
             return
         import multiprocessing
 
@@ -174,7 +174,7 @@ class Recognizer:
                         yield from pending.popleft().get()
 
                 for chunk in chunks:
-                    pending.append(pool.apply_async(_worker_entity_spans, (_texts(chunk), self.batch_size)))
+                    pending.append(pool.apply_async(_worker_entity_spans, (paragraph_texts(chunk), self.batch_size)))
                     yield from finished(2 * self.n_process)
                 yield from finished(0)
         finally:
@@ -240,7 +240,7 @@ def processes_for(docs: list[Document], jobs: int | None = None) -> int:
     return max(1, min(jobs, chunks))
 
 
-def _texts(chunk: list[Document]) -> list[list[str]]:
+def paragraph_texts(chunk: list[Document]) -> list[list[str]]:
     """Each document's paragraph texts."""
     return [[doc.text[p.start:p.end] for p in doc.paragraphs] for doc in chunk]
 
