@@ -58,3 +58,23 @@ def test_an_unreachable_scheduler_is_a_clear_error(seed_dir, tmp_path, capsys):
     assert rc == 2
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_scheduler_without_workers_is_a_clear_error_not_a_hang(tmp_path):
+    from kg.errors import ModelError
+    from kg.ner.distributed import DaskRecognizer
+    from kg.ner.load import DEFAULT_MODEL
+
+    info = tmp_path / "scheduler.json"
+    scheduler = _dask("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(info),
+                      log=tmp_path / "scheduler.log")
+    try:
+        deadline = time.monotonic() + 60
+        while not info.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(info.read_text())["address"]
+        with pytest.raises(ModelError, match="has no worker after 2 s"):
+            DaskRecognizer(DEFAULT_MODEL, scheduler=address, wait_for_workers=2)
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=20)

@@ -69,7 +69,7 @@ class DaskRecognizer:
     """
 
     def __init__(self, model: Path, *, rules: bool = True, scheduler: str | None = None, workers: int = 2,
-                 batch_size: int = 64, blas_threads: int = 1) -> None:
+                 batch_size: int = 64, blas_threads: int = 1, wait_for_workers: float = 60.0) -> None:
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError as err:
@@ -92,6 +92,12 @@ class DaskRecognizer:
             if self._cluster is not None:
                 self._cluster.close()
             raise ModelError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
+        try:  # a scheduler with no worker would take the work and never give it back
+            self.client.wait_for_workers(1, timeout=wait_for_workers)
+        except (TimeoutError, OSError) as err:
+            self.close()
+            raise ModelError(f"the Dask scheduler at {scheduler} has no worker after {wait_for_workers:g} s: "
+                             "start some (`dask worker ADDRESS`)") from err
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
 
     def pipe_spans(self, docs: Iterable[Document]) -> Iterator[Spans]:
@@ -104,9 +110,19 @@ class DaskRecognizer:
             pending.append(self.client.submit(spans_on_worker, str(self.model), self.rules, self.digest,
                                               self.blas_threads, paragraph_texts(chunk), self.batch_size, pure=False))
             while len(pending) > 2 * self.workers:
-                yield from pending.popleft().result()
+                yield from self._result(pending.popleft())
         while pending:
-            yield from pending.popleft().result()
+            yield from self._result(pending.popleft())
+
+    @staticmethod
+    def _result(future) -> list[Spans]:
+        """A chunk's spans; a worker's error is this build's (the output folder is left as it was)."""
+        try:
+            return future.result()
+        except ModelError:
+            raise
+        except Exception as err:  # a worker lost for good (KilledWorker), a cancelled task, …
+            raise ModelError(f"the Dask cluster failed to parse a chunk of documents: {type(err).__name__}: {err}") from err
 
     def close(self) -> None:
         self.client.close()

@@ -102,3 +102,16 @@ def test_a_worker_with_another_model_refuses_to_parse():
 
     with pytest.raises(ModelError, match="another model or kg version"):
         spans_on_worker(str(DEFAULT_MODEL), True, "0" * 64, 1, [["包头市"]], 64)
+
+
+def test_a_failed_chunk_on_the_cluster_is_a_model_error_naming_what_failed():
+    pytest.importorskip("dask.distributed")
+    from kg.errors import ModelError
+    from kg.ner.distributed import DaskRecognizer
+
+    class Lost:  # what a future answers once its worker died for good
+        def result(self):
+            raise RuntimeError("worker tcp://10.0.0.7:40000 died three times")
+
+    with pytest.raises(ModelError, match="failed to parse a chunk of documents: RuntimeError: worker tcp://10.0.0.7"):
+        DaskRecognizer._result(Lost())
