@@ -38,6 +38,17 @@ def _neo4j_args(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument("--batch-size", type=int, default=1000, help="rows per UNWIND batch (default 1000)")
 
 
+def _limit(value: str) -> int:
+    """A limit that is a count, 0 meaning none."""
+    try:
+        limit = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if limit < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more, not {limit}")
+    return limit
+
+
 def _jobs(value: str) -> int:
     """``--jobs``: a count of processes, 0 meaning one per usable CPU core."""
     try:
@@ -97,6 +108,9 @@ def make_parser() -> argparse.ArgumentParser:
                         "see the README's \"Names and aliases you add\")")
     b.add_argument("--cooccur", choices=["sentence", "paragraph"], default="sentence", help="co-occurrence window (default sentence)")
     b.add_argument("--max-evidence", type=int, default=5, metavar="N", help="evidence spans kept per relation (default 5)")
+    b.add_argument("--max-window-entities", type=_limit, default=30, metavar="N",
+                   help="a co-occurrence window (sentence or paragraph) naming more than N different entities is a "
+                        "list (delegates, award winners) and gives no CO_OCCURS edges; 0: no limit (default 30)")
     b.add_argument("--strict", action="store_true", help="stop at the first bad input file")
     b.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                    help="processes that run the NER, each a copy of kg (~0.7 GB) with one BLAS thread "
@@ -251,7 +265,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
                                 f"{args.out} is as it was before this run (nothing of this run was kept)")
     result = build(
         args.paths, args.out, model=args.model, home_region=args.home_region, alias_files=args.aliases,
-        name_files=args.names, cooccur=args.cooccur, max_evidence=args.max_evidence, strict=args.strict, show_progress=not args.quiet,
+        name_files=args.names, cooccur=args.cooccur, max_evidence=args.max_evidence,
+        max_window_entities=args.max_window_entities, strict=args.strict, show_progress=not args.quiet,
         jobs=args.jobs, max_file_size=args.max_file_size, id_root=args.id_root, year=args.year,
         engine=args.engine, scheduler=args.scheduler, rebuild=args.rebuild,
     )

@@ -22,7 +22,7 @@ from kg.credits import provenance_mentions
 from kg.roles import find_roles, name_index
 from kg.names import UserNames, user_name_mentions
 from kg.relate import (
-    content_mentions, find_cooccurrences, find_dateline_places, find_locations, find_place_hierarchy, find_reported,
+    MAX_WINDOW_ENTITIES, content_mentions, find_cooccurrences, find_dateline_places, find_locations, find_place_hierarchy, find_reported,
     merge_relations,
 )
 from kg.schema import BuildResult, Document, LinkedMention, Relation
@@ -84,6 +84,7 @@ def build(
     name_files: Sequence[Path] = (),
     cooccur: str = "sentence",
     max_evidence: int = 5,
+    max_window_entities: int | None = MAX_WINDOW_ENTITIES,
     strict: bool = False,
     show_progress: bool = True,
     rules: bool = True,
@@ -102,7 +103,8 @@ def build(
     text is worth, :func:`kg.ner.recognizer.processes_for`); ``show_progress``: a line or bar per
     stage on stderr (:mod:`kg.progress`); a file larger than
     ``max_file_size`` bytes (``None`` or 0: no limit) is an input problem, not read; ``id_root`` and
-    ``year``: :func:`read_documents`.  ``name_files``: names to tag wherever they occur
+    ``year``: :func:`read_documents`.  ``max_window_entities``: a co-occurrence window naming more
+    entities is a list and gives no CO_OCCURS (:data:`kg.relate.MAX_WINDOW_ENTITIES`; 0: no limit).  ``name_files``: names to tag wherever they occur
     (:mod:`kg.names`), read before anything else.  ``engine``: where the NER runs, ``local``
     (``jobs`` processes) or ``dask`` (a ``LocalCluster`` of ``jobs`` workers, or the cluster of
     ``scheduler``; :mod:`kg.ner.distributed`); the outputs are the same.  With ``out_dir``, the
@@ -131,7 +133,8 @@ def build(
         ner = NERStage(model, rules=rules, jobs=jobs, engine=engine, scheduler=scheduler, store=store)
         try:
             result = _build(documents, errors, ner=ner, home_region=home_region, alias_files=alias_files,
-                            names=names, cooccur=cooccur, max_evidence=max_evidence, show_progress=show_progress)
+                            names=names, cooccur=cooccur, max_evidence=max_evidence, show_progress=show_progress,
+                            max_window_entities=max_window_entities)
         finally:
             ner.close()
         if output is not None:
@@ -159,7 +162,7 @@ def _nothing_to_build(paths: Sequence[str | Path], documents: list[Document], er
 
 
 def _build(documents: list[Document], errors: list[str], *, ner: NERStage, home_region, alias_files, names, cooccur,
-           max_evidence, show_progress) -> BuildResult:
+           max_evidence, show_progress, max_window_entities) -> BuildResult:
     mentions = []
     with Stage("entities", total=len(documents), show=show_progress) as stage:
         for doc, found in stage.wrap(zip(documents, ner.pipe(documents), strict=True)):
@@ -185,7 +188,8 @@ def _build(documents: list[Document], errors: list[str], *, ner: NERStage, home_
             relations += find_dateline_places(doc, by_doc[doc.id])
             content[doc.id] = content_mentions(doc, by_doc[doc.id])
         relations += find_locations(entities, linked)
-        relations += find_cooccurrences(documents, content, window=cooccur, max_evidence=max_evidence)
+        relations += find_cooccurrences(documents, content, window=cooccur, max_evidence=max_evidence,
+                                        max_entities=max_window_entities)
         relations = merge_relations(relations, max_evidence=max_evidence, dates={d.id: d.date for d in documents})
 
     return BuildResult(documents, linked, entities, relations, errors, linker.home_region, linker.home_region_inferred,

@@ -149,6 +149,17 @@ def test_cooccurrence_counts_duplicate_sentences_once_and_has_no_self_loops():
     assert len(rel.evidence) == 2  # both printings keep their provenance
 
 
+def test_a_window_naming_more_entities_than_the_limit_is_a_list_and_gives_no_cooccurrence():
+    names = [f"{a}{b}" for a in "赵钱孙李周吴郑王" for b in "伟芳娜敏"][:31]  # 31 people in one sentence
+    text = "出席会议的有：" + "、".join(names) + "。包头市与鄂尔多斯市签约，赵伟出席。"
+    doc, found = doc_with(text, [(n, "PER") for n in names] + [("包头市", "LOC"), ("鄂尔多斯市", "LOC"), ("赵伟", "PER")])
+    linked, _ = Linker(home_region=HOME).link(found)
+    pairs = {(r.source, r.target) for r in find_cooccurrences([doc], {"d": linked}, max_entities=30)}
+    assert pairs == {("LOC:包头市", "LOC:鄂尔多斯市"), ("LOC:包头市", "PER:赵伟"), ("LOC:鄂尔多斯市", "PER:赵伟")}
+    assert len(find_cooccurrences([doc], {"d": linked}, max_entities=31)) == 31 * 30 // 2 + 3
+    assert len(find_cooccurrences([doc], {"d": linked}, max_entities=0)) == 31 * 30 // 2 + 3  # 0: no limit
+
+
 def test_cooccurrence_paragraph_window():
     text = "包头市召开会议。鄂尔多斯市派员参加。"
     doc, found = doc_with(text, [("包头市", "LOC"), ("鄂尔多斯市", "LOC")])
