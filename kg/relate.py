@@ -229,7 +229,6 @@ def find_locations(entities: dict[str, Entity], linked: Sequence[LinkedMention])
         if have is None or key < (have.mention.doc, have.mention.start, have.mention.end):
             first_mention[lm.entity] = lm
     relations = []
-    forms = sorted(place_names, key=len, reverse=True)
     for entity in entities.values():
         if entity.label != "ORG":
             continue
@@ -239,9 +238,11 @@ def find_locations(entities: dict[str, Entity], linked: Sequence[LinkedMention])
         if bracket and bracket.group(1) in place_names:
             target = place_names[bracket.group(1)]
         else:
-            # the rest after the place must be more than a place suffix (巴彦淖尔 + 市 is the place itself)
-            target = next((place_names[f] for f in forms if name.startswith(f) and len(name) > len(f)
-                           and name[len(f):] not in _PLACE_SUFFIXES), None)
+            # the longest place the name starts with, looked up by the name's own prefixes (not by
+            # every place: that made this quadratic); the rest must be more than a place suffix
+            # (巴彦淖尔 + 市 is the place itself)
+            target = next((place_names[name[:k]] for k in range(len(name) - 1, 1, -1)
+                           if name[:k] in place_names and name[k:] not in _PLACE_SUFFIXES), None)
         if target:
             lm = first_mention.get(entity.id)
             evidence = [Evidence(lm.mention.doc, lm.mention.start, lm.mention.end)] if lm else []
