@@ -38,26 +38,25 @@ def _neo4j_args(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument("--batch-size", type=int, default=1000, help="rows per UNWIND batch (default 1000)")
 
 
+def _count(value: str, *, what: str, zero: str) -> int:
+    """A whole number of ``what``, 0 or more (0 meaning ``zero``)."""
+    try:
+        count = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of {what}: {value!r}") from None
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 ({zero}) or more, not {count}")
+    return count
+
+
 def _limit(value: str) -> int:
     """A limit that is a count, 0 meaning none."""
-    try:
-        limit = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if limit < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more, not {limit}")
-    return limit
+    return _count(value, what="entities", zero="no limit")
 
 
 def _jobs(value: str) -> int:
     """``--jobs``: a count of processes, 0 meaning one per usable CPU core."""
-    try:
-        jobs = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of processes: {value!r}") from None
-    if jobs < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 (one per CPU core) or more, not {jobs}")
-    return jobs
+    return _count(value, what="processes", zero="one per CPU core")
 
 
 #: what ``--max-file-size``'s units multiply by

@@ -357,6 +357,14 @@ def tag_organisations_before_titles(paragraph: Paragraph, spans: list, *, max_ch
         end = _organisation_end(text, s, title)
         if end > clause and s not in ends:  # ORG/LOC TITLE PERSON: the role finder reads it
             name_before(end, clause, end > s)
+    def organisation_before_title(v: int, title: tuple[int, int]) -> None:
+        """Tag the organisation between ``v`` and the first title after it (``title``, offsets from ``v``)."""
+        s = v + title[0]
+        if s - v < 2 or any(v <= e.start_char < s for e in spans) or (s in ends):
+            return
+        end = _organisation_end(text, s, text[s:v + title[1]])
+        name_before(end, v, end > s, from_floor=True)
+
     for person in people:  # 李娜，恒远银行副行长，: the apposition's words up to its titles
         v = person.end_char + 1
         if text[v - 1:v] not in ("，", ",", "（", "("):
@@ -366,22 +374,13 @@ def tag_organisations_before_titles(paragraph: Paragraph, spans: list, *, max_ch
         found = [t for t in title_words.find_titles(text[v:close + 4]) if t[1] <= close - v]  # read with what follows
         if not found or v + found[-1][1] != close or (text[v - 1] in "（(" and text[close:close + 1] not in "）)"):
             continue
-        s = v + found[0][0]
-        if s - v < 2 or any(v <= e.start_char < s for e in spans) or (s in ends):
-            continue
-        end = _organisation_end(text, s, text[s:v + found[0][1]])
-        name_before(end, v, end > s, from_floor=True)
+        organisation_before_title(v, found[0])
     for verb in verbs:
         v = verb.end()
         stop = EDGE.search(text, v)
         found = title_words.find_titles(text[v:stop.start() if stop else len(text)])
-        if not found:
-            continue
-        s = v + found[0][0]
-        if s - v < 2 or any(v <= e.start_char < s for e in spans) or (s in ends):
-            continue
-        end = _organisation_end(text, s, text[s:v + found[0][1]])
-        name_before(end, v, end > s, from_floor=True)
+        if found:
+            organisation_before_title(v, found[0])
     for place in relabelled:
         span = paragraph.span(place.start_char, place.end_char, "ORG")
         if span is not None:
