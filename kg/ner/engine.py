@@ -56,8 +56,9 @@ class NERStage:
         return self._local
 
     def words(self, texts: list[str]) -> list[list[str]]:
-        """The words of ``texts`` as the NER's tokenizer segments them."""
-        return self.local(1).words(texts)
+        """The words of ``texts`` as the NER's tokenizer segments them (with whichever local
+        recognizer is loaded: the tokenizer is the same whatever its processes)."""
+        return (self._local or self.local(1)).words(texts)
 
     def pipe(self, documents: Sequence[Document]) -> Iterator[list[Mention]]:
         """Yield the mentions of each of ``documents``, in order; with a store, keep each
