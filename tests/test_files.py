@@ -147,10 +147,14 @@ def test_open_failure_is_named_and_leaves_nothing(tmp_path, monkeypatch):
 
 
 def test_signals_wait_until_the_switch_is_done():
+    # Python's own Ctrl-C handler, whatever this run inherited: a test run started in the
+    # background by a shell (`… &`) inherits SIGINT ignored, and an ignored signal raises nothing
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
     done = []
-    with pytest.raises(KeyboardInterrupt), signals_deferred():
-        # raise_signal, not os.kill(getpid()): with other threads alive (a Dask client leaves some)
-        # the kernel may hand a process-wide signal to any of them, and Python acts on it a little later
-        signal.raise_signal(signal.SIGINT)
-        done.append("both renames")  # not cut short
+    try:
+        with pytest.raises(KeyboardInterrupt), signals_deferred():
+            signal.raise_signal(signal.SIGINT)  # to this thread: os.kill(getpid()) may land on another one
+            done.append("both renames")  # not cut short
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     assert done == ["both renames"]
