@@ -42,31 +42,46 @@ def document_node(doc_id: str) -> str:
     return f"{DOCUMENT_TYPE}:{doc_id}"
 
 
+def document_attributes(doc_id: str, *, title: str | None, path: str, date: str | None) -> dict:
+    """The node attributes of a document (its title is the label Gephi shows; its id when it has none)."""
+    return {"label": title or doc_id, "name": title or "", "type": DOCUMENT_TYPE, "path": path, "date": date or ""}
+
+
 def add_document(graph: nx.MultiDiGraph, doc_id: str, *, title: str | None, path: str, date: str | None) -> None:
-    """Add a document's node (its title is the label Gephi shows; its id when it has none)."""
-    graph.add_node(document_node(doc_id), label=title or doc_id, name=title or "", type=DOCUMENT_TYPE, path=path,
-                   date=date or "")
+    """Add a document's node (:func:`document_attributes`)."""
+    graph.add_node(document_node(doc_id), **document_attributes(doc_id, title=title, path=path, date=date))
 
 
-def add_relation(graph: nx.MultiDiGraph, rel_type: str, source: str, target: str, properties: dict, **extra) -> None:
-    """Add one relation as an edge (a document end as its ``DOC:`` node).
+def relation_edge(rel_type: str, source: str, target: str, properties: dict, nodes, **extra) -> tuple[str, str, str, dict]:
+    """(source node, target node, key, attributes) of one relation's edge (a document end as its
+    ``DOC:`` node), checked against ``nodes`` (anything that answers ``in``).
 
     Raises:
-        ValueError: an end is not a node of ``graph``, or a CO_OCCURS is stored high -> low.
+        ValueError: an end is not in ``nodes``, or a CO_OCCURS is stored high -> low.
     """
     spec = RELATIONS.get(rel_type)
     if spec is not None:
         source = document_node(source) if spec.source == "Document" else source
         target = document_node(target) if spec.target == "Document" else target
     for end in (source, target):
-        if end not in graph:
+        if end not in nodes:
             raise ValueError(f"relation {rel_type} {source} -> {target} names an unknown node: {end}")
     if rel_type == CO_OCCURS and source > target:
         raise ValueError(f"CO_OCCURS must be stored once with source < target: {source}, {target}")
     title = properties.get(spec.key, "") if spec is not None and spec.key else ""
-    graph.add_edge(source, target, key=f"{rel_type}:{title}", type=rel_type,
-                   weight=float(properties.get("weight", 1)), title=title, directed=rel_type != CO_OCCURS,
-                   **extra, **edge_extras(properties))
+    return source, target, f"{rel_type}:{title}", {
+        "type": rel_type, "weight": float(properties.get("weight", 1)), "title": title,
+        "directed": rel_type != CO_OCCURS, **extra, **edge_extras(properties)}
+
+
+def add_relation(graph: nx.MultiDiGraph, rel_type: str, source: str, target: str, properties: dict, **extra) -> None:
+    """Add one relation as an edge (:func:`relation_edge`).
+
+    Raises:
+        ValueError: an end is not a node of ``graph``, or a CO_OCCURS is stored high -> low.
+    """
+    source, target, key, attrs = relation_edge(rel_type, source, target, properties, graph, **extra)
+    graph.add_edge(source, target, key=key, **attrs)
 
 
 def entity_nodes(graph: nx.MultiDiGraph) -> list[str]:
@@ -119,9 +134,8 @@ class GraphStream:
         for entity in self.entities:
             yield (entity.id, entity_attributes(entity)) if data else entity.id
         for doc in self.documents:
-            attrs = {"label": doc.title or doc.id, "name": doc.title or "", "type": DOCUMENT_TYPE, "path": doc.path,
-                     "date": doc.date or ""}
-            yield (document_node(doc.id), attrs) if data else document_node(doc.id)
+            node = document_node(doc.id)
+            yield (node, document_attributes(doc.id, title=doc.title, path=doc.path, date=doc.date)) if data else node
 
     def edges(self, data: bool = False) -> Iterator:
         """The edges in a MultiDiGraph's order: by source node, then by the first edge to each
@@ -129,29 +143,19 @@ class GraphStream:
         position = {node: i for i, node in enumerate(self.nodes())}
         ends, first = [], {}
         for i, rel in enumerate(self.relations):
-            spec = RELATIONS.get(rel.type)
-            source = document_node(rel.source) if spec is not None and spec.source == "Document" else rel.source
-            target = document_node(rel.target) if spec is not None and spec.target == "Document" else rel.target
-            for end in (source, target):
-                if end not in position:
-                    raise ValueError(f"relation {rel.type} {source} -> {target} names an unknown node: {end}")
-            if rel.type == CO_OCCURS and source > target:
-                raise ValueError(f"CO_OCCURS must be stored once with source < target: {source}, {target}")
+            source, target, _, _ = relation_edge(rel.type, rel.source, rel.target, rel.properties, position)
             ends.append((source, target))
             first.setdefault((source, target), i)
         order = sorted(range(len(ends)), key=lambda i: (position[ends[i][0]], first[ends[i]], i))
-        del position, first
+        del first
         for i in order:
-            source, target = ends[i]
             if not data:
-                yield source, target
+                yield ends[i]
                 continue
             rel = self.relations[i]
-            spec = RELATIONS.get(rel.type)
-            title = rel.properties.get(spec.key, "") if spec is not None and spec.key else ""
-            yield source, target, {"type": rel.type, "weight": float(rel.properties.get("weight", 1)), "title": title,
-                                   "directed": rel.type != CO_OCCURS, "evidence_count": len(rel.evidence),
-                                   **edge_extras(rel.properties)}
+            source, target, _, attrs = relation_edge(rel.type, rel.source, rel.target, rel.properties, position,
+                                                     evidence_count=len(rel.evidence))
+            yield source, target, attrs
 
 
 def cooccurrence_graph(graph: nx.MultiDiGraph) -> nx.Graph:

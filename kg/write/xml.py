@@ -192,14 +192,6 @@ class _Kind:
         return "double" if self.numeric else "string"
 
 
-def _value_type(values: list, *, integer: str, long: str) -> str:
-    """The declared type of an attribute that is not one of the known ones."""
-    kind = _Kind()
-    for value in values:
-        kind.see(value)
-    return kind.declared(integer=integer, long=long)
-
-
 def _format_value(value, declared: str) -> str:
     """The text of a value of type ``declared`` (GraphML/GEXF/XSD lexical forms)."""
     if declared == "boolean":
